@@ -1,0 +1,135 @@
+"""Load a whole content root: every file parsed, validated and cross-checked.
+
+Problems never stop the walk: all of them are collected so one ingest run
+reports every bad file at once (``path:line: message``), and the caller
+decides what to do (the ingest refuses to swap anything in).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .errors import ContentError, ContentErrors
+from .frontmatter import read_markdown, read_yaml
+from .schema import VALIDATORS
+
+# kind -> (folder, file suffixes, reader)
+KINDS = {
+    "practice": ("practices", (".md",), read_markdown),
+    "network": ("networks", (".yaml", ".yml"), read_yaml),
+    "note": ("notes", (".md",), read_markdown),
+    "ranking": ("rankings", (".yaml", ".yml"), read_yaml),
+}
+
+
+@dataclass
+class Content:
+    """Everything in one content root, keyed by kind then slug."""
+
+    root: Path
+    items: dict[str, dict[str, dict]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    errors: list[ContentError] = field(default_factory=list)
+
+    @property
+    def practices(self) -> dict[str, dict]:
+        return self.items["practice"]
+
+    @property
+    def notes(self) -> dict[str, dict]:
+        return self.items["note"]
+
+    @property
+    def networks(self) -> dict[str, dict]:
+        return self.items["network"]
+
+    @property
+    def rankings(self) -> dict[str, dict]:
+        return self.items["ranking"]
+
+    def count(self) -> int:
+        return sum(len(v) for v in self.items.values())
+
+
+def parse_file(kind: str, raw: bytes, path: str, slug: str | None = None) -> dict:
+    """Parse and validate one file's bytes. Raises ContentErrors."""
+    _folder, _suffixes, reader = KINDS[kind]
+    try:
+        doc = reader(raw, path)
+    except ContentError as exc:
+        raise ContentErrors([exc]) from None
+    return VALIDATORS[kind](doc, path, slug=slug)
+
+
+def content_files(root: Path) -> list[tuple[str, Path]]:
+    """(kind, path) of every file in the content root, in a stable order."""
+    out = []
+    for kind, (folder, _suffixes, _reader) in KINDS.items():
+        base = root / folder
+        if base.is_dir():
+            out.extend((kind, p) for p in sorted(base.iterdir()) if not p.name.startswith("."))
+    return out
+
+
+def load_content(root: Path | str, progress: Callable[[int, int], None] | None = None) -> Content:
+    root = Path(root)
+    content = Content(root=root)
+    if not root.is_dir():
+        content.errors.append(ContentError(str(root), 1, "indholdsmappen findes ikke"))
+        return content
+    files = content_files(root)
+    for n, (kind, path) in enumerate(files, 1):
+        _load_one(content, kind, path)
+        if progress and (n % 500 == 0 or n == len(files)):
+            progress(n, len(files))
+    _check_references(content)
+    return content
+
+
+def _load_one(content: Content, kind: str, path: Path) -> None:
+    _folder, suffixes, _reader = KINDS[kind]
+    shown = str(path)
+    if path.is_dir() or path.suffix not in suffixes:
+        content.errors.append(ContentError(shown, 1, f"ukendt fil her; forventer filer der ender på {' eller '.join(suffixes)}"))
+        return
+    try:
+        raw = path.read_bytes()
+        record = parse_file(kind, raw, shown)
+    except ContentErrors as exc:
+        content.errors.extend(exc.errors)
+        return
+    except OSError as exc:
+        content.errors.append(ContentError(shown, 1, f"filen kan ikke læses: {exc.strerror}"))
+        return
+    content.items[kind][record["slug"]] = record
+
+
+def _check_references(content: Content) -> None:
+    """Notes must point at networks and practices that exist."""
+    for note in content.notes.values():
+        doc_line = _line_of(note["path"], "network")
+        if note["network"] not in content.networks:
+            close = difflib.get_close_matches(note["network"], list(content.networks), n=1)
+            hint = f" – mente du '{close[0]}'?" if close else ""
+            content.errors.append(ContentError(note["path"], doc_line,
+                f"netværket '{note['network']}' findes ikke i networks/{hint}", field="network"))
+        for slug in note["practices"]:
+            if slug not in content.practices:
+                close = difflib.get_close_matches(slug, list(content.practices), n=1)
+                hint = f" – mente du '{close[0]}'?" if close else ""
+                content.errors.append(ContentError(note["path"], _line_of(note["path"], "practices"),
+                    f"erfaringen '{slug}' findes ikke i practices/{hint}", field="practices"))
+
+
+def _line_of(path: str, key: str) -> int:
+    """The line of a top-level front-matter key (for cross-reference errors)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for i, line in enumerate(fh, 1):
+                if line.startswith(f"{key}:"):
+                    return i
+    except OSError:
+        pass
+    return 1
