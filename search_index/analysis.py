@@ -1,0 +1,257 @@
+"""Danish text analysis: tokenizing, stop words, stemming and letter folding.
+
+Everything that turns text into index terms lives here, so that indexing,
+querying and highlighting use exactly the same rules.
+
+The Danish analyzer (:func:`danish_analyzer`) is the chain::
+
+    RegexTokenizer(r"\\w+") | LowercaseFilter | StopFilter(Danish + folded)
+        | DanishStemFoldFilter
+
+``DanishStemFoldFilter`` emits, for every word, the Snowball Danish stem
+*folded afterwards* (the primary form, "stem → fold") and, when it differs,
+also the stem of the *folded* word ("fold → stem") at the same position.
+Why both?  Stem-then-fold alone does not make every å/aa, ø/oe, æ/ae pair
+meet, because the stemmer treats "ø" and "oe" differently::
+
+    Fanø      stem → "fanø"      fold → "fanoe"
+    Fanoe     stem → "fano"      fold → "fano"      (no match!)
+
+Fold-then-stem gives the stemmer the *same* input for both spellings, so the
+second form always coincides ("Fanø" → "fanoe" → "fano").  Documents carry
+both forms; a query word is turned into the same one or two forms and any of
+them may match.  Phrases use the fold-then-stem form (:func:`canonical_term`),
+which every indexed word carries.
+
+Examples (Input → Output, token texts):
+
+    >>> [t.text for t in danish_analyzer()("Flygtningene i kommunerne")]
+    ['flygtning', 'kommun']
+    >>> [t.text for t in danish_analyzer()("Århus")]
+    ['aarhus']
+    >>> [t.text for t in danish_analyzer()("Høje-Taastrup")]
+    ['hoej', 'taastrup']
+    >>> [t.text for t in danish_analyzer()("Fanø")]
+    ['fanoe', 'fano']
+    >>> fold("Ærø Ålborg Café")
+    'Aeroe Aalborg Cafe'
+    >>> [t.text for t in spelling_analyzer()("Flygtninge på Fanø")]
+    ['flygtninge', 'fanø']
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+__all__ = [
+    "WORD_PATTERN",
+    "fold",
+    "FoldFilter",
+    "DanishStemFoldFilter",
+    "danish_analyzer",
+    "spelling_analyzer",
+    "query_terms_for_word",
+    "canonical_term",
+    "prefix_term",
+    "danish_sort_key",
+    "DANISH_STOPWORDS",
+]
+
+#: What counts as a word, everywhere (index, query parser, highlighter).
+#: Hyphens, dots, colons … all separate words: "Høje-Taastrup" is two words.
+WORD_PATTERN = r"\w+"
+
+# Danish letters first (å must not be decomposed to a + ring by NFKD below),
+# upper and lower case.  Input → Output: "Å" → "Aa", "ø" → "oe", "Æ" → "Ae".
+_FOLD_TABLE = str.maketrans(
+    {
+        "æ": "ae",
+        "ø": "oe",
+        "å": "aa",
+        "Æ": "Ae",
+        "Ø": "Oe",
+        "Å": "Aa",
+        "ä": "ae",
+        "ö": "oe",
+        "Ä": "Ae",
+        "Ö": "Oe",
+        "ß": "ss",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """Fold Danish and accented letters to plain ASCII-ish spellings.
+
+    Input → Output:
+        "Århus"          → "Aarhus"
+        "høje-taastrup"  → "hoeje-taastrup"
+        "ÆRØ"            → "AeRoe"   (case is kept; lowercase first if needed)
+        "café", "CAFÉ"   → "cafe", "CAFE"
+        "Aarhus"         → "Aarhus"  (already folded text is unchanged)
+    """
+    text = text.translate(_FOLD_TABLE)
+    if text.isascii():
+        return text
+    # Strip remaining accents: é → e, ü → u, ñ → n ...
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class FoldFilter(Filter):
+    """Whoosh filter applying :func:`fold` to every token.
+
+    Input tokens → Output tokens: ["århus", "høj"] → ["aarhus", "hoej"].
+    """
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+@functools.lru_cache(maxsize=50_000)
+def _stem(word: str) -> str:
+    return _danish_stemmer()(word)
+
+
+@functools.lru_cache(maxsize=1)
+def _danish_stemmer():
+    return stemmer_for_language("da")
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """The index forms of one lowercase word: (stem→fold[, fold→stem])."""
+    primary = fold(_stem(word))
+    secondary = _stem(fold(word))
+    if secondary == primary:
+        return (primary,)
+    return (primary, secondary)
+
+
+class DanishStemFoldFilter(Filter):
+    """Snowball Danish stemming followed by :func:`fold`, plus a
+    fold-before-stem form at the same position when the two differ.
+
+    Input tokens → Output tokens:
+        ["flygtningene"]  → ["flygtning"]
+        ["kommunerne"]    → ["kommun"]
+        ["århus"]         → ["aarhus"]
+        ["høje"]          → ["hoej"]
+        ["fanø"]          → ["fanoe", "fano"]   (both at the same position)
+        ["fanoe"]         → ["fano"]
+    """
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.stopped:
+                yield t
+                continue
+            forms = _forms(t.text)
+            for form in forms:
+                # The token object is re-used by the tokenizer; consumers read
+                # it before asking for the next one, so mutating is safe.
+                t.text = form
+                yield t
+
+
+def _build_stoplist() -> frozenset[str]:
+    words = set(stopwords_for_language("da"))
+    # "paa", "ogsaa", "naar", "vaere": folded spellings are stop words too.
+    words |= {fold(w) for w in words}
+    return frozenset(words)
+
+
+#: Danish stop words, in both the Danish and the folded spelling.
+DANISH_STOPWORDS: frozenset[str] = _build_stoplist()
+
+
+def danish_analyzer():
+    """The analyzer for every matched text field (title, body, names, topics).
+
+    Input → Output: "Tidlig, virksomhedsrettet indsats for flygtninge"
+                    → ["tid", "virksomhedsret", "indsat", "flygtning"]
+    """
+    return (
+        RegexTokenizer(expression=WORD_PATTERN)
+        | LowercaseFilter()
+        | StopFilter(stoplist=DANISH_STOPWORDS, minsize=2)
+        | DanishStemFoldFilter()
+    )
+
+
+def spelling_analyzer():
+    """Analyzer for the spelling vocabulary: real, unstemmed, unfolded words.
+
+    Lowercased, stop words and words under 3 letters dropped, words with
+    digits dropped (no point in suggesting "2019").
+    Input → Output: "Flygtninge i Århus 2019" → ["flygtninge", "århus"]
+    """
+    return (
+        RegexTokenizer(expression=r"[^\W\d_]{3,}")
+        | LowercaseFilter()
+        | StopFilter(stoplist=DANISH_STOPWORDS, minsize=3)
+    )
+
+
+_WORD_RE = re.compile(WORD_PATTERN)
+
+
+def query_terms_for_word(word: str) -> list[str]:
+    """All index terms a single query word should match (empty if stop word).
+
+    Input → Output:
+        "Flygtningene" → ["flygtning"]
+        "Fanø"         → ["fanoe", "fano"]
+        "og"           → []
+    """
+    ana = danish_analyzer()
+    return list(dict.fromkeys(t.text for t in ana(word, mode="query")))
+
+
+def canonical_term(word: str) -> str | None:
+    """The fold-then-stem form of one word (present at every indexed
+    position), or None for a stop word. Used to build phrase queries.
+
+    Input → Output: "Høje" → "hoej", "Fanø" → "fano", "for" → None
+    """
+    terms = query_terms_for_word(word)
+    return terms[-1] if terms else None
+
+
+def prefix_term(word: str) -> str:
+    """Lowercased, folded (not stemmed) text for prefix expansion.
+
+    Input → Output: "Flygt" → "flygt", "Århu" → "aarhu"
+    """
+    return fold(word.lower())
+
+
+# Danish alphabet: ... x y z æ ø å, and "aa" sorts as "å" (Aabenraa after
+# Vejle).  Characters after "z" in code point order stand in for æ, ø, å.
+_SORT_TABLE = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"})
+
+
+def danish_sort_key(text: str) -> tuple[str, str]:
+    """Sort key approximating Danish alphabetical order, case-insensitive.
+
+    Input → Output ordering:
+        ["Århus", "Aarhus", "Billund", "Ølstykke", "Ærø"]
+        sorted → ["Billund", "Ærø", "Ølstykke", "Aarhus", "Århus"]
+    """
+    low = unicodedata.normalize("NFC", text).casefold().replace("aa", "å")
+    low = low.translate(_SORT_TABLE)
+    decomposed = unicodedata.normalize("NFKD", low)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return (base, text)

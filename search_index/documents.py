@@ -1,0 +1,91 @@
+"""The data the search library takes and gives back: plain dataclasses and
+exceptions, no search-engine types.  The portal builds ``IndexDocument``s and
+``SearchRequest``s and renders ``SearchResponse``s; it never sees Whoosh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "FACETS",
+    "IndexDocument",
+    "SearchRequest",
+    "SearchHit",
+    "SearchResponse",
+    "QueryError",
+    "IndexLockTimeout",
+]
+
+#: The facet names, in display order.  Also the allowed ``SearchRequest.filters`` keys.
+FACETS: tuple[str, ...] = ("type", "kommune", "region", "topic", "evidence")
+
+PUBLIC = "public"
+
+
+@dataclass
+class IndexDocument:
+    """One searchable item."""
+
+    id: str  # unique key, e.g. "practice:tidlig-virksomhedsrettet-indsats-for-flygtninge"
+    type: str  # "practice" | "note" | "network" | "ranking" | "kommune"
+    title: str
+    url: str  # e.g. "/erfaringer/<slug>"
+    body: str = ""  # plain text to index (NOT stored in the index; matching only)
+    kommuner: list[str] = field(default_factory=list)  # today's 3-digit kommune codes, e.g. ["101"]
+    kommune_names: list[str] = field(default_factory=list)  # current and former names, e.g. ["Billund", "Grindsted"]
+    regions: list[str] = field(default_factory=list)  # e.g. ["Hovedstaden"]
+    topics: list[str] = field(default_factory=list)  # tags, e.g. ["beskæftigelse", "flygtninge"]
+    evidence: str | None = None  # "effekt" | "delvis-effekt" | "ingen-effekt" | "ikke-evalueret" | None
+    audience: str = PUBLIC  # "public" or "network:<slug>" (visible only to that network's members)
+    date: str | None = None  # ISO date/year for sorting, optional
+
+
+@dataclass
+class SearchRequest:
+    """What the reader asked for."""
+
+    q: str = ""  # user text; empty = browse everything matching the filters
+    # facet -> values; keys among FACETS.  OR within one facet, AND across facets.
+    # "kommune" values are 3-digit codes.
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    page: int = 1
+    per_page: int = 10
+    audiences: frozenset[str] = frozenset({PUBLIC})  # which audiences the reader may see
+
+
+@dataclass
+class SearchHit:
+    """One result row, ready to render."""
+
+    id: str
+    type: str
+    title: str
+    url: str
+    kommuner: list[str]
+    evidence: str | None
+    topics: list[str]
+    snippet: str  # HTML-safe: text escaped, matched words in <mark>…</mark>; "" if no text
+    score: float
+
+
+@dataclass
+class SearchResponse:
+    """One page of results plus facet counts."""
+
+    query: str
+    total: int  # exact number of visible documents matching query + filters
+    page: int
+    per_page: int
+    hits: list[SearchHit]
+    facets: dict[str, dict[str, int]]  # facet -> {value: count}, disjunctive counts
+    suggestion: str | None  # "did you mean" query text, or None
+
+
+class QueryError(ValueError):
+    """A query we refuse to run.  ``str(error)`` is a Danish message that can
+    be shown to the user as-is."""
+
+
+class IndexLockTimeout(TimeoutError):
+    """Another process held the index write lock longer than the timeout.
+    ``str(error)`` explains it in Danish; retry later."""

@@ -1,0 +1,167 @@
+"""Facet values per document, filtering, and disjunctive facet counting.
+
+Whoosh's own facet counting over multi-valued fields is far too slow at
+scale, so facets are computed here in plain Python:
+
+* :class:`FacetCache` holds, for every live document number of one reader
+  generation, its audience, title sort key and facet values (read once from
+  small stored fields).  Per-segment tables are memoised across generations
+  (``SegmentMemo``), so after an incremental update only the new segment's
+  stored fields are read; deletions are applied when assembling.
+* :func:`filter_and_count` intersects the text-matched document set with the
+  filters (OR within a facet, AND across facets) and counts each facet
+  *disjunctively*: the counts for facet F use every other facet's filter but
+  not F's own, so the user can see and tick more values of F.
+
+Example: docs {1: type=practice kommune=101, 2: type=note kommune=101,
+3: type=practice kommune=851}, filters {"type": ["practice"]}:
+    allowed = {1, 3};  counts["type"] = {"practice": 2, "note": 1}
+    counts["kommune"] = {"101": 1, "851": 1}
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .analysis import danish_sort_key
+from .documents import FACETS, PUBLIC, QueryError
+
+__all__ = ["DocInfo", "SegmentMemo", "FacetCache", "filter_and_count", "MAX_FILTER_VALUES"]
+
+#: More values than this in one facet filter is refused (QueryError).
+MAX_FILTER_VALUES = 100
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    audience: str
+    sort_key: tuple[str, str]
+    values: tuple[tuple[str, ...], ...]  # one tuple per facet, in FACETS order
+
+
+def doc_info(stored: dict) -> DocInfo:
+    evidence = stored.get("evidence")
+    doc_type = stored.get("type")
+    values = (
+        (doc_type,) if doc_type else (),
+        tuple(dict.fromkeys(stored.get("kommuner") or ())),
+        tuple(dict.fromkeys(stored.get("regions") or ())),
+        tuple(dict.fromkeys(stored.get("topics") or ())),
+        (evidence,) if evidence else (),
+    )
+    return DocInfo(
+        audience=stored.get("audience") or PUBLIC,
+        sort_key=danish_sort_key(stored.get("title") or ""),
+        values=values,
+    )
+
+
+class SegmentMemo:
+    """segment id -> {local docnum: DocInfo}; survives reader refreshes.
+    Segments are immutable apart from deletions, so entries stay valid."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, dict[int, DocInfo]] = {}
+
+    def table(self, segment_id: str) -> dict[int, DocInfo]:
+        return self._tables.setdefault(segment_id, {})
+
+    def keep_only(self, segment_ids: set[str]) -> None:
+        for sid in list(self._tables):
+            if sid not in segment_ids:
+                del self._tables[sid]
+
+
+class FacetCache:
+    """Every live document of one reader generation: audience, sort key and
+    facet values, plus inverted tables value -> document numbers."""
+
+    def __init__(self, reader, memo: SegmentMemo | None = None) -> None:
+        memo = memo or SegmentMemo()
+        self.info: dict[int, DocInfo] = {}
+        seen_segments: set[str] = set()
+        for leaf, offset in reader.leaf_readers():
+            segment = leaf.segment() if hasattr(leaf, "segment") else None
+            if segment is not None:
+                sid = segment.segment_id()
+                seen_segments.add(sid)
+                table = memo.table(sid)
+            else:  # pragma: no cover - not produced by file indexes
+                table = {}
+            for local in leaf.all_doc_ids():
+                info = table.get(local)
+                if info is None:
+                    info = table[local] = doc_info(leaf.stored_fields(local))
+                self.info[offset + local] = info
+        memo.keep_only(seen_segments)
+
+        self.by_audience: dict[str, set[int]] = {}
+        self.postings: tuple[dict[str, set[int]], ...] = tuple({} for _ in FACETS)
+        for docnum, info in self.info.items():
+            self.by_audience.setdefault(info.audience, set()).add(docnum)
+            for table, values in zip(self.postings, info.values):
+                for v in values:
+                    table.setdefault(v, set()).add(docnum)
+        self.title_order: list[int] = sorted(self.info, key=lambda d: (self.info[d].sort_key, d))
+
+    def visible(self, audiences) -> set[int]:
+        out: set[int] = set()
+        for a in audiences:
+            out |= self.by_audience.get(a, set())
+        return out
+
+
+def normalize_filters(filters) -> dict[str, tuple[str, ...]]:
+    """Validate request filters: known facet names, string values, capped."""
+    out: dict[str, tuple[str, ...]] = {}
+    for key, values in (filters or {}).items():
+        if key not in FACETS:
+            raise QueryError(f"Ukendt filter: {str(key)[:40]!r}. Gyldige filtre: {', '.join(FACETS)}.")
+        if values is None:
+            continue
+        if isinstance(values, str):
+            values = [values]
+        values = tuple(dict.fromkeys(str(v) for v in values if v is not None and str(v) != ""))
+        if len(values) > MAX_FILTER_VALUES:
+            raise QueryError(f"For mange værdier i filteret {key!r} (højst {MAX_FILTER_VALUES}).")
+        if values:
+            out[key] = values
+    return out
+
+
+def filter_and_count(
+    cache: FacetCache, matched: set[int], filters: dict[str, tuple[str, ...]]
+) -> tuple[set[int], dict[str, dict[str, int]]]:
+    """Apply ``filters`` to ``matched``; return (allowed docnums, facet counts).
+
+    ``matched`` must already be restricted to visible documents.
+    """
+    facet_sets: dict[int, set[int]] = {}
+    for i, name in enumerate(FACETS):
+        if name in filters:
+            table = cache.postings[i]
+            s: set[int] = set()
+            for v in filters[name]:
+                s |= table.get(v, set())
+            facet_sets[i] = s
+
+    def intersect(skip: int | None) -> set[int]:
+        result = matched
+        for i, s in sorted(facet_sets.items(), key=lambda kv: len(kv[1])):
+            if i != skip:
+                result = result & s
+        return result if result is not matched else set(matched)
+
+    allowed = intersect(None)
+    info = cache.info
+    counts: dict[str, dict[str, int]] = {}
+    for i, name in enumerate(FACETS):
+        base = intersect(i) if i in facet_sets else allowed
+        c: Counter[str] = Counter()
+        for d in base:
+            c.update(info[d].values[i])
+        for v in filters.get(name, ()):
+            c.setdefault(v, 0)  # a ticked value stays visible, even at 0
+        counts[name] = dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+    return allowed, counts

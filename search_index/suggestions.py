@@ -1,0 +1,89 @@
+""""Did you mean" suggestions from the vocabulary of PUBLIC documents.
+
+The vocabulary is the ``spell`` field: real lowercase words, unstemmed and
+unfolded, filled only for audience "public" (see ``schema.py``), so a
+suggestion is always a word a reader could have typed and never leaks a
+network-only document.  (A corrector over the stemmed fields would suggest
+the stem "flyt" for "flygtnige"; we want "flygtninge".)
+
+A query word is *unknown* when it is neither in that vocabulary nor matches
+any document visible to the reader (so "aarhus" is known through folding even
+if the texts only say "Århus").  Only unknown words are corrected; a query
+whose words are all known gets no suggestion.
+
+Candidates are the words within edit distance 1, else 2, sharing the first
+letter; the most frequent live one wins (ties: alphabetical).  Whoosh's
+``ReaderCorrector`` is not used because it ranks distance-2 words like
+distance-1 words.
+
+Input → Output: "flygtnige" → "flygtninge"; "flygtnige job" → "flygtninge job";
+"flygtninge" → None.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from whoosh.query import Term
+
+from .querying import ParsedQuery, word_query
+from .schema import SPELL_FIELD
+
+__all__ = ["suggest"]
+
+MAX_CANDIDATES = 50  # candidate words examined per unknown word
+MIN_WORD_CHARS = 3
+
+
+def _has_live_docs(searcher, q, within: set[int] | None = None) -> bool:
+    for docnum in searcher.docs_for_query(q):
+        if within is None or docnum in within:
+            return True
+    return False
+
+
+def _in_vocabulary(searcher, word: str) -> bool:
+    return _has_live_docs(searcher, Term(SPELL_FIELD, word))
+
+
+def _is_known(searcher, word: str, visible: set[int]) -> bool:
+    if _in_vocabulary(searcher, word):
+        return True
+    q = word_query(word)
+    return q is None or _has_live_docs(searcher, q, visible)
+
+
+def _correct(searcher, word: str) -> str | None:
+    reader = searcher.reader()
+    for maxdist in (1, 2):
+        try:
+            candidates = set(
+                islice(reader.terms_within(SPELL_FIELD, word, maxdist, prefix=1), MAX_CANDIDATES)
+            )
+        except KeyError:  # pragma: no cover - field missing in an empty index
+            return None
+        candidates.discard(word)
+        live = [c for c in candidates if _in_vocabulary(searcher, c)]
+        if live:
+            live.sort(key=lambda c: (-reader.doc_frequency(SPELL_FIELD, c), c))
+            return live[0]
+    return None
+
+
+def suggest(searcher, parsed: ParsedQuery, visible: set[int]) -> str | None:
+    """Suggested query text, or None if every word is known / nothing better."""
+    replacements: dict[str, str] = {}
+    for clause in parsed.clauses:
+        if clause.kind == "prefix":
+            continue
+        for word in clause.words:
+            if word in replacements or len(word) < MIN_WORD_CHARS or not word.isalpha():
+                continue
+            if _is_known(searcher, word, visible):
+                continue
+            fixed = _correct(searcher, word)
+            if fixed:
+                replacements[word] = fixed
+    if not replacements:
+        return None
+    return parsed.render(replacements)

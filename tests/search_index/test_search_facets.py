@@ -1,0 +1,121 @@
+"""Filters (OR within a facet, AND across) and disjunctive facet counts."""
+
+from __future__ import annotations
+
+import pytest
+from search_corpus import NETWORK_AUDIENCES, PUBLIC_DOCS, shared_index  # noqa: F401 (fixture)
+
+from search_index import FACETS, QueryError, SearchRequest
+
+
+def search(idx, q="", **kw):
+    return idx.search(SearchRequest(q=q, per_page=100, **kw))
+
+
+def ids(resp):
+    return {h.id for h in resp.hits}
+
+
+def expected_ids(**want):
+    """Brute force over the corpus: docs matching every facet filter."""
+    attr = {"type": "type", "kommune": "kommuner", "region": "regions", "topic": "topics", "evidence": "evidence"}
+    out = set()
+    for d in PUBLIC_DOCS:
+        ok = True
+        for facet, values in want.items():
+            have = getattr(d, attr[facet])
+            have = set(have) if isinstance(have, list) else {have}
+            ok &= bool(have & set(values))
+        if ok:
+            out.add(d.id)
+    return out
+
+
+def test_browse_facet_counts_are_exact(shared_index):
+    f = search(shared_index).facets
+    assert set(f) == set(FACETS)
+    assert f["type"] == {"practice": 6, "kommune": 3, "network": 1, "ranking": 1}
+    assert f["kommune"] == {"101": 3, "169": 3, "530": 2, "751": 2}
+    assert f["region"] == {"Hovedstaden": 6, "Midtjylland": 2, "Syddanmark": 2}
+    assert f["topic"]["beskæftigelse"] == 4
+    assert f["topic"]["flygtninge"] == 3
+    assert f["evidence"] == {"effekt": 1, "delvis-effekt": 1, "ikke-evalueret": 2, "ingen-effekt": 1}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"kommune": ["101"]},
+        {"kommune": ["101", "530"]},
+        {"topic": ["beskæftigelse"]},
+        {"evidence": ["effekt"]},
+        {"evidence": ["ikke-evalueret", "ingen-effekt"]},
+        {"type": ["kommune"]},
+        {"type": ["practice"], "region": ["Hovedstaden"]},
+        {"type": ["practice"], "kommune": ["101", "169"], "topic": ["beskæftigelse"]},
+        {"region": ["Nordjylland"]},
+    ],
+)
+def test_filters_match_brute_force(shared_index, filters):
+    resp = search(shared_index, filters=filters)
+    want = expected_ids(**filters)
+    assert ids(resp) == want
+    assert resp.total == len(want)
+
+
+def test_evidence_filter_is_exact_not_partial(shared_index):
+    # "effekt" must not match "delvis-effekt" / "ingen-effekt".
+    resp = search(shared_index, filters={"evidence": ["effekt"]})
+    assert ids(resp) == {"practice:tidlig-virksomhedsrettet-indsats-for-flygtninge"}
+
+
+def test_filters_combine_with_text(shared_index):
+    resp = search(shared_index, "flygtninge", filters={"type": ["practice"]})
+    assert ids(resp) == {
+        "practice:tidlig-virksomhedsrettet-indsats-for-flygtninge",
+        "practice:samarbejdsaftaler-civilsamfund",
+    }
+    assert resp.total == 2
+    # Disjunctive: the type facet still shows the other types for "flygtninge".
+    assert resp.facets["type"] == {"practice": 2, "ranking": 1}
+    # Other facets are counted over the filtered set.
+    assert resp.facets["evidence"] == {"effekt": 1, "delvis-effekt": 1}
+
+
+def test_disjunctive_counts(shared_index):
+    resp = search(shared_index, filters={"kommune": ["101"], "type": ["practice"]})
+    f = resp.facets
+    assert resp.total == 3
+    # kommune counts: type filter applied, kommune filter not.
+    assert f["kommune"] == {"101": 3, "169": 1, "530": 1, "751": 1}
+    # type counts: kommune filter applied, type filter not.
+    assert f["type"] == {"practice": 3}
+    # Other facets: both filters applied.
+    assert f["region"] == {"Hovedstaden": 3}
+    assert sum(f["evidence"].values()) == 3
+
+
+def test_ticked_value_without_matches_stays_listed(shared_index):
+    resp = search(shared_index, filters={"kommune": ["999"]})
+    assert resp.total == 0
+    assert resp.facets["kommune"]["999"] == 0
+    assert resp.facets["kommune"]["101"] == 3  # the other values can still be ticked
+
+
+def test_facets_respect_audience(shared_index):
+    public = search(shared_index, "flygtninge").facets
+    member = search(shared_index, "flygtninge", audiences=NETWORK_AUDIENCES).facets
+    assert "note" not in public["type"] and member["type"]["note"] == 1
+    assert "bolig" not in public["topic"] and member["topic"]["bolig"] == 1
+    assert public["evidence"]["effekt"] == 1 and member["evidence"]["effekt"] == 2
+
+
+def test_unknown_filter_is_a_query_error(shared_index):
+    with pytest.raises(QueryError) as e:
+        search(shared_index, filters={"farve": ["rød"]})
+    assert "Ukendt filter" in str(e.value)
+
+
+def test_string_filter_value_is_treated_as_one_value(shared_index):
+    resp = search(shared_index, filters={"kommune": "101"})
+    assert resp.total == 3
