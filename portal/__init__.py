@@ -1,0 +1,61 @@
+"""Hvad virker — a Danish knowledge portal for municipal integration work.
+
+Data flows one way::
+
+    content/  (source of truth: practices, notes, networks, rankings as files)
+       │  portal.content   – read safely, validate against the contract
+       ▼
+    portal.ingest          – build a new generation aside, swap atomically
+       │                 ┌─ portal.store     (derived SQLite, sqlite-utils)
+       ▼                 └─ search_index     (Whoosh, Danish analysis; no Flask)
+    portal.views           – Danish pages and the JSON API, read-only
+
+Nothing below ``views`` and ``cli`` imports Flask; nothing outside
+``search_index`` imports Whoosh. This module only wires the application.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    # Flask is imported here, not at module level, so that the Flask-free
+    # layers (portal.content, portal.store, portal.ingest) can be imported by
+    # scripts and benchmarks without it.
+    from flask import Flask
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        CONTENT_DIR=str(PROJECT_ROOT / "content"),
+        DATA_DIR=app.instance_path,
+        DKFDS_DIR=str(PROJECT_ROOT / "node_modules" / "dkfds" / "dist"),
+        SECRET_KEY=None,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+        SEARCH_PER_PAGE=10,
+        RANKING_TOP_N=5,
+    )
+    app.config.from_prefixed_env("PORTAL")
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    from . import cli, errors, resources, templating
+    from .views import api, pages, search
+
+    resources.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(api.bp)
+    return app

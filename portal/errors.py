@@ -1,0 +1,65 @@
+"""Errors mapped to responses in one place.
+
+Under ``/api/`` every error is JSON ``{"error": "…"}`` with the right status;
+elsewhere a calm Danish page. Never a traceback: unexpected exceptions are
+logged and answered with a 500 page that says nothing about internals.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from .resources import NotReady
+
+MESSAGES = {
+    400: "Forespørgslen kunne ikke forstås",
+    403: "Du har ikke adgang til denne side",
+    404: "Siden findes ikke",
+    405: "Metoden er ikke tilladt her",
+    413: "Indholdet er for stort",
+    500: "Der opstod en fejl hos os",
+    503: "Portalen er ikke klar endnu",
+}
+
+
+class BadRequest(Exception):
+    """A request parameter we refuse, with a message for the user."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str | None = None):
+    message = message or MESSAGES.get(status, "Fejl")
+    if wants_json():
+        return jsonify({"error": message}), status
+    return render_template("error.html", status=status, title=MESSAGES.get(status, "Fejl"), message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(BadRequest)
+    def _bad_request(exc: BadRequest):
+        return error_response(exc.status, exc.message)
+
+    @app.errorhandler(NotReady)
+    def _not_ready(_exc):
+        return error_response(503, "Indholdet er ikke indlæst endnu. Kør 'flask --app app ingest'.")
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        message = None if exc.code in MESSAGES else exc.description
+        if exc.code == 404:
+            message = "Siden eller emnet findes ikke."
+        return error_response(exc.code or 500, message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("Uventet fejl ved %s %s", request.method, request.path)
+        return error_response(500, "Der opstod en uventet fejl. Prøv igen om lidt.")

@@ -1,0 +1,96 @@
+"""What the search index gets for each item: content records → IndexDocuments.
+
+The one place that decides which words of an item are searchable and under
+which facets it is counted. Used by the full ingest and by incremental
+updates alike, so both give the same index. Flask-free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from search_index import IndexDocument
+
+from .content import kommuner as kommune_registry
+from .content.loader import Content
+from .store import item_id, item_row, item_url
+
+
+def _kommune_facets(kommuner: list[dict]) -> dict:
+    names: list[str] = []
+    for k in kommuner:
+        for name in (k["name"], k.get("as")):
+            if name and name not in names:
+                names.append(name)
+    return {
+        "kommuner": [k["code"] for k in kommuner],
+        "kommune_names": names,
+        "regions": sorted({k["region"] for k in kommuner}),
+    }
+
+
+def document_for(record: dict, row: dict | None = None) -> IndexDocument:
+    """The index document of one validated content record."""
+    row = row or item_row(record)
+    kind = record["type"]
+    if kind == "ranking":
+        places = [r["kommune"] for r in record["rows"] if r.get("kommune")]
+        # A ranking is found by its title and text, not counted under 72 kommuner.
+        facets = {"kommuner": [], "kommune_names": [], "regions": []}
+        body = row["text"] + "\n" + " ".join(p["as"] for p in places)
+    else:
+        facets = _kommune_facets(record.get("kommuner") or record.get("members") or [])
+        body = row["text"]
+        if kind == "network" and record.get("region"):
+            facets["regions"] = sorted(set(facets["regions"]) | {record["region"]})
+    extra = [record.get("organisation"), " ".join(record.get("target_groups") or [])]
+    return IndexDocument(
+        id=row["id"],
+        type=kind,
+        title=record["title"],
+        url=row["url"],
+        body="\n".join([body, *[x for x in extra if x]]),
+        topics=list(record.get("topics") or []),
+        evidence=record.get("evidence"),
+        audience=row["audience"],
+        date=row["date"],
+        **facets,
+    )
+
+
+def former_names(k) -> list[str]:
+    return [f.name for f in kommune_registry.former_of(k.code) if f.name != k.name]
+
+
+def kommune_text(k) -> str:
+    """The searchable (and snippet) text of a kommune's own page."""
+    text = f"{k.name} Kommune ligger i Region {k.region}."
+    former = former_names(k)
+    if former:
+        text += " Omfatter de tidligere kommuner " + ", ".join(former) + "."
+    return text
+
+
+def kommune_document(k) -> IndexDocument:
+    """Every kommune has a page and is findable, also by its former names."""
+    former = former_names(k)
+    body = kommune_text(k)
+    return IndexDocument(
+        id=item_id("kommune", k.code),
+        type="kommune",
+        title=f"{k.name} Kommune",
+        url=item_url("kommune", k.slug),
+        body=body,
+        kommuner=[k.code],
+        kommune_names=[k.name, *former],
+        regions=[k.region],
+    )
+
+
+def all_documents(content: Content, rows: dict[str, dict]) -> Iterator[IndexDocument]:
+    """Index documents of a whole content root (``rows``: item id → item row)."""
+    for kind in ("practice", "note", "network", "ranking"):
+        for record in content.items[kind].values():
+            yield document_for(record, rows[item_id(kind, record["slug"])])
+    for k in kommune_registry.all_kommuner():
+        yield kommune_document(k)

@@ -1,0 +1,97 @@
+"""Per-request handles on the live generation: the store and the search index.
+
+The derived data lives in generations (see :mod:`portal.ingest`). At the
+start of each request that needs data we read which generation is live, open
+a read-only :class:`~portal.store.Store` on it (cheap) and hand out this
+worker's :class:`~search_index.SearchIndex` for it. A search index is
+expensive to open, so each worker keeps one per generation and swaps it when
+an ingest has made a new one live; the old one is closed. Store handles are
+closed at teardown.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+from flask import Flask, current_app, g
+
+from search_index import SearchIndex
+
+from .content import kommuner as kommune_registry
+from .indexing import kommune_text
+from .ingest import Generation, current_generation
+from .store import Store
+
+
+class NotReady(Exception):
+    """No generation has been built yet (``flask ingest`` was never run)."""
+
+
+class _IndexHolder:
+    """This worker's open search index, keyed by generation name."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.name: str | None = None
+        self.index: SearchIndex | None = None
+        self._texts: sqlite3.Connection | None = None
+
+    def get(self, gen: Generation) -> SearchIndex:
+        with self.lock:
+            if self.name != gen.name:
+                self.close()
+                self._texts = sqlite3.connect(f"file:{gen.db_path}?mode=ro", uri=True, check_same_thread=False)
+                self.index = SearchIndex(gen.index_path, text_source=self._text_of)
+                self.name = gen.name
+            return self.index
+
+    def _text_of(self, doc_id: str) -> str | None:
+        if doc_id.startswith("kommune:"):
+            return _kommune_text(doc_id.split(":", 1)[1])
+        row = self._texts.execute("SELECT text FROM items WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        if self.index is not None:
+            self.index.close()
+        if self._texts is not None:
+            self._texts.close()
+        self.index, self._texts, self.name = None, None, None
+
+
+def _kommune_text(code: str) -> str | None:
+    try:
+        return kommune_text(kommune_registry.by_code(code))
+    except KeyError:
+        return None
+
+
+def generation() -> Generation:
+    if "generation" not in g:
+        gen = current_generation(current_app.config["DATA_DIR"])
+        if gen is None:
+            raise NotReady()
+        g.generation = gen
+    return g.generation
+
+
+def get_store() -> Store:
+    if "store" not in g:
+        g.store = Store(generation().db_path)
+    return g.store
+
+
+def get_index() -> SearchIndex:
+    return current_app.extensions["portal_index"].get(generation())
+
+
+def _teardown(_exc) -> None:
+    store = g.pop("store", None)
+    if store is not None:
+        store.close()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["portal_index"] = _IndexHolder()
+    app.teardown_appcontext(_teardown)

@@ -1,0 +1,103 @@
+"""The JSON API. Read-only; errors are ``{"error": …}`` (see :mod:`portal.errors`)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, request
+
+from ..content import kommuner as kommune_registry
+from ..resources import get_store
+from ..store import PUBLIC
+from .search import parse_search_args, run_search
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+def _public_id(doc_id: str) -> str:
+    """``practice:slug`` → ``slug`` (kommune: its code): the id other endpoints take."""
+    return doc_id.split(":", 1)[1]
+
+
+def _kommune_json(k) -> dict:
+    return {"code": k["code"], "name": k["name"], "region": k["region"]}
+
+
+@bp.route("/search")
+def search():
+    req = parse_search_args(request.args, current_app.config["SEARCH_PER_PAGE"])
+    response = run_search(req)
+    return jsonify(
+        {
+            "query": response.query,
+            "total": response.total,
+            "page": response.page,
+            "per_page": response.per_page,
+            "results": [
+                {
+                    "id": _public_id(hit.id),
+                    "type": hit.type,
+                    "title": hit.title,
+                    "url": hit.url,
+                    "kommuner": hit.kommuner,
+                    "evidence": hit.evidence,
+                    "snippet": hit.snippet,
+                }
+                for hit in response.hits
+            ],
+            "facets": response.facets,
+            "suggestion": response.suggestion,
+        }
+    )
+
+
+def practice_json(store, item: dict) -> dict:
+    data = item["data"]
+    return {
+        "id": item["slug"],
+        "url": item["url"],
+        "title": data["title"],
+        "kommuner": [_kommune_json(k) for k in store.kommune_links(item["id"])],
+        "evidence": data["evidence"],
+        "topics": data["topics"],
+        "target_groups": data["target_groups"],
+        "organisation": data.get("organisation"),
+        "start": data.get("start"),
+        "end": data.get("end"),
+        "status": data.get("status"),
+        "source": data.get("source"),
+        "contact": data.get("contact"),
+        "body": item["body_md"],
+        "html": item["body_html"],
+    }
+
+
+@bp.route("/practices/<slug>")
+def practice(slug: str):
+    store = get_store()
+    item = store.get("practice", slug, PUBLIC)
+    if item is None:
+        abort(404)
+    return jsonify(practice_json(store, item))
+
+
+def _summary(item: dict) -> dict:
+    return {"id": item["slug"], "title": item["title"], "url": item["url"], "evidence": item.get("evidence"), "date": item.get("date")}
+
+
+@bp.route("/kommuner/<ref>")
+def kommune(ref: str):
+    try:
+        k = kommune_registry.resolve(ref).kommune
+    except kommune_registry.KommuneError as exc:
+        return jsonify({"error": str(exc), "suggestions": exc.suggestions}), 404
+    store = get_store()
+    return jsonify(
+        {
+            "code": k.code,
+            "name": k.name,
+            "region": k.region,
+            "url": f"/kommuner/{k.slug}",
+            "former": [f.name for f in kommune_registry.former_of(k.code) if f.name != k.name],
+            "practices": [_summary(i) for i in store.items_in_kommune(k.code, "practice", PUBLIC)],
+            "notes": [_summary(i) for i in store.items_in_kommune(k.code, "note", PUBLIC)],
+            "networks": [_summary(i) for i in store.items_in_kommune(k.code, "network", PUBLIC)],
+        }
+    )

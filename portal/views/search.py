@@ -1,0 +1,113 @@
+"""The search page, and the one parser of search parameters (shared with the API)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from search_index import QueryError, SearchRequest
+
+from ..content import kommuner as kommune_registry
+from ..content.schema import EVIDENCE
+from ..errors import BadRequest
+from ..resources import get_index
+from ..store import PUBLIC
+
+bp = Blueprint("search", __name__)
+
+TYPES = ("practice", "note", "network", "ranking", "kommune")
+MAX_Q = 500
+MAX_PAGE = 1000
+MAX_PER_PAGE = 100
+MAX_FILTER_VALUES = 20
+
+
+def _int(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise BadRequest(f"'{name}' skal være et helt tal, ikke '{raw[:40]}'")
+    value = int(raw)
+    if not low <= value <= high:
+        raise BadRequest(f"'{name}' skal være mellem {low} og {high}")
+    return value
+
+
+def _values(args: MultiDict, name: str) -> list[str]:
+    values = [v.strip() for raw in args.getlist(name) for v in raw.split(",") if v.strip()]
+    if len(values) > MAX_FILTER_VALUES:
+        raise BadRequest(f"for mange værdier i '{name}' (højst {MAX_FILTER_VALUES})")
+    return values
+
+
+def _choices(args: MultiDict, name: str, allowed) -> list[str]:
+    values = _values(args, name)
+    for v in values:
+        if v not in allowed:
+            raise BadRequest(f"ukendt {name} '{v[:40]}'; tilladt er: {', '.join(allowed)}")
+    return values
+
+
+def parse_search_args(args: MultiDict, default_per_page: int = 10) -> SearchRequest:
+    """Query parameters → SearchRequest; anything wrong raises BadRequest (HTTP 400)."""
+    q = args.get("q", "")
+    if len(q) > MAX_Q:
+        raise BadRequest(f"søgningen er for lang ({len(q)} tegn; højst {MAX_Q})")
+    if "\x00" in q:
+        raise BadRequest("søgningen indeholder ugyldige tegn")
+    filters: dict[str, list[str]] = {}
+    if types := _choices(args, "type", TYPES):
+        filters["type"] = types
+    if evidence := _choices(args, "evidence", list(EVIDENCE)):
+        filters["evidence"] = evidence
+    if regions := _choices(args, "region", kommune_registry.REGIONS):
+        filters["region"] = regions
+    if topics := [t.lower() for t in _values(args, "topic")]:
+        if any(len(t) > 80 for t in topics):
+            raise BadRequest("et emne er for langt (højst 80 tegn)")
+        filters["topic"] = topics
+    codes = []
+    for ref in _values(args, "kommune"):
+        try:
+            codes.append(kommune_registry.resolve(ref).kommune.code)
+        except kommune_registry.KommuneError as exc:
+            raise BadRequest(str(exc)) from None
+    if codes:
+        filters["kommune"] = list(dict.fromkeys(codes))
+    return SearchRequest(
+        q=q.strip(),
+        filters=filters,
+        page=_int(args, "page", 1, 1, MAX_PAGE),
+        per_page=_int(args, "per_page", default_per_page, 1, MAX_PER_PAGE),
+        audiences=PUBLIC,
+    )
+
+
+def run_search(req: SearchRequest):
+    try:
+        return get_index().search(req)
+    except QueryError as exc:
+        raise BadRequest(str(exc)) from None
+
+
+def kommune_name(code: str) -> str:
+    try:
+        return kommune_registry.by_code(code).name
+    except KeyError:
+        return code
+
+
+@bp.route("/soeg")
+def search_page():
+    req = parse_search_args(request.args, current_app.config["SEARCH_PER_PAGE"])
+    response = run_search(req)
+    pages = max(1, -(-response.total // req.per_page))
+    return render_template(
+        "search.html",
+        req=req,
+        response=response,
+        pages=pages,
+        kommune_name=kommune_name,
+        facet_order=("type", "evidence", "topic", "kommune", "region"),
+    )
