@@ -397,9 +397,5 @@ def test_kommuner_adds_no_flask_beyond_parent_packages():
     assert _run(code) == "[]"
 
 
-@pytest.mark.xfail(
-    reason="portal/__init__.py imports Flask at top level, so any portal.* import loads it",
-    strict=False,
-)
 def test_import_does_not_pull_in_flask():
     assert _run("import sys, portal.content.kommuner; " + _HAS_FLASK) == "False"
