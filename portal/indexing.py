@@ -84,6 +84,7 @@ def kommune_document(k) -> IndexDocument:
         kommuner=[k.code],
         kommune_names=[k.name, *former],
         regions=[k.region],
+        boost=0.3,
     )
 
 

@@ -38,6 +38,10 @@ class IndexDocument:
     evidence: str | None = None  # "effekt" | "delvis-effekt" | "ingen-effekt" | "ikke-evalueret" | None
     audience: str = PUBLIC  # "public" or "network:<slug>" (visible only to that network's members)
     date: str | None = None  # ISO date/year for sorting, optional
+    # Relevance weight of the whole document (Whoosh's document boost). Pages
+    # that exist for every kommune weigh less, so "kommunerne" ranks write-ups
+    # about kommuner above 98 pages whose title holds the word.
+    boost: float = 1.0
 
 
 @dataclass

@@ -95,6 +95,8 @@ def fields_for(doc: IndexDocument) -> dict[str, object]:
             fields[name] = joined
     if doc.evidence:
         fields["evidence"] = doc.evidence
+    if doc.boost != 1.0:
+        fields["_boost"] = float(doc.boost)
     if (doc.audience or PUBLIC) == PUBLIC:
         fields[SPELL_FIELD] = "\n".join(
             [doc.title or "", doc.body or "", *doc.kommune_names, *doc.topics]
