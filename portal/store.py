@@ -32,6 +32,7 @@ URL_PREFIX = {
     "network": "/netvaerk/",
     "ranking": "/rangeringer/",
     "kommune": "/kommuner/",
+    "indicator": "/indikatorer/",
 }
 
 
@@ -54,6 +55,8 @@ def _body_md(record: dict) -> str:
         return record.get("description") or ""
     if record["type"] == "ranking":
         return "\n\n".join(x for x in (record.get("measure"), record.get("notes")) if x)
+    if record["type"] == "indicator":
+        return record.get("description") or ""
     return record.get("body_md") or ""
 
 
@@ -61,8 +64,8 @@ def item_row(record: dict) -> dict:
     """The ``items`` row of one validated content record (also used for
     incremental updates of a single item)."""
     body_md = _body_md(record)
-    body_html = render_markdown(body_md) if record["type"] in ("practice", "note") else ""
-    text = html_to_text(render_markdown(body_md)) if body_md else ""
+    body_html = render_markdown(body_md) if body_md else ""
+    text = html_to_text(body_html)
     data = {k: v for k, v in record.items() if k not in ("body_md", "path")}
     slug = record["slug"]
     return {
@@ -103,7 +106,7 @@ def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict 
     db = sqlite_utils.Database(conn)
     db.execute("PRAGMA journal_mode=WAL")
     items, kommune_links, topic_links, note_practices, ranking_rows = [], [], [], [], []
-    for kind in ("practice", "note", "network", "ranking"):
+    for kind in content.items:
         for record in content.items[kind].values():
             items.append(rows[item_id(kind, record["slug"])])
             k, t = _links(record)
@@ -292,6 +295,33 @@ class Store:
                WHERE r.code = ? ORDER BY i.title, r.rank""",
             (code,),
         )
+
+    # -- overviews ------------------------------------------------------------
+    def evidence_map(self, audiences=PUBLIC) -> dict[str, dict[str, int]]:
+        """Topic → evidence category → number of practices (gaps are visible as zeros)."""
+        clause, aparams = self._audience_clause(audiences)
+        rows = self.conn.execute(
+            f"""SELECT t.topic, i.evidence, COUNT(*) FROM item_topics t JOIN items i ON i.id = t.item_id
+                WHERE i.type = 'practice' AND i.{clause} GROUP BY t.topic, i.evidence""",
+            aparams,
+        ).fetchall()
+        out: dict[str, dict[str, int]] = {}
+        for topic, evidence, n in rows:
+            out.setdefault(topic, {k: 0 for k in EVIDENCE})[evidence] = n
+        return out
+
+    def evaluation_debt(self, year: int, audiences=PUBLIC) -> list[dict]:
+        """Practices whose end year has passed and that are still not evaluated."""
+        return self._items(
+            "type = 'practice' AND evidence = 'ikke-evalueret' AND CAST(json_extract(data, '$.end') AS INTEGER) < ?",
+            [year], audiences, order="json_extract(data, '$.end'), title",
+        )
+
+    def indicators(self, code: str | None = None, audiences=PUBLIC) -> list[dict]:
+        """National indicators (``code`` None) or those of one kommune."""
+        if code is None:
+            return self._items("type = 'indicator' AND id NOT IN (SELECT item_id FROM item_kommuner)", [], audiences)
+        return self.items_in_kommune(code, "indicator", audiences)
 
     def meta(self) -> dict:
         try:

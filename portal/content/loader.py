@@ -22,6 +22,7 @@ KINDS = {
     "network": ("networks", (".yaml", ".yml"), read_yaml),
     "note": ("notes", (".md",), read_markdown),
     "ranking": ("rankings", (".yaml", ".yml"), read_yaml),
+    "indicator": ("indicators", (".yaml", ".yml"), read_yaml),
 }
 
 
@@ -48,6 +49,10 @@ class Content:
     @property
     def rankings(self) -> dict[str, dict]:
         return self.items["ranking"]
+
+    @property
+    def indicators(self) -> dict[str, dict]:
+        return self.items["indicator"]
 
     def count(self) -> int:
         return sum(len(v) for v in self.items.values())

@@ -53,6 +53,15 @@ RANKING_ROW_KEYS = (
     "share_completed", "previous_rank",
 )
 NATIONAL_KEYS = ("observed", "expected", "effect", "cases", "share_completed")
+INDICATOR_KEYS = (
+    "title", "source", "published", "description", "measure", "unit", "scope", "chart", "x_label",
+    "categories", "series", "target",
+)
+SERIES_KEYS = ("name", "values")
+TARGET_KEYS = ("value", "label")
+CHARTS = ("bar", "line")
+MAX_CATEGORIES = 60
+MAX_SERIES = 20
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
 MAX_TITLE = 300
@@ -190,10 +199,15 @@ class _Checker:
         value = self.text(data, key, required=required, key_path=key_path)
         if value is None:
             return None
+        return self.convert_number(value, key_path + (key,), f"'{key}'", integer=integer)
+
+    def convert_number(self, value, key_path: tuple, what: str, integer=False) -> float | int | None:
+        """Text → number, or an error naming ``what`` (numbers use a decimal point)."""
         pattern = r"-?\d+" if integer else r"-?\d+(\.\d+)?"
-        if not re.fullmatch(pattern, value):
-            what = "et helt tal" if integer else "et tal med punktum som decimaltegn, fx -7.206"
-            self.error(key_path + (key,), f"'{key}' skal være {what}, ikke '{value}'")
+        if not isinstance(value, str) or not re.fullmatch(pattern, value.strip()):
+            kind = "et helt tal" if integer else "et tal med punktum som decimaltegn, fx -7.206"
+            shown = value if isinstance(value, str) else "en liste eller samling"
+            self.error(key_path, f"{what} skal være {kind}, ikke '{shown}'")
             return None
         return int(value) if integer else float(value)
 
@@ -390,9 +404,71 @@ def _ranking_rows(c: _Checker, data: dict) -> list[dict]:
     return sorted(out, key=lambda r: r["rank"] if r["rank"] is not None else 0)
 
 
+def validate_indicator(doc: Document, path: str, slug: str | None = None) -> dict:
+    """Key figures over time (a barometer): national, or for one kommune."""
+    c = _Checker(doc, path)
+    data = _root(doc, path, c)
+    c.unknown_keys(data, INDICATOR_KEYS)
+    slug = slug or slug_of(path, c)
+    scope = c.text(data, "scope", max_len=120) or "national"
+    record = {
+        "type": "indicator",
+        "slug": slug,
+        "title": c.text(data, "title", required=True, max_len=MAX_TITLE),
+        "source": c.text(data, "source"),
+        "published": c.date(data, "published", partial=True),
+        "description": c.text(data, "description") or "",
+        "measure": c.text(data, "measure", max_len=120) or slug,
+        "unit": c.text(data, "unit", max_len=40) or "",
+        "chart": c.choice(data, "chart", CHARTS) or "bar",
+        "x_label": c.text(data, "x_label", max_len=MAX_TITLE),
+        "kommuner": [] if scope == "national" else [k for k in [c.kommune(scope, ("scope",))] if k],
+        "categories": c.text_list(data, "categories", required=True),
+        "series": [],
+        "target": None,
+        "path": path,
+    }
+    series = data.get("series")
+    if not isinstance(series, list) or not series:
+        c.error(("series",) if "series" in data else (), "'series' skal være en ikke-tom liste af dataserier")
+    elif len(series) > MAX_SERIES:
+        c.error(("series",), f"for mange dataserier (højst {MAX_SERIES})")
+    else:
+        for i, raw in enumerate(series):
+            kp = ("series", i)
+            item = c.mapping(raw, kp, f"dataserie {i + 1}")
+            if item is None:
+                continue
+            c.unknown_keys(item, SERIES_KEYS, kp)
+            values = item.get("values")
+            if not isinstance(values, list):
+                c.error(kp + ("values",) if "values" in item else kp, "'values' skal være en liste af tal (null for manglende)")
+                continue
+            numbers = [
+                None if v is None else c.convert_number(v, kp + ("values", j), f"værdi {j + 1} i 'values'")
+                for j, v in enumerate(values)
+            ]
+            if len(numbers) != len(record["categories"]):
+                c.error(kp + ("values",), f"dataserien har {len(numbers)} værdier, men der er {len(record['categories'])} kategorier")
+            record["series"].append({"name": c.text(item, "name", required=True, max_len=MAX_TITLE, key_path=kp), "values": numbers})
+    if len(record["categories"]) > MAX_CATEGORIES:
+        c.error(("categories",), f"for mange kategorier (højst {MAX_CATEGORIES})")
+    if data.get("target") is not None:
+        target = c.mapping(data["target"], ("target",), "'target'")
+        if target is not None:
+            c.unknown_keys(target, TARGET_KEYS, ("target",))
+            record["target"] = {
+                "value": c.number(target, "value", required=True, key_path=("target",)),
+                "label": c.text(target, "label", key_path=("target",)) or "Mål",
+            }
+    c.done()
+    return record
+
+
 VALIDATORS = {
     "practice": validate_practice,
     "note": validate_note,
     "network": validate_network,
     "ranking": validate_ranking,
+    "indicator": validate_indicator,
 }

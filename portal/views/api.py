@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from ..content import kommuner as kommune_registry
+from ..rankings import kommune_rankings, linked_ranking
 from ..resources import get_store
 from ..store import PUBLIC
+from .pages import csv_response
 from .search import parse_search_args, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -99,5 +101,35 @@ def kommune(ref: str):
             "practices": [_summary(i) for i in store.items_in_kommune(k.code, "practice", PUBLIC)],
             "notes": [_summary(i) for i in store.items_in_kommune(k.code, "note", PUBLIC)],
             "networks": [_summary(i) for i in store.items_in_kommune(k.code, "network", PUBLIC)],
+            "rankings": kommune_rankings(store, k.code),
+            "indicators": [indicator_json(i) for i in store.indicators(k.code, PUBLIC)],
         }
     )
+
+
+def indicator_json(item: dict) -> dict:
+    data = item["data"]
+    keys = ("title", "measure", "unit", "source", "published", "chart", "x_label", "categories", "series", "target")
+    return {"id": item["slug"], "url": item["url"], **{k: data.get(k) for k in keys}}
+
+
+def _ranking_or_404(slug: str) -> dict:
+    ranking = linked_ranking(get_store(), slug, top_n=current_app.config["RANKING_TOP_N"])
+    if ranking is None:
+        abort(404)
+    return ranking
+
+
+@bp.route("/rankings/<slug>")
+def ranking(slug: str):
+    return jsonify(_ranking_or_404(slug))
+
+
+@bp.route("/rankings/<slug>.csv")
+def ranking_csv(slug: str):
+    return csv_response(_ranking_or_404(slug))
+
+
+@bp.route("/indicators")
+def indicators():
+    return jsonify([indicator_json(i) for i in get_store().items_of_type("indicator")])

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+import datetime as dt
 
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from .. import charts
 from ..content import kommuner as kommune_registry
 from ..content.kommuner import danish_sort_key
+from ..content.schema import EVIDENCE
+from ..errors import BadRequest
+from ..rankings import SORT_KEYS, kommune_rankings, linked_ranking, ranking_csv, sorted_rows
 from ..resources import get_store
 from ..store import PUBLIC
 
@@ -42,11 +49,13 @@ def _item_or_404(type_: str, slug: str) -> dict:
 def practice(slug: str):
     store = get_store()
     item = _item_or_404("practice", slug)
+    kommuner = store.kommune_links(item["id"])
     return render_template(
         "practice.html",
         item=item,
         data=item["data"],
-        kommuner=store.kommune_links(item["id"]),
+        kommuner=kommuner,
+        rankings=[(k, r) for k in kommuner for r in kommune_rankings(store, k["code"])],
         related=store.related_practices(item, audiences=PUBLIC),
         notes=store.notes_citing(slug, PUBLIC),
     )
@@ -118,8 +127,22 @@ def kommune(ref: str):
         practices=store.items_in_kommune(k.code, "practice", PUBLIC),
         notes=store.items_in_kommune(k.code, "note", PUBLIC),
         networks=networks,
-        ranking_rows=store.ranking_rows_for_kommune(k.code),
+        rankings=kommune_rankings(store, k.code),
+        indicators=kommune_indicators(store, k.code),
     )
+
+
+def kommune_indicators(store, code: str) -> list[dict]:
+    """The kommune's own key figures, each beside the national figure of the same measure."""
+    national = {i["data"]["measure"]: i for i in store.indicators(None)}
+    out = []
+    for own in store.indicators(code):
+        data = dict(own["data"])
+        ref = national.get(data["measure"])
+        if ref:  # one chart: the kommune's series and the national ones side by side
+            data["series"] = data["series"] + [dict(s, name=f"Hele landet: {s['name']}") for s in ref["data"]["series"]]
+        out.append({"item": own, "national": ref, "chart": Markup(charts.indicator_chart(data, chart_id=f"ind-{own['slug']}"))})
+    return out
 
 
 @bp.route("/rangeringer")
@@ -127,10 +150,77 @@ def rankings():
     return render_template("rankings.html", rankings=get_store().items_of_type("ranking"))
 
 
+def _linked_or_404(slug: str) -> dict:
+    ranking = linked_ranking(get_store(), slug, top_n=current_app.config["RANKING_TOP_N"])
+    if ranking is None:
+        abort(404)
+    return ranking
+
+
 @bp.route("/rangeringer/<slug>")
 def ranking(slug: str):
+    ranking = _linked_or_404(slug)
+    sort = request.args.get("sort", "rang")
+    direction = request.args.get("retning", "stigende")
+    if sort not in SORT_KEYS:
+        raise BadRequest(f"ukendt sortering '{sort[:30]}'; brug én af {', '.join(SORT_KEYS)}")
+    if direction not in ("stigende", "faldende"):
+        raise BadRequest("'retning' skal være 'stigende' eller 'faldende'")
+    highlight = [r["rank"] for r in ranking["top"] + ranking["bottom"]]
+    chart = charts.ranking_chart(
+        ranking["rows"], chart_id="rangering", lower_is_better=ranking["lower_is_better"] is not False,
+        unit="mdr.", national=(ranking["national"] or {}).get("effect"), highlight=highlight,
+    )
+    return render_template(
+        "ranking.html",
+        ranking=ranking,
+        item_html=get_store().get("ranking", slug)["body_html"],
+        rows=sorted_rows(ranking["rows"], sort, direction == "faldende"),
+        sort=sort,
+        direction=direction,
+        chart=Markup(chart),
+    )
+
+
+@bp.route("/rangeringer/<slug>.csv")
+def ranking_csv_download(slug: str):
+    return csv_response(_linked_or_404(slug))
+
+
+def csv_response(ranking: dict) -> Response:
+    # A byte-order mark so Excel opens æ, ø and å correctly.
+    body = "\ufeff" + ranking_csv(ranking)
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename={ranking['slug']}.csv",
+    })
+
+
+@bp.route("/indikatorer")
+def indicators():
     store = get_store()
-    item = _item_or_404("ranking", slug)
-    rows = store.ranking_rows(slug)
-    names = {k.code: k.name for k in kommune_registry.all_kommuner()}
-    return render_template("ranking.html", item=item, data=item["data"], rows=rows, kommune_names=names)
+    items = store.items_of_type("indicator")
+    return render_template("indicators.html", items=[
+        {"item": i, "chart": Markup(charts.indicator_chart(i["data"], chart_id=f"ind-{i['slug']}"))} for i in items
+    ])
+
+
+@bp.route("/evidenskort")
+def evidence_map():
+    matrix = get_store().evidence_map(PUBLIC)
+    topics = sorted(matrix, key=danish_sort_key)
+    totals = {k: sum(matrix[t][k] for t in topics) for k in EVIDENCE}
+    return render_template("evidence_map.html", matrix=matrix, topics=topics, totals=totals)
+
+
+@bp.route("/evalueringsgaeld")
+def evaluation_debt():
+    store = get_store()
+    year = dt.date.today().year
+    items = store.evaluation_debt(year, PUBLIC)
+    by_kommune: dict[str, list[dict]] = {}
+    for item in items:
+        links = store.kommune_links(item["id"])
+        for name in [k["name"] for k in links] or ["Landsdækkende"]:
+            by_kommune.setdefault(name, []).append(item)
+    groups = sorted(by_kommune.items(), key=lambda kv: (kv[0] == "Landsdækkende", danish_sort_key(kv[0])))
+    return render_template("evaluation_debt.html", items=items, groups=groups, year=year)

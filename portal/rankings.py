@@ -1,0 +1,203 @@
+"""From a ranking to the methods behind it: top and bottom kommuner linked to practice.
+
+The portal's distinctive promise: a reader goes from "who does best" to "what
+they do". For a ranking we take the top N and bottom N rows (by published
+rank; rank 1 is the best whichever way the measure points), list the practices
+documented in each of those kommuner (today's kommune, since the rows carry
+pre-2007 names), and for each bottom kommune suggest practices from the top
+kommuner — those sharing the most topics with what the bottom kommune has
+documented first, then by strength of evidence ("what the fastest kommuner do").
+
+Flask-free; reads through :class:`portal.store.Store`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .content import kommuner as kommune_registry
+from .content.schema import EVIDENCE
+from .store import PUBLIC, Store
+
+EVIDENCE_ORDER = {key: i for i, key in enumerate(EVIDENCE)}
+MAX_SUGGESTIONS = 5
+
+
+def kommune_json(code: str | None) -> dict | None:
+    if not code:
+        return None
+    k = kommune_registry.by_code(code)
+    return {"code": k.code, "name": k.name, "region": k.region, "slug": k.slug}
+
+
+def _practice_summary(item: dict) -> dict:
+    data = item["data"]
+    return {
+        "id": item["slug"],
+        "title": item["title"],
+        "url": item["url"],
+        "evidence": item["evidence"],
+        "topics": data.get("topics") or [],
+    }
+
+
+def row_json(row: dict) -> dict:
+    return {
+        "rank": row["rank"],
+        "kommune_as_published": row["kommune_as_published"],
+        "kommune": kommune_json(row["code"]),
+        "effect": row["effect"],
+        "observed": row["observed"],
+        "expected": row["expected"],
+        "significance": row["significance"] or "",
+        "cases": row["cases"],
+        "share_completed": row["share_completed"],
+        "previous_rank": row["previous_rank"],
+        "movement": (row["previous_rank"] - row["rank"]) if row["previous_rank"] else None,
+    }
+
+
+def linked_ranking(store: Store, slug: str, top_n: int = 5, audiences=PUBLIC) -> dict | None:
+    """The ranking with its rows, and its top and bottom rows linked to practice."""
+    item = store.get("ranking", slug, audiences)
+    if item is None:
+        return None
+    rows = [row_json(r) for r in store.ranking_rows(slug)]
+    n = max(0, min(top_n, len(rows) // 2))
+    practices_of: dict[str, list[dict]] = {}
+
+    def practices(code: str | None) -> list[dict]:
+        if not code:
+            return []
+        if code not in practices_of:
+            practices_of[code] = [_practice_summary(p) for p in store.items_in_kommune(code, "practice", audiences)]
+        return practices_of[code]
+
+    top = [dict(row, practices=practices(row["kommune"] and row["kommune"]["code"])) for row in rows[:n]]
+    top_practices: dict[str, dict] = {}
+    for row in top:
+        for p in row["practices"]:
+            entry = top_practices.setdefault(p["id"], dict(p, from_kommuner=[]))
+            entry["from_kommuner"].append(row["kommune_as_published"])
+
+    bottom = []
+    for row in rows[len(rows) - n:] if n else []:
+        own = practices(row["kommune"] and row["kommune"]["code"])
+        bottom.append(dict(row, practices=own, suggested_practices=suggest(own, list(top_practices.values()))))
+
+    data = item["data"]
+    return {
+        "slug": slug,
+        "title": item["title"],
+        "source": data.get("source"),
+        "published": data.get("published"),
+        "period": data.get("period"),
+        "measure": data.get("measure"),
+        "unit": data.get("unit"),
+        "notes": data.get("notes"),
+        "previous_edition": data.get("previous_edition"),
+        "lower_is_better": data.get("lower_is_better"),
+        "rows": rows,
+        "national": data.get("national"),
+        "top": top,
+        "bottom": bottom,
+    }
+
+
+def suggest(own: list[dict], candidates: list[dict], limit: int = MAX_SUGGESTIONS) -> list[dict]:
+    """Candidates ordered by topics shared with ``own`` practices, then evidence, then title.
+
+    A practice the bottom kommune has documented itself (a joint project) is
+    still listed — it is what the top kommune does too — but marked ``shared``.
+    """
+    own_topics = Counter(t for p in own for t in p["topics"])
+    own_ids = {p["id"] for p in own}
+    scored = []
+    for p in candidates:
+        overlap = sorted(t for t in set(p["topics"]) if t in own_topics)
+        scored.append(dict(p, shared_topics=overlap, shared=p["id"] in own_ids))
+    scored.sort(key=lambda p: (-len(p["shared_topics"]), EVIDENCE_ORDER.get(p["evidence"], 9), p["title"]))
+    return scored[:limit]
+
+
+def kommune_rankings(store: Store, code: str) -> list[dict]:
+    """Every ranking row of a kommune, under the name it had then (never averaged)."""
+    return [
+        {
+            "ranking": r["ranking_slug"],
+            "title": r["ranking_title"],
+            "rank": r["rank"],
+            "of": r["of"],
+            "as": r["kommune_as_published"],
+            "effect": r["effect"],
+            "significance": r["significance"] or "",
+            "previous_rank": r["previous_rank"],
+        }
+        for r in store.ranking_rows_for_kommune(code)
+    ]
+
+
+CSV_COLUMNS = (
+    "rank", "kommune_as_published", "kommune_code", "kommune_name", "region", "observed", "expected",
+    "effect", "significance", "cases", "share_completed", "previous_rank",
+)
+
+
+def ranking_csv(ranking: dict) -> str:
+    """The full table as CSV (comma-separated, decimal point, national row last)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in ranking["rows"]:
+        k = r["kommune"] or {}
+        writer.writerow([
+            r["rank"], r["kommune_as_published"], k.get("code", ""), k.get("name", ""), k.get("region", ""),
+            _num(r["observed"]), _num(r["expected"]), _num(r["effect"]), r["significance"], _num(r["cases"]),
+            _num(r["share_completed"]), _num(r["previous_rank"]),
+        ])
+    national = ranking.get("national")
+    if national:
+        writer.writerow([
+            "", "Hele landet", "", "", "", _num(national.get("observed")), _num(national.get("expected")),
+            _num(national.get("effect")), "", _num(national.get("cases")), _num(national.get("share_completed")), "",
+        ])
+    return out.getvalue()
+
+
+def _num(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+SORT_KEYS = {
+    "rang": "rank",
+    "kommune": "kommune_as_published",
+    "observeret": "observed",
+    "forventet": "expected",
+    "effekt": "effect",
+    "forloeb": "cases",
+    "andel": "share_completed",
+}
+
+
+def sorted_rows(rows: list[dict], key: str, descending: bool) -> list[dict]:
+    """Rows sorted by a column (missing values last), for the sortable table."""
+    from .content.kommuner import danish_sort_key
+
+    field = SORT_KEYS[key]
+
+    def sort_key(row):
+        value = row[field]
+        if value is None:
+            return (1, 0)
+        return (0, danish_sort_key(value) if field == "kommune_as_published" else value)
+
+    present = [r for r in rows if r[field] is not None]
+    missing = [r for r in rows if r[field] is None]
+    return sorted(present, key=sort_key, reverse=descending) + missing
