@@ -11,6 +11,9 @@ from flask.cli import with_appcontext
 from .ingest import IngestFailed, ingest
 
 
+KIND_LABELS = {"practice": "erfaringer", "note": "netværksnotater", "network": "netværk", "ranking": "rangeringer", "indicator": "nøgletal"}
+
+
 @click.command("ingest")
 @with_appcontext
 @click.option("--content", "content_dir", type=click.Path(file_okay=False), default=None,
@@ -30,7 +33,7 @@ def ingest_command(content_dir: str | None) -> None:
             click.echo(str(error), err=True)
         click.echo(f"Indlæsning afvist: {exc}. Portalen viser fortsat det tidligere indhold.", err=True)
         sys.exit(1)
-    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(report.counts.items()))
+    counts = ", ".join(f"{report.counts.get(kind, 0)} {label}" for kind, label in KIND_LABELS.items())
     click.echo(f"Indlæst: {counts} på {report.seconds:.1f} s (generation {report.generation.name}).")
 
 

@@ -20,7 +20,7 @@ def content_copy(tmp_path):
 
 def test_ingest_builds_store_and_index(tmp_path):
     report = ingest(CONTENT, tmp_path / "data")
-    assert report.counts == {"practice": 26, "network": 1, "note": 1, "ranking": 1}
+    assert report.counts == {"practice": 26, "network": 1, "note": 1, "ranking": 1, "indicator": 3}
     gen = current_generation(tmp_path / "data")
     store = Store(gen.db_path)
     try:
@@ -59,7 +59,7 @@ def test_cli_reports_every_problem_as_path_line_and_exits_non_zero(tmp_path, con
     runner = app.test_cli_runner()
     ok = runner.invoke(args=["ingest"])
     assert ok.exit_code == 0, ok.output
-    assert "Indlæst: 1 network, 1 note, 26 practice, 1 ranking" in ok.output
+    assert "Indlæst: 26 erfaringer, 1 netværksnotater, 1 netværk, 1 rangeringer, 3 nøgletal" in ok.output
 
     (content_copy / "practices" / "a.md").write_text("---\ntitle: A\nevidence: effekt\ntopics: [x]\nkommuner: [Atlantis]\n---\n")
     (content_copy / "networks" / "b.yaml").write_text("name: B\nregion: Jylland\n")
