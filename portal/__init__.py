@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         DATA_DIR=app.instance_path,
         DKFDS_DIR=str(PROJECT_ROOT / "node_modules" / "dkfds" / "dist"),
         SECRET_KEY=None,
+        SESSION_COOKIE_SECURE=True,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         JSON_SORT_KEYS=False,
         SEARCH_PER_PAGE=10,
@@ -48,14 +49,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import cli, errors, resources, templating
-    from .views import api, pages, search
+    from . import auth, cli, errors, resources, security, templating
+    from .views import api, api_write, contribute, feeds, moderation, pages, search
+    from .views import auth as auth_views
 
+    security.init_app(app)
     resources.init_app(app)
+    auth.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(search.bp)
-    app.register_blueprint(api.bp)
+    for blueprint in (pages.bp, search.bp, api.bp, auth_views.bp, contribute.bp, moderation.bp, feeds.bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api_write.bp)
+    security.csrf.exempt(api_write.bp)  # Bearer tokens only; never reads the session cookie
     return app

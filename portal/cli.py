@@ -37,5 +37,143 @@ def ingest_command(content_dir: str | None) -> None:
     click.echo(f"Indlæst: {counts} på {report.seconds:.1f} s (generation {report.generation.name}).")
 
 
+
+
+@click.group("users")
+def users_group() -> None:
+    """Brugere: opret, adgangskode, API-nøgler, oversigt."""
+
+
+def _owned():
+    from .owned import OwnedDB
+
+    return OwnedDB(current_app.config["DATA_DIR"])
+
+
+def _known_networks() -> set[str] | None:
+    """Slugs of the networks in the content root (users can only join those)."""
+    from pathlib import Path
+
+    folder = Path(current_app.config["CONTENT_DIR"]) / "networks"
+    if not folder.is_dir():
+        return set()
+    return {p.stem for p in folder.iterdir() if p.suffix in (".yaml", ".yml")}
+
+
+@users_group.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["contributor", "editor", "admin"]), required=True, help="Brugerens rolle.")
+@click.option("--network", "networks", multiple=True, help="Gør brugeren til medlem af dette ledernetværk (kan gentages).")
+@click.option("--organisation", default=None, help="Organisation, fx et videnscenter eller en kommune.")
+@with_appcontext
+def users_add(email, role, networks, organisation):
+    """Opret en bruger. Sæt derefter en adgangskode eller udsted en API-nøgle."""
+    from .accounts import AccountError, add_user
+
+    db = _owned()
+    try:
+        user = add_user(db, email, role, networks=networks, organisation=organisation, known_networks=_known_networks())
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.close()
+    member = f", medlem af {', '.join(user.networks)}" if user.networks else ""
+    click.echo(f"Oprettet: {user.email} ({user.role}{member}).")
+
+
+@users_group.command("password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Den nye adgangskode.")
+@with_appcontext
+def users_password(email, password):
+    """Sæt en brugers adgangskode (afslutter brugerens sessioner)."""
+    from .accounts import AccountError, set_password
+
+    db = _owned()
+    try:
+        set_password(db, email, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.close()
+    click.echo(f"Adgangskoden er sat for {email}.")
+
+
+@users_group.command("token")
+@click.argument("email")
+@with_appcontext
+def users_token(email):
+    """Udsted en API-nøgle; den vises kun denne ene gang, som sidste linje."""
+    from .accounts import AccountError, issue_token
+
+    db = _owned()
+    try:
+        token = issue_token(db, email)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.close()
+    click.echo(f"API-nøgle til {email} (gem den nu; den kan ikke vises igen):")
+    click.echo(token)
+
+
+@users_group.command("revoke")
+@click.argument("email")
+@with_appcontext
+def users_revoke(email):
+    """Tilbagekald alle en brugers API-nøgler."""
+    from .accounts import AccountError, revoke_tokens
+
+    db = _owned()
+    try:
+        n = revoke_tokens(db, email)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.close()
+    click.echo(f"{n} API-nøgle(r) tilbagekaldt for {email}.")
+
+
+@users_group.command("list")
+@with_appcontext
+def users_list():
+    """Vis alle brugere med rolle, organisation og netværk."""
+    from .accounts import list_users
+
+    db = _owned()
+    try:
+        users = list_users(db)
+    finally:
+        db.close()
+    if not users:
+        click.echo("Ingen brugere endnu.")
+    for u in users:
+        extra = [u.organisation or "", ", ".join(u.networks), "deaktiveret" if u.disabled else ""]
+        click.echo("\t".join([u.email, u.role, *extra]).rstrip())
+
+
+@click.command("reconcile")
+@with_appcontext
+def reconcile_command():
+    """Offentliggør godkendt indhold, der endnu venter i udbakken (fx efter et nedbrud)."""
+    from .owned import OwnedDB
+    from .publishing import drain
+
+    db = OwnedDB(current_app.config["DATA_DIR"])
+    try:
+        report = drain(db, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"], wait=60)
+    finally:
+        db.close()
+    if report.skipped:
+        raise click.ClickException("en indlæsning kører; den offentliggør det ventende, når den er færdig")
+    for entry_id, message in report.failed:
+        click.echo(f"udbakke #{entry_id}: {message}", err=True)
+    click.echo(f"Offentliggjort: {len(report.published)}; fejlede: {len(report.failed)}.")
+    if report.failed:
+        sys.exit(1)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(ingest_command)
+    app.cli.add_command(users_group)
+    app.cli.add_command(reconcile_command)

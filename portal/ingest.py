@@ -8,19 +8,16 @@
                         on success only:  derived/CURRENT ◀── os.replace()
 
 A generation is always built from an empty directory, so a rebuild is
-idempotent. Readers find the live generation through the small ``CURRENT``
-file, which is replaced atomically; the previous generation is kept (a request
-in flight in another worker may still be reading it) and older ones are
-removed. If anything fails — a bad content file, a full disk, a crash half way —
-``CURRENT`` still names the generation that was being served, untouched.
-Flask-free.
+idempotent. If anything fails — a bad content file, a full disk, a crash half
+way — ``CURRENT`` still names the generation that was being served, untouched
+(see :mod:`portal.generations`). Owned data is never rebuilt: after the swap
+the ingest only records first-publication times and publishes what was
+approved while it held the lock. Flask-free.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import os
 import secrets
 import shutil
 import time
@@ -32,12 +29,14 @@ from search_index import SearchIndex
 
 from .content.errors import ContentError
 from .content.loader import load_content
+from .generations import Generation, current_generation, derived_dir, fsync_tree, prune, swap_current, write_lock
 from .indexing import all_documents
+from .owned import OwnedDB
+from .publishing import drain
 from .rendering import MarkdownTooLarge
 from .store import build_store, item_id, item_row
 
-CURRENT = "CURRENT"
-KEEP_GENERATIONS = 2
+__all__ = ["ingest", "IngestFailed", "IngestReport", "Generation", "current_generation"]
 
 
 class IngestFailed(Exception):
@@ -47,42 +46,10 @@ class IngestFailed(Exception):
 
 
 @dataclass
-class Generation:
-    path: Path
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    @property
-    def db_path(self) -> Path:
-        return self.path / "portal.db"
-
-    @property
-    def index_path(self) -> Path:
-        return self.path / "index"
-
-
-@dataclass
 class IngestReport:
     generation: Generation
     counts: dict
     seconds: float
-
-
-def derived_dir(data_dir: Path | str) -> Path:
-    return Path(data_dir) / "derived"
-
-
-def current_generation(data_dir: Path | str) -> Generation | None:
-    """The generation readers should use, or None before the first ingest."""
-    base = derived_dir(data_dir)
-    try:
-        name = (base / CURRENT).read_text(encoding="ascii").strip()
-    except (FileNotFoundError, UnicodeDecodeError):
-        return None
-    gen = Generation(base / name)
-    return gen if name.startswith("gen-") and gen.db_path.exists() else None
 
 
 def ingest(content_dir: Path | str, data_dir: Path | str, progress: Callable[[str], None] | None = None) -> IngestReport:
@@ -93,94 +60,60 @@ def ingest(content_dir: Path | str, data_dir: Path | str, progress: Callable[[st
     """
     say = progress or (lambda _msg: None)
     started = time.monotonic()
-    base = derived_dir(data_dir)
-    base.mkdir(parents=True, exist_ok=True)
-    with _exclusive(base / ".ingest.lock"):
-        say(f"Læser indhold fra {content_dir} …")
-        content = load_content(content_dir, progress=lambda n, total: say(f"  {n}/{total} filer læst"))
-        rows: dict[str, dict] = {}
-        for kind, records in content.items.items():
-            for record in records.values():
-                try:
-                    rows[item_id(kind, record["slug"])] = item_row(record)
-                except MarkdownTooLarge as exc:
-                    content.errors.append(ContentError(record["path"], 1, str(exc)))
-        if content.errors:
-            raise IngestFailed(content.errors)
-
-        gen = Generation(base / f"gen-{dt.datetime.now():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}")
-        gen.path.mkdir()
-        try:
-            say("Bygger database …")
-            meta = {"content_dir": str(content_dir), "built_at": dt.datetime.now().isoformat(timespec="seconds")}
-            counts = build_store(gen.db_path, content, rows, meta=meta)
-            say("Bygger søgeindeks …")
-            index = SearchIndex.build(gen.index_path, all_documents(content, rows),
-                                      progress=lambda n: say(f"  {n} dokumenter indekseret"))
-            index.close()
-            _fsync_tree(gen.path)
-            _swap_current(base, gen.name)
-        except BaseException:
-            shutil.rmtree(gen.path, ignore_errors=True)
-            raise
-        _prune(base, keep=gen.name)
+    try:
+        with write_lock(data_dir, blocking=False):
+            gen, counts = _build_and_swap(content_dir, data_dir, say)
+            # Owned data: remember when items were first published, and
+            # publish whatever was approved while this ingest held the lock.
+            owned = OwnedDB(data_dir)
+            try:
+                owned.record_publications(_item_ids(gen))
+                drain(owned, content_dir, data_dir, locked=True)
+            finally:
+                owned.close()
+    except BlockingIOError:
+        raise IngestFailed(message="en anden indlæsning eller udgivelse kører allerede; prøv igen om lidt") from None
     return IngestReport(generation=gen, counts=dict(counts), seconds=time.monotonic() - started)
 
 
-class _exclusive:
-    """An exclusive, non-blocking flock: two ingests at once is a mistake to report."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self):
-        self.fh = open(self.path, "a")
-        try:
-            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.fh.close()
-            raise IngestFailed(message="en anden indlæsning kører allerede; prøv igen om lidt") from None
-        return self
-
-    def __exit__(self, *exc):
-        fcntl.flock(self.fh, fcntl.LOCK_UN)
-        self.fh.close()
-
-
-def _swap_current(base: Path, name: str) -> None:
-    tmp = base / f"{CURRENT}.{secrets.token_hex(4)}.tmp"
-    with open(tmp, "w", encoding="ascii") as fh:
-        fh.write(name + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, base / CURRENT)
-    _fsync_dir(base)
-
-
-def _prune(base: Path, keep: str) -> None:
-    """Remove all but the newest KEEP_GENERATIONS generations (never the live one)."""
-    gens = sorted((p for p in base.iterdir() if p.is_dir() and p.name.startswith("gen-")), key=lambda p: p.name)
-    old = [p for p in gens[:-KEEP_GENERATIONS] if p.name != keep]
-    for p in old:
-        shutil.rmtree(p, ignore_errors=True)
-    for p in base.glob(f"{CURRENT}.*.tmp"):
-        p.unlink(missing_ok=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(root: Path) -> None:
-    for dirpath, _dirs, files in os.walk(root):
-        for name in files:
-            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
+def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict]:
+    say(f"Læser indhold fra {content_dir} …")
+    content = load_content(content_dir, progress=lambda n, total: say(f"  {n}/{total} filer læst"))
+    rows: dict[str, dict] = {}
+    for kind, records in content.items.items():
+        for record in records.values():
             try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        _fsync_dir(Path(dirpath))
+                rows[item_id(kind, record["slug"])] = item_row(record)
+            except MarkdownTooLarge as exc:
+                content.errors.append(ContentError(record["path"], 1, str(exc)))
+    if content.errors:
+        raise IngestFailed(content.errors)
+
+    base = derived_dir(data_dir)
+    gen = Generation(base / f"gen-{dt.datetime.now():%Y%m%dT%H%M%S.%f}-{secrets.token_hex(3)}")
+    gen.path.mkdir()
+    try:
+        say("Bygger database …")
+        meta = {"content_dir": str(content_dir), "built_at": dt.datetime.now().isoformat(timespec="seconds")}
+        counts = build_store(gen.db_path, content, rows, meta=meta)
+        say("Bygger søgeindeks …")
+        index = SearchIndex.build(gen.index_path, all_documents(content, rows),
+                                  progress=lambda n: say(f"  {n} dokumenter indekseret"))
+        index.close()
+        fsync_tree(gen.path)
+        swap_current(base, gen.name)
+    except BaseException:
+        shutil.rmtree(gen.path, ignore_errors=True)
+        raise
+    prune(base, keep=gen.name)
+    return gen, counts
+
+
+def _item_ids(gen: Generation) -> list[str]:
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{gen.db_path}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute("SELECT id FROM items ORDER BY id")]
+    finally:
+        conn.close()

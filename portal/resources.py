@@ -20,7 +20,7 @@ from search_index import SearchIndex
 
 from .content import kommuner as kommune_registry
 from .indexing import kommune_text
-from .ingest import Generation, current_generation
+from .generations import Generation, current_generation
 from .store import Store
 
 

@@ -217,6 +217,12 @@ class Store:
             "type = ? AND id IN (SELECT item_id FROM item_kommuner WHERE code = ?)", [type_, code], audiences
         )
 
+    def items_with_topic(self, topic: str, types=("practice", "note"), audiences=PUBLIC) -> list[dict]:
+        marks = ",".join("?" * len(types))
+        return self._items(
+            f"type IN ({marks}) AND id IN (SELECT item_id FROM item_topics WHERE topic = ?)", [*types, topic], audiences
+        )
+
     def kommune_links(self, iid: str) -> list[dict]:
         return self._q(
             "SELECT k.code, k.name, k.region, k.slug, l.as_name FROM item_kommuner l JOIN kommuner k ON k.code = l.code WHERE l.item_id = ?",
@@ -328,3 +334,21 @@ class Store:
             return dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.OperationalError:
             return {}
+
+
+def replace_item(conn: sqlite3.Connection, record: dict, row: dict) -> None:
+    """Insert or replace one practice or note in a live derived database
+    (the incremental path used when a submission is approved or a note posted).
+    The caller holds a write transaction."""
+    iid = row["id"]
+    for table, key in (("items", "id"), ("item_kommuner", "item_id"), ("item_topics", "item_id"), ("note_practices", "note_id")):
+        conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (iid,))
+    columns = list(_ITEM_COLUMNS)
+    conn.execute(f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                 [row[c] for c in columns])
+    kommuner, topics = _links(record)
+    conn.executemany("INSERT INTO item_kommuner (item_id, code, as_name) VALUES (:item_id, :code, :as_name)", kommuner)
+    conn.executemany("INSERT INTO item_topics (item_id, topic) VALUES (:item_id, :topic)", topics)
+    if record["type"] == "note":
+        conn.executemany("INSERT INTO note_practices (note_id, practice_slug) VALUES (?, ?)",
+                         [(iid, s) for s in record["practices"]])

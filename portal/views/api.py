@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from ..content import kommuner as kommune_registry
 from ..rankings import kommune_rankings, linked_ranking
 from ..resources import get_store
-from ..store import PUBLIC
+from ..auth import audiences
 from .pages import csv_response
 from .search import parse_search_args, run_search
 
@@ -74,7 +74,7 @@ def practice_json(store, item: dict) -> dict:
 @bp.route("/practices/<slug>")
 def practice(slug: str):
     store = get_store()
-    item = store.get("practice", slug, PUBLIC)
+    item = store.get("practice", slug, audiences())
     if item is None:
         abort(404)
     return jsonify(practice_json(store, item))
@@ -98,11 +98,11 @@ def kommune(ref: str):
             "region": k.region,
             "url": f"/kommuner/{k.slug}",
             "former": [f.name for f in kommune_registry.former_of(k.code) if f.name != k.name],
-            "practices": [_summary(i) for i in store.items_in_kommune(k.code, "practice", PUBLIC)],
-            "notes": [_summary(i) for i in store.items_in_kommune(k.code, "note", PUBLIC)],
-            "networks": [_summary(i) for i in store.items_in_kommune(k.code, "network", PUBLIC)],
+            "practices": [_summary(i) for i in store.items_in_kommune(k.code, "practice", audiences())],
+            "notes": [_summary(i) for i in store.items_in_kommune(k.code, "note", audiences())],
+            "networks": [_summary(i) for i in store.items_in_kommune(k.code, "network", audiences())],
             "rankings": kommune_rankings(store, k.code),
-            "indicators": [indicator_json(i) for i in store.indicators(k.code, PUBLIC)],
+            "indicators": [indicator_json(i) for i in store.indicators(k.code, audiences())],
         }
     )
 

@@ -14,7 +14,7 @@ from ..content.schema import EVIDENCE
 from ..errors import BadRequest
 from ..rankings import SORT_KEYS, kommune_rankings, linked_ranking, ranking_csv, sorted_rows
 from ..resources import get_store
-from ..store import PUBLIC
+from ..auth import audiences, current_user, owned_db
 
 bp = Blueprint("pages", __name__)
 
@@ -22,24 +22,24 @@ bp = Blueprint("pages", __name__)
 @bp.route("/")
 def front():
     store = get_store()
-    kommune_counts = store.kommune_counts(PUBLIC)
+    kommune_counts = store.kommune_counts(audiences())
     documented = sorted(
         ((kommune_registry.by_code(code), n) for code, n in kommune_counts.items()),
         key=lambda kn: danish_sort_key(kn[0].name),
     )
     return render_template(
         "front.html",
-        topics=store.topic_counts(PUBLIC)[:16],
-        evidence_counts=store.evidence_counts(PUBLIC),
+        topics=store.topic_counts(audiences())[:16],
+        evidence_counts=store.evidence_counts(audiences()),
         documented_kommuner=documented,
         rankings=store.items_of_type("ranking"),
         networks=store.items_of_type("network"),
-        recent=store.recent(PUBLIC),
+        recent=store.recent(audiences()),
     )
 
 
 def _item_or_404(type_: str, slug: str) -> dict:
-    item = get_store().get(type_, slug, PUBLIC)
+    item = get_store().get(type_, slug, audiences())
     if item is None:
         abort(404)
     return item
@@ -56,8 +56,9 @@ def practice(slug: str):
         data=item["data"],
         kommuner=kommuner,
         rankings=[(k, r) for k in kommuner for r in kommune_rankings(store, k["code"])],
-        related=store.related_practices(item, audiences=PUBLIC),
-        notes=store.notes_citing(slug, PUBLIC),
+        related=store.related_practices(item, audiences=audiences()),
+        notes=store.notes_citing(slug, audiences()),
+        history=owned_db().history("practice", slug),
     )
 
 
@@ -71,12 +72,12 @@ def note(slug: str):
     store = get_store()
     item = _item_or_404("note", slug)
     data = item["data"]
-    cited = [p for p in (store.get("practice", s, PUBLIC) for s in data.get("practices") or []) if p]
+    cited = [p for p in (store.get("practice", s, audiences()) for s in data.get("practices") or []) if p]
     return render_template(
         "note.html",
         item=item,
         data=data,
-        network=store.get("network", data["network"], PUBLIC),
+        network=store.get("network", data["network"], audiences()),
         kommuner=store.kommune_links(item["id"]),
         practices=cited,
     )
@@ -96,13 +97,14 @@ def network(slug: str):
         item=item,
         data=item["data"],
         members=store.kommune_links(item["id"]),
-        notes=store.notes_of_network(slug, PUBLIC),
+        notes=store.notes_of_network(slug, audiences()),
+        is_member=bool(current_user() and slug in current_user().networks),
     )
 
 
 @bp.route("/kommuner")
 def kommuner():
-    counts = get_store().kommune_counts(PUBLIC)
+    counts = get_store().kommune_counts(audiences())
     by_region = {region: [] for region in kommune_registry.REGIONS}
     for k in kommune_registry.all_kommuner():
         by_region[k.region].append((k, counts.get(k.code, 0)))
@@ -119,13 +121,13 @@ def kommune(ref: str):
     if ref != k.slug:
         return redirect(url_for("pages.kommune", ref=k.slug), code=301)
     store = get_store()
-    networks = [n for n in store.items_in_kommune(k.code, "network", PUBLIC)]
+    networks = [n for n in store.items_in_kommune(k.code, "network", audiences())]
     return render_template(
         "kommune.html",
         kommune=k,
         former=[f for f in kommune_registry.former_of(k.code) if f.name != k.name],
-        practices=store.items_in_kommune(k.code, "practice", PUBLIC),
-        notes=store.items_in_kommune(k.code, "note", PUBLIC),
+        practices=store.items_in_kommune(k.code, "practice", audiences()),
+        notes=store.items_in_kommune(k.code, "note", audiences()),
         networks=networks,
         rankings=kommune_rankings(store, k.code),
         indicators=kommune_indicators(store, k.code),
@@ -206,7 +208,7 @@ def indicators():
 
 @bp.route("/evidenskort")
 def evidence_map():
-    matrix = get_store().evidence_map(PUBLIC)
+    matrix = get_store().evidence_map(audiences())
     topics = sorted(matrix, key=danish_sort_key)
     totals = {k: sum(matrix[t][k] for t in topics) for k in EVIDENCE}
     return render_template("evidence_map.html", matrix=matrix, topics=topics, totals=totals)
@@ -216,7 +218,7 @@ def evidence_map():
 def evaluation_debt():
     store = get_store()
     year = dt.date.today().year
-    items = store.evaluation_debt(year, PUBLIC)
+    items = store.evaluation_debt(year, audiences())
     by_kommune: dict[str, list[dict]] = {}
     for item in items:
         links = store.kommune_links(item["id"])

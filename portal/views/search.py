@@ -11,7 +11,7 @@ from ..content import kommuner as kommune_registry
 from ..content.schema import EVIDENCE
 from ..errors import BadRequest
 from ..resources import get_index
-from ..store import PUBLIC
+from ..auth import audiences
 
 bp = Blueprint("search", __name__)
 
@@ -80,7 +80,7 @@ def parse_search_args(args: MultiDict, default_per_page: int = 10) -> SearchRequ
         filters=filters,
         page=_int(args, "page", 1, 1, MAX_PAGE),
         per_page=_int(args, "per_page", default_per_page, 1, MAX_PER_PAGE),
-        audiences=PUBLIC,
+        audiences=audiences(),
     )
 
 

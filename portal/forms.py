@@ -1,0 +1,101 @@
+"""Web forms ↔ files in the content format. Flask-free.
+
+The web form is only another way to write a content file: the fields are
+turned into exactly the text a knowledge centre would upload (YAML front
+matter + Markdown), and validated by the same code as every ingest. Errors come
+back per field (``ContentError.field``) so the form can show each beside its
+input, with everything the user typed kept.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from .content import kommuner as kommune_registry
+from .content.errors import ContentError
+from .content.frontmatter import read_markdown
+
+PRACTICE_FIELDS = ("title", "kommuner", "evidence", "topics", "target_groups", "organisation", "start", "end",
+                   "status", "source", "contact", "body")
+NOTE_FIELDS = ("title", "network", "date", "kommuner", "topics", "practices", "visibility", "body")
+LIST_FIELDS = {"kommuner", "topics", "target_groups", "practices"}
+
+
+def split_list(text: str) -> list[str]:
+    """``"beskæftigelse, mentor"`` → ``["beskæftigelse", "mentor"]`` (commas or new lines)."""
+    return [p.strip() for p in (text or "").replace("\n", ",").split(",") if p.strip()]
+
+
+def form_values(form, fields: tuple[str, ...]) -> dict:
+    """What the user typed, as the template shows it again (lists as lists)."""
+    values = {}
+    for name in fields:
+        if name in ("kommuner", "practices"):  # checkboxes / multiple select
+            values[name] = [v for v in form.getlist(name) if v]
+        elif name in LIST_FIELDS:
+            values[name] = split_list(form.get(name, ""))
+        else:
+            values[name] = form.get(name, "")
+    return values
+
+
+def to_file(values: dict, fields: tuple[str, ...]) -> str:
+    """Form values → the text of a content file. Empty fields are left out."""
+    front = {}
+    for name in fields:
+        if name == "body":
+            continue
+        value = values.get(name)
+        if name == "kommuner":
+            value = [_kommune_name(v) for v in value or []]
+        if value in (None, "", []):
+            continue
+        front[name] = value if isinstance(value, list) else str(value).strip()
+    text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+    body = (values.get("body") or "").replace("\r\n", "\n").strip("\n")
+    return f"---\n{text}---\n{body}\n"
+
+
+def _kommune_name(ref: str) -> str:
+    try:
+        return kommune_registry.by_code(ref).name
+    except KeyError:
+        return ref
+
+
+def from_file(raw: str, fields: tuple[str, ...]) -> dict:
+    """The text of a content file → form values (to prefill an update)."""
+    doc = read_markdown(raw.encode("utf-8"), "fil")
+    data = doc.data if isinstance(doc.data, dict) else {}
+    values = {}
+    for name in fields:
+        if name == "body":
+            values[name] = doc.body.strip("\n")
+        elif name == "kommuner":
+            codes = []
+            for ref in data.get("kommuner") or []:
+                try:
+                    codes.append(kommune_registry.resolve(ref).kommune.code)
+                except kommune_registry.KommuneError:
+                    pass
+            values[name] = codes
+        elif name in LIST_FIELDS:
+            values[name] = list(data.get(name) or [])
+        else:
+            values[name] = data.get(name) or ""
+    return values
+
+
+def field_errors(errors: list[ContentError], fields: tuple[str, ...]) -> tuple[dict[str, list[str]], list[str]]:
+    """Split errors into those that belong to a form field and the rest."""
+    by_field: dict[str, list[str]] = {}
+    other: list[str] = []
+    for e in errors:
+        name = e.field if e.field in fields else None
+        if name is None and e.message.startswith("teksten"):
+            name = "body"
+        if name:
+            by_field.setdefault(name, []).append(e.message)
+        else:
+            other.append(e.message)
+    return by_field, other

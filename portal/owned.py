@@ -1,0 +1,186 @@
+"""Owned data: what users created, kept apart from everything an ingest rebuilds.
+
+Accounts, sessions, API tokens, network memberships, submissions, the
+moderation log, the publication times of items and the publishing outbox live
+in ``DATA_DIR/owned.db``. An ingest never touches this file; it is evolved by
+numbered migrations and backed up (``flask backup``), never rebuilt.
+
+Every write goes through :meth:`OwnedDB.write`, which starts the transaction
+with ``BEGIN IMMEDIATE``: a deferred transaction that reads and then writes
+fails at once with "database is locked" whatever the busy timeout, while an
+immediate one waits (up to ``BUSY_TIMEOUT_MS``) for the single writer slot.
+Flask-free.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+BUSY_TIMEOUT_MS = 10_000
+OWNED_DB = "owned.db"
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+# Each migration runs once, in order, inside a write transaction. Never edit a
+# migration that has shipped; add a new one.
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_accounts", """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            role TEXT NOT NULL CHECK (role IN ('contributor', 'editor', 'admin')),
+            organisation TEXT,
+            password_hash TEXT,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE memberships (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            network TEXT NOT NULL,
+            PRIMARY KEY (user_id, network)
+        );
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE TABLE tokens (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+    """),
+    ("0002_submissions", """
+        CREATE TABLE submissions (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            kind TEXT NOT NULL DEFAULT 'practice',
+            slug TEXT NOT NULL,
+            title TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            is_update INTEGER NOT NULL DEFAULT 0,
+            base_raw TEXT,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+            reason TEXT,
+            created_at TEXT NOT NULL,
+            decided_at TEXT,
+            decided_by INTEGER REFERENCES users(id)
+        );
+        CREATE INDEX submissions_status ON submissions(status, created_at);
+        CREATE INDEX submissions_user ON submissions(user_id, created_at);
+        CREATE TABLE moderation_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users(id),
+            action TEXT NOT NULL,
+            kind TEXT,
+            slug TEXT,
+            submission_id TEXT,
+            detail TEXT
+        );
+        CREATE INDEX moderation_log_item ON moderation_log(kind, slug, at);
+    """),
+    ("0003_publishing", """
+        CREATE TABLE publications (
+            item_id TEXT PRIMARY KEY,
+            published_at TEXT NOT NULL
+        );
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            slug TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            done_at TEXT,
+            error TEXT
+        );
+        CREATE INDEX outbox_pending ON outbox(done_at, id);
+    """),
+]
+
+
+class OwnedDB:
+    """One connection to the owned database (per request, per command)."""
+
+    def __init__(self, data_dir: Path | str):
+        path = Path(data_dir) / OWNED_DB
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN ourselves, so the kind of
+        # transaction is explicit (IMMEDIATE for every write).
+        self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")  # owned data: durability over speed
+        self.migrate()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that holds the write lock from its first statement."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def migrate(self) -> None:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        applied = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
+        for name, sql in MIGRATIONS:
+            if name in applied:
+                continue
+            with self.write() as conn:
+                if conn.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+                    continue  # another process applied it while we waited for the lock
+                for statement in filter(str.strip, sql.split(";")):
+                    conn.execute(statement)
+                conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, now()))
+
+    def one(self, sql: str, params=()) -> dict | None:
+        row = self.conn.execute(sql, params).fetchone()
+        return dict(row) if row else None
+
+    def all(self, sql: str, params=()) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(sql, params)]
+
+    # -- the log and publication times, used by several modules ---------------
+    def log(self, conn: sqlite3.Connection, actor_id: int | None, action: str, *, kind=None, slug=None,
+            submission_id=None, detail: str | None = None) -> None:
+        conn.execute(
+            "INSERT INTO moderation_log (at, actor_id, action, kind, slug, submission_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (now(), actor_id, action, kind, slug, submission_id, detail),
+        )
+
+    def history(self, kind: str, slug: str) -> list[dict]:
+        return self.all(
+            """SELECT l.at, l.action, l.detail, l.submission_id, u.email AS actor, u.organisation
+               FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id
+               WHERE l.kind = ? AND l.slug = ? ORDER BY l.at, l.id""",
+            (kind, slug),
+        )
+
+    def record_publications(self, item_ids, when: str | None = None) -> None:
+        """Remember when each item was first seen published (for feeds and 'what's new')."""
+        when = when or now()
+        with self.write() as conn:
+            conn.executemany("INSERT OR IGNORE INTO publications VALUES (?, ?)", [(i, when) for i in item_ids])
+
+    def publication_times(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT item_id, published_at FROM publications").fetchall())

@@ -1,0 +1,157 @@
+"""Publishing one item at once: the single write path from owned data to the portal.
+
+An approved submission or a member's note is first recorded in the owned
+database's *outbox*, in the same transaction as the approval. Draining the
+outbox then, for each entry:
+
+1. writes the file into the content root (``practices/<slug>.md`` or
+   ``notes/<slug>.md``) atomically — the files stay the source of truth, so a
+   full ingest afterwards gives the same portal;
+2. replaces the item in the live generation's database;
+3. updates the live search index (synchronous writer, explicit lock timeout);
+4. marks the entry done and records the publication time.
+
+Every step is idempotent, so an entry interrupted by a crash or a full disk is
+simply done again by the next drain (after the next approval, after every
+ingest, or by ``flask reconcile``): nothing approved is ever lost, and no write
+is silently dropped. Drains and ingests never run at the same time: both take
+the same lock, and an ingest drains what is pending after its swap.
+Flask-free.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from search_index import SearchIndex
+
+
+from .content.loader import KINDS, parse_file
+from .indexing import document_for
+from .generations import current_generation, write_lock
+from .owned import BUSY_TIMEOUT_MS, OwnedDB, now
+from .store import item_id, item_row, replace_item
+
+INDEX_WRITE_TIMEOUT = 10.0
+LOCK_WAIT = 5.0
+
+
+@dataclass
+class DrainReport:
+    published: list[str]
+    failed: list[tuple[int, str]]
+    skipped: bool = False  # another drain or an ingest holds the lock; it will publish the entries
+
+
+def enqueue(db: OwnedDB, conn: sqlite3.Connection, kind: str, slug: str, raw: str) -> None:
+    """Add an outbox entry inside the caller's write transaction."""
+    conn.execute("INSERT INTO outbox (kind, slug, raw, created_at) VALUES (?, ?, ?, ?)", (kind, slug, raw, now()))
+
+
+def content_path(content_dir: Path | str, kind: str, slug: str) -> Path:
+    folder, suffixes, _reader = KINDS[kind]
+    return Path(content_dir) / folder / f"{slug}{suffixes[0]}"
+
+
+def write_file_atomically(path: Path, text: str) -> None:
+    """Write, fsync, rename into place: a reader sees the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def drain(db: OwnedDB, content_dir: Path | str, data_dir: Path | str, *, locked: bool = False,
+          wait: float = LOCK_WAIT) -> DrainReport:
+    """Publish every pending outbox entry.
+
+    ``locked``: the caller (an ingest) already holds the lock. Otherwise wait
+    up to ``wait`` seconds for another drain to finish (it is short); if an
+    ingest holds the lock longer, leave the entries pending: that ingest
+    publishes them right after its swap.
+    """
+    if locked:
+        return _drain(db, content_dir, data_dir)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            with write_lock(data_dir, blocking=False):
+                return _drain(db, content_dir, data_dir)
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return DrainReport([], [], skipped=True)
+            time.sleep(0.02)
+
+
+def _drain(db: OwnedDB, content_dir, data_dir) -> DrainReport:
+    report = DrainReport([], [])
+    failed_ids: set[int] = set()
+    # Re-read until nothing is pending: entries added by a concurrent approval
+    # while we held the lock are published by us, not left behind.
+    while True:
+        entries = [e for e in db.all("SELECT * FROM outbox WHERE done_at IS NULL ORDER BY id") if e["id"] not in failed_ids]
+        if not entries:
+            return report
+        _drain_entries(db, content_dir, data_dir, entries, report, failed_ids)
+
+
+def _drain_entries(db, content_dir, data_dir, entries, report, failed_ids) -> None:
+    for entry in entries:
+        try:
+            publish_one(content_dir, data_dir, entry["kind"], entry["slug"], entry["raw"])
+        except Exception as exc:  # keep it pending and report it: never drop a write
+            with db.write() as conn:
+                conn.execute("UPDATE outbox SET error = ? WHERE id = ?", (f"{type(exc).__name__}: {exc}"[:2000], entry["id"]))
+            report.failed.append((entry["id"], str(exc)))
+            failed_ids.add(entry["id"])
+            continue
+        iid = item_id(entry["kind"], entry["slug"])
+        with db.write() as conn:
+            conn.execute("UPDATE outbox SET done_at = ?, error = NULL WHERE id = ?", (now(), entry["id"]))
+            conn.execute("INSERT OR IGNORE INTO publications VALUES (?, ?)", (iid, now()))
+        report.published.append(iid)
+
+
+def publish_one(content_dir, data_dir, kind: str, slug: str, raw: str) -> None:
+    """Steps 1-3 for one item (each idempotent)."""
+    path = content_path(content_dir, kind, slug)
+    record = parse_file(kind, raw.encode("utf-8"), str(path), slug=slug)
+    write_file_atomically(path, raw)
+    gen = current_generation(data_dir)
+    if gen is None:
+        return  # nothing is served yet: the first ingest will read the file
+    row = item_row(record)
+    conn = sqlite3.connect(gen.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            replace_item(conn, record, row)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    index = SearchIndex(gen.index_path)
+    try:
+        index.update([document_for(record, row)], timeout=INDEX_WRITE_TIMEOUT)
+    finally:
+        index.close()
+

@@ -1,0 +1,238 @@
+"""Submissions and moderation; member notes. Flask-free.
+
+A contributor's practice write-up (from the web form, an uploaded file or the
+API — all become the same text in the content format) is validated exactly as
+an ingest would validate it and stored as a *pending* submission in the owned
+database. Only editors and its owner can see it. An editor approves it (the
+outbox then publishes it at once, see :mod:`portal.publishing`) or rejects it
+with a reason. Every step is written to the moderation log.
+
+A submission whose slug names an existing practice is an *update*; it keeps
+the text it was based on, so the editor sees a diff, and approving it after
+someone else changed the practice in between is refused as a conflict instead
+of silently overwriting their change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .accounts import User
+from .content.errors import ContentError, ContentErrors
+from .content.loader import parse_file
+from .content.schema import SLUG_RE
+from .owned import OwnedDB, now
+from .publishing import content_path, drain, enqueue
+
+MAX_RAW_BYTES = 200_000
+MAX_REASON = 2_000
+
+
+class SubmissionError(Exception):
+    """Refused: ``status`` is the HTTP status the API answers with."""
+
+    def __init__(self, message: str, status: int = 422, errors: list[ContentError] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.errors = errors or []
+
+
+def slugify(text: str, max_len: int = 80) -> str:
+    """A URL slug the way the content format wants it: ``Bydelsmødre på Nørrebro`` → ``bydelsmoedre-paa-noerrebro``."""
+    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text[:max_len].rstrip("-") or "uden-titel"
+
+
+@dataclass
+class Submission:
+    id: str
+    user_id: int
+    slug: str
+    title: str
+    raw: str
+    is_update: bool
+    base_raw: str | None
+    status: str
+    reason: str | None
+    created_at: str
+    decided_at: str | None
+    owner_email: str | None = None
+    owner_organisation: str | None = None
+
+    def diff(self) -> list[str]:
+        """Unified diff against the text the update was based on."""
+        if not self.is_update or self.base_raw is None:
+            return []
+        return list(difflib.unified_diff(
+            self.base_raw.splitlines(), self.raw.splitlines(), "nuværende", "indsendt", lineterm="", n=2,
+        ))
+
+
+def _submission(row: dict | None) -> Submission | None:
+    if row is None:
+        return None
+    keys = Submission.__dataclass_fields__
+    return Submission(**{k: (bool(v) if k == "is_update" else v) for k, v in row.items() if k in keys})
+
+
+_SELECT = """SELECT s.*, u.email AS owner_email, u.organisation AS owner_organisation
+             FROM submissions s JOIN users u ON u.id = s.user_id"""
+
+
+def validate(raw: str, slug: str) -> dict:
+    """Validate a practice file text as the ingest would. Raises SubmissionError (422)."""
+    data = raw.encode("utf-8")
+    if len(data) > MAX_RAW_BYTES:
+        raise SubmissionError(f"filen er for stor (højst {MAX_RAW_BYTES:,} bytes)".replace(",", "."),
+                              errors=[ContentError(f"practices/{slug}.md", 1, "filen er for stor")])
+    try:
+        return parse_file("practice", data, f"practices/{slug}.md", slug=slug)
+    except ContentErrors as exc:
+        raise SubmissionError("indholdet er ikke gyldigt", errors=exc.errors) from None
+
+
+def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str | None = None) -> Submission:
+    """Store a pending submission of a practice (new, or an update when ``slug`` exists)."""
+    raw = raw.replace("\r\n", "\n")
+    explicit = bool(slug)
+    if slug is not None and not SLUG_RE.match(slug):
+        raise SubmissionError("'slug' skal bestå af små bogstaver a-z, tal og bindestreger",
+                              errors=[ContentError("slug", 1, "ugyldig slug", field="slug")])
+    record = validate(raw, slug or "ny")
+    slug = slug or slugify(record["title"])
+    path = content_path(content_dir, "practice", slug)
+    is_update = path.exists()
+    if is_update and not explicit:
+        raise SubmissionError(
+            f"der findes allerede en erfaring med adressen '{slug}'; angiv slug={slug} for at indsende en opdatering af den",
+            status=409, errors=[ContentError(f"practices/{slug}.md", 1, "erfaringen findes allerede", field="title")],
+        )
+    base_raw = path.read_text(encoding="utf-8") if is_update else None
+    sid = secrets.token_urlsafe(9)
+    with db.write() as conn:
+        conn.execute(
+            """INSERT INTO submissions (id, user_id, kind, slug, title, raw, is_update, base_raw, status, created_at)
+               VALUES (?, ?, 'practice', ?, ?, ?, ?, ?, 'pending', ?)""",
+            (sid, user.id, slug, record["title"], raw, int(is_update), base_raw, now()),
+        )
+        db.log(conn, user.id, "submitted", kind="practice", slug=slug, submission_id=sid,
+               detail="opdatering" if is_update else "ny erfaring")
+    return get(db, sid)
+
+
+def get(db: OwnedDB, sid: str) -> Submission | None:
+    return _submission(db.one(_SELECT + " WHERE s.id = ?", (sid,)))
+
+
+def visible_to(submission: Submission | None, user: User | None) -> bool:
+    """Pending and rejected submissions are seen only by their owner and by editors."""
+    if submission is None or user is None:
+        return False
+    return user.is_editor or submission.user_id == user.id
+
+
+def for_user(db: OwnedDB, user: User) -> list[Submission]:
+    return [_submission(r) for r in db.all(_SELECT + " WHERE s.user_id = ? ORDER BY s.created_at DESC", (user.id,))]
+
+
+def by_status(db: OwnedDB, status: str) -> list[Submission]:
+    return [_submission(r) for r in db.all(_SELECT + " WHERE s.status = ? ORDER BY s.created_at", (status,))]
+
+
+def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submission:
+    """Approve and publish at once. Raises SubmissionError (404/409/403)."""
+    if not editor.is_editor:
+        raise SubmissionError("kun redaktører kan godkende", status=403)
+    with db.write() as conn:
+        sub = _submission(db.one(_SELECT + " WHERE s.id = ?", (sid,)))
+        if sub is None:
+            raise SubmissionError("indsendelsen findes ikke", status=404)
+        if sub.status != "pending":
+            raise SubmissionError(f"indsendelsen er allerede {_STATUS_DA[sub.status]}", status=409)
+        path = content_path(content_dir, "practice", sub.slug)
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current != sub.base_raw:
+            what = "er blevet ændret" if sub.is_update else "er blevet oprettet"
+            raise SubmissionError(
+                f"erfaringen '{sub.slug}' {what}, siden dette blev indsendt; afvis og indsend igen ud fra den nye udgave",
+                status=409,
+            )
+        conn.execute("UPDATE submissions SET status = 'approved', decided_at = ?, decided_by = ? WHERE id = ?",
+                     (now(), editor.id, sid))
+        db.log(conn, editor.id, "approved", kind="practice", slug=sub.slug, submission_id=sid,
+               detail=f"indsendt af {sub.owner_email}")
+        enqueue(db, conn, "practice", sub.slug, sub.raw)
+    drain(db, content_dir, data_dir)
+    return get(db, sid)
+
+
+def reject(db: OwnedDB, editor: User, sid: str, reason: str) -> Submission:
+    if not editor.is_editor:
+        raise SubmissionError("kun redaktører kan afvise", status=403)
+    reason = (reason or "").strip()
+    if not reason:
+        raise SubmissionError("skriv en begrundelse for afvisningen",
+                              errors=[ContentError("reason", 1, "begrundelse mangler", field="reason")])
+    if len(reason) > MAX_REASON:
+        raise SubmissionError(f"begrundelsen er for lang (højst {MAX_REASON} tegn)")
+    with db.write() as conn:
+        sub = _submission(db.one(_SELECT + " WHERE s.id = ?", (sid,)))
+        if sub is None:
+            raise SubmissionError("indsendelsen findes ikke", status=404)
+        if sub.status != "pending":
+            raise SubmissionError(f"indsendelsen er allerede {_STATUS_DA[sub.status]}", status=409)
+        conn.execute("UPDATE submissions SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ?",
+                     (reason, now(), editor.id, sid))
+        db.log(conn, editor.id, "rejected", kind="practice", slug=sub.slug, submission_id=sid, detail=reason)
+    return get(db, sid)
+
+
+_STATUS_DA = {"pending": "afventende", "approved": "godkendt", "rejected": "afvist"}
+
+
+# -- notes from network members --------------------------------------------------
+def post_note(db: OwnedDB, user: User, raw: str, content_dir, data_dir, *, networks: set[str],
+              practices: set[str]) -> dict:
+    """Validate and publish a member's note at once. Raises SubmissionError (422/403)."""
+    raw = raw.replace("\r\n", "\n")
+    try:
+        record = parse_file("note", raw.encode("utf-8"), "notes/ny.md", slug="ny")
+    except ContentErrors as exc:
+        raise SubmissionError("notatet er ikke gyldigt", errors=exc.errors) from None
+    errors = []
+    if record["network"] not in networks:
+        errors.append(ContentError("notes/ny.md", _line(raw, "network"), f"netværket '{record['network']}' findes ikke", field="network"))
+    for slug in record["practices"]:
+        if slug not in practices:
+            errors.append(ContentError("notes/ny.md", _line(raw, "practices"), f"erfaringen '{slug}' findes ikke", field="practices"))
+    if errors:
+        raise SubmissionError("notatet er ikke gyldigt", errors=errors)
+    if record["network"] not in user.networks:
+        raise SubmissionError(f"du er ikke medlem af netværket '{record['network']}'", status=403)
+    base = slugify(f"{record['date']}-{record['title']}")
+    slug, n = base, 1
+    while content_path(content_dir, "note", slug).exists() or db.one(
+        "SELECT 1 FROM outbox WHERE kind = 'note' AND slug = ? AND done_at IS NULL", (slug,)
+    ):
+        n += 1
+        slug = f"{base}-{n}"
+    with db.write() as conn:
+        db.log(conn, user.id, "note_posted", kind="note", slug=slug, detail=record["network"])
+        enqueue(db, conn, "note", slug, raw)
+    drain(db, content_dir, data_dir)
+    return {"id": slug, "url": f"/notater/{slug}", "network": record["network"], "visibility": record["visibility"]}
+
+
+def _line(raw: str, key: str) -> int:
+    for i, line in enumerate(raw.split("\n"), 1):
+        if line.startswith(f"{key}:"):
+            return i
+    return 1

@@ -1,0 +1,153 @@
+"""The write API for knowledge centres and networks (Bearer tokens, no cookies, no CSRF)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from .. import submissions
+from ..auth import current_user, owned_db
+from ..resources import get_store
+from ..submissions import SubmissionError
+
+bp = Blueprint("api_write", __name__, url_prefix="/api")
+
+ACCEPTED_TYPES = ("text/markdown", "text/plain", "text/x-markdown")
+STATUSES = ("pending", "approved", "rejected")
+
+
+def _error(status: int, message: str, **extra):
+    response = jsonify({"error": message, **extra})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="hvad-virker"'
+    return response
+
+
+def _submission_error(exc: SubmissionError):
+    if exc.errors:
+        return _error(exc.status, exc.message, errors=[e.as_dict() for e in exc.errors])
+    return _error(exc.status, exc.message)
+
+
+def _body_text():
+    """The request body as text in the content format, or an error response."""
+    if request.mimetype not in ACCEPTED_TYPES:
+        return None, _error(415, "send filen som text/markdown (Content-Type: text/markdown; charset=utf-8)")
+    data = request.get_data(cache=False)
+    if not data.strip():
+        return None, _error(422, "tom forespørgsel", errors=[{"line": 1, "field": None, "message": "filen er tom"}])
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, _error(422, "filen er ikke gyldig UTF-8",
+                            errors=[{"line": line, "field": None, "message": "filen er ikke gyldig UTF-8"}])
+
+
+def _submission_json(sub) -> dict:
+    return {
+        "id": sub.id, "status": sub.status, "slug": sub.slug, "title": sub.title, "is_update": sub.is_update,
+        "created_at": sub.created_at, "decided_at": sub.decided_at, "reason": sub.reason,
+        "url": f"/erfaringer/{sub.slug}" if sub.status == "approved" else None,
+    }
+
+
+@bp.route("/submissions", methods=["POST"])
+def create_submission():
+    user = current_user()
+    if user is None:
+        return _error(401, "mangler eller ugyldig API-nøgle (Authorization: Bearer …)")
+    raw, error = _body_text()
+    if error:
+        return error
+    try:
+        sub = submissions.submit(owned_db(), user, raw, current_app.config["CONTENT_DIR"], slug=request.args.get("slug") or None)
+    except SubmissionError as exc:
+        return _submission_error(exc)
+    response = jsonify({"id": sub.id, "status": sub.status})
+    response.status_code = 201
+    response.headers["Location"] = f"/api/submissions/{sub.id}"
+    return response
+
+
+@bp.route("/submissions", methods=["GET"])
+def list_submissions():
+    user = current_user()
+    if user is None:
+        return _error(401, "mangler eller ugyldig API-nøgle")
+    status = request.args.get("status", "pending")
+    if status not in STATUSES:
+        return _error(400, f"ukendt status '{status[:30]}'; brug én af {', '.join(STATUSES)}")
+    if user.is_editor:
+        items = submissions.by_status(owned_db(), status)
+    else:  # a contributor sees only their own
+        items = [s for s in submissions.for_user(owned_db(), user) if s.status == status]
+    return jsonify({"status": status, "submissions": [_submission_json(s) for s in items]})
+
+
+@bp.route("/submissions/<sid>", methods=["GET"])
+def get_submission(sid: str):
+    user = current_user()
+    if user is None:
+        return _error(401, "mangler eller ugyldig API-nøgle")
+    sub = submissions.get(owned_db(), sid)
+    if not submissions.visible_to(sub, user):
+        return _error(404, "indsendelsen findes ikke")
+    return jsonify(_submission_json(sub))
+
+
+@bp.route("/submissions/<sid>/approve", methods=["POST"])
+def approve_submission(sid: str):
+    user = current_user()
+    if user is None:
+        return _error(401, "mangler eller ugyldig API-nøgle")
+    if not user.is_editor:
+        sub = submissions.get(owned_db(), sid)
+        return _error(403 if submissions.visible_to(sub, user) else 404,
+                      "kun redaktører kan godkende" if submissions.visible_to(sub, user) else "indsendelsen findes ikke")
+    try:
+        sub = submissions.approve(owned_db(), user, sid, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
+    except SubmissionError as exc:
+        return _submission_error(exc)
+    return jsonify(_submission_json(sub))
+
+
+@bp.route("/submissions/<sid>/reject", methods=["POST"])
+def reject_submission(sid: str):
+    user = current_user()
+    if user is None:
+        return _error(401, "mangler eller ugyldig API-nøgle")
+    if not user.is_editor:
+        sub = submissions.get(owned_db(), sid)
+        return _error(403 if submissions.visible_to(sub, user) else 404,
+                      "kun redaktører kan afvise" if submissions.visible_to(sub, user) else "indsendelsen findes ikke")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("reason"), str):
+        return _error(400, 'send JSON med en begrundelse: {"reason": "…"}')
+    try:
+        sub = submissions.reject(owned_db(), user, sid, body["reason"])
+    except SubmissionError as exc:
+        return _submission_error(exc)
+    return jsonify(_submission_json(sub))
+
+
+@bp.route("/notes", methods=["POST"])
+def create_note():
+    user = current_user()
+    if user is None:
+        return _error(401, "mangler eller ugyldig API-nøgle")
+    raw, error = _body_text()
+    if error:
+        return error
+    store = get_store()
+    try:
+        result = submissions.post_note(
+            owned_db(), user, raw, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"],
+            networks={n["slug"] for n in store.items_of_type("network")},
+            practices={p["slug"] for p in store.items_of_type("practice", user.audiences())},
+        )
+    except SubmissionError as exc:
+        return _submission_error(exc)
+    response = jsonify({"id": result["id"], "url": result["url"]})
+    response.status_code = 201
+    return response

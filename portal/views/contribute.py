@@ -1,0 +1,152 @@
+"""Contributing: submit a practice (form or file), see one's submissions, post network notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from .. import submissions
+from ..auth import audiences, current_user, login_required, owned_db
+from ..content import kommuner as kommune_registry
+from ..content.schema import EVIDENCE, STATUSES
+from ..publishing import content_path
+from ..forms import NOTE_FIELDS, PRACTICE_FIELDS, field_errors, form_values, from_file, to_file
+from ..rendering import MarkdownTooLarge, render_markdown
+from ..resources import get_store
+from ..submissions import SubmissionError
+
+bp = Blueprint("contribute", __name__)
+
+MAX_UPLOAD = 200_000
+
+
+def _practice_form(values: dict, *, errors=None, summary=None, preview=None, slug=None, status=200):
+    store = get_store()
+    title = "Indsend en erfaring" if not slug else "Foreslå en ændring"
+    if errors or summary:
+        title = f"Fejl: {title}"
+    return render_template(
+        "submit.html",
+        page_title=title,
+        values=values,
+        errors=errors or {},
+        summary=summary or [],
+        preview=preview,
+        slug=slug,
+        kommuner_by_region={r: [k for k in kommune_registry.all_kommuner() if k.region == r] for r in kommune_registry.REGIONS},
+        topics_in_use=[t for t, _n in store.topic_counts(audiences())],
+        evidence=EVIDENCE,
+        statuses=STATUSES,
+    ), status
+
+
+@bp.route("/indsend", methods=["GET", "POST"])
+@login_required
+def submit():
+    slug = request.values.get("slug") or None
+    if request.method == "GET":
+        values = {name: "" for name in PRACTICE_FIELDS} | {"kommuner": [], "topics": [], "target_groups": []}
+        if slug:
+            existing = get_store().get("practice", slug, audiences())
+            if existing is None:
+                abort(404)
+            path = content_path(current_app.config["CONTENT_DIR"], "practice", slug)
+            values = from_file(path.read_text(encoding="utf-8"), PRACTICE_FIELDS)
+        return _practice_form(values, slug=slug)
+
+    upload = request.files.get("file")
+    if upload and upload.filename:
+        raw_bytes = upload.read(MAX_UPLOAD + 1)
+        if len(raw_bytes) > MAX_UPLOAD:
+            return _practice_form(form_values(request.form, PRACTICE_FIELDS), slug=slug, status=422,
+                                  summary=[f"Filen er for stor (højst {MAX_UPLOAD // 1000} kB)."])
+        try:
+            raw = raw_bytes.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return _practice_form(form_values(request.form, PRACTICE_FIELDS), slug=slug, status=422,
+                                  summary=["Filen er ikke gyldig UTF-8-tekst."])
+        values = None
+    else:
+        values = form_values(request.form, PRACTICE_FIELDS)
+        raw = to_file(values, PRACTICE_FIELDS)
+        if request.form.get("action") == "preview":
+            try:
+                preview = render_markdown(values.get("body") or "")
+            except MarkdownTooLarge as exc:
+                return _practice_form(values, slug=slug, errors={"body": [str(exc)]}, status=422)
+            return _practice_form(values, slug=slug, preview=preview)
+    try:
+        sub = submissions.submit(owned_db(), current_user(), raw, current_app.config["CONTENT_DIR"], slug=slug)
+    except SubmissionError as exc:
+        if values is None:  # an uploaded file: report its lines
+            lines = [f"Linje {e.line}: {e.message}" for e in exc.errors] or [exc.message]
+            return _practice_form(form_values(request.form, PRACTICE_FIELDS), slug=slug, summary=lines, status=422)
+        by_field, other = field_errors(exc.errors, PRACTICE_FIELDS)
+        return _practice_form(values, slug=slug, errors=by_field, summary=other or ([] if by_field else [exc.message]),
+                              status=422)
+    flash("Tak! Din erfaring er sendt til redaktionen og bliver offentliggjort, når den er godkendt.")
+    return redirect(url_for("contribute.submission", sid=sub.id))
+
+
+@bp.route("/mine-indsendelser")
+@login_required
+def my_submissions():
+    return render_template("my_submissions.html", items=submissions.for_user(owned_db(), current_user()))
+
+
+@bp.route("/indsendelser/<sid>")
+@login_required
+def submission(sid: str):
+    sub = submissions.get(owned_db(), sid)
+    if not submissions.visible_to(sub, current_user()):
+        abort(404)  # a stranger learns nothing, not even that it exists
+    return render_template("submission.html", sub=sub, **rendered(sub))
+
+
+def rendered(sub) -> dict:
+    """The submission as it will look once published (it was valid when stored)."""
+    try:
+        record = submissions.validate(sub.raw, sub.slug)
+        return {"record": record, "html": render_markdown(record["body_md"])}
+    except (SubmissionError, MarkdownTooLarge):
+        return {"record": None, "html": ""}
+
+
+@bp.route("/netvaerk/<slug>/nyt-notat", methods=["GET", "POST"])
+@login_required
+def note_form(slug: str):
+    store = get_store()
+    network = store.get("network", slug)
+    if network is None:
+        abort(404)
+    user = current_user()
+    if slug not in user.networks:
+        abort(403)
+    practices = {p["slug"]: p["title"] for p in store.items_of_type("practice", audiences())}
+    if request.method == "GET":
+        values = {n: "" for n in NOTE_FIELDS} | {"network": slug, "date": dt.date.today().isoformat(),
+                                                  "visibility": "public", "kommuner": [], "topics": [], "practices": []}
+        return _note_form(network, values, practices)
+    values = form_values(request.form, NOTE_FIELDS) | {"network": slug}
+    try:
+        result = submissions.post_note(
+            owned_db(), user, to_file(values, NOTE_FIELDS), current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"],
+            networks={n["slug"] for n in store.items_of_type("network")}, practices=set(practices),
+        )
+    except SubmissionError as exc:
+        if exc.status == 403:
+            abort(403)
+        by_field, other = field_errors(exc.errors, NOTE_FIELDS)
+        return _note_form(network, values, practices, errors=by_field, summary=other, status=422)
+    flash("Notatet er offentliggjort." if result["visibility"] == "public" else "Notatet er delt med netværkets medlemmer.")
+    return redirect(result["url"])
+
+
+def _note_form(network, values, practices, errors=None, summary=None, status=200):
+    title = f"Nyt notat til {network['title']}"
+    return render_template(
+        "note_form.html", page_title=("Fejl: " if errors or summary else "") + title, network=network, values=values,
+        practices=practices, errors=errors or {}, summary=summary or [],
+        kommuner=kommune_registry.all_kommuner(),
+    ), status

@@ -1,0 +1,63 @@
+"""The editors' queue: each submission as it will look, a diff for updates, approve or reject."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from .. import submissions
+from ..auth import current_user, editor_required, owned_db
+from ..submissions import SubmissionError
+from .contribute import rendered
+
+bp = Blueprint("moderation", __name__, url_prefix="/redaktion")
+
+
+@bp.route("/")
+@editor_required
+def queue():
+    db = owned_db()
+    return render_template(
+        "moderation_queue.html",
+        pending=submissions.by_status(db, "pending"),
+        recent=db.all("""SELECT l.*, u.email AS actor FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id
+                         ORDER BY l.id DESC LIMIT 20"""),
+    )
+
+
+@bp.route("/<sid>")
+@editor_required
+def review(sid: str):
+    sub = submissions.get(owned_db(), sid)
+    if sub is None:
+        abort(404)
+    return render_template("moderation_review.html", sub=sub, diff=sub.diff(), **rendered(sub))
+
+
+@bp.route("/<sid>/godkend", methods=["POST"])
+@editor_required
+def approve(sid: str):
+    try:
+        sub = submissions.approve(owned_db(), current_user(), sid, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
+    except SubmissionError as exc:
+        if exc.status == 404:
+            abort(404)
+        flash(f"Kunne ikke godkende: {exc.message}.", "error")
+        return redirect(url_for("moderation.review", sid=sid))
+    flash(f"»{sub.title}« er godkendt og offentliggjort.")
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.route("/<sid>/afvis", methods=["POST"])
+@editor_required
+def reject(sid: str):
+    reason = request.form.get("reason", "")
+    try:
+        sub = submissions.reject(owned_db(), current_user(), sid, reason)
+    except SubmissionError as exc:
+        if exc.status == 404:
+            abort(404)
+        existing = submissions.get(owned_db(), sid)
+        return render_template("moderation_review.html", sub=existing, diff=existing.diff(), reason=reason,
+                               reason_error=exc.message, **rendered(existing)), 422
+    flash(f"»{sub.title}« er afvist.")
+    return redirect(url_for("moderation.queue"))
