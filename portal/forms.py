@@ -19,6 +19,12 @@ PRACTICE_FIELDS = ("title", "kommuner", "evidence", "topics", "target_groups", "
                    "status", "source", "contact", "body")
 NOTE_FIELDS = ("title", "network", "date", "kommuner", "topics", "practices", "visibility", "body")
 LIST_FIELDS = {"kommuner", "topics", "target_groups", "practices"}
+LABELS = {
+    "title": "Titel", "kommuner": "Kommuner", "evidence": "Evidens", "topics": "Emner", "target_groups": "Målgrupper",
+    "organisation": "Organisation", "start": "Startår", "end": "Slutår", "status": "Status", "source": "Kilde",
+    "contact": "Kontakt", "body": "Beskrivelse", "network": "Netværk", "date": "Dato", "practices": "Erfaringer",
+    "visibility": "Synlighed",
+}
 
 
 def split_list(text: str) -> list[str]:
@@ -95,7 +101,9 @@ def field_errors(errors: list[ContentError], fields: tuple[str, ...]) -> tuple[d
         if name is None and e.message.startswith("teksten"):
             name = "body"
         if name:
-            by_field.setdefault(name, []).append(e.message)
+            # The file format's key names mean nothing in the form: say the field's label.
+            message = e.message.replace(f"'{name}'", f"»{LABELS.get(name, name)}«")
+            by_field.setdefault(name, []).append(message[0].upper() + message[1:])
         else:
-            other.append(e.message)
+            other.append(e.message[0].upper() + e.message[1:])
     return by_field, other

@@ -80,8 +80,8 @@ class _Checker:
         self.path = path
         self.errors: list[ContentError] = []
 
-    def error(self, key_path: tuple, message: str) -> None:
-        field = str(key_path[0]) if key_path else None
+    def error(self, key_path: tuple, message: str, field: str | None = None) -> None:
+        field = field or (str(key_path[0]) if key_path else None)
         self.errors.append(ContentError(self.path, self.doc.line(*key_path), message, field=field))
 
     def mapping(self, value, key_path: tuple, what: str) -> dict | None:
@@ -101,7 +101,8 @@ class _Checker:
         value = data.get(key)
         if value is None or value == "" or value == []:
             if required:
-                self.error(key_path + (key,) if key in data else key_path, f"'{key}' skal udfyldes")
+                self.error(key_path + (key,) if key in data else key_path, f"'{key}' skal udfyldes",
+                           field=str(key_path[0]) if key_path else key)
             return None
         return value
 
@@ -370,7 +371,7 @@ def validate_ranking(doc: Document, path: str, slug: str | None = None) -> dict:
 def _ranking_rows(c: _Checker, data: dict) -> list[dict]:
     rows = data.get("rows")
     if not isinstance(rows, list) or not rows:
-        c.error(("rows",) if "rows" in data else (), "'rows' skal være en ikke-tom liste af rækker")
+        c.error(("rows",) if "rows" in data else (), "'rows' skal være en ikke-tom liste af rækker", field="rows")
         return []
     if len(rows) > MAX_ROWS:
         c.error(("rows",), f"for mange rækker (højst {MAX_ROWS})")
