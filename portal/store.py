@@ -209,9 +209,6 @@ class Store:
     def items_of_type(self, type_: str, audiences=PUBLIC, order: str = "title COLLATE NOCASE") -> list[dict]:
         return self._items("type = ?", [type_], audiences, order=order)
 
-    def recent(self, audiences=PUBLIC, limit: int = 6) -> list[dict]:
-        return self._items("type IN ('practice', 'note')", [], audiences, order="date DESC, title", limit=limit)
-
     def items_in_kommune(self, code: str, type_: str, audiences=PUBLIC) -> list[dict]:
         return self._items(
             "type = ? AND id IN (SELECT item_id FROM item_kommuner WHERE code = ?)", [type_, code], audiences

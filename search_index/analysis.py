@@ -42,7 +42,6 @@ Examples (Input → Output, token texts):
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
@@ -203,9 +202,6 @@ def spelling_analyzer():
         | LowercaseFilter()
         | StopFilter(stoplist=DANISH_STOPWORDS, minsize=3)
     )
-
-
-_WORD_RE = re.compile(WORD_PATTERN)
 
 
 def query_terms_for_word(word: str) -> list[str]:

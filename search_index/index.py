@@ -122,6 +122,16 @@ class SearchIndex:
                 self._ix.close()
             self._closed = True
 
+    def __del__(self) -> None:
+        # Safety net for an instance dropped without close(): release the
+        # segment files quietly.  Call close() (or use ``with``) to be sure --
+        # inside a reference cycle the files may be collected first and warn.
+        try:
+            if not getattr(self, "_closed", True):
+                self.close()
+        except Exception:  # pragma: no cover - interpreter shutdown etc.
+            pass
+
     def __enter__(self) -> "SearchIndex":
         return self
 

@@ -14,6 +14,7 @@ from ..content.schema import EVIDENCE
 from ..errors import BadRequest
 from ..rankings import SORT_KEYS, kommune_rankings, linked_ranking, ranking_csv, sorted_rows
 from ..resources import get_store
+from .feeds import newest
 from ..auth import audiences, current_user, owned_db
 
 bp = Blueprint("pages", __name__)
@@ -34,7 +35,7 @@ def front():
         documented_kommuner=documented,
         rankings=store.items_of_type("ranking"),
         networks=store.items_of_type("network"),
-        recent=store.recent(audiences()),
+        recent=newest(store.items_of_type("practice", audiences()) + store.items_of_type("note", audiences()), limit=6),
     )
 
 
