@@ -183,3 +183,27 @@ def token_user(db: OwnedDB, token: str | None) -> User | None:
         return None
     user = user_by_id(db, row["user_id"])
     return user if user and not user.disabled else None
+
+
+# -- rate limiting (in the owned database, so it holds across all workers) ------
+ATTEMPT_WINDOW = 15 * 60  # seconds
+
+
+def recent_failures(db: OwnedDB, key: str, window: float = ATTEMPT_WINDOW) -> int:
+    import time
+
+    return db.conn.execute("SELECT COUNT(*) FROM attempts WHERE key = ? AND at > ?", (key, time.time() - window)).fetchone()[0]
+
+
+def record_failure(db: OwnedDB, *keys: str) -> None:
+    import time
+
+    at = time.time()
+    with db.write() as conn:
+        conn.executemany("INSERT INTO attempts VALUES (?, ?)", [(k, at) for k in keys])
+        conn.execute("DELETE FROM attempts WHERE at < ?", (at - 24 * 3600,))
+
+
+def clear_failures(db: OwnedDB, key: str) -> None:
+    with db.write() as conn:
+        conn.execute("DELETE FROM attempts WHERE key = ?", (key,))

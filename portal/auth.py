@@ -19,6 +19,29 @@ from .owned import OwnedDB
 from .store import PUBLIC
 
 SESSION_KEY = "sid"
+# Failed attempts allowed per 15 minutes before answering 429 (counted across workers).
+MAX_LOGIN_FAILURES_PER_ACCOUNT = 10
+MAX_LOGIN_FAILURES_PER_CLIENT = 30
+MAX_TOKEN_FAILURES_PER_CLIENT = 30
+
+
+class TooManyAttempts(Exception):
+    """Too many failed logins or bad tokens; the response is a 429."""
+
+
+def client_key() -> str:
+    return f"ip:{request.remote_addr or 'ukendt'}"
+
+
+def check_login_allowed(email: str) -> None:
+    db = owned_db()
+    if (accounts.recent_failures(db, f"login:{email.strip().lower()}") >= MAX_LOGIN_FAILURES_PER_ACCOUNT
+            or accounts.recent_failures(db, f"login-{client_key()}") >= MAX_LOGIN_FAILURES_PER_CLIENT):
+        raise TooManyAttempts()
+
+
+def note_login_failure(email: str) -> None:
+    accounts.record_failure(owned_db(), f"login:{email.strip().lower()}", f"login-{client_key()}")
 
 
 def owned_db() -> OwnedDB:
@@ -32,7 +55,14 @@ def current_user() -> User | None:
         if request.path.startswith("/api/"):
             header = request.headers.get("Authorization", "")
             token = header[7:].strip() if header.startswith("Bearer ") else None
-            g.user = accounts.token_user(owned_db(), token) if token else None
+            g.user = None
+            if token:
+                key = f"token-{client_key()}"
+                if accounts.recent_failures(owned_db(), key) >= MAX_TOKEN_FAILURES_PER_CLIENT:
+                    raise TooManyAttempts()
+                g.user = accounts.token_user(owned_db(), token)
+                if g.user is None:
+                    accounts.record_failure(owned_db(), key)
         else:
             sid = session.get(SESSION_KEY)
             g.user = accounts.session_user(owned_db(), sid) if sid else None

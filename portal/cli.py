@@ -155,25 +155,74 @@ def users_list():
 @click.command("reconcile")
 @with_appcontext
 def reconcile_command():
-    """Offentliggør godkendt indhold, der endnu venter i udbakken (fx efter et nedbrud)."""
-    from .owned import OwnedDB
-    from .publishing import drain
+    """Offentliggør ventende godkendelser og bring søgeindekset i overensstemmelse med databasen."""
+    from .integrity import reconcile
 
-    db = OwnedDB(current_app.config["DATA_DIR"])
-    try:
-        report = drain(db, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"], wait=60)
-    finally:
-        db.close()
-    if report.skipped:
-        raise click.ClickException("en indlæsning kører; den offentliggør det ventende, når den er færdig")
-    for entry_id, message in report.failed:
-        click.echo(f"udbakke #{entry_id}: {message}", err=True)
-    click.echo(f"Offentliggjort: {len(report.published)}; fejlede: {len(report.failed)}.")
-    if report.failed:
+    report = reconcile(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
+    for line in report.repaired:
+        click.echo(line)
+    for line in report.problems:
+        click.echo(f"problem: {line}", err=True)
+    click.echo(f"Rettet: {len(report.repaired)}; problemer tilbage: {len(report.problems)}.")
+    if report.problems:
         sys.exit(1)
+
+
+@click.command("check")
+@with_appcontext
+def check_command():
+    """Kontrollér at database, søgeindeks, indholdsfiler og egne data stemmer overens."""
+    from .integrity import check
+
+    report = check(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
+    for line in report.problems:
+        click.echo(line)
+    click.echo("Alt stemmer." if report.ok else f"{len(report.problems)} problem(er). Kør 'flask --app app reconcile'.")
+    if not report.ok:
+        sys.exit(1)
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False))
+@with_appcontext
+def backup_command(dest):
+    """Tag en konsistent backup af egne data (brugere, indsendelser, log) og indholdsfilerne."""
+    from .backup import backup
+
+    path = backup(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"], dest)
+    click.echo(f"Backup gemt i {path}")
+
+
+@click.command("restore")
+@click.argument("backup_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--yes", is_flag=True, help="Spørg ikke om bekræftelse.")
+@with_appcontext
+def restore_command(backup_dir, yes):
+    """Gendan en backup (stop serveren først) og byg database og søgeindeks igen."""
+    from .backup import BackupError, restore
+
+    if not yes:
+        click.confirm("Egne data og indholdsfiler erstattes af backuppen (de nuværende gemmes ved siden af). Fortsæt?",
+                      abort=True)
+    try:
+        kept = restore(backup_dir, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Gendannet. De tidligere data ligger i {kept}.")
+    try:
+        report = ingest(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"],
+                        progress=lambda msg: click.echo(msg, err=True))
+    except IngestFailed as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException("indholdet i backuppen kunne ikke indlæses") from None
+    click.echo(f"Indlæst igen (generation {report.generation.name}).")
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(ingest_command)
     app.cli.add_command(users_group)
     app.cli.add_command(reconcile_command)
+    app.cli.add_command(check_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -10,6 +10,9 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from search_index import IndexUnavailable
+
+from .auth import TooManyAttempts
 from .resources import NotReady
 
 MESSAGES = {
@@ -51,6 +54,20 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotReady)
     def _not_ready(_exc):
         return error_response(503, "Indholdet er ikke indlæst endnu. Kør 'flask --app app ingest'.")
+
+    @app.errorhandler(TooManyAttempts)
+    def _too_many(_exc):
+        response, status = error_response(429, "For mange mislykkede forsøg. Vent et kvarter, og prøv igen.")
+        response = app.make_response((response, status))
+        response.headers["Retry-After"] = "900"
+        return response
+
+    @app.errorhandler(IndexUnavailable)
+    def _search_down(exc):
+        # The index is missing or damaged: everything else keeps working.
+        app.logger.error("Søgeindekset er utilgængeligt: %s", exc)
+        return error_response(503, "Søgningen er midlertidigt utilgængelig. Alle sider kan stadig læses; "
+                                   "prøv søgningen igen om lidt.")
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -106,6 +106,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX outbox_pending ON outbox(done_at, id);
     """),
+    ("0004_attempts", """
+        CREATE TABLE attempts (
+            key TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX attempts_key ON attempts(key, at);
+    """),
 ]
 
 

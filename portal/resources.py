@@ -41,9 +41,11 @@ class _IndexHolder:
         with self.lock:
             if self.name != gen.name:
                 self.close()
+                # May raise IndexUnavailable (missing or damaged index): nothing
+                # is cached then, so the next request tries again.
+                index = SearchIndex(gen.index_path, text_source=self._text_of)
                 self._texts = sqlite3.connect(f"file:{gen.db_path}?mode=ro", uri=True, check_same_thread=False)
-                self.index = SearchIndex(gen.index_path, text_source=self._text_of)
-                self.name = gen.name
+                self.index, self.name = index, gen.name
             return self.index
 
     def _text_of(self, doc_id: str) -> str | None:

@@ -90,6 +90,11 @@ class QueryError(ValueError):
     be shown to the user as-is."""
 
 
+class IndexUnavailable(RuntimeError):
+    """The index cannot be opened or read (missing, damaged, unreadable).
+    Callers degrade: pages keep working, search says it is unavailable."""
+
+
 class IndexLockTimeout(TimeoutError):
     """Another process held the index write lock longer than the timeout.
     ``str(error)`` explains it in Danish; retry later."""

@@ -14,6 +14,8 @@ from whoosh.index import LockError
 
 from .documents import (
     FACETS,
+    IndexUnavailable,
+    QueryError,
     IndexDocument,
     IndexLockTimeout,
     SearchHit,
@@ -97,13 +99,20 @@ class SearchIndex:
         """Open an existing index.  ``text_source(doc_id)`` returns the plain
         text used for the snippet (bodies are not stored in the index)."""
         self.path = Path(path)
-        if not windex.exists_in(str(self.path)):
-            raise FileNotFoundError(f"Intet søgeindeks i {self.path}")
+        try:
+            exists = windex.exists_in(str(self.path))
+        except Exception as exc:  # a damaged table of contents can fail here already
+            raise IndexUnavailable(f"Søgeindekset i {self.path} kan ikke læses: {type(exc).__name__}") from exc
+        if not exists:
+            raise IndexUnavailable(f"Intet søgeindeks i {self.path}")
         # No mmap: with mmap, closing a segment while Whoosh's own buffer views
         # on it are alive fails (BufferError) and its file descriptor stays
         # open until the garbage collector runs -- after every update.  Plain
         # file reads close deterministically.
-        self._ix = FileStorage(str(self.path), supports_mmap=False).open_index()
+        try:
+            self._ix = FileStorage(str(self.path), supports_mmap=False).open_index()
+        except Exception as exc:  # missing segment, truncated or foreign TOC, …
+            raise IndexUnavailable(f"Søgeindekset i {self.path} kan ikke åbnes: {type(exc).__name__}") from exc
         self.text_source = text_source
         self._lock = threading.RLock()
         self._searcher = None
@@ -173,10 +182,27 @@ class SearchIndex:
 
     # ------------------------------------------------------------------ search
 
+    def ids(self) -> set[str]:
+        """Every document id in the index (for integrity checks against the database)."""
+        with self._lock:
+            searcher = self._current_searcher()
+            return {fields["id"] for fields in searcher.reader().all_stored_fields()}
+
     def search(self, request: SearchRequest) -> SearchResponse:
         """Run one search.  Raises QueryError (Danish message) for queries
-        we refuse; never exposes Whoosh types."""
+        we refuse, IndexUnavailable when the index files cannot be read;
+        never exposes Whoosh types."""
         parsed = parse_query(request.q)
+        try:
+            return self._search(request, parsed)
+        except (QueryError, IndexUnavailable):
+            raise
+        except (OSError, EOFError, ValueError, KeyError, IndexError, AttributeError) as exc:
+            # Damaged or vanished segment files: say so instead of a 500.
+            log.exception("search failed on %s", self.path)
+            raise IndexUnavailable(f"Søgeindekset kan ikke læses: {type(exc).__name__}") from exc
+
+    def _search(self, request: SearchRequest, parsed) -> SearchResponse:
         filters = normalize_filters(request.filters)
         per_page = max(1, min(int(request.per_page or 10), MAX_PER_PAGE))
         page = max(1, min(int(request.page or 1), MAX_PAGE))

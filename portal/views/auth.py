@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from .. import accounts
-from ..auth import current_user, login_user, logout_user, owned_db, safe_next
+from ..auth import check_login_allowed, current_user, login_user, logout_user, note_login_failure, owned_db, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -16,10 +16,12 @@ def login():
     error = None
     email = request.form.get("email", "")
     if request.method == "POST":
+        check_login_allowed(email)  # 429 after too many failures, across all workers
         user = accounts.authenticate(owned_db(), email, request.form.get("password", ""))
         if user is not None:
             login_user(user)
             return redirect(next_url)
+        note_login_failure(email)
         error = "E-mail eller adgangskode er forkert."
     status = 401 if error else 200
     return render_template("login.html", error=error, email=email, next_url=next_url), status

@@ -20,7 +20,7 @@ from search_corpus import (  # noqa: F401 (fixtures)
     text_source,
 )
 
-from search_index import IndexDocument, IndexLockTimeout, SearchIndex, SearchRequest
+from search_index import IndexUnavailable, IndexDocument, IndexLockTimeout, SearchIndex, SearchRequest
 
 ROOT = Path(__file__).resolve().parents[2]
 TIDLIG = "practice:tidlig-virksomhedsrettet-indsats-for-flygtninge"
@@ -60,8 +60,34 @@ def test_build_refuses_duplicate_ids(tmp_path):
 
 
 def test_open_missing_index(tmp_path):
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(IndexUnavailable, match="Intet søgeindeks"):
         SearchIndex(tmp_path / "nothing-here")
+
+
+# Whoosh leaves the file object of a TOC it failed to unpickle to the garbage
+# collector, which warns; the warning is Whoosh's, the behaviour under test ours.
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+def test_damaged_index_is_reported_as_unavailable(tmp_path):
+    idx = SearchIndex.build(tmp_path / "ix", PUBLIC_DOCS)
+    idx.close()
+    for toc in (tmp_path / "ix").glob("_MAIN_*.toc"):
+        toc.write_bytes(b"not a pickle")
+    with pytest.raises(IndexUnavailable):
+        SearchIndex(tmp_path / "ix")
+
+
+def test_vanished_segment_files_are_reported_as_unavailable(tmp_path):
+    idx = SearchIndex.build(tmp_path / "ix", PUBLIC_DOCS)
+    try:
+        for seg in (tmp_path / "ix").glob("*.seg"):
+            seg.unlink()
+        with pytest.raises(IndexUnavailable):
+            idx.search(SearchRequest(q="flygtninge"))
+    finally:
+        try:
+            idx.close()
+        except Exception:
+            pass
 
 
 def test_empty_index(tmp_path):
