@@ -1,0 +1,1 @@
+"""Benchmark harness of issue 7 (see docs/performance.md). Not shipped content."""
