@@ -186,9 +186,13 @@ class Store:
         audiences = sorted(audiences)
         return f"audience IN ({','.join('?' * len(audiences))})", audiences
 
-    def _items(self, where: str, params: list, audiences, order: str = "title COLLATE NOCASE", limit: int | None = None) -> list[dict]:
+    # Listings never need the bodies: fetching them made long lists slow.
+    LIST_COLUMNS = "id, type, slug, title, url, audience, network, date, evidence, data, substr(text, 1, 500) AS text"
+
+    def _items(self, where: str, params: list, audiences, order: str = "title COLLATE NOCASE", limit: int | None = None,
+               columns: str = LIST_COLUMNS) -> list[dict]:
         clause, aparams = self._audience_clause(audiences)
-        sql = f"SELECT * FROM items WHERE {where} AND {clause} ORDER BY {order}"
+        sql = f"SELECT {columns} FROM items WHERE {where} AND {clause} ORDER BY {order}"
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [self._decode(r) for r in self._q(sql, [*params, *aparams])]
@@ -199,7 +203,7 @@ class Store:
         return row
 
     def get(self, type_: str, slug: str, audiences=PUBLIC) -> dict | None:
-        rows = self._items("id = ?", [item_id(type_, slug)], audiences)
+        rows = self._items("id = ?", [item_id(type_, slug)], audiences, columns="*")
         return rows[0] if rows else None
 
     def text_of(self, iid: str) -> str | None:
@@ -242,7 +246,8 @@ class Store:
             return []
         clause, aparams = self._audience_clause(audiences)
         rows = self._q(
-            f"""SELECT i.*, COUNT(*) AS shared FROM item_topics t JOIN items i ON i.id = t.item_id
+            f"""SELECT {', '.join('i.' + c.strip() if '(' not in c else c.replace('text', 'i.text') for c in self.LIST_COLUMNS.split(','))},
+                       COUNT(*) AS shared FROM item_topics t JOIN items i ON i.id = t.item_id
                 WHERE t.topic IN ({','.join('?' * len(topics))}) AND i.type = 'practice' AND i.id != ? AND i.{clause}
                 GROUP BY i.id""",
             [*topics, practice["id"], *aparams],
