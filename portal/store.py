@@ -246,8 +246,9 @@ class Store:
             return []
         clause, aparams = self._audience_clause(audiences)
         rows = self._q(
-            f"""SELECT {', '.join('i.' + c.strip() if '(' not in c else c.replace('text', 'i.text') for c in self.LIST_COLUMNS.split(','))},
-                       COUNT(*) AS shared FROM item_topics t JOIN items i ON i.id = t.item_id
+            f"""SELECT i.id, i.type, i.slug, i.title, i.url, i.audience, i.network, i.date, i.evidence, i.data,
+                       substr(i.text, 1, 500) AS text, COUNT(*) AS shared
+                FROM item_topics t JOIN items i ON i.id = t.item_id
                 WHERE t.topic IN ({','.join('?' * len(topics))}) AND i.type = 'practice' AND i.id != ? AND i.{clause}
                 GROUP BY i.id""",
             [*topics, practice["id"], *aparams],
