@@ -235,20 +235,18 @@ def ranking_chart(
     zero = sx(ref)
     neg_text = f"← {sides[0]}" + (" (bedre)" if lower_is_better else "")
     pos_text = f"{sides[1]}" + ("" if lower_is_better else " (bedre)") + " →"
-    cap_y = 72
-    if zero - 6 - _text_width(neg_text, FONT, True) >= 4:
-        body.append(_text(zero - 6, cap_y, neg_text, text_anchor="end", font_weight="bold", fill=neg_colour,
-                          class_="direction direction--negative"))
-    else:
-        body.append(_text(4, cap_y, neg_text, font_weight="bold", fill=neg_colour, class_="direction direction--negative"))
-    if zero + 6 + _text_width(pos_text, FONT, True) <= WIDTH - 4:
-        body.append(_text(zero + 6, cap_y, pos_text, font_weight="bold", fill=pos_colour,
-                          class_="direction direction--positive"))
-    else:
-        body.append(_text(WIDTH - 4, cap_y, pos_text, text_anchor="end", font_weight="bold", fill=pos_colour,
-                          class_="direction direction--positive"))
+    # Captions sit next to the reference line, pushed in from the edges; if they would then
+    # overlap (reference line near an edge) the positive one drops to a second line.
+    neg_w, pos_w = _text_width(neg_text, FONT, bold=True), _text_width(pos_text, FONT, bold=True)
+    neg_end = max(4 + neg_w, zero - 6)
+    pos_start = min(zero + 6, WIDTH - 4 - pos_w)
+    pos_y = 72 if pos_start >= neg_end + 8 else 92
+    body.append(_text(neg_end, 72, neg_text, text_anchor="end", font_weight="bold", fill=neg_colour,
+                      class_="direction direction--negative"))
+    body.append(_text(pos_start, pos_y, pos_text, font_weight="bold", fill=pos_colour,
+                      class_="direction direction--positive"))
 
-    plot_top = 102
+    plot_top = pos_y + 30
     plot_bottom = plot_top + len(rows) * ROW
     n_ticks = round((hi - lo) / tick_step)
     tick_dec = decimals_for([tick_step, lo])
