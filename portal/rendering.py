@@ -30,15 +30,44 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+# python-markdown rescans from every unmatched "[", "`" or "<": the time grows
+# with the square of their number in a paragraph (8,000 "[" took 28 s). Real
+# write-ups have far fewer; capping them keeps every render well under a second.
+MARKUP_CHARS = "[`<"
+MAX_MARKUP_PER_PARAGRAPH = 300
+MAX_MARKUP_PER_TEXT = 3_000
+
+
 class MarkdownTooLarge(ValueError):
-    pass
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.line = line
+
+
+def check_markdown(text: str) -> None:
+    """Refuse text that would take too long to render (raises MarkdownTooLarge
+    with the 1-based line of the offending paragraph within ``text``)."""
+    if len(text) > MAX_MARKDOWN_CHARS:
+        raise MarkdownTooLarge(f"teksten er for lang (højst {MAX_MARKDOWN_CHARS:,} tegn)".replace(",", "."))
+    for ch in MARKUP_CHARS:
+        if text.count(ch) > MAX_MARKUP_PER_TEXT:
+            raise MarkdownTooLarge(f"teksten har for mange '{ch}' (højst {MAX_MARKUP_PER_TEXT:,})".replace(",", "."))
+    line = 1
+    for paragraph in re.split(r"(\n[ \t]*\n)", text):
+        if not paragraph.strip():
+            line += paragraph.count("\n")
+            continue
+        for ch in MARKUP_CHARS:
+            if paragraph.count(ch) > MAX_MARKUP_PER_PARAGRAPH:
+                raise MarkdownTooLarge(
+                    f"et afsnit har for mange '{ch}' (højst {MAX_MARKUP_PER_PARAGRAPH} pr. afsnit); del det op", line=line)
+        line += paragraph.count("\n")
 
 
 def render_markdown(text: str) -> str:
     """Render a write-up body. Headings are shifted down one level (``#`` → ``h2``)
     because the page's own title is the only ``h1``."""
-    if len(text) > MAX_MARKDOWN_CHARS:
-        raise MarkdownTooLarge(f"teksten er for lang (højst {MAX_MARKDOWN_CHARS:,} tegn)")
+    check_markdown(text)
     md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
     raw = md.convert(text)
     raw = _shift_headings(raw)

@@ -18,6 +18,7 @@ import re
 
 from . import kommuner as kommune_registry
 from .errors import ContentError, ContentErrors
+from ..rendering import MarkdownTooLarge, check_markdown
 from .frontmatter import Document
 
 # The four evidence categories of Copenhagen's 2018 letter (seed 003), in the
@@ -261,8 +262,10 @@ def slug_of(path: str, checker: _Checker | None = None) -> str:
 
 
 def _body(doc: Document, checker: _Checker) -> str:
-    if len(doc.body) > MAX_BODY_CHARS:
-        checker.errors.append(ContentError(checker.path, doc.body_line, f"teksten er for lang (højst {MAX_BODY_CHARS:,} tegn)"))
+    try:
+        check_markdown(doc.body)
+    except MarkdownTooLarge as exc:
+        checker.errors.append(ContentError(checker.path, doc.body_line + exc.line - 1, str(exc), field="body"))
     return doc.body.strip("\n")
 
 

@@ -133,3 +133,11 @@ def ranking_csv(slug: str):
 @bp.route("/indicators")
 def indicators():
     return jsonify([indicator_json(i) for i in get_store().items_of_type("indicator")])
+
+
+@bp.route("/openapi.json")
+def openapi():
+    """The OpenAPI description of this API (see :mod:`portal.openapi`)."""
+    from ..openapi import spec
+
+    return jsonify(spec())
