@@ -145,8 +145,9 @@ def summary(samples: dict[int, list[float]]) -> dict:
 # ---------------------------------------------------------------- phases
 
 
-def ensure_ingest(n: int, seed: int, content_dir: Path, reuse: bool) -> tuple[Path, dict]:
-    data_dir = OUT / f"data-{corpus_mod.size_label(n)}-s{seed}"
+def ensure_ingest(n: int, seed: int, content_dir: Path, reuse: bool, engine: str = "whoosh") -> tuple[Path, dict]:
+    """Ingest with search engine ``engine`` (PORTAL_SEARCH_ENGINE); non-default engines get their own data dir."""
+    data_dir = OUT / (f"data-{corpus_mod.size_label(n)}-s{seed}" + ("" if engine == "whoosh" else f"-{engine}"))
     marker = data_dir / "ingest.json"
     manifest = json.loads((content_dir / "MANIFEST.json").read_text())
     if reuse and marker.exists():
@@ -154,9 +155,10 @@ def ensure_ingest(n: int, seed: int, content_dir: Path, reuse: bool) -> tuple[Pa
         if info.get("corpus") == manifest:
             info["reused"] = True
             return data_dir, info
-    say(f"ingest {n} … (subprocess)")
+    say(f"ingest {n} ({engine}) … (subprocess)")
     proc = subprocess.run([sys.executable, "-m", "bench.ingest_step", str(content_dir), str(data_dir)],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True)
+                          cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          env=dict(os.environ, PORTAL_SEARCH_ENGINE=engine))
     if proc.returncode != 0:
         raise SystemExit(f"ingest fejlede:\n{proc.stderr[-4000:]}")
     info = json.loads(marker.read_text())
@@ -474,11 +476,13 @@ def run_size(n: int, args) -> dict:
     say(f"== {label_}: korpus")
     content_dir, gen_s, cached = corpus_mod.generate(n, seed=args.seed, say=say)
     say(f"korpus {content_dir} ({'cache' if cached else f'{gen_s:.1f} s'})")
-    data_dir, ing = ensure_ingest(n, args.seed, content_dir, args.reuse_ingest)
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    data_dir, ing = ensure_ingest(n, args.seed, content_dir, args.reuse_ingest, engines[0])
     from portal.ingest import current_generation
 
     gen = current_generation(data_dir)
-    res: dict = {"n": n, "label": label_, "ingest": ing, "index_bytes": dir_size(gen.index_path),
+    res: dict = {"n": n, "label": label_, "engine_name": engines[0], "ingest": ing,
+                 "index_bytes": dir_size(gen.index_path),
                  "db_bytes": sum(dir_size(p) for p in gen.path.glob("portal.db*")),
                  "content_bytes": dir_size(content_dir), "rss_start_kb": proc_kb("VmRSS")}
     say(f"ingest {ing['seconds']:.1f} s{' (genbrugt)' if ing.get('reused') else ''}; engine …")
@@ -499,6 +503,14 @@ def run_size(n: int, args) -> dict:
     if args.http:
         say("HTTP (gunicorn, 2 workers) …")
         res["http"] = http_phase(data_dir, content_dir, label_, args.requests, args.clients, args.limit)
+    res["others"] = {}
+    for other in engines[1:]:  # side by side: ingest, engine (in-process) and publish only
+        d2, ing2 = ensure_ingest(n, args.seed, content_dir, args.reuse_ingest, other)
+        gen2 = current_generation(d2)
+        say(f"engine {other} …")
+        res["others"][other] = {"ingest": ing2, "index_bytes": dir_size(gen2.index_path),
+                                "engine": engine_phase(gen2, reqs, args.repeat, args.limit, None),
+                                "publish": publish_phase(gen2, min(args.limit, 60))}
     report(res, args)
     return res
 
@@ -522,6 +534,7 @@ def report(res: dict, args) -> None:
     add("content on disk", mb(res["content_bytes"]))
     add("index size on disk", mb(res["index_bytes"]))
     add("database size (portal.db*)", mb(res["db_bytes"]))
+    add("engine (search_index)", res.get("engine_name", "whoosh"))
     add("engine: open + first search", f"{res['engine']['open_first_ms']:.0f} ms")
     add("engine: cold pass (all queries)", f"{res['engine']['cold_s'] * 1000:.0f} ms")
     for tag, s in (("engine", e), ("flask", f)):
@@ -543,6 +556,25 @@ def report(res: dict, args) -> None:
         add(f"publish ({case}): commit / searchable", f"{c['commit_ms']:.0f} / {c['searchable_ms']:.0f} ms"
             + ("" if c["found"] else " NOT FOUND"), "publish_ms", c["searchable_ms"])
         add(f"publish ({case}): other worker 1st search", f"{c['other_worker_first_search_ms']:.0f} ms")
+    for other, o in res.get("others", {}).items():  # further engines, side by side
+        oi, os_ = o["ingest"], summary(o["engine"]["samples"])
+        add(f"[{other}] ingest wall / CPU", f"{oi['seconds']:.1f} s / {oi.get('cpu_seconds') or 0:.1f} s"
+            + (" (reused)" if oi.get("reused") else ""), "ingest_s", oi["seconds"])
+        add(f"[{other}] index size on disk", mb(o["index_bytes"]))
+        add(f"[{other}] engine: open + first search", f"{o['engine']['open_first_ms']:.0f} ms")
+        add(f"[{other}] engine: search p50 / p95 / p99",
+            f"{os_['p50']:.1f} / {os_['p95']:.1f} / {os_['p99']:.1f} ms")
+        add(f"[{other}] engine: searches/s (1 thread)", f"{os_['qps']:.1f}")
+        add(f"[{other}] engine: samples / errors", f"{os_['n']} / {o['engine']['errors']}")
+        if "fts5" in res:
+            s = summary(res["fts5"]["samples"])
+            add(f"[{other}] ratio engine/fts5 p50", f"{os_['p50'] / s['p50']:.1f}×", "ratio_p50", os_["p50"] / s["p50"])
+            add(f"[{other}] ratio engine/fts5 p95", f"{os_['p95'] / s['p95']:.1f}×", "ratio_p95", os_["p95"] / s["p95"])
+        for case in ("add", "replace"):
+            c = o["publish"][case]
+            add(f"[{other}] publish ({case}): commit / searchable",
+                f"{c['commit_ms']:.0f} / {c['searchable_ms']:.0f} ms" + ("" if c["found"] else " NOT FOUND"),
+                "publish_ms", c["searchable_ms"])
     for name, pg in res["flask"]["pages"].items():
         add(f"page {name} ({pg['url'][:28]}) median", f"{pg['median_ms']:.1f} ms [{pg['status']}]",
             "page_ms", pg["median_ms"])
@@ -562,15 +594,22 @@ def report(res: dict, args) -> None:
                 f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPU, Python {platform.python_version()}", rows)
 
     # per category
-    cat_rows = [("category (queries)", "engine p50/p95 ms", "flask p50 ms", "fts5 p50/p95 ms")]
+    others = res.get("others", {})
+    cat_rows = [("category (queries)", "engine p50/p95 ms", "flask p50 ms",
+                 "fts5 p50/p95 ms" + "".join(f" · {o} p50/p95 ms" for o in others))]
     for cat in CATEGORIES:
         idx = [i for i, (c, _p) in enumerate(QUERIES) if c == cat]
         es = [x for i in idx for x in res["engine"]["samples"][i]]
         fs = [x for i in idx for x in res["flask"]["samples"][i]]
         ts = [x for i in idx for x in res["fts5"]["samples"][i]] if "fts5" in res else []
+        extra = ""
+        for o in others.values():
+            os_ = [x for i in idx for x in o["engine"]["samples"][i]]
+            extra += f" · {pct(os_, 50):.1f} / {pct(os_, 95):.1f}"
         cat_rows.append((f"{cat} ({len(idx)})", f"{pct(es, 50):.1f} / {pct(es, 95):.1f}", f"{pct(fs, 50):.1f}",
-                         f"{pct(ts, 50):.1f} / {pct(ts, 95):.1f}" if ts else "–"))
-    print_table("per query category", cat_rows)
+                         (f"{pct(ts, 50):.1f} / {pct(ts, 95):.1f}" if ts else "–") + extra))
+    print_table("per query category" + (f" (engine = {res.get('engine_name', 'whoosh')})" if others else ""),
+                cat_rows)
     if args.per_query:
         q_rows = [("query", "engine p50 ms", "total", "fts5 p50 ms / total")]
         for i, (_c, params) in enumerate(QUERIES):
@@ -596,6 +635,9 @@ def main(argv=None) -> int:
     ap.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients (≤ 8)")
     ap.add_argument("--reuse-ingest", action="store_true",
                     help="reuse an earlier ingest of the same corpus (its recorded time is shown as reused)")
+    ap.add_argument("--engines", default="whoosh",
+                    help="search engines, comma-separated (whoosh,tantivy): the first runs every phase, the "
+                         "others ingest + engine + publish side by side (default whoosh)")
     ap.add_argument("--no-fts5", action="store_true")
     ap.add_argument("--per-query", action="store_true", help="also print one row per query")
     ap.add_argument("--profile", action="store_true", help="cProfile one engine pass into bench/out/")

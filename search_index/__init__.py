@@ -1,47 +1,56 @@
-"""Danish full-text search for the portal — a Flask-free library over Whoosh.
+"""Danish full-text search for the portal — a Flask-free library over Whoosh
+or tantivy.
 
 Architecture
 ============
 
 The portal talks to this package only through plain dataclasses and one
-class; nothing outside ``search_index`` imports Whoosh, so the engine can be
-swapped without touching the web layer.  Nothing in here imports Flask or
-``portal``.
+class; nothing outside ``search_index`` imports Whoosh or tantivy, so the
+engine can be swapped without touching the web layer.  Nothing in here
+imports Flask or ``portal``.
 
     portal ──IndexDocument──▶ SearchIndex.build / update / delete
     portal ──SearchRequest──▶ SearchIndex.search ──▶ SearchResponse(SearchHit…)
 
+Engines: ``SearchIndex.build(..., engine=)`` or ``$PORTAL_SEARCH_ENGINE``
+(``whoosh`` by default, or ``tantivy``) chooses the engine of a new index;
+the index records it in ``engine.json`` and is always opened with it.  Both
+engines use the same Danish analysis (ours, in Python), query language,
+facets, audiences, snippets and suggestions, and pass the same tests.
+
 Modules (each small, named for what it holds):
 
-``documents``    The public dataclasses (``IndexDocument``, ``SearchRequest``,
-                 ``SearchHit``, ``SearchResponse``), ``FACETS``, and the
-                 exceptions ``QueryError`` / ``IndexLockTimeout``.
-``analysis``     Danish analysis: tokenizer, Danish stop words, Snowball
-                 Danish stemming, then our own folding (å→aa, ø→oe, æ→ae,
-                 é→e) — plus a fold-before-stem form so every å/aa, ø/oe
-                 spelling pair meets.  Also the unstemmed spelling analyzer
-                 and a Danish sort key.
-``schema``       The Whoosh schema, defined once (a comment per field), and
-                 ``IndexDocument`` → field values.
-``querying``     Our own small query language (words, "phrases", prefix*),
-                 with caps, translated into Whoosh query objects.  Whoosh's
-                 query parser is never exposed.
-``facets``       Per-reader-generation cache of each document's audience and
-                 facet values; filtering (OR within a facet, AND across) and
-                 disjunctive facet counts, in plain Python.
-``snippets``     HTML-escaped snippets with ``<mark>`` via Whoosh highlighting
-                 over text fetched from the caller's ``text_source``.
-``suggestions``  "Did you mean" from the unstemmed vocabulary of public
-                 documents only.
-``index``        ``SearchIndex``: build a new index, open one, search,
-                 incremental update/delete with a bounded write-lock wait.
+``documents``      The public dataclasses (``IndexDocument``, ``SearchRequest``,
+                   ``SearchHit``, ``SearchResponse``), ``FACETS``, and the
+                   exceptions ``QueryError`` / ``IndexLockTimeout`` / ``IndexUnavailable``.
+``analysis``       Danish analysis: tokenizer, Danish stop words, Snowball
+                   Danish stemming, then our own folding (å→aa, ø→oe, æ→ae,
+                   é→e) — plus a fold-before-stem form so every å/aa, ø/oe
+                   spelling pair meets.  Also the unstemmed spelling analyzer,
+                   pre-analysed text for tantivy, and a Danish sort key.
+``schema``         The Whoosh schema, defined once (a comment per field), and
+                   ``IndexDocument`` → field values.
+``querying``       Our own small query language (words, "phrases", prefix*),
+                   with caps; the clauses are engine-independent.
+``facets``         Per-generation table of each document's audience and facet
+                   values; filtering (OR within a facet, AND across) and
+                   disjunctive facet counts, in plain Python (set
+                   intersections); browse results cached per generation.
+``snippets``       HTML-escaped snippets with ``<mark>``: our own cheap
+                   highlighter over text from the caller's ``text_source``.
+``suggestions``    "Did you mean" from the unstemmed vocabulary of public
+                   documents only (Whoosh; tantivy's is in its engine module).
+``engine_whoosh``  Whoosh: build, open, per-term BM25F scoring from raw
+                   posting blocks, phrase check from positions, writing.
+``engine_tantivy`` tantivy: pre-analysed fields, BM25 per field, writing.
+``index``          ``SearchIndex``: engine choice, the search flow, paging.
 
-Search flow: parse q (may raise QueryError) → build Whoosh queries → the set
-of matching document numbers, restricted to the reader's audiences → facet
-filters and disjunctive counts from the cache → exact total → score only the
-requested page (documents holding every word first, then the rest; or browse
-in Danish title order when there is no query text) → snippets for that page
-→ suggestion.
+Search flow: parse q (may raise QueryError) → per clause, the score of every
+matching document (engine) → restricted to the reader's audiences → facet
+filters and disjunctive counts from the table → exact total → the requested
+page from a heap (documents holding every clause first, then the rest; or
+browse in Danish title order when there is no query text) → snippets for
+that page → suggestion.
 
 Audience: a document is visible only if its ``audience`` is in
 ``SearchRequest.audiences``; invisible documents are never matched, counted

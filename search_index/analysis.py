@@ -59,6 +59,9 @@ __all__ = [
     "prefix_term",
     "danish_sort_key",
     "DANISH_STOPWORDS",
+    "word_forms",
+    "analyse_for_index",
+    "spelling_words",
 ]
 
 #: What counts as a word, everywhere (index, query parser, highlighter).
@@ -251,3 +254,59 @@ def danish_sort_key(text: str) -> tuple[str, str]:
     decomposed = unicodedata.normalize("NFKD", low)
     base = "".join(c for c in decomposed if not unicodedata.combining(c))
     return (base, text)
+
+
+# ---------------------------------------------------------------------------
+# The same analysis as plain Python functions (no Whoosh token objects), for
+# engines that take pre-analysed text (tantivy) and for the highlighter.
+
+_WORD_RE = __import__("re").compile(WORD_PATTERN)
+_SPELL_RE = __import__("re").compile(r"[^\W\d_]{3,}")
+
+
+@functools.lru_cache(maxsize=200_000)
+def word_forms(lower_word: str) -> tuple[str, ...]:
+    """The index forms of one lowercase word, as the Danish analyzer makes
+    them: () for a stop word or a word under 2 characters, else
+    (stem→fold[, fold→stem]).  The LAST form is the canonical (fold→stem) one.
+
+    Input → Output: "flygtningene" → ("flygtning",); "fanø" → ("fanoe", "fano");
+    "og" → ().
+    """
+    if len(lower_word) < 2 or lower_word in DANISH_STOPWORDS:
+        return ()
+    return _forms(lower_word)
+
+
+def analyse_for_index(text: str) -> tuple[str, str]:
+    """Pre-analysed text for an engine with a whitespace tokenizer.
+
+    Returns (canonical, alternative): ``canonical`` holds the fold→stem form
+    of every surviving word, one per position (stop words removed and
+    positions closed up, as Whoosh's StopFilter renumbers), so phrases work
+    on it; ``alternative`` holds the stem→fold form of the words where it
+    differs (no positions needed).  Together they are exactly the terms the
+    Danish analyzer gives Whoosh.
+
+    Input → Output: "Fanø og flygtningene" → ("fano flygtning", "fanoe")
+    """
+    canon: list[str] = []
+    alt: list[str] = []
+    forms = word_forms
+    for w in _WORD_RE.findall(text):
+        f = forms(w.lower())
+        if f:
+            canon.append(f[-1])
+            if len(f) > 1:
+                alt.append(f[0])
+    return " ".join(canon), " ".join(alt)
+
+
+def spelling_words(text: str) -> list[str]:
+    """The words :func:`spelling_analyzer` keeps (lowercase, unstemmed,
+    ≥ 3 letters, no digits, no stop words), in order, repeats kept.
+
+    Input → Output: "Flygtninge i Århus 2019" → ["flygtninge", "århus"]
+    """
+    stop = DANISH_STOPWORDS
+    return [w for w in (m.lower() for m in _SPELL_RE.findall(text)) if w not in stop and len(w) >= 3]

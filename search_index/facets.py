@@ -38,9 +38,10 @@ class DocInfo:
     audience: str
     sort_key: tuple[str, str]
     values: tuple[tuple[str, ...], ...]  # one tuple per facet, in FACETS order
+    boost: float = 1.0  # document weight (used by engines without index-time boosts)
 
 
-def doc_info(stored: dict) -> DocInfo:
+def doc_info(stored: dict, boost: float = 1.0) -> DocInfo:
     evidence = stored.get("evidence")
     doc_type = stored.get("type")
     values = (
@@ -54,6 +55,7 @@ def doc_info(stored: dict) -> DocInfo:
         audience=stored.get("audience") or PUBLIC,
         sort_key=danish_sort_key(stored.get("title") or ""),
         values=values,
+        boost=boost,
     )
 
 
@@ -75,7 +77,21 @@ class SegmentMemo:
 
 class FacetCache:
     """Every live document of one reader generation: audience, sort key and
-    facet values, plus inverted tables value -> document numbers."""
+    facet values, plus inverted tables value -> document numbers.
+
+    Built from a Whoosh reader (``FacetCache(reader, memo)``) or from a
+    ready table ``{docnum: DocInfo}`` (``FacetCache.from_info``).  Also holds
+    the per-generation cache of browse results (``browse_cache``): with no
+    query text the matched set is "everything visible", so its filtered set
+    and facet counts only change with the generation.
+    """
+
+    @classmethod
+    def from_info(cls, info: dict[int, DocInfo]) -> "FacetCache":
+        self = cls.__new__(cls)
+        self.info = info
+        self._index()
+        return self
 
     def __init__(self, reader, memo: SegmentMemo | None = None) -> None:
         memo = memo or SegmentMemo()
@@ -95,7 +111,10 @@ class FacetCache:
                     info = table[local] = doc_info(leaf.stored_fields(local))
                 self.info[offset + local] = info
         memo.keep_only(seen_segments)
+        self._index()
 
+    def _index(self) -> None:
+        self.browse_cache: dict = {}
         self.by_audience: dict[str, set[int]] = {}
         self.postings: tuple[dict[str, set[int]], ...] = tuple({} for _ in FACETS)
         for docnum, info in self.info.items():
@@ -106,9 +125,12 @@ class FacetCache:
         self.title_order: list[int] = sorted(self.info, key=lambda d: (self.info[d].sort_key, d))
 
     def visible(self, audiences) -> set[int]:
+        sets = [self.by_audience[a] for a in audiences if a in self.by_audience]
+        if len(sets) == 1:
+            return sets[0]  # shared: callers must not mutate it
         out: set[int] = set()
-        for a in audiences:
-            out |= self.by_audience.get(a, set())
+        for s in sets:
+            out |= s
         return out
 
 
@@ -158,9 +180,19 @@ def filter_and_count(
     counts: dict[str, dict[str, int]] = {}
     for i, name in enumerate(FACETS):
         base = intersect(i) if i in facet_sets else allowed
+        table = cache.postings[i]
         c: Counter[str] = Counter()
-        for d in base:
-            c.update(info[d].values[i])
+        if len(base) * 4 < len(table):
+            # Few documents: read their values.
+            for d in base:
+                c.update(info[d].values[i])
+        else:
+            # Many documents: one C-level set intersection per value, which
+            # walks the smaller of the two sets.
+            for v, docs in table.items():
+                n = len(base.intersection(docs)) if len(docs) < len(base) else len(docs.intersection(base))
+                if n:
+                    c[v] = n
         for v in filters.get(name, ()):
             c.setdefault(v, 0)  # a ticked value stays visible, even at 0
         counts[name] = dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import heapq
+import json
 import logging
+import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
-
-from whoosh import index as windex
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
 
 from .documents import (
     FACETS,
@@ -22,25 +21,74 @@ from .documents import (
     SearchRequest,
     SearchResponse,
 )
-from .facets import FacetCache, SegmentMemo, filter_and_count, normalize_filters
-from .querying import build_query, parse_query
-from .schema import SCHEMA, fields_for
-from .snippets import configure_highlighting, highlighted_snippet, plain_snippet
-from .suggestions import suggest
+from .analysis import prefix_term
+from .facets import filter_and_count, normalize_filters
+from .querying import clause_terms, parse_query, plan_clauses
+from .snippets import QueryHighlighter, highlighted_snippet, plain_snippet
 
-__all__ = ["SearchIndex", "MAX_PER_PAGE", "MAX_PAGE"]
+__all__ = ["SearchIndex", "MAX_PER_PAGE", "MAX_PAGE", "ENGINES", "ENGINE_ENV", "ENGINE_FILE", "resolve_engine"]
 
 log = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 100  # per_page is clamped to 1..MAX_PER_PAGE
 MAX_PAGE = 10_000  # page is clamped to 1..MAX_PAGE
-SNIPPET_FIELD = "body"
+BROWSE_CACHE_ENTRIES = 256  # per generation: (audiences, filters) -> (allowed, facet counts)
+
+#: The engines, the default first.
+ENGINES = ("whoosh", "tantivy")
+#: Environment variable choosing the engine of a NEW index (build).
+ENGINE_ENV = "PORTAL_SEARCH_ENGINE"
+#: The file in the index directory that records which engine built it.
+ENGINE_FILE = "engine.json"
 
 TextSource = Callable[[str], "str | None"]
 
 
+def resolve_engine(name: str | None = None) -> str:
+    """The engine for a new index: ``name``, else ``$PORTAL_SEARCH_ENGINE``,
+    else "whoosh".  Unknown names raise ValueError."""
+    chosen = (name or os.environ.get(ENGINE_ENV) or ENGINES[0]).strip().lower()
+    if chosen not in ENGINES:
+        raise ValueError(f"Ukendt søgemaskine {chosen!r}; vælg en af {', '.join(ENGINES)} ({ENGINE_ENV})")
+    return chosen
+
+
+def _engine_class(name: str):
+    if name == "tantivy":
+        from .engine_tantivy import TantivyEngine
+
+        return TantivyEngine
+    from .engine_whoosh import WhooshEngine
+
+    return WhooshEngine
+
+
+def recorded_engine(path: Path) -> str:
+    """The engine that built the index in ``path`` (``engine.json``; an index
+    from before engines were recorded is Whoosh's)."""
+    marker = path / ENGINE_FILE
+    try:
+        raw = marker.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return "tantivy" if (path / "meta.json").is_file() else "whoosh"
+    except OSError as exc:
+        raise IndexUnavailable(f"Søgeindekset i {path} kan ikke læses: {type(exc).__name__}") from exc
+    try:
+        name = json.loads(raw)["engine"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise IndexUnavailable(f"Søgeindekset i {path} kan ikke læses: {ENGINE_FILE} er beskadiget") from exc
+    if name not in ENGINES:
+        raise IndexUnavailable(f"Søgeindekset i {path} er bygget med en ukendt søgemaskine: {str(name)[:40]!r}")
+    return name
+
+
 class SearchIndex:
-    """A Danish full-text index over :class:`IndexDocument` s.
+    """A Danish full-text index over :class:`IndexDocument` s, on Whoosh
+    (default) or tantivy.
+
+    The engine of a new index comes from ``build(..., engine=)`` or
+    ``$PORTAL_SEARCH_ENGINE``; it is recorded in ``engine.json`` in the index
+    directory, and opening always uses the recorded engine.
 
     One searcher is kept open and replaced when the index has changed
     (a cheap generation check when it has not); searches on one instance are
@@ -60,75 +108,43 @@ class SearchIndex:
         batch_size: int = 500,
         progress: Callable[[int], None] | None = None,
         text_source: TextSource | None = None,
+        engine: str | None = None,
     ) -> "SearchIndex":
         """Create a NEW index in the empty or non-existent directory ``path``
         and add all ``documents`` with one writer, committed once at the end
         (a failed build leaves an empty index, never a half one).
         ``progress(n)`` is called after every ``batch_size`` documents and at
         the end with the number added so far.  Duplicate ids raise ValueError.
+        ``engine``: "whoosh" or "tantivy" (default: ``$PORTAL_SEARCH_ENGINE``,
+        else "whoosh").
         """
+        name = resolve_engine(engine)
         path = Path(path)
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
             raise FileExistsError(f"Kan ikke bygge søgeindeks: {path} findes og er ikke en tom mappe")
         path.mkdir(parents=True, exist_ok=True)
-        ix = windex.create_in(str(path), SCHEMA)
-        try:
-            writer = ix.writer(limitmb=128)
-            seen: set[str] = set()
-            n = 0
-            try:
-                for doc in documents:
-                    if doc.id in seen:
-                        raise ValueError(f"Dobbelt dokument-id i indekset: {doc.id!r}")
-                    seen.add(doc.id)
-                    writer.add_document(**fields_for(doc))
-                    n += 1
-                    if progress and batch_size and n % batch_size == 0:
-                        progress(n)
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
-            if progress:
-                progress(n)
-        finally:
-            ix.close()
+        (path / ENGINE_FILE).write_text(json.dumps({"engine": name, "format": 1}) + "\n", encoding="utf-8")
+        _engine_class(name).create(path, documents, batch_size, progress)
         return cls(path, text_source=text_source)
 
     def __init__(self, path, text_source: TextSource | None = None) -> None:
-        """Open an existing index.  ``text_source(doc_id)`` returns the plain
-        text used for the snippet (bodies are not stored in the index)."""
+        """Open an existing index (with the engine that built it).
+        ``text_source(doc_id)`` returns the plain text used for the snippet
+        (bodies are not stored in the index)."""
         self.path = Path(path)
-        try:
-            exists = windex.exists_in(str(self.path))
-        except Exception as exc:  # a damaged table of contents can fail here already
-            raise IndexUnavailable(f"Søgeindekset i {self.path} kan ikke læses: {type(exc).__name__}") from exc
-        if not exists:
+        self._closed = True
+        if not self.path.is_dir():
             raise IndexUnavailable(f"Intet søgeindeks i {self.path}")
-        # No mmap: with mmap, closing a segment while Whoosh's own buffer views
-        # on it are alive fails (BufferError) and its file descriptor stays
-        # open until the garbage collector runs -- after every update.  Plain
-        # file reads close deterministically.
-        try:
-            self._ix = FileStorage(str(self.path), supports_mmap=False).open_index()
-        except Exception as exc:  # missing segment, truncated or foreign TOC, …
-            raise IndexUnavailable(f"Søgeindekset i {self.path} kan ikke åbnes: {type(exc).__name__}") from exc
+        self.engine = recorded_engine(self.path)
+        self._engine = _engine_class(self.engine)(self.path)
         self.text_source = text_source
         self._lock = threading.RLock()
-        self._searcher = None
-        self._facets: FacetCache | None = None
-        self._facets_for = None  # the searcher _facets was built from
-        self._memo = SegmentMemo()
         self._closed = False
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
-            self._facets = self._facets_for = None
             if not self._closed:
-                self._ix.close()
+                self._engine.close()
             self._closed = True
 
     def __del__(self) -> None:
@@ -147,51 +163,26 @@ class SearchIndex:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    # ------------------------------------------------------------------ searcher + cache
-
-    def _current_searcher(self):
-        """The one open searcher, replaced if the index changed.  Caller holds _lock.
-
-        Checking costs one read of the index's table of contents.  Whoosh's own
-        ``Searcher.refresh()`` is NOT used: in whoosh-reloaded 2.7.5 its reader
-        re-use *adds the old segments to the new ones* (``FileIndex._reader``
-        extends ``segments`` with ``reuse.segments()``), so after a delete or a
-        merge the refreshed searcher still sees deleted and duplicate
-        documents.  We open a fresh searcher instead and close the old one.
-        """
+    def _snapshot(self):
         if self._closed:
             raise RuntimeError("SearchIndex er lukket")
-        current = self._searcher
-        if current is not None and self._ix.latest_generation() == current.reader().generation():
-            return current
-        new = self._ix.searcher()
-        self._searcher = new
-        if current is not None:
-            current.close()
-        return new
-
-    def _facet_cache(self, searcher) -> FacetCache:
-        if self._facets is None or self._facets_for is not searcher:
-            self._facets = FacetCache(searcher.reader(), self._memo)
-            self._facets_for = searcher
-        return self._facets
+        return self._engine.snapshot()
 
     def doc_count(self) -> int:
         with self._lock:
-            return self._current_searcher().doc_count()
+            return self._snapshot().doc_count()
 
     # ------------------------------------------------------------------ search
 
     def ids(self) -> set[str]:
         """Every document id in the index (for integrity checks against the database)."""
         with self._lock:
-            searcher = self._current_searcher()
-            return {fields["id"] for fields in searcher.reader().all_stored_fields()}
+            return self._snapshot().ids()
 
     def search(self, request: SearchRequest) -> SearchResponse:
         """Run one search.  Raises QueryError (Danish message) for queries
         we refuse, IndexUnavailable when the index files cannot be read;
-        never exposes Whoosh types."""
+        never exposes engine types."""
         parsed = parse_query(request.q)
         try:
             return self._search(request, parsed)
@@ -207,34 +198,60 @@ class SearchIndex:
         per_page = max(1, min(int(request.per_page or 10), MAX_PER_PAGE))
         page = max(1, min(int(request.page or 1), MAX_PAGE))
         audiences = frozenset(request.audiences or ())
+        clauses = plan_clauses(parsed)
 
         with self._lock:
-            searcher = self._current_searcher()
-            cache = self._facet_cache(searcher)
-            built = build_query(parsed, searcher.reader())
+            snap = self._snapshot()
+            cache = snap.cache
             visible = cache.visible(audiences)
-
-            if built.any_query is not None:
-                matched = visible.intersection(searcher.docs_for_query(built.any_query))
-            elif parsed.is_empty or not built.clauses:
-                matched = visible  # browse (also: query of only stop words/punctuation)
-            else:  # pragma: no cover - clauses without a query cannot happen
-                matched = set()
-            allowed, facets = filter_and_count(cache, matched, filters)
-            total = len(allowed)
             start = (page - 1) * per_page
             end = start + per_page
 
-            if start >= total:
-                hits: list[SearchHit] = []
-            elif built.any_query is None:
-                hits = self._browse_page(searcher, cache, allowed, start, end)
+            if clauses:
+                per_clause = [snap.clause_scores(c, audiences) for c in clauses]
+                scores = per_clause[0]
+                if len(per_clause) > 1:
+                    scores = dict(scores)
+                    for other in per_clause[1:]:
+                        get = scores.get
+                        for d, s in other.items():
+                            scores[d] = get(d, 0.0) + s
+                matched = visible.intersection(scores)  # C-level; walks the dict's keys
+                allowed, facets = filter_and_count(cache, matched, filters)
+                total = len(allowed)
+                if start >= total:
+                    page_docs: list[int] = []
+                else:
+                    tier1 = None
+                    if len(per_clause) > 1:
+                        tier1 = set(allowed)
+                        for one in sorted(per_clause, key=len):
+                            tier1.intersection_update(one.keys())
+                    page_docs = _ranked_page(scores, tier1, allowed, start, end)
+                highlighter = _highlighter(clauses)
+                hits = []
+                for d in page_docs:
+                    stored = snap.stored(d)
+                    text = self._text(stored["id"])
+                    snippet = highlighted_snippet(text, highlighter) if text else ""
+                    hits.append(self._hit(stored, float(scores[d]), snippet))
             else:
-                hits = self._ranked_page(searcher, built, allowed, start, end)
+                # Browse (also: a query of only stop words / punctuation).
+                # The allowed set and facet counts only depend on the
+                # generation, the audiences and the filters: cached.
+                key = (audiences, tuple(sorted(filters.items())))
+                cached = cache.browse_cache.get(key)
+                if cached is None:
+                    cached = filter_and_count(cache, visible, filters)
+                    if len(cache.browse_cache) < BROWSE_CACHE_ENTRIES:
+                        cache.browse_cache[key] = cached
+                allowed, facets = cached
+                total = len(allowed)
+                hits = [] if start >= total else self._browse_page(snap, cache, allowed, start, end)
 
             # suggest() only proposes replacements for words that are neither
             # in the public vocabulary nor match anything the reader can see.
-            suggestion = suggest(searcher, parsed, visible) if not parsed.is_empty else None
+            suggestion = snap.suggest(parsed, visible, audiences) if not parsed.is_empty else None
 
         return SearchResponse(
             query=request.q or "",
@@ -242,11 +259,11 @@ class SearchIndex:
             page=page,
             per_page=per_page,
             hits=hits,
-            facets={name: facets.get(name, {}) for name in FACETS},
+            facets={name: dict(facets.get(name, {})) for name in FACETS},
             suggestion=suggestion,
         )
 
-    def _browse_page(self, searcher, cache, allowed, start, end) -> list[SearchHit]:
+    def _browse_page(self, snap, cache, allowed, start, end) -> list[SearchHit]:
         page_docs: list[int] = []
         seen = 0
         for d in cache.title_order:
@@ -258,38 +275,8 @@ class SearchIndex:
                 seen += 1
         hits = []
         for d in page_docs:
-            stored = searcher.stored_fields(d)
+            stored = snap.stored(d)
             hits.append(self._hit(stored, 0.0, plain_snippet(self._text(stored["id"]))))
-        return hits
-
-    def _ranked_page(self, searcher, built, allowed, start, end) -> list[SearchHit]:
-        """Documents holding every clause first, then the rest; each tier by
-        score.  Only the top ``end`` of each tier are scored into a heap."""
-        if built.all_query is not None:
-            tier1 = allowed.intersection(searcher.docs_for_query(built.all_query))
-            tiers = [tier1, allowed - tier1]
-        else:
-            tiers = [allowed]
-        out: list[tuple[object, object]] = []  # (results, hit)
-        offset = 0
-        for tier in tiers:
-            if not tier:
-                continue
-            if offset + len(tier) > start and offset < end:
-                lo = max(0, start - offset)
-                hi = min(len(tier), end - offset)
-                results = searcher.search(built.any_query, filter=tier, limit=hi)
-                configure_highlighting(results)
-                out.extend((results, results[i]) for i in range(lo, min(hi, len(results.top_n))))
-            offset += len(tier)
-            if offset >= end:
-                break
-        hits = []
-        for _results, hit in out:
-            stored = hit.fields()
-            text = self._text(stored["id"])
-            snippet = highlighted_snippet(hit, SNIPPET_FIELD, text) if text else ""
-            hits.append(self._hit(stored, float(hit.score or 0.0), snippet))
         return hits
 
     def _text(self, doc_id: str) -> str | None:
@@ -317,44 +304,64 @@ class SearchIndex:
 
     # ------------------------------------------------------------------ writing
 
-    @contextmanager
-    def _writer(self, timeout: float = 10.0) -> Iterator[object]:
-        """A synchronous Whoosh writer holding the index write lock; waits at
-        most ``timeout`` seconds for the lock.  Commits on success, cancels
+    def _writer(self, timeout: float = 10.0):
+        """A context manager holding the engine's index write lock; waits at
+        most ``timeout`` seconds for it.  Commits on success, rolls back
         (releasing the lock) on error.  Private: used by update/delete (and
         by the tests to hold the real lock)."""
-        try:
-            writer = self._ix.writer(timeout=max(0.0, float(timeout)), delay=0.05)
-        except LockError:
-            raise IndexLockTimeout(
-                f"Søgeindekset i {self.path} er optaget af en anden skrivning "
-                f"(ventede {timeout:g} sekunder). Prøv igen om lidt."
-            ) from None
-        try:
-            yield writer
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        if self._closed:
+            raise RuntimeError("SearchIndex er lukket")
+        return self._engine.writer(timeout)
 
     def update(self, documents: Iterable[IndexDocument], *, timeout: float = 10.0) -> None:
         """Add or replace documents by id, in one commit."""
         docs = list(documents)
         if not docs:
             return
-        fields = [fields_for(d) for d in docs]  # validate before taking the lock
-        with self._writer(timeout) as writer:
-            for f in fields:
-                writer.update_document(**f)
+        if self._closed:
+            raise RuntimeError("SearchIndex er lukket")
+        self._engine.update(docs, timeout)
 
     def delete(self, ids: Iterable[str], *, timeout: float = 10.0) -> None:
         """Remove documents by id (unknown ids are ignored), in one commit."""
         ids = [i for i in ids if i]
         if not ids:
             return
-        with self._writer(timeout) as writer:
-            for doc_id in ids:
-                writer.delete_by_term("id", doc_id)
+        if self._closed:
+            raise RuntimeError("SearchIndex er lukket")
+        self._engine.delete(ids, timeout)
 
     def __repr__(self) -> str:
-        return f"SearchIndex({str(self.path)!r})"
+        return f"SearchIndex({str(self.path)!r}, engine={self.engine!r})"
+
+
+def _highlighter(clauses) -> QueryHighlighter:
+    terms: list[str] = []
+    prefixes: list[str] = []
+    for c in clauses:
+        if c.kind == "prefix":
+            prefixes.append(prefix_term(c.words[0]))
+        else:
+            terms.extend(clause_terms(c))
+    return QueryHighlighter(terms, prefixes)
+
+
+def _ranked_page(scores: dict, tier1: set | None, allowed: set, start: int, end: int) -> list[int]:
+    """Documents holding every clause first, then the rest; each tier by
+    score (ties: document number).  Only the top ``end`` of a tier are
+    ordered (a heap), never the whole match set."""
+    tiers = [allowed & tier1, allowed - tier1] if tier1 is not None else [allowed]
+    out: list[int] = []
+    offset = 0
+    for tier in tiers:
+        if not tier:
+            continue
+        if offset + len(tier) > start and offset < end:
+            lo = max(0, start - offset)
+            hi = min(len(tier), end - offset)
+            top = heapq.nsmallest(hi, tier, key=lambda d: (-scores[d], d))
+            out.extend(top[lo:hi])
+        offset += len(tier)
+        if offset >= end:
+            break
+    return out

@@ -60,6 +60,8 @@ __all__ = [
     "parse_query",
     "build_query",
     "word_query",
+    "plan_clauses",
+    "clause_terms",
 ]
 
 MAX_QUERY_CHARS = 500
@@ -217,10 +219,9 @@ def _prefix_query(word: str, reader) -> wq.Query:
     return _fields_or(make)
 
 
-def build_query(parsed: ParsedQuery, reader) -> BuiltQuery:
-    """Translate clauses into Whoosh queries; prefixes are expanded against
-    ``reader``'s term list.  Raises QueryError when over MAX_QUERY_TERMS."""
-    built = BuiltQuery(parsed)
+def plan_clauses(parsed: ParsedQuery) -> list[Clause]:
+    """The clauses that can match anything (stop-word-only clauses dropped),
+    engine-independent.  Raises QueryError when over MAX_QUERY_TERMS."""
     counted: list[Clause] = []
     n_terms = 0
     for clause in parsed.clauses:
@@ -236,6 +237,28 @@ def build_query(parsed: ParsedQuery, reader) -> BuiltQuery:
                 f"Søgningen har for mange ord. Brug højst {MAX_QUERY_TERMS} ord "
                 "– prøv med nogle få, præcise ord."
             )
+    return counted
+
+
+def clause_terms(clause: Clause) -> list[str]:
+    """Index terms a word or phrase clause matches (for highlighting and for
+    engines that take terms): all forms of a word, the canonical forms of a
+    phrase's words.  Prefix clauses: [] (see :func:`prefix_term`)."""
+    if clause.kind == "word":
+        return query_terms_for_word(clause.words[0])
+    if clause.kind == "phrase":
+        out: list[str] = []
+        for w in clause.words:
+            out.extend(query_terms_for_word(w))
+        return list(dict.fromkeys(out))
+    return []
+
+
+def build_query(parsed: ParsedQuery, reader) -> BuiltQuery:
+    """Translate clauses into Whoosh queries; prefixes are expanded against
+    ``reader``'s term list.  Raises QueryError when over MAX_QUERY_TERMS."""
+    built = BuiltQuery(parsed)
+    counted = plan_clauses(parsed)
     for clause in counted:
         if clause.kind == "word":
             q = word_query(clause.words[0])

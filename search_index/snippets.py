@@ -1,10 +1,24 @@
-"""HTML-safe result snippets.
+"""HTML-safe result snippets, the same for every engine.
 
 Bodies are not stored in the index, so the text comes from the caller's
-``text_source(doc_id)``.  Whoosh re-tokenizes it with the field's analyzer
-(so "flygtningene" in the text is marked for the query "flygtning") and we
-format the best fragments: every piece of text escaped, matched words wrapped
-in ``<mark>…</mark>``.
+``text_source(doc_id)``.  We do our own cheap highlighting instead of
+Whoosh's highlighter (which re-analysed the whole body of every hit with the
+full analyzer chain and scored every possible fragment):
+
+1. only a bounded prefix of the text is looked at (``MAX_SCAN_CHARS``);
+2. candidates are found without tokenising the text: every index form of a
+   word is a prefix of the word's folded spelling (the Danish stemmer only
+   cuts suffixes), so each query term is looked up with ``str.find`` in the
+   folded, lowercased text, at word starts;
+3. each candidate word is checked exactly with the analyzer (Danish stem +
+   fold, cached per word), so "flygtningene" in the text is marked for the
+   query "flygtning", "Århus" for "aarhus", a prefix query marks every word
+   one of whose forms starts with the prefix; at most ``MAX_MATCHES``;
+4. fragments of at most ``FRAGMENT_CHARS`` characters are cut around the
+   matches at word boundaries, the best ``SNIPPET_FRAGMENTS`` (most distinct
+   terms, then most matches, then earliest) are shown in text order;
+5. every piece of text is escaped, matched words wrapped in ``<mark>…</mark>``,
+   cuts marked with "…".
 
 Input → Output (query "flygtninge", text "Job til <nyankomne> flygtningene."):
     'Job til &lt;nyankomne&gt; <mark>flygtningene</mark>.'
@@ -13,42 +27,58 @@ No matched word in the text → the first ~200 characters, escaped.
 
 from __future__ import annotations
 
+import bisect
 import html
+import re
+import unicodedata
 
-from whoosh.highlight import ContextFragmenter, Formatter, get_text
+from .analysis import fold, word_forms
 
-__all__ = ["MarkFormatter", "configure_highlighting", "highlighted_snippet", "plain_snippet"]
+__all__ = ["QueryHighlighter", "highlighted_snippet", "plain_snippet"]
 
 SNIPPET_FRAGMENTS = 2  # at most this many fragments, each marked "…" where cut
 FRAGMENT_CHARS = 140  # max characters per fragment  (so <= ~300 visible chars)
 FRAGMENT_SURROUND = 40  # context characters around a match
 PLAIN_SNIPPET_CHARS = 200
+MAX_SCAN_CHARS = 32_000  # as Whoosh: only the start of a long text is highlighted
+MAX_MATCHES = 16  # stop scanning after this many matched words
+
+_SPACE_RE = re.compile(r"\s+")
 
 
-class MarkFormatter(Formatter):
-    """Escapes all text and wraps matched words in <mark>."""
+class QueryHighlighter:
+    """Decides which words of a text match a query.
 
-    between = " "  # fragments already carry "…" where they were cut
+    ``terms``: index terms (stemmed + folded forms) of the query's words and
+    phrases; ``prefixes``: folded, unstemmed prefixes of ``prefix*`` clauses.
+    """
 
-    def _text(self, text: str) -> str:
-        return html.escape(text)
+    __slots__ = ("terms", "prefixes", "_memo")
 
-    def format_token(self, text, token, replace=False):
-        return "<mark>" + html.escape(get_text(text, token, replace)) + "</mark>"
+    def __init__(self, terms=(), prefixes=()) -> None:
+        self.terms = frozenset(terms)
+        self.prefixes = tuple(dict.fromkeys(prefixes))
+        self._memo: dict[str, bool] = {}
 
-    def format_fragment(self, fragment, replace=False):
-        out = super().format_fragment(fragment, replace=replace)
-        if fragment.startchar > 0:
-            out = "…" + out.lstrip()
-        if fragment.endchar < len(fragment.text):
-            out = out.rstrip() + "…"
-        return out
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.prefixes)
 
+    def matches(self, word: str) -> bool:
+        hit = self._memo.get(word)
+        if hit is None:
+            hit = self._compute(word)
+        return hit
 
-def configure_highlighting(results) -> None:
-    """Use our fragmenter and formatter for a Whoosh Results object."""
-    results.fragmenter = ContextFragmenter(maxchars=FRAGMENT_CHARS, surround=FRAGMENT_SURROUND)
-    results.formatter = MarkFormatter()
+    def _compute(self, word: str) -> bool:
+        low = word.lower()
+        forms = word_forms(low)
+        hit = any(f in self.terms for f in forms)
+        if not hit and self.prefixes and forms:
+            folded = fold(low)
+            hit = any(folded.startswith(p) or any(f.startswith(p) for f in forms) for p in self.prefixes)
+        if len(self._memo) < 20_000:
+            self._memo[word] = hit
+        return hit
 
 
 def plain_snippet(text: str | None, limit: int = PLAIN_SNIPPET_CHARS) -> str:
@@ -58,7 +88,7 @@ def plain_snippet(text: str | None, limit: int = PLAIN_SNIPPET_CHARS) -> str:
     """
     if not text:
         return ""
-    text = " ".join(text.split())
+    text = " ".join(text[: limit * 4].split())
     if len(text) <= limit:
         return html.escape(text)
     cut = text[:limit]
@@ -68,15 +98,154 @@ def plain_snippet(text: str | None, limit: int = PLAIN_SNIPPET_CHARS) -> str:
     return html.escape(cut.rstrip(" ,.;:-")) + "…"
 
 
-def highlighted_snippet(hit, fieldname: str, text: str | None) -> str:
-    """Snippet of ``text`` with the query's matches in ``fieldname`` marked;
-    falls back to :func:`plain_snippet` when nothing in the text matched."""
+def _fragments(matches: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, list]]:
+    """Group match spans into fragments of at most FRAGMENT_CHARS characters,
+    cut at whitespace."""
+    n_text = len(text)
+    frags: list[tuple[int, int, list]] = []
+    i = 0
+    while i < len(matches):
+        first = matches[i]
+        group = [first]
+        j = i + 1
+        while j < len(matches) and matches[j][1] - first[0] <= FRAGMENT_CHARS - 20:
+            group.append(matches[j])
+            j += 1
+        core_start, core_end = first[0], group[-1][1]
+        room = max(0, FRAGMENT_CHARS - (core_end - core_start))
+        start = max(0, core_start - min(FRAGMENT_SURROUND, room // 2))
+        end = min(n_text, core_end + (room - (core_start - start)))
+        # Snap to word boundaries (never cut inside a word).
+        if start > 0 and not text[start - 1].isspace():
+            m = _SPACE_RE.search(text, start, core_start)
+            start = m.end() if m else core_start
+        if end < n_text and not text[end].isspace():
+            k = end
+            while k > core_end and not text[k].isspace():
+                k -= 1
+            end = k if k > core_end else core_end
+        frags.append((start, end, group))
+        i = j
+    return frags
+
+
+def _clean(piece: str) -> str:
+    return html.escape(_SPACE_RE.sub(" ", piece))
+
+
+# Lowercase folding that keeps offsets computable: Danish letters expand to
+# two (æ → ae), common accented letters map to one (é → e).  Done with
+# str.replace (C speed; str.translate with a table is far slower here).
+_EXPANDING = (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("ä", "ae"), ("ö", "oe"), ("ß", "ss"))
+_SINGLE = tuple(
+    (c, base)
+    for c, base in ((c, unicodedata.normalize("NFKD", c)[0]) for c in "áàâãéèêëíìîïóòôõúùûüýÿçñ")
+)
+_WORD_TAIL = re.compile(r"\w*")
+
+
+def _fold_lower(low: str) -> str:
+    for c, rep in _EXPANDING:
+        if c in low:
+            low = low.replace(c, rep)
+    if not low.isascii():
+        for c, rep in _SINGLE:
+            if c in low:
+                low = low.replace(c, rep)
+    return low
+
+
+def _expansion_offsets(low: str) -> list[int]:
+    """Folded offsets of the letters that fold to two (sorted)."""
+    found = []
+    for c, _rep in _EXPANDING:
+        i = low.find(c)
+        while i != -1:
+            found.append(i)
+            i = low.find(c, i + 1)
+    found.sort()
+    return [o + k for k, o in enumerate(found)]
+
+
+def _find_matches(scan: str, highlighter: QueryHighlighter) -> list[tuple[int, int, str]]:
+    """Matched words of ``scan`` as (start, end, lowercase word), in text order.
+
+    Every index form of a word is a prefix of the word's folded spelling (the
+    Danish stemmer only cuts suffixes), so candidates are found with plain
+    substring search (``str.find``, C speed) for each term in the folded,
+    lowercased text, at word starts; each candidate word is then checked
+    exactly with the analyzer (:meth:`QueryHighlighter.matches`).
+    """
+    low = scan.lower()
+    if len(low) != len(scan):  # pragma: no cover - exotic case mappings
+        low = scan
+    folded = _fold_lower(low)
+    expansions: list[int] | None = None
+
+    def original(f: int) -> int:
+        nonlocal expansions
+        if len(folded) == len(low):
+            return f
+        if expansions is None:
+            expansions = _expansion_offsets(low)
+        # Letters expanded before folded offset f (f is never inside one).
+        return f - bisect.bisect_left(expansions, f - 1)
+
+    starts: set[int] = set()
+    for t in {*highlighter.terms, *highlighter.prefixes}:
+        if not t:
+            continue
+        i = folded.find(t)
+        found = 0
+        while i != -1 and found < 4 * MAX_MATCHES:
+            if i == 0 or not (folded[i - 1].isalnum() or folded[i - 1] == "_"):
+                starts.add(i)
+                found += 1
+            i = folded.find(t, i + 1)
+    matches: list[tuple[int, int, str]] = []
+    is_match = highlighter.matches
+    for f in sorted(starts):
+        f_end = _WORD_TAIL.match(folded, f).end()
+        s, e = original(f), original(f_end)
+        word = scan[s:e]
+        if word and is_match(word):
+            matches.append((s, e, word.lower()))
+            if len(matches) >= MAX_MATCHES:
+                break
+    return matches
+
+
+def highlighted_snippet(text: str | None, highlighter: QueryHighlighter | None) -> str:
+    """Snippet of ``text`` with the query's words marked; falls back to
+    :func:`plain_snippet` when nothing in the (scanned part of the) text
+    matched."""
     if not text:
         return ""
-    # Whoosh highlights within the first 32k characters; collapse whitespace
-    # so fragments read well.
-    text = " ".join(text.split())
-    marked = hit.highlights(fieldname, text=text, top=SNIPPET_FRAGMENTS)
-    if marked and "<mark>" in marked:
-        return marked
-    return plain_snippet(text)
+    if not highlighter:
+        return plain_snippet(text)
+    scan = text[:MAX_SCAN_CHARS]
+    matches = _find_matches(scan, highlighter)
+    if not matches:
+        return plain_snippet(text)
+    frags = _fragments(matches, scan)
+    ranked = sorted(
+        range(len(frags)),
+        key=lambda k: (-len({w for _s, _e, w in frags[k][2]}), -len(frags[k][2]), k),
+    )[:SNIPPET_FRAGMENTS]
+    out = []
+    for k in sorted(ranked):
+        start, end, group = frags[k]
+        pieces = []
+        pos = start
+        for s, e, _w in group:
+            pieces.append(_clean(scan[pos:s]))
+            pieces.append("<mark>" + html.escape(scan[s:e]) + "</mark>")
+            pos = e
+        pieces.append(_clean(scan[pos:end]))
+        frag = "".join(pieces).strip()
+        if start > 0:
+            frag = "…" + frag
+        if end < len(scan) or len(text) > len(scan):
+            frag = frag + "…"
+        out.append(frag)
+    return " ".join(out)

@@ -8,9 +8,12 @@ shadow it.  Test modules import the fixtures they use from here.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from search_index import IndexDocument, SearchIndex
+from search_index.index import ENGINE_ENV, ENGINES
 
 PUBLIC_DOCS = [
     IndexDocument(
@@ -183,20 +186,43 @@ def text_source(doc_id: str) -> str | None:
     return TEXTS.get(doc_id)
 
 
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request):
+    """Every test module that imports this runs once per engine: the
+    fixture sets ``PORTAL_SEARCH_ENGINE``, so every ``SearchIndex.build``
+    in the test (also the ones written without an engine) uses it."""
+    old = os.environ.get(ENGINE_ENV)
+    os.environ[ENGINE_ENV] = request.param
+    yield request.param
+    if old is None:
+        os.environ.pop(ENGINE_ENV, None)
+    else:
+        os.environ[ENGINE_ENV] = old
+
+
+@pytest.fixture(autouse=True)
+def _engine_env(engine, monkeypatch):
+    # Session fixtures of the other engine may have run in between: set the
+    # variable again for each test (restored afterwards).
+    monkeypatch.setenv(ENGINE_ENV, engine)
+
+
 @pytest.fixture(scope="session")
-def shared_index(tmp_path_factory):
-    """A read-only index shared by tests that do not write."""
-    path = tmp_path_factory.mktemp("shared") / "ix"
-    idx = SearchIndex.build(path, ALL_DOCS)
+def shared_index(engine, tmp_path_factory):
+    """A read-only index (one per engine) shared by tests that do not write."""
+    path = tmp_path_factory.mktemp(f"shared-{engine}") / "ix"
+    idx = SearchIndex.build(path, ALL_DOCS, engine=engine)
     idx.close()
     idx = SearchIndex(path, text_source=text_source)
+    assert idx.engine == engine
     yield idx
     idx.close()
 
 
 @pytest.fixture
-def fresh_index(tmp_path):
+def fresh_index(engine, tmp_path):
     """A private index for tests that write."""
-    idx = SearchIndex.build(tmp_path / "ix", ALL_DOCS, text_source=text_source)
+    idx = SearchIndex.build(tmp_path / "ix", ALL_DOCS, text_source=text_source, engine=engine)
+    assert idx.engine == engine
     yield idx
     idx.close()

@@ -6,7 +6,14 @@ import pytest
 
 from search_index import SearchRequest, SearchResponse
 
-from search_corpus import NETWORK_AUDIENCES, NETWORK_NOTE, PUBLIC_DOCS, shared_index  # noqa: F401 (fixture)
+from search_corpus import (  # noqa: F401 (fixtures)
+    NETWORK_AUDIENCES,
+    NETWORK_NOTE,
+    PUBLIC_DOCS,
+    _engine_env,
+    engine,
+    shared_index,
+)
 
 TIDLIG = "practice:tidlig-virksomhedsrettet-indsats-for-flygtninge"
 SAMARBEJDE = "practice:samarbejdsaftaler-civilsamfund"

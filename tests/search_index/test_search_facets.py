@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from search_corpus import NETWORK_AUDIENCES, PUBLIC_DOCS, shared_index  # noqa: F401 (fixture)
+from search_corpus import NETWORK_AUDIENCES, PUBLIC_DOCS, _engine_env, engine, shared_index  # noqa: F401 (fixtures)
 
 from search_index import FACETS, QueryError, SearchRequest
 

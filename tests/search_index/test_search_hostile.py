@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from search_corpus import shared_index  # noqa: F401 (fixture)
+from search_corpus import _engine_env, engine, shared_index  # noqa: F401 (fixtures)
 
 from search_index import MAX_QUERY_CHARS, MAX_QUERY_TERMS, QueryError, SearchRequest, SearchResponse
 

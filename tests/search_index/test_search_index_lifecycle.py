@@ -16,6 +16,8 @@ from search_corpus import (  # noqa: F401 (fixtures)
     NETWORK_AUDIENCES,
     PUBLIC_DOCS,
     TEXTS,
+    _engine_env,
+    engine,
     fresh_index,
     text_source,
 )
@@ -67,22 +69,51 @@ def test_open_missing_index(tmp_path):
 # Whoosh leaves the file object of a TOC it failed to unpickle to the garbage
 # collector, which warns; the warning is Whoosh's, the behaviour under test ours.
 @pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
-def test_damaged_index_is_reported_as_unavailable(tmp_path):
+def test_damaged_index_is_reported_as_unavailable(tmp_path, engine):
     idx = SearchIndex.build(tmp_path / "ix", PUBLIC_DOCS)
     idx.close()
-    for toc in (tmp_path / "ix").glob("_MAIN_*.toc"):
+    # The engine's table of contents: Whoosh's pickled TOC, tantivy's meta.json.
+    tocs = list((tmp_path / "ix").glob("_MAIN_*.toc" if engine == "whoosh" else "meta.json"))
+    assert tocs
+    for toc in tocs:
         toc.write_bytes(b"not a pickle")
     with pytest.raises(IndexUnavailable):
         SearchIndex(tmp_path / "ix")
 
 
-def test_vanished_segment_files_are_reported_as_unavailable(tmp_path):
+def test_damaged_engine_marker_is_reported_as_unavailable(tmp_path):
+    SearchIndex.build(tmp_path / "ix", PUBLIC_DOCS).close()
+    (tmp_path / "ix" / "engine.json").write_text("{nope")
+    with pytest.raises(IndexUnavailable):
+        SearchIndex(tmp_path / "ix")
+    (tmp_path / "ix" / "engine.json").write_text('{"engine": "lucene"}')
+    with pytest.raises(IndexUnavailable, match="ukendt"):
+        SearchIndex(tmp_path / "ix")
+
+
+def _segment_files(path: Path, engine: str) -> list[Path]:
+    if engine == "whoosh":
+        return list(path.glob("*.seg"))
+    return [p for p in path.iterdir() if p.suffix in (".idx", ".term", ".pos", ".store", ".fast", ".fieldnorm")]
+
+
+def test_vanished_segment_files_are_reported_as_unavailable(tmp_path, engine):
     idx = SearchIndex.build(tmp_path / "ix", PUBLIC_DOCS)
     try:
-        for seg in (tmp_path / "ix").glob("*.seg"):
+        files = _segment_files(tmp_path / "ix", engine)
+        assert files
+        for seg in files:
             seg.unlink()
-        with pytest.raises(IndexUnavailable):
+        # The open instance holds its segments open (Whoosh: file handles,
+        # tantivy: memory maps), so it may keep answering from them, or say
+        # the index is unavailable -- never anything else.
+        try:
             idx.search(SearchRequest(q="flygtninge"))
+        except IndexUnavailable:
+            pass
+        # Opening it again fails cleanly.
+        with pytest.raises(IndexUnavailable):
+            SearchIndex(tmp_path / "ix")
     finally:
         try:
             idx.close()

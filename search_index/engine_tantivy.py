@@ -1,0 +1,400 @@
+"""The tantivy engine (PyPI ``tantivy``, an embedded Rust search engine).
+
+Danish analysis is *ours*, in Python (``analysis.analyse_for_index``): tantivy
+gets pre-analysed text and only splits it on whitespace, so stemming,
+folding, stop words and the fold-before-stem second form are exactly the
+Whoosh engine's.  Per matched text field ``f`` (title, kommune_names,
+topics_text, body) there are two tantivy fields:
+
+``f``       the fold→stem (canonical) form of every word, one per position —
+            phrases are matched here, as in Whoosh;
+``f_alt``   the stem→fold form where it differs (Whoosh keeps both forms
+            at the same position in one field).
+
+A query word is looked up in both; the union is Whoosh's match set.  Scores
+are tantivy's BM25 per field times the field boost, summed; the document
+boost (``IndexDocument.boost``) multiplies the sum (tantivy has no
+index-time boost).
+
+``spell`` holds the unstemmed words of public documents (suggestions);
+``audience`` the audience (every clause query is restricted to the reader's
+audiences *inside* tantivy, and again in Python); ``data`` a JSON blob with
+what hits and facets need; ``ver`` a random number per written document
+version, a fast field, so the per-document table (facets, hit fields) is
+memoised across reader generations and an update only reads the new
+documents' blobs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import tantivy
+
+from .analysis import analyse_for_index, prefix_term, spelling_words
+from .documents import PUBLIC, IndexDocument, IndexLockTimeout, IndexUnavailable
+from .facets import FacetCache, doc_info
+from .querying import MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, canonical_term, query_terms_for_word
+from .schema import TEXT_FIELD_BOOSTS
+
+__all__ = ["TantivyEngine", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+WRITER_HEAP = 64_000_000
+BUILD_HEAP = 256_000_000
+MAX_CANDIDATES = 50  # as suggestions.py
+MIN_WORD_CHARS = 3
+_Q = tantivy.Query
+_SHOULD, _MUST = tantivy.Occur.Should, tantivy.Occur.Must
+
+
+def _schema():
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("audience", tokenizer_name="raw", index_option="basic")
+    sb.add_unsigned_field("ver", fast=True)
+    sb.add_bytes_field("data", stored=True)
+    for fname in TEXT_FIELD_BOOSTS:
+        sb.add_text_field(fname, tokenizer_name="whitespace", index_option="position")
+        sb.add_text_field(fname + "_alt", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("spell", tokenizer_name="whitespace", index_option="freq")
+    return sb.build()
+
+
+def _document(doc: IndexDocument) -> tantivy.Document:
+    if not doc.id:
+        raise ValueError("IndexDocument.id must not be empty")
+    audience = doc.audience or PUBLIC
+    d = tantivy.Document()
+    d.add_text("id", doc.id)
+    d.add_text("audience", audience)
+    d.add_unsigned("ver", secrets.randbits(63))
+    data = {
+        "id": doc.id, "type": doc.type, "audience": audience, "title": doc.title or "", "url": doc.url,
+        "kommuner": list(doc.kommuner), "regions": list(doc.regions), "topics": list(doc.topics),
+        "evidence": doc.evidence, "date": doc.date, "boost": float(doc.boost),
+    }
+    d.add_bytes("data", json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    texts = {
+        "title": doc.title or "",
+        "body": doc.body or "",
+        "kommune_names": " ; ".join(doc.kommune_names),
+        "topics_text": " ; ".join(doc.topics),
+    }
+    for fname in TEXT_FIELD_BOOSTS:
+        canon, alt = analyse_for_index(texts[fname])
+        if canon:
+            d.add_text(fname, canon)
+        if alt:
+            d.add_text(fname + "_alt", alt)
+    if audience == PUBLIC:
+        words = spelling_words("\n".join([doc.title or "", doc.body or "", *doc.kommune_names, *doc.topics]))
+        if words:
+            d.add_text("spell", " ".join(words))
+    return d
+
+
+def _levenshtein(a: str, b: str, maxdist: int) -> int:
+    """Edit distance, or maxdist + 1 as soon as it must exceed maxdist."""
+    if abs(len(a) - len(b)) > maxdist:
+        return maxdist + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        best = i
+        for j, cb in enumerate(b, 1):
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            cur.append(v)
+            if v < best:
+                best = v
+        if best > maxdist:
+            return maxdist + 1
+        prev = cur
+    return prev[-1]
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyzæøåéü"
+
+
+def _edits1(word: str) -> set[str]:
+    """Every string one deletion, substitution or insertion away from ``word``."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    out |= {a + c + b for a, b in splits for c in _ALPHABET}
+    return out
+
+
+class _Snapshot:
+    """One reader generation: searcher, per-document table, facet cache."""
+
+    def __init__(self, searcher, schema, memo: dict, stamp) -> None:
+        self.searcher = searcher
+        self.schema = schema
+        self.stamp = stamp
+        n = searcher.num_docs
+        self.n = n
+        info: dict = {}
+        stored: dict[int, dict] = {}
+        seen: dict = {}
+        if n:
+            hits = searcher.search(_Q.all_query(), limit=n, count=False).hits
+            addrs = [a for _s, a in hits]
+            vers = searcher.fast_field_values("ver", addrs)
+            for a, v in zip(addrs, vers):
+                key = v  # the document number: its version stamp
+                entry = memo.get(v)
+                if entry is None:
+                    data = json.loads(bytes(searcher.doc(a).get_first("data")).decode("utf-8"))
+                    entry = (doc_info(data, float(data.get("boost") or 1.0)), data)
+                seen[v] = entry
+                info[key] = entry[0]
+                stored[key] = entry[1]
+        memo.clear()
+        memo.update(seen)
+        self.stored_by_key = stored
+        self.cache = FacetCache.from_info(info)
+        # The few documents with a boost (kommune pages): doc -> boost.
+        self._boosted = {k: i.boost for k, i in info.items() if i.boost != 1.0}
+
+    # -------------------------------------------------------------- queries
+
+    def _terms_query(self, terms: list[str]):
+        subs = []
+        for fname, boost in TEXT_FIELD_BOOSTS.items():
+            for f in (fname, fname + "_alt"):
+                for t in terms:
+                    subs.append((_SHOULD, _Q.boost_query(_Q.term_query(self.schema, f, t), boost)))
+        return _Q.boolean_query(subs)
+
+    def expansions(self, fname: str, prefix: str) -> list[str]:
+        counts: dict[str, int] = {}
+        for f in (fname, fname + "_alt"):
+            for term, count in self.searcher.terms_with_prefix(f, prefix):
+                counts[term] = counts.get(term, 0) + count
+        ranked = sorted(counts, key=lambda t: (-counts[t], t))
+        return ranked[:MAX_PREFIX_EXPANSIONS]
+
+    def clause_query(self, clause: Clause):
+        if clause.kind == "word":
+            terms = query_terms_for_word(clause.words[0])
+            return self._terms_query(terms) if terms else None
+        if clause.kind == "prefix":
+            prefix = prefix_term(clause.words[0])
+            subs = []
+            for fname, boost in TEXT_FIELD_BOOSTS.items():
+                for t in self.expansions(fname, prefix):
+                    for f in (fname, fname + "_alt"):
+                        subs.append((_SHOULD, _Q.boost_query(_Q.term_query(self.schema, f, t), boost)))
+            return _Q.boolean_query(subs) if subs else None
+        words = [w for w in clause.words if canonical_term(w)]
+        if not words:
+            return None
+        if len(words) == 1:
+            return self.clause_query(Clause("word", (words[0],)))
+        terms = [canonical_term(w) for w in words]
+        subs = [(_SHOULD, _Q.boost_query(_Q.phrase_query(self.schema, fname, terms), boost))
+                for fname, boost in TEXT_FIELD_BOOSTS.items()]
+        return _Q.boolean_query(subs)
+
+    def _audience_filter(self, audiences):
+        return _Q.const_score_query(_Q.term_set_query(self.schema, "audience", sorted(audiences)), 0.0)
+
+    def clause_scores(self, clause: Clause, audiences) -> dict[int, float]:
+        q = self.clause_query(clause)
+        if q is None or not self.n or not audiences:
+            return {}
+        q = _Q.boolean_query([(_MUST, q), (_MUST, self._audience_filter(audiences))])
+        hits = self.searcher.search(q, limit=self.n, count=False).hits
+        if not hits:
+            return {}
+        keys = self.searcher.fast_field_values("ver", [a for _s, a in hits])
+        out = dict(zip(keys, [s for s, _a in hits]))
+        boosted = self._boosted
+        if boosted:
+            for k in boosted.keys() & out.keys():
+                out[k] *= boosted[k]
+        return out
+
+    def _count(self, q) -> int:
+        return self.searcher.search(q, limit=1, count=True).count or 0
+
+    # -------------------------------------------------------------- suggestions
+
+    def _in_vocabulary(self, word: str) -> bool:
+        return self._count(_Q.term_query(self.schema, "spell", word)) > 0
+
+    def suggest(self, parsed: ParsedQuery, visible: set[int], audiences=frozenset()) -> str | None:
+        """As :func:`suggestions.suggest`: only words neither in the public
+        vocabulary nor matching a visible document are corrected, towards the
+        most frequent live public word within edit distance 1, else 2,
+        sharing the first letter."""
+        replacements: dict[str, str] = {}
+        for clause in parsed.clauses:
+            if clause.kind == "prefix":
+                continue
+            for word in clause.words:
+                if word in replacements or len(word) < MIN_WORD_CHARS or not word.isalpha():
+                    continue
+                if self._in_vocabulary(word):
+                    continue
+                if not query_terms_for_word(word):
+                    continue  # a stop word is "known"
+                scores = self.clause_scores(Clause("word", (word,)), audiences)
+                if any(d in visible for d in scores):
+                    continue
+                fixed = self._correct(word)
+                if fixed:
+                    replacements[word] = fixed
+        if not replacements:
+            return None
+        return parsed.render(replacements)
+
+    def _correct(self, word: str) -> str | None:
+        counts = dict(self.searcher.terms_with_prefix("spell", word[:1]))
+        counts.pop(word, None)
+        near = _edits1(word) & counts.keys()
+        if not near:
+            n = len(word)
+            near = {t for t in counts if abs(len(t) - n) <= 2 and _levenshtein(word, t, 2) <= 2}
+        cands = sorted(near)[:MAX_CANDIDATES]
+        live = [c for c in cands if self._in_vocabulary(c)]
+        if live:
+            live.sort(key=lambda c: (-counts[c], c))
+            return live[0]
+        return None
+
+    # -------------------------------------------------------------- the rest
+
+    def stored(self, key: int) -> dict:
+        return self.stored_by_key[key]
+
+    def doc_count(self) -> int:
+        return self.n
+
+    def ids(self) -> set[str]:
+        return {d["id"] for d in self.stored_by_key.values()}
+
+    def close(self) -> None:
+        self.searcher = None
+
+
+class TantivyEngine:
+    name = "tantivy"
+
+    @staticmethod
+    def create(path: Path, documents: Iterable[IndexDocument], batch_size: int,
+               progress: Callable[[int], None] | None) -> None:
+        ix = tantivy.Index(_schema(), path=str(path), reuse=False)
+        writer = ix.writer(BUILD_HEAP, min(4, os.cpu_count() or 1))
+        seen: set[str] = set()
+        n = 0
+        try:
+            for doc in documents:
+                if doc.id in seen:
+                    raise ValueError(f"Dobbelt dokument-id i indekset: {doc.id!r}")
+                seen.add(doc.id)
+                writer.add_document(_document(doc))
+                n += 1
+                if progress and batch_size and n % batch_size == 0:
+                    progress(n)
+        except BaseException:
+            writer.rollback()
+            writer.wait_merging_threads()
+            raise
+        writer.commit()
+        writer.wait_merging_threads()
+        if progress:
+            progress(n)
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._meta = path / "meta.json"
+        if not self._meta.is_file():
+            raise IndexUnavailable(f"Intet søgeindeks i {path}")
+        try:
+            self._ix = tantivy.Index.open(str(path))
+            self._ix.config_reader(reload_policy="Manual")
+            self._schema = self._ix.schema
+            self._ix.searcher()  # opens every segment: fails now if one is missing
+        except Exception as exc:
+            raise IndexUnavailable(f"Søgeindekset i {path} kan ikke åbnes: {type(exc).__name__}") from exc
+        self._snap: _Snapshot | None = None
+        self._memo: dict = {}
+        self._closed = False
+
+    def _stamp(self):
+        try:
+            st = os.stat(self._meta)
+        except OSError as exc:
+            raise IndexUnavailable(f"Søgeindekset i {self.path} kan ikke læses: {type(exc).__name__}") from exc
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def snapshot(self) -> _Snapshot:
+        if self._closed:
+            raise RuntimeError("SearchIndex er lukket")
+        stamp = self._stamp()
+        current = self._snap
+        if current is not None and current.stamp == stamp:
+            return current
+        self._ix.reload()
+        self._snap = _Snapshot(self._ix.searcher(), self._schema, self._memo, stamp)
+        if current is not None:
+            current.close()
+        return self._snap
+
+    @contextmanager
+    def writer(self, timeout: float) -> Iterator[object]:
+        """tantivy's writer lock (a lock file in the index directory) gives up
+        at once; we retry until ``timeout``."""
+        deadline = time.monotonic() + max(0.0, float(timeout))
+        while True:
+            try:
+                writer = self._ix.writer(WRITER_HEAP, 1)
+                break
+            except ValueError as exc:
+                if "Lock" not in str(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise IndexLockTimeout(
+                        f"Søgeindekset i {self.path} er optaget af en anden skrivning "
+                        f"(ventede {timeout:g} sekunder). Prøv igen om lidt."
+                    ) from None
+                time.sleep(0.05)
+        try:
+            try:
+                yield writer
+            except BaseException:
+                writer.rollback()
+                raise
+            writer.commit()
+        finally:
+            # Dropping the writer releases the lock; merges already started
+            # finish first, so the next writer never waits for a half merge.
+            writer.wait_merging_threads()
+            del writer
+
+    def update(self, docs: list[IndexDocument], timeout: float) -> None:
+        built = [(d.id, _document(d)) for d in docs]  # validate before taking the lock
+        with self.writer(timeout) as writer:
+            for doc_id, d in built:
+                writer.delete_documents_by_term("id", doc_id)
+                writer.add_document(d)
+
+    def delete(self, ids: list[str], timeout: float) -> None:
+        with self.writer(timeout) as writer:
+            for doc_id in ids:
+                writer.delete_documents_by_term("id", doc_id)
+
+    def close(self) -> None:
+        if self._snap is not None:
+            self._snap.close()
+            self._snap = None
+        self._ix = None
+        self._closed = True
