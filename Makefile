@@ -7,7 +7,7 @@ FLASK  := $(VENV)/bin/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install install-dev ingest serve test lint clean
+.PHONY: install install-dev browser-deps ingest serve test lint clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -15,6 +15,7 @@ $(VENV)/bin/python:
 # Python packages (pinned) and the design system from npm (not committed).
 install: $(VENV)/bin/python
 	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/pybabel --quiet compile -d portal/translations  # English UI catalogue (.mo is not committed)
 	npm ci --no-audit --no-fund --loglevel=error
 
 install-dev: install
@@ -28,7 +29,18 @@ serve: ingest
 	@echo "Portalen kører på http://$(HOST):$(PORT)/"
 	$(VENV)/bin/gunicorn --workers 2 --bind $(HOST):$(PORT) --timeout 30 --access-logfile - app:app
 
-test: install-dev
+# The browser tests need Debian's chromium (Playwright drives it; browsers cannot be
+# downloaded) and Java for the HTML checker: installed with apt-get when missing.
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && command -v java >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium default-jre-headless; \
+	else \
+	  echo "browser-deps: chromium or java is missing and this is not root: skipping the install;"; \
+	  echo "  run 'sudo apt-get install chromium default-jre-headless' (the browser tests skip locally, fail under CI)"; \
+	fi
+
+test: install-dev browser-deps
 	$(VENV)/bin/pytest -q
 
 clean:

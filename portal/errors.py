@@ -8,6 +8,7 @@ logged and answered with a 500 page that says nothing about internals.
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _, lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from search_index import IndexUnavailable
@@ -15,14 +16,14 @@ from search_index import IndexUnavailable
 from .auth import TooManyAttempts
 from .resources import NotReady
 
-MESSAGES = {
-    400: "Forespørgslen kunne ikke forstås",
-    403: "Du har ikke adgang til denne side",
-    404: "Siden findes ikke",
-    405: "Metoden er ikke tilladt her",
-    413: "Indholdet er for stort",
-    500: "Der opstod en fejl hos os",
-    503: "Portalen er ikke klar endnu",
+MESSAGES = {  # translated when shown (Flask-Babel); the API's locale is always Danish
+    400: _l("Forespørgslen kunne ikke forstås"),
+    403: _l("Du har ikke adgang til denne side"),
+    404: _l("Siden findes ikke"),
+    405: _l("Metoden er ikke tilladt her"),
+    413: _l("Indholdet er for stort"),
+    500: _l("Der opstod en fejl hos os"),
+    503: _l("Portalen er ikke klar endnu"),
 }
 
 
@@ -40,10 +41,11 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str | None = None):
-    message = message or MESSAGES.get(status, "Fejl")
+    title = str(MESSAGES.get(status) or _("Fejl"))
+    message = str(message or title)
     if wants_json():
         return jsonify({"error": message}), status
-    return render_template("error.html", status=status, title=MESSAGES.get(status, "Fejl"), message=message), status
+    return render_template("error.html", status=status, title=title, message=message), status
 
 
 def init_app(app: Flask) -> None:
@@ -53,7 +55,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(NotReady)
     def _not_ready(_exc):
-        return error_response(503, "Indholdet er ikke indlæst endnu. Kør 'flask --app app ingest'.")
+        return error_response(503, _("Indholdet er ikke indlæst endnu. Kør 'flask --app app ingest'."))
 
     @app.errorhandler(TooManyAttempts)
     def _too_many(_exc):
@@ -73,10 +75,10 @@ def init_app(app: Flask) -> None:
     def _http(exc: HTTPException):
         message = None if exc.code in MESSAGES else exc.description
         if exc.code == 404:
-            message = "Siden eller emnet findes ikke."
+            message = _("Siden eller emnet findes ikke.")
         return error_response(exc.code or 500, message)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         app.logger.exception("Uventet fejl ved %s %s", request.method, request.path)
-        return error_response(500, "Der opstod en uventet fejl. Prøv igen om lidt.")
+        return error_response(500, _("Der opstod en uventet fejl. Prøv igen om lidt."))

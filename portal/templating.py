@@ -1,56 +1,103 @@
-"""Template helpers: Danish labels, number and date formats, the design system's files."""
+"""Template helpers: labels (translated at render time), language-aware number and
+date formats, Danish alphabetical order, the design system's files."""
 
 from __future__ import annotations
 
 import datetime as dt
 from urllib.parse import urlencode
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from flask import Flask, abort, request, send_from_directory
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _lp
 
-from .content.schema import EVIDENCE, EVIDENCE_EXPLAINED
+from .content.kommuner import danish_sort_key
+from .content.schema import EVIDENCE
+from .i18n import current_language
 
+# Labels are lazy: each is translated when a template renders it, in that request's language.
 TYPE_LABELS = {
-    "practice": "Erfaring",
-    "note": "Netværksnotat",
-    "network": "Netværk",
-    "ranking": "Rangering",
-    "kommune": "Kommune",
+    "practice": _l("Erfaring"),
+    "note": _l("Netværksnotat"),
+    "network": _lp("én", "Netværk"),  # singular; the same word as the plural in Danish
+    "ranking": _l("Rangering"),
+    "kommune": _l("Kommune"),
 }
 TYPE_LABELS_PLURAL = {
-    "practice": "Erfaringer",
-    "note": "Netværksnotater",
-    "network": "Netværk",
-    "ranking": "Rangeringer",
-    "kommune": "Kommuner",
+    "practice": _l("Erfaringer"),
+    "note": _l("Netværksnotater"),
+    "network": _l("Netværk"),
+    "ranking": _l("Rangeringer"),
+    "kommune": _l("Kommuner"),
 }
-FACET_LABELS = {"type": "Indholdstype", "evidence": "Evidens", "topic": "Emne", "kommune": "Kommune", "region": "Region"}
+FACET_LABELS = {
+    "type": _l("Indholdstype"),
+    "evidence": _l("Evidens"),
+    "topic": _l("Emne"),
+    "kommune": _l("Kommune"),
+    "region": _l("Region"),
+}
+# The content contract's evidence categories (portal/content/schema.py EVIDENCE and
+# EVIDENCE_EXPLAINED, whose keys and Danish texts stay as they are), translatable.
+# The Danish texts are repeated here so pybabel can extract them; a test keeps them equal.
+EVIDENCE_LABELS = {
+    "effekt": _l("Viser effekt"),
+    "delvis-effekt": _l("Viser delvis effekt"),
+    "ingen-effekt": _l("Kan ikke vise effekt"),
+    "ikke-evalueret": _l("Endnu ikke evalueret"),
+}
+EVIDENCE_EXPLAINED_LABELS = {
+    "effekt": _l("Har påvist resultater i forhold til sit mål om fx beskæftigelse, sprog eller antiradikalisering."),
+    "delvis-effekt": _l("Har delvist påvist resultater, eller forventes at have en indirekte effekt."),
+    "ingen-effekt": _l("Har ikke påvist resultater, eller har ikke haft til formål at vise effekt."),
+    "ikke-evalueret": _l("Er igangsat for nylig eller ikke evalueret endnu."),
+}
+assert list(EVIDENCE_LABELS) == list(EVIDENCE) == list(EVIDENCE_EXPLAINED_LABELS), "keep in step with schema.EVIDENCE"
+STATUS_LABELS = {"igangværende": _l("Igangværende"), "afsluttet": _l("Afsluttet")}
 EVIDENCE_BADGE = {"effekt": "success", "delvis-effekt": "info", "ingen-effekt": "warning", "ikke-evalueret": "neutral"}
-MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"]
+DATE_PATTERNS = {  # (day, month) patterns per language: 8. september 2006 / 8 September 2006
+    "da": ("d. MMMM y", "MMMM y"),
+    "en": ("d MMMM y", "MMMM y"),
+}
 
 
-def number_da(value, decimals: int | None = None) -> str:
-    """``-7.206`` → ``-7,206``; ``23563`` → ``23.563`` (Danish separators)."""
+def format_number(value, decimals: int | None = None) -> str:
+    """``-7.206`` → ``-7,206`` (da) or ``-7.206`` (en); ``23563`` → ``23.563`` or ``23,563``."""
     if value is None or value == "":
         return ""
     if decimals is None:
         decimals = 0 if isinstance(value, int) else 3
-    return f"{value:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=current_language())
 
 
-def date_da(value) -> str:
-    """ISO ``2006-09-08`` → ``8. september 2006``; ``2006-06`` → ``juni 2006``."""
+def format_date_text(value) -> str:
+    """ISO ``2006-09-08`` → ``8. september 2006`` (da) or ``8 September 2006`` (en);
+    ``2006-06`` → ``juni 2006`` or ``June 2006``; anything else unchanged."""
     if not value:
         return ""
+    day_pattern, month_pattern = DATE_PATTERNS.get(current_language(), DATE_PATTERNS["da"])
     parts = str(value).split("-")
     try:
         if len(parts) == 3:
             d = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-            return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+            return format_date(d, day_pattern, locale=current_language())
         if len(parts) == 2:
-            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+            return format_date(dt.date(int(parts[0]), int(parts[1]), 1), month_pattern, locale=current_language())
     except (ValueError, IndexError):
         pass
     return str(value)
+
+
+def danish_sorted(values, attribute: str | None = None) -> list:
+    """Danish alphabetical order (æ, ø, å last; "Aa" as "Å"), optionally by an attribute or key."""
+    def text(v):
+        if attribute is None:
+            return str(v)
+        if isinstance(attribute, int) or not hasattr(v, attribute):
+            return str(v[attribute])  # a tuple's position, a dict's or row's key
+        return str(getattr(v, attribute))
+    return sorted(values, key=lambda v: danish_sort_key(text(v)))
 
 
 def search_url(**params) -> str:
@@ -67,10 +114,18 @@ def search_url(**params) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.jinja_env.filters.update(number_da=number_da, date_da=date_da)
+    app.jinja_env.filters.update(
+        number=format_number,
+        date=format_date_text,
+        danish_sort=danish_sorted,
+        # the old names, kept working; they follow the page's language too
+        number_da=format_number,
+        date_da=format_date_text,
+    )
     app.jinja_env.globals.update(
-        EVIDENCE=EVIDENCE,
-        EVIDENCE_EXPLAINED=EVIDENCE_EXPLAINED,
+        EVIDENCE=EVIDENCE_LABELS,
+        EVIDENCE_EXPLAINED=EVIDENCE_EXPLAINED_LABELS,
+        STATUS_LABELS=STATUS_LABELS,
         EVIDENCE_BADGE=EVIDENCE_BADGE,
         TYPE_LABELS=TYPE_LABELS,
         TYPE_LABELS_PLURAL=TYPE_LABELS_PLURAL,

@@ -95,7 +95,7 @@ def test_submit_by_form_with_an_error_keeps_everything_then_fix_approve_and_find
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "<title>Fejl:" in html
-    assert '<a href="#evidence">»Evidens« skal udfyldes</a>' in html  # in the summary, linked to the field
+    assert '<a href="#evidence-effekt">»Evidens« skal udfyldes</a>' in html  # in the summary, linked to the group's first radio
     assert 'id="evidence-error"><span class="sr-only">Fejl: </span>»Evidens« skal udfyldes' in html  # beside the field
     assert "»Slutår« skal være et årstal som 2018, ikke &#39;20x9&#39;" in html
     assert "Mentorer hjælper unge flygtninge i job." in html  # the text is kept

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import accounts
 from ..auth import check_login_allowed, current_user, login_user, logout_user, note_login_failure, owned_db, safe_next
@@ -22,7 +23,7 @@ def login():
             login_user(user)
             return redirect(next_url)
         note_login_failure(email)
-        error = "E-mail eller adgangskode er forkert."
+        error = _("E-mail eller adgangskode er forkert.")
     status = 401 if error else 200
     return render_template("login.html", error=error, email=email, next_url=next_url), status
 

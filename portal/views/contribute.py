@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import submissions
 from ..auth import audiences, current_user, login_required, owned_db
 from ..content import kommuner as kommune_registry
+from ..content.kommuner import danish_sort_key
 from ..content.schema import EVIDENCE, STATUSES
 from ..publishing import content_path
 from ..forms import NOTE_FIELDS, PRACTICE_FIELDS, field_errors, form_values, from_file, to_file
@@ -23,19 +25,19 @@ MAX_UPLOAD = 200_000
 
 def _practice_form(values: dict, *, errors=None, summary=None, preview=None, slug=None, status=200):
     store = get_store()
-    title = "Indsend en erfaring" if not slug else "Foreslå en ændring"
-    if errors or summary:
-        title = f"Fejl: {title}"
+    heading = _("Indsend en erfaring") if not slug else _("Foreslå en ændring")
+    title = _("Fejl: %(title)s", title=heading) if errors or summary else heading
     return render_template(
         "submit.html",
         page_title=title,
+        heading=heading,
         values=values,
         errors=errors or {},
         summary=summary or [],
         preview=preview,
         slug=slug,
         kommuner_by_region={r: [k for k in kommune_registry.all_kommuner() if k.region == r] for r in kommune_registry.REGIONS},
-        topics_in_use=[t for t, _n in store.topic_counts(audiences())],
+        topics_in_use=sorted((t for t, _n in store.topic_counts(audiences())), key=danish_sort_key),
         evidence=EVIDENCE,
         statuses=STATUSES,
     ), status
@@ -60,12 +62,12 @@ def submit():
         raw_bytes = upload.read(MAX_UPLOAD + 1)
         if len(raw_bytes) > MAX_UPLOAD:
             return _practice_form(form_values(request.form, PRACTICE_FIELDS), slug=slug, status=422,
-                                  summary=[f"Filen er for stor (højst {MAX_UPLOAD // 1000} kB)."])
+                                  summary=[_("Filen er for stor (højst %(kb)d kB).", kb=MAX_UPLOAD // 1000)])
         try:
             raw = raw_bytes.decode("utf-8-sig")
         except UnicodeDecodeError:
             return _practice_form(form_values(request.form, PRACTICE_FIELDS), slug=slug, status=422,
-                                  summary=["Filen er ikke gyldig UTF-8-tekst."])
+                                  summary=[_("Filen er ikke gyldig UTF-8-tekst.")])
         values = None
     else:
         values = form_values(request.form, PRACTICE_FIELDS)
@@ -80,12 +82,12 @@ def submit():
         sub = submissions.submit(owned_db(), current_user(), raw, current_app.config["CONTENT_DIR"], slug=slug)
     except SubmissionError as exc:
         if values is None:  # an uploaded file: report its lines
-            lines = [f"Linje {e.line}: {e.message}" for e in exc.errors] or [exc.message]
+            lines = [_("Linje %(line)s: %(message)s", line=e.line, message=e.message) for e in exc.errors] or [exc.message]
             return _practice_form(form_values(request.form, PRACTICE_FIELDS), slug=slug, summary=lines, status=422)
         by_field, other = field_errors(exc.errors, PRACTICE_FIELDS)
         return _practice_form(values, slug=slug, errors=by_field, summary=other or ([] if by_field else [exc.message]),
                               status=422)
-    flash("Tak! Din erfaring er sendt til redaktionen og bliver offentliggjort, når den er godkendt.")
+    flash(_("Tak! Din erfaring er sendt til redaktionen og bliver offentliggjort, når den er godkendt."))
     return redirect(url_for("contribute.submission", sid=sub.id))
 
 
@@ -139,14 +141,15 @@ def note_form(slug: str):
             abort(403)
         by_field, other = field_errors(exc.errors, NOTE_FIELDS)
         return _note_form(network, values, practices, errors=by_field, summary=other, status=422)
-    flash("Notatet er offentliggjort." if result["visibility"] == "public" else "Notatet er delt med netværkets medlemmer.")
+    flash(_("Notatet er offentliggjort.") if result["visibility"] == "public" else _("Notatet er delt med netværkets medlemmer."))
     return redirect(result["url"])
 
 
 def _note_form(network, values, practices, errors=None, summary=None, status=200):
-    title = f"Nyt notat til {network['title']}"
+    heading = _("Nyt notat til %(network)s", network=network["title"])
+    title = _("Fejl: %(title)s", title=heading) if errors or summary else heading
     return render_template(
-        "note_form.html", page_title=("Fejl: " if errors or summary else "") + title, network=network, values=values,
+        "note_form.html", page_title=title, heading=heading, network=network, values=values,
         practices=practices, errors=errors or {}, summary=summary or [],
         kommuner=kommune_registry.all_kommuner(),
     ), status

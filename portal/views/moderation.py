@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import submissions
 from ..auth import current_user, editor_required, owned_db
@@ -41,9 +42,9 @@ def approve(sid: str):
     except SubmissionError as exc:
         if exc.status == 404:
             abort(404)
-        flash(f"Kunne ikke godkende: {exc.message}.", "error")
+        flash(_("Kunne ikke godkende: %(reason)s.", reason=exc.message), "error")
         return redirect(url_for("moderation.review", sid=sid))
-    flash(f"»{sub.title}« er godkendt og offentliggjort.")
+    flash(_("»%(title)s« er godkendt og offentliggjort.", title=sub.title))
     return redirect(url_for("moderation.queue"))
 
 
@@ -59,5 +60,5 @@ def reject(sid: str):
         existing = submissions.get(owned_db(), sid)
         return render_template("moderation_review.html", sub=existing, diff=existing.diff(), reason=reason,
                                reason_error=exc.message, **rendered(existing)), 422
-    flash(f"»{sub.title}« er afvist.")
+    flash(_("»%(title)s« er afvist.", title=sub.title))
     return redirect(url_for("moderation.queue"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import charts
@@ -30,13 +31,18 @@ def front():
     )
     return render_template(
         "front.html",
-        topics=store.topic_counts(audiences())[:16],
+        topics=sorted(store.topic_counts(audiences()), key=lambda tn: (-tn[1], danish_sort_key(tn[0])))[:16],
         evidence_counts=store.evidence_counts(audiences()),
         documented_kommuner=documented,
-        rankings=store.items_of_type("ranking"),
-        networks=store.items_of_type("network"),
+        rankings=_danish_titles(store.items_of_type("ranking")),
+        networks=_danish_titles(store.items_of_type("network")),
         recent=newest(store.items_of_type("practice", audiences()) + store.items_of_type("note", audiences()), limit=6),
     )
+
+
+def _danish_titles(items: list[dict]) -> list[dict]:
+    """Items in Danish alphabetical order of title (the database sorts æ, ø, å and "Aa" wrongly)."""
+    return sorted(items, key=lambda i: danish_sort_key(i["title"]))
 
 
 def _item_or_404(type_: str, slug: str) -> dict:
@@ -127,9 +133,9 @@ def kommune(ref: str):
         "kommune.html",
         kommune=k,
         former=[f for f in kommune_registry.former_of(k.code) if f.name != k.name],
-        practices=store.items_in_kommune(k.code, "practice", audiences()),
-        notes=store.items_in_kommune(k.code, "note", audiences()),
-        networks=networks,
+        practices=_danish_titles(store.items_in_kommune(k.code, "practice", audiences())),
+        notes=_danish_titles(store.items_in_kommune(k.code, "note", audiences())),
+        networks=_danish_titles(networks),
         rankings=kommune_rankings(store, k.code),
         indicators=kommune_indicators(store, k.code),
     )
@@ -166,9 +172,9 @@ def ranking(slug: str):
     sort = request.args.get("sort", "rang")
     direction = request.args.get("retning", "stigende")
     if sort not in SORT_KEYS:
-        raise BadRequest(f"ukendt sortering '{sort[:30]}'; brug én af {', '.join(SORT_KEYS)}")
+        raise BadRequest(_("ukendt sortering '%(sort)s'; brug én af %(keys)s", sort=sort[:30], keys=", ".join(SORT_KEYS)))
     if direction not in ("stigende", "faldende"):
-        raise BadRequest("'retning' skal være 'stigende' eller 'faldende'")
+        raise BadRequest(_("'retning' skal være 'stigende' eller 'faldende'"))
     highlight = [r["rank"] for r in ranking["top"] + ranking["bottom"]]
     chart = charts.ranking_chart(
         ranking["rows"], chart_id="rangering", lower_is_better=ranking["lower_is_better"] is not False,
@@ -223,7 +229,7 @@ def evaluation_debt():
     by_kommune: dict[str, list[dict]] = {}
     for item in items:
         links = store.kommune_links(item["id"])
-        for name in [k["name"] for k in links] or ["Landsdækkende"]:
+        for name in [k["name"] for k in links] or [None]:  # None: national, listed last
             by_kommune.setdefault(name, []).append(item)
-    groups = sorted(by_kommune.items(), key=lambda kv: (kv[0] == "Landsdækkende", danish_sort_key(kv[0])))
+    groups = sorted(by_kommune.items(), key=lambda kv: (kv[0] is None, danish_sort_key(kv[0] or "")))
     return render_template("evaluation_debt.html", items=items, groups=groups, year=year)

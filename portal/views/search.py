@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from search_index import QueryError, SearchRequest
 
 from ..content import kommuner as kommune_registry
+from ..content.kommuner import danish_sort_key
 from ..content.schema import EVIDENCE
 from ..errors import BadRequest
 from ..resources import get_index
@@ -27,17 +29,17 @@ def _int(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
     if not raw:
         return default
     if not raw.isdigit():
-        raise BadRequest(f"'{name}' skal være et helt tal, ikke '{raw[:40]}'")
+        raise BadRequest(_("'%(name)s' skal være et helt tal, ikke '%(value)s'", name=name, value=raw[:40]))
     value = int(raw)
     if not low <= value <= high:
-        raise BadRequest(f"'{name}' skal være mellem {low} og {high}")
+        raise BadRequest(_("'%(name)s' skal være mellem %(low)d og %(high)d", name=name, low=low, high=high))
     return value
 
 
 def _values(args: MultiDict, name: str) -> list[str]:
     values = [v.strip() for raw in args.getlist(name) for v in raw.split(",") if v.strip()]
     if len(values) > MAX_FILTER_VALUES:
-        raise BadRequest(f"for mange værdier i '{name}' (højst {MAX_FILTER_VALUES})")
+        raise BadRequest(_("for mange værdier i '%(name)s' (højst %(max)d)", name=name, max=MAX_FILTER_VALUES))
     return values
 
 
@@ -45,7 +47,7 @@ def _choices(args: MultiDict, name: str, allowed) -> list[str]:
     values = _values(args, name)
     for v in values:
         if v not in allowed:
-            raise BadRequest(f"ukendt {name} '{v[:40]}'; tilladt er: {', '.join(allowed)}")
+            raise BadRequest(_("ukendt %(name)s '%(value)s'; tilladt er: %(allowed)s", name=name, value=v[:40], allowed=", ".join(allowed)))
     return values
 
 
@@ -53,9 +55,9 @@ def parse_search_args(args: MultiDict, default_per_page: int = 10) -> SearchRequ
     """Query parameters → SearchRequest; anything wrong raises BadRequest (HTTP 400)."""
     q = args.get("q", "")
     if len(q) > MAX_Q:
-        raise BadRequest(f"søgningen er for lang ({len(q)} tegn; højst {MAX_Q})")
+        raise BadRequest(_("søgningen er for lang (%(length)d tegn; højst %(max)d)", length=len(q), max=MAX_Q))
     if "\x00" in q:
-        raise BadRequest("søgningen indeholder ugyldige tegn")
+        raise BadRequest(_("søgningen indeholder ugyldige tegn"))
     filters: dict[str, list[str]] = {}
     if types := _choices(args, "type", TYPES):
         filters["type"] = types
@@ -65,7 +67,7 @@ def parse_search_args(args: MultiDict, default_per_page: int = 10) -> SearchRequ
         filters["region"] = regions
     if topics := [t.lower() for t in _values(args, "topic")]:
         if any(len(t) > 80 for t in topics):
-            raise BadRequest("et emne er for langt (højst 80 tegn)")
+            raise BadRequest(_("et emne er for langt (højst %(max)d tegn)", max=80))
         filters["topic"] = topics
     codes = []
     for ref in _values(args, "kommune"):
@@ -91,6 +93,21 @@ def run_search(req: SearchRequest):
         raise BadRequest(str(exc)) from None
 
 
+def ranked_facet(facet: str, counts: dict) -> list[tuple[str, int]]:
+    """A facet's values, most hits first; ties in a fixed order (type, evidence) or in
+    Danish alphabetical order of what the reader sees (kommune names, topics, regions)."""
+    if facet == "type":
+        tie = lambda v: TYPES.index(v) if v in TYPES else len(TYPES)  # noqa: E731
+    elif facet == "evidence":
+        order = list(EVIDENCE)
+        tie = lambda v: order.index(v) if v in order else len(order)  # noqa: E731
+    elif facet == "kommune":
+        tie = lambda v: danish_sort_key(kommune_name(v))  # noqa: E731
+    else:
+        tie = danish_sort_key
+    return sorted(counts.items(), key=lambda vn: (-vn[1], tie(vn[0])))
+
+
 def kommune_name(code: str) -> str:
     try:
         return kommune_registry.by_code(code).name
@@ -109,5 +126,6 @@ def search_page():
         response=response,
         pages=pages,
         kommune_name=kommune_name,
+        ranked_facet=ranked_facet,
         facet_order=("type", "evidence", "topic", "kommune", "region"),
     )
