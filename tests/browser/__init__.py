@@ -1,0 +1,1 @@
+"""Browser, accessibility and HTML-validity tests (issue 5); marked ``browser``."""

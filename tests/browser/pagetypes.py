@@ -1,0 +1,58 @@
+"""Every page type of the portal, as the browser and the HTML checker visit it.
+
+``role`` is who looks at it (see conftest.USERS); ``path`` may name the pending
+submission as ``{sid}``; ``form`` makes it the answer to a POST of that form (the page
+is first loaded with GET, then the form is filled in and sent, as a user would).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# A practice submitted without evidence and with a bad end year: two errors.
+BAD_PRACTICE = {"title": "Mentorordning for unge flygtninge", "topics": "mentor, unge",
+                "end": "20x9", "body": "Mentorer hjælper unge flygtninge i job."}
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    path: str
+    role: str = "anonymous"
+    status: int = 200
+    form: dict = field(default_factory=dict)
+    submit: str = ""  # the accessible name of the button that sends ``form``
+
+    def url(self, sid: str) -> str:
+        return self.path.format(sid=sid)
+
+
+PAGE_TYPES = [
+    PageType("front", "/"),
+    PageType("search-results", "/soeg?q=flygtningene"),
+    PageType("search-no-results", "/soeg?q=zxqvbnmkrtl"),
+    PageType("search-browse-page-2", "/soeg?type=kommune&page=2"),
+    PageType("practice", "/erfaringer/bydelsmoedrene"),
+    PageType("note", "/notater/2006-09-08-benchmarking-af-integrationsindsatsen"),
+    PageType("network", "/netvaerk/vestegnen"),
+    PageType("networks", "/netvaerk"),
+    PageType("kommune", "/kommuner/billund"),
+    PageType("kommuner", "/kommuner"),
+    PageType("ranking", "/rangeringer/akf-selvforsoergelse-1999-2005"),
+    PageType("rankings", "/rangeringer"),
+    PageType("indicators", "/indikatorer"),
+    PageType("evidence-map", "/evidenskort"),
+    PageType("evaluation-debt", "/evalueringsgaeld"),
+    PageType("login", "/log-ind"),
+    PageType("submit-empty", "/indsend", role="contributor"),
+    PageType("submit-errors", "/indsend", role="contributor", status=422, form=BAD_PRACTICE,
+             submit="Send til redaktionen"),
+    PageType("my-submissions", "/mine-indsendelser", role="contributor"),
+    PageType("submission", "/indsendelser/{sid}", role="contributor"),
+    PageType("moderation-queue", "/redaktion/", role="editor"),
+    PageType("moderation-review", "/redaktion/{sid}", role="editor"),
+    PageType("note-form", "/netvaerk/vestegnen/nyt-notat", role="member"),
+    PageType("not-found", "/findes-ikke", status=404),
+]
+
+IDS = [p.name for p in PAGE_TYPES]
