@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from search_index import IndexUnavailable
@@ -56,6 +57,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotReady)
     def _not_ready(_exc):
         return error_response(503, _("Indholdet er ikke indlæst endnu. Kør 'flask --app app ingest'."))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc):
+        from .views.contribute import refill_after_csrf_failure
+
+        refilled = refill_after_csrf_failure()
+        if refilled is not None:
+            return refilled
+        return error_response(400, _("Formularen er udløbet eller kom ikke fra denne side. Gå tilbage, opdatér siden, "
+                                     "og prøv igen."))
 
     @app.errorhandler(TooManyAttempts)
     def _too_many(_exc):

@@ -9,6 +9,7 @@ import pytest
 
 from portal import create_app
 from portal.ingest import ingest
+from portal.owned import OwnedDB
 
 from conftest import CONTENT
 
@@ -298,3 +299,18 @@ def test_logout_ends_the_session_for_good(site, people):
     replay = site.test_client()
     replay.set_cookie("hv_session", cookie)
     assert replay.get("/mine-indsendelser").status_code == 302  # back to login: the session is gone
+
+
+def test_a_form_whose_session_expired_comes_back_filled_in(site, people):
+    client = site.test_client()
+    login(client, "videnscenter@example.dk")
+    form = {"csrf_token": "udløbet-token", "title": "Lang beskrivelse der ikke må gå tabt", "evidence": "effekt",
+            "topics": "sprog", "body": "Tre timers arbejde. " * 2000, "action": "submit"}
+    response = client.post("/indsend", data=form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Din session er udløbet" in html
+    assert "Tre timers arbejde. " * 2000 in html and 'value="Lang beskrivelse der ikke må gå tabt"' in html
+    db = OwnedDB(site.config["DATA_DIR"])
+    assert db.all("SELECT * FROM submissions") == []  # nothing was sent
+    db.close()

@@ -235,4 +235,6 @@ def test_kommune_indicator_is_shown_against_the_national_one(tmp_path):
     app.extensions["portal_index"].close()
     assert "Testtal for Brøndby" in html and "sammenlignet med hele landet" in html
     assert "Hele landet: Alle forløb (23.563)" in html
+    table = html.split('id="h-ind"')[1].split("<table")[1].split("</table>")[0]  # the numbers beside the chart
+    assert "Tallene bag figuren" in table and ">97<" in table and ">65,4<" in table
     assert [i["title"] for i in api["indicators"]] == ["Testtal for Brøndby (testdata)"]

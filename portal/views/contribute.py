@@ -153,3 +153,22 @@ def _note_form(network, values, practices, errors=None, summary=None, status=200
         practices=practices, errors=errors or {}, summary=summary or [],
         kommuner=kommune_registry.all_kommuner(),
     ), status
+
+
+def refill_after_csrf_failure():
+    """A form whose CSRF token no longer matches (the session expired or ended in
+    another tab) comes back filled in with what was typed, never emptied."""
+    message = _("Din session er udløbet, så formularen blev ikke sendt. Din tekst er bevaret herunder: "
+                "log ind igen i et nyt faneblad, og send derefter formularen herfra.")
+    if request.endpoint == "contribute.submit":
+        return _practice_form(form_values(request.form, PRACTICE_FIELDS), slug=request.form.get("slug") or None,
+                              summary=[message], status=400)
+    if request.endpoint == "contribute.note_form":
+        store = get_store()
+        slug = (request.view_args or {}).get("slug", "")
+        network = store.get("network", slug)
+        if network is not None:
+            practices = {p["slug"]: p["title"] for p in store.items_of_type("practice", audiences())}
+            values = form_values(request.form, NOTE_FIELDS) | {"network": slug}
+            return _note_form(network, values, practices, summary=[message], status=400)
+    return None

@@ -150,7 +150,8 @@ def kommune_indicators(store, code: str) -> list[dict]:
         ref = national.get(data["measure"])
         if ref:  # one chart: the kommune's series and the national ones side by side
             data["series"] = data["series"] + [dict(s, name=f"Hele landet: {s['name']}") for s in ref["data"]["series"]]
-        out.append({"item": own, "national": ref, "chart": Markup(charts.indicator_chart(data, chart_id=f"ind-{own['slug']}"))})
+        out.append({"item": own, "national": ref, "data": data,
+                    "chart": Markup(charts.indicator_chart(data, chart_id=f"ind-{own['slug']}"))})
     return out
 
 
