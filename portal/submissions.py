@@ -147,16 +147,23 @@ def by_status(db: OwnedDB, status: str) -> list[Submission]:
     return [_submission(r) for r in db.all(_SELECT + " WHERE s.status = ? ORDER BY s.created_at", (status,))]
 
 
+def _pending(db: OwnedDB, sid: str) -> Submission:
+    """The submission to decide on, read inside the caller's write transaction,
+    so two editors deciding at once cannot both see it pending."""
+    sub = _submission(db.one(_SELECT + " WHERE s.id = ?", (sid,)))
+    if sub is None:
+        raise SubmissionError("indsendelsen findes ikke", status=404)
+    if sub.status != "pending":
+        raise SubmissionError(f"indsendelsen er allerede {_STATUS_DA[sub.status]}", status=409)
+    return sub
+
+
 def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submission:
     """Approve and publish at once. Raises SubmissionError (404/409/403)."""
     if not editor.is_editor:
         raise SubmissionError("kun redaktører kan godkende", status=403)
     with db.write() as conn:
-        sub = _submission(db.one(_SELECT + " WHERE s.id = ?", (sid,)))
-        if sub is None:
-            raise SubmissionError("indsendelsen findes ikke", status=404)
-        if sub.status != "pending":
-            raise SubmissionError(f"indsendelsen er allerede {_STATUS_DA[sub.status]}", status=409)
+        sub = _pending(db, sid)
         path = content_path(content_dir, "practice", sub.slug)
         current = path.read_text(encoding="utf-8") if path.exists() else None
         if current != sub.base_raw:
@@ -184,11 +191,7 @@ def reject(db: OwnedDB, editor: User, sid: str, reason: str) -> Submission:
     if len(reason) > MAX_REASON:
         raise SubmissionError(f"begrundelsen er for lang (højst {MAX_REASON} tegn)")
     with db.write() as conn:
-        sub = _submission(db.one(_SELECT + " WHERE s.id = ?", (sid,)))
-        if sub is None:
-            raise SubmissionError("indsendelsen findes ikke", status=404)
-        if sub.status != "pending":
-            raise SubmissionError(f"indsendelsen er allerede {_STATUS_DA[sub.status]}", status=409)
+        sub = _pending(db, sid)
         conn.execute("UPDATE submissions SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ?",
                      (reason, now(), editor.id, sid))
         db.log(conn, editor.id, "rejected", kind="practice", slug=sub.slug, submission_id=sid, detail=reason)

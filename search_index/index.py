@@ -7,16 +7,14 @@ import json
 import logging
 import os
 import threading
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from .documents import (
     FACETS,
     IndexUnavailable,
     QueryError,
     IndexDocument,
-    IndexLockTimeout,
     SearchHit,
     SearchRequest,
     SearchResponse,

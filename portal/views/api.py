@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from ..content import kommuner as kommune_registry
-from ..rankings import kommune_rankings, linked_ranking
+from ..rankings import kommune_rankings
 from ..resources import get_store
 from ..auth import audiences
-from .pages import csv_response
+from .pages import csv_response, linked_ranking_or_404
 from .search import parse_search_args, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -113,21 +113,14 @@ def indicator_json(item: dict) -> dict:
     return {"id": item["slug"], "url": item["url"], **{k: data.get(k) for k in keys}}
 
 
-def _ranking_or_404(slug: str) -> dict:
-    ranking = linked_ranking(get_store(), slug, top_n=current_app.config["RANKING_TOP_N"])
-    if ranking is None:
-        abort(404)
-    return ranking
-
-
 @bp.route("/rankings/<slug>")
 def ranking(slug: str):
-    return jsonify(_ranking_or_404(slug))
+    return jsonify(linked_ranking_or_404(slug))
 
 
 @bp.route("/rankings/<slug>.csv")
 def ranking_csv(slug: str):
-    return csv_response(_ranking_or_404(slug))
+    return csv_response(linked_ranking_or_404(slug))
 
 
 @bp.route("/indicators")

@@ -96,15 +96,20 @@ def get_submission(sid: str):
     return jsonify(_submission_json(sub))
 
 
+def _not_an_editor(user, sid: str, message: str):
+    """403 for the owner (who may know the submission), 404 for everyone else."""
+    if submissions.visible_to(submissions.get(owned_db(), sid), user):
+        return _error(403, message)
+    return _error(404, "indsendelsen findes ikke")
+
+
 @bp.route("/submissions/<sid>/approve", methods=["POST"])
 def approve_submission(sid: str):
     user = current_user()
     if user is None:
         return _error(401, "mangler eller ugyldig API-nøgle")
     if not user.is_editor:
-        sub = submissions.get(owned_db(), sid)
-        return _error(403 if submissions.visible_to(sub, user) else 404,
-                      "kun redaktører kan godkende" if submissions.visible_to(sub, user) else "indsendelsen findes ikke")
+        return _not_an_editor(user, sid, "kun redaktører kan godkende")
     try:
         sub = submissions.approve(owned_db(), user, sid, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
     except SubmissionError as exc:
@@ -118,9 +123,7 @@ def reject_submission(sid: str):
     if user is None:
         return _error(401, "mangler eller ugyldig API-nøgle")
     if not user.is_editor:
-        sub = submissions.get(owned_db(), sid)
-        return _error(403 if submissions.visible_to(sub, user) else 404,
-                      "kun redaktører kan afvise" if submissions.visible_to(sub, user) else "indsendelsen findes ikke")
+        return _not_an_editor(user, sid, "kun redaktører kan afvise")
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("reason"), str):
         return _error(400, 'send JSON med en begrundelse: {"reason": "…"}')

@@ -160,7 +160,8 @@ def rankings():
     return render_template("rankings.html", rankings=get_store().items_of_type("ranking"))
 
 
-def _linked_or_404(slug: str) -> dict:
+def linked_ranking_or_404(slug: str) -> dict:
+    """The ranking with its top and bottom linked to practice (pages and API alike)."""
     ranking = linked_ranking(get_store(), slug, top_n=current_app.config["RANKING_TOP_N"])
     if ranking is None:
         abort(404)
@@ -169,7 +170,7 @@ def _linked_or_404(slug: str) -> dict:
 
 @bp.route("/rangeringer/<slug>")
 def ranking(slug: str):
-    ranking = _linked_or_404(slug)
+    ranking = linked_ranking_or_404(slug)
     sort = request.args.get("sort", "rang")
     direction = request.args.get("retning", "stigende")
     if sort not in SORT_KEYS:
@@ -194,7 +195,7 @@ def ranking(slug: str):
 
 @bp.route("/rangeringer/<slug>.csv")
 def ranking_csv_download(slug: str):
-    return csv_response(_linked_or_404(slug))
+    return csv_response(linked_ranking_or_404(slug))
 
 
 def csv_response(ranking: dict) -> Response:
