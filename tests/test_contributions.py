@@ -314,3 +314,17 @@ def test_a_form_whose_session_expired_comes_back_filled_in(site, people):
     db = OwnedDB(site.config["DATA_DIR"])
     assert db.all("SELECT * FROM submissions") == []  # nothing was sent
     db.close()
+
+
+def test_a_kommune_with_many_practices_lists_the_first_and_links_to_search(site, people):
+    client = site.test_client()
+    token = people["videnscenter@example.dk"]
+    for n in range(27):
+        body = GOOD.replace("Sprogmakkere for nyankomne flygtninge i Ishøj", f"Ishøj-indsats nummer {n}")
+        sid = client.post("/api/submissions", data=body.encode(), headers=bearer(token)).get_json()["id"]
+        client.post(f"/api/submissions/{sid}/approve", headers=bearer(people["redaktoer@example.dk"]))
+    html = client.get("/kommuner/ishoej").get_data(as_text=True)
+    practices = html.split("<h2>Erfaringer</h2>")[1].split("<h2>")[0]
+    assert practices.count("<li>") == 25
+    assert 'href="/soeg?type=practice&amp;kommune=183">Se alle 28 erfaringer fra Ishøj i søgningen' in practices
+    assert client.get("/api/search?type=practice&kommune=183").get_json()["total"] == 28

@@ -129,16 +129,25 @@ def kommune(ref: str):
         return redirect(url_for("pages.kommune", ref=k.slug), code=301)
     store = get_store()
     networks = [n for n in store.items_in_kommune(k.code, "network", audiences())]
+    practices = _danish_titles(store.items_in_kommune(k.code, "practice", audiences()))
+    notes = _danish_titles(store.items_in_kommune(k.code, "note", audiences()))
     return render_template(
         "kommune.html",
         kommune=k,
         former=[f for f in kommune_registry.former_of(k.code) if f.name != k.name],
-        practices=_danish_titles(store.items_in_kommune(k.code, "practice", audiences())),
-        notes=_danish_titles(store.items_in_kommune(k.code, "note", audiences())),
+        # A kommune with hundreds of write-ups lists the first ones and links to
+        # the search, which pages and filters them.
+        practices=practices[:KOMMUNE_LIST_LIMIT],
+        practices_total=len(practices),
+        notes=notes[:KOMMUNE_LIST_LIMIT],
+        notes_total=len(notes),
         networks=_danish_titles(networks),
         rankings=kommune_rankings(store, k.code),
         indicators=kommune_indicators(store, k.code),
     )
+
+
+KOMMUNE_LIST_LIMIT = 25
 
 
 def kommune_indicators(store, code: str) -> list[dict]:
