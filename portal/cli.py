@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 import click
 from flask import Flask, current_app
@@ -44,10 +45,19 @@ def users_group() -> None:
     """Brugere: opret, adgangskode, API-nøgler, oversigt."""
 
 
-def _owned():
+@contextmanager
+def _accounts():
+    """The owned database for one command; a refused account operation becomes a clean CLI error."""
+    from .accounts import AccountError
     from .owned import OwnedDB
 
-    return OwnedDB(current_app.config["DATA_DIR"])
+    db = OwnedDB(current_app.config["DATA_DIR"])
+    try:
+        yield db
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.close()
 
 
 def _known_networks() -> set[str] | None:
@@ -68,15 +78,10 @@ def _known_networks() -> set[str] | None:
 @with_appcontext
 def users_add(email, role, networks, organisation):
     """Opret en bruger. Sæt derefter en adgangskode eller udsted en API-nøgle."""
-    from .accounts import AccountError, add_user
+    from .accounts import add_user
 
-    db = _owned()
-    try:
+    with _accounts() as db:
         user = add_user(db, email, role, networks=networks, organisation=organisation, known_networks=_known_networks())
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        db.close()
     member = f", medlem af {', '.join(user.networks)}" if user.networks else ""
     click.echo(f"Oprettet: {user.email} ({user.role}{member}).")
 
@@ -87,15 +92,10 @@ def users_add(email, role, networks, organisation):
 @with_appcontext
 def users_password(email, password):
     """Sæt en brugers adgangskode (afslutter brugerens sessioner)."""
-    from .accounts import AccountError, set_password
+    from .accounts import set_password
 
-    db = _owned()
-    try:
+    with _accounts() as db:
         set_password(db, email, password)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        db.close()
     click.echo(f"Adgangskoden er sat for {email}.")
 
 
@@ -104,15 +104,10 @@ def users_password(email, password):
 @with_appcontext
 def users_token(email):
     """Udsted en API-nøgle; den vises kun denne ene gang, som sidste linje."""
-    from .accounts import AccountError, issue_token
+    from .accounts import issue_token
 
-    db = _owned()
-    try:
+    with _accounts() as db:
         token = issue_token(db, email)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        db.close()
     click.echo(f"API-nøgle til {email} (gem den nu; den kan ikke vises igen):")
     click.echo(token)
 
@@ -122,15 +117,10 @@ def users_token(email):
 @with_appcontext
 def users_revoke(email):
     """Tilbagekald alle en brugers API-nøgler."""
-    from .accounts import AccountError, revoke_tokens
+    from .accounts import revoke_tokens
 
-    db = _owned()
-    try:
+    with _accounts() as db:
         n = revoke_tokens(db, email)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        db.close()
     click.echo(f"{n} API-nøgle(r) tilbagekaldt for {email}.")
 
 
@@ -140,11 +130,8 @@ def users_list():
     """Vis alle brugere med rolle, organisation og netværk."""
     from .accounts import list_users
 
-    db = _owned()
-    try:
+    with _accounts() as db:
         users = list_users(db)
-    finally:
-        db.close()
     if not users:
         click.echo("Ingen brugere endnu.")
     for u in users:
