@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SEARCH_PER_PAGE=10,
         RANKING_TOP_N=5,
         CONTACT_EMAIL=None,
+        PAGE_CACHE=True,
         # Search engine of NEW indexes ("whoosh" | "tantivy"); read by the
         # ingest from $PORTAL_SEARCH_ENGINE. An existing index is always
         # opened with the engine recorded in it (index/engine.json).
@@ -59,12 +60,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import auth, cli, errors, i18n, resources, security, templating
+    from . import auth, cli, errors, pagecache, i18n, resources, security, templating
     from .views import api, api_write, contribute, feeds, language, moderation, pages, search, site
     from .views import auth as auth_views
 
     security.init_app(app)
     resources.init_app(app)
+    pagecache.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)  # Flask-Babel: Danish default, English selectable

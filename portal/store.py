@@ -218,6 +218,11 @@ class Store:
             "type = ? AND id IN (SELECT item_id FROM item_kommuner WHERE code = ?)", [type_, code], audiences
         )
 
+    def items_by_ids(self, ids: list[str], audiences=PUBLIC) -> list[dict]:
+        if not ids:
+            return []
+        return self._items(f"id IN ({','.join('?' * len(ids))})", list(ids), audiences)
+
     def items_with_topic(self, topic: str, types=("practice", "note"), audiences=PUBLIC) -> list[dict]:
         marks = ",".join("?" * len(types))
         return self._items(
@@ -332,6 +337,11 @@ class Store:
             return self._items("type = 'indicator' AND id NOT IN (SELECT item_id FROM item_kommuner)", [], audiences)
         return self.items_in_kommune(code, "indicator", audiences)
 
+    def revision(self) -> str:
+        """Changes whenever an item is published into this generation without a rebuild."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        return row[0] if row else "0"
+
     def meta(self) -> dict:
         try:
             return dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
@@ -344,6 +354,9 @@ def replace_item(conn: sqlite3.Connection, record: dict, row: dict) -> None:
     (the incremental path used when a submission is approved or a note posted).
     The caller holds a write transaction."""
     iid = row["id"]
+    # Readers cache pages per (generation, revision): a new revision invalidates them.
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('revision', "
+                 "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'), 0) + 1)")
     for table, key in (("items", "id"), ("item_kommuner", "item_id"), ("item_topics", "item_id"), ("note_practices", "note_id")):
         conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (iid,))
     columns = list(_ITEM_COLUMNS)

@@ -328,3 +328,22 @@ def test_a_kommune_with_many_practices_lists_the_first_and_links_to_search(site,
     assert practices.count("<li>") == 25
     assert 'href="/soeg?type=practice&amp;kommune=183">Se alle 28 erfaringer fra Ishøj i søgningen' in practices
     assert client.get("/api/search?type=practice&kommune=183").get_json()["total"] == 28
+
+
+def test_cached_pages_change_when_something_is_published(site, people):
+    anonymous = site.test_client()
+    before = anonymous.get("/kommuner/ishoej").get_data(as_text=True)
+    assert before == anonymous.get("/kommuner/ishoej").get_data(as_text=True)  # served again (from the cache)
+    assert "Sprogmakkere" not in before
+    client = site.test_client()
+    sid = client.post("/api/submissions", data=GOOD.encode(), headers=bearer(people["videnscenter@example.dk"])).get_json()["id"]
+    client.post(f"/api/submissions/{sid}/approve", headers=bearer(people["redaktoer@example.dk"]))
+    assert "Sprogmakkere for nyankomne flygtninge i Ishøj" in anonymous.get("/kommuner/ishoej").get_data(as_text=True)
+    # a signed-in reader never gets the anonymous page (nor the other way round)
+    member = site.test_client()
+    login(member, "videnscenter@example.dk")
+    assert "Log ud" in member.get("/kommuner/ishoej").get_data(as_text=True)
+    assert "Log ud" not in anonymous.get("/kommuner/ishoej").get_data(as_text=True)
+    # and a new generation (a full ingest) is a new cache
+    ingest(site.config["CONTENT_DIR"], site.config["DATA_DIR"])
+    assert "Sprogmakkere for nyankomne flygtninge i Ishøj" in anonymous.get("/kommuner/ishoej").get_data(as_text=True)

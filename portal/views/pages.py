@@ -14,14 +14,16 @@ from ..content.kommuner import danish_sort_key
 from ..content.schema import EVIDENCE
 from ..errors import BadRequest
 from ..rankings import SORT_KEYS, kommune_rankings, linked_ranking, ranking_csv, sorted_rows
+from ..pagecache import cached_page
 from ..resources import get_store
-from .feeds import newest
+from .feeds import recent
 from ..auth import audiences, current_user, owned_db
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.route("/")
+@cached_page
 def front():
     store = get_store()
     kommune_counts = store.kommune_counts(audiences())
@@ -36,7 +38,7 @@ def front():
         documented_kommuner=documented,
         rankings=_danish_titles(store.items_of_type("ranking")),
         networks=_danish_titles(store.items_of_type("network")),
-        recent=newest(store.items_of_type("practice", audiences()) + store.items_of_type("note", audiences()), limit=6),
+        recent=recent(audiences(), limit=6),
     )
 
 
@@ -53,6 +55,7 @@ def _item_or_404(type_: str, slug: str) -> dict:
 
 
 @bp.route("/erfaringer/<slug>")
+@cached_page
 def practice(slug: str):
     store = get_store()
     item = _item_or_404("practice", slug)
@@ -75,6 +78,7 @@ def practices():
 
 
 @bp.route("/notater/<slug>")
+@cached_page
 def note(slug: str):
     store = get_store()
     item = _item_or_404("note", slug)
@@ -91,11 +95,13 @@ def note(slug: str):
 
 
 @bp.route("/netvaerk")
+@cached_page
 def networks():
     return render_template("networks.html", networks=get_store().items_of_type("network"))
 
 
 @bp.route("/netvaerk/<slug>")
+@cached_page
 def network(slug: str):
     store = get_store()
     item = _item_or_404("network", slug)
@@ -110,6 +116,7 @@ def network(slug: str):
 
 
 @bp.route("/kommuner")
+@cached_page
 def kommuner():
     counts = get_store().kommune_counts(audiences())
     by_region = {region: [] for region in kommune_registry.REGIONS}
@@ -119,6 +126,7 @@ def kommuner():
 
 
 @bp.route("/kommuner/<ref>")
+@cached_page
 def kommune(ref: str):
     try:
         res = kommune_registry.resolve(ref)
@@ -165,6 +173,7 @@ def kommune_indicators(store, code: str) -> list[dict]:
 
 
 @bp.route("/rangeringer")
+@cached_page
 def rankings():
     return render_template("rankings.html", rankings=get_store().items_of_type("ranking"))
 
@@ -178,6 +187,7 @@ def linked_ranking_or_404(slug: str) -> dict:
 
 
 @bp.route("/rangeringer/<slug>")
+@cached_page
 def ranking(slug: str):
     ranking = linked_ranking_or_404(slug)
     sort = request.args.get("sort", "rang")
@@ -216,6 +226,7 @@ def csv_response(ranking: dict) -> Response:
 
 
 @bp.route("/indikatorer")
+@cached_page
 def indicators():
     store = get_store()
     items = store.items_of_type("indicator")
@@ -225,6 +236,7 @@ def indicators():
 
 
 @bp.route("/evidenskort")
+@cached_page
 def evidence_map():
     matrix = get_store().evidence_map(audiences())
     topics = sorted(matrix, key=danish_sort_key)
@@ -233,6 +245,7 @@ def evidence_map():
 
 
 @bp.route("/evalueringsgaeld")
+@cached_page
 def evaluation_debt():
     store = get_store()
     year = dt.date.today().year
