@@ -18,6 +18,7 @@ approved while it held the lock. Flask-free.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 import shutil
 import time
@@ -34,7 +35,7 @@ from .indexing import all_documents
 from .owned import OwnedDB
 from .publishing import drain
 from .rendering import MarkdownTooLarge
-from .store import build_store, item_id, item_row
+from .store import build_store, item_row
 
 __all__ = ["ingest", "IngestFailed", "IngestReport", "Generation", "current_generation"]
 
@@ -79,13 +80,13 @@ def ingest(content_dir: Path | str, data_dir: Path | str, progress: Callable[[st
 def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict]:
     say(f"Læser indhold fra {content_dir} …")
     content = load_content(content_dir, progress=lambda n, total: say(f"  {n}/{total} filer læst"))
+    say("Gør tekster klar …")
     rows: dict[str, dict] = {}
-    for kind, records in content.items.items():
-        for record in records.values():
-            try:
-                rows[item_id(kind, record["slug"])] = item_row(record)
-            except MarkdownTooLarge as exc:
-                content.errors.append(ContentError(record["path"], 1, str(exc)))
+    for record, row, problem in _rendered([r for recs in content.items.values() for r in recs.values()]):
+        if problem:
+            content.errors.append(ContentError(record["path"], 1, problem))
+        else:
+            rows[row["id"]] = row
     if content.errors:
         raise IngestFailed(content.errors)
 
@@ -107,6 +108,29 @@ def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict]:
         raise
     prune(base, keep=gen.name)
     return gen, counts
+
+
+# Rendering Markdown is a quarter of a large ingest and pure Python: above this
+# many items it is spread over the cores. Small ingests (and the tests) stay in
+# one process, which also avoids forking a process that runs threads.
+PARALLEL_RENDER_MIN = 2_000
+
+
+def _render(record: dict) -> tuple[dict, dict | None, str | None]:
+    try:
+        return record, item_row(record), None
+    except MarkdownTooLarge as exc:
+        return record, None, str(exc)
+
+
+def _rendered(records: list[dict]):
+    if len(records) < PARALLEL_RENDER_MIN or (os.cpu_count() or 1) < 2:
+        return map(_render, records)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_render, records, chunksize=200))
 
 
 def _item_ids(gen: Generation) -> list[str]:

@@ -95,3 +95,22 @@ def test_flask_free_layers_do_not_import_flask():
 
     code = "import sys, portal.ingest, portal.store, search_index; assert 'flask' not in sys.modules, 'flask imported'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=CONTENT.parent)
+
+
+def test_parallel_rendering_gives_the_same_store(tmp_path, monkeypatch):
+    """Large ingests render Markdown in worker processes; the result must not differ."""
+    import sqlite3
+
+    from portal import ingest as ingest_module
+
+    def items(data):
+        conn = sqlite3.connect(current_generation(data).db_path)
+        try:
+            return conn.execute("SELECT id, body_html, text, data FROM items ORDER BY id").fetchall()
+        finally:
+            conn.close()
+
+    ingest(CONTENT, tmp_path / "one")
+    monkeypatch.setattr(ingest_module, "PARALLEL_RENDER_MIN", 1)
+    ingest(CONTENT, tmp_path / "two")
+    assert items(tmp_path / "one") == items(tmp_path / "two")
