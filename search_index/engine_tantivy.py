@@ -40,7 +40,9 @@ import tantivy
 from .analysis import analyse_for_index, prefix_term, spelling_words
 from .documents import PUBLIC, IndexDocument, IndexLockTimeout, IndexUnavailable
 from .facets import FacetCache, doc_info
-from .querying import MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, canonical_term, query_terms_for_word
+from .querying import (
+    MAX_CANDIDATES, MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, canonical_term, corrected, query_terms_for_word,
+)
 from .schema import TEXT_FIELD_BOOSTS
 
 __all__ = ["TantivyEngine", "SCHEMA_VERSION"]
@@ -48,8 +50,6 @@ __all__ = ["TantivyEngine", "SCHEMA_VERSION"]
 SCHEMA_VERSION = 1
 WRITER_HEAP = 64_000_000
 BUILD_HEAP = 256_000_000
-MAX_CANDIDATES = 50  # as suggestions.py
-MIN_WORD_CHARS = 3
 _Q = tantivy.Query
 _SHOULD, _MUST = tantivy.Occur.Should, tantivy.Occur.Must
 
@@ -235,26 +235,13 @@ class _Snapshot:
         vocabulary nor matching a visible document are corrected, towards the
         most frequent live public word within edit distance 1, else 2,
         sharing the first letter."""
-        replacements: dict[str, str] = {}
-        for clause in parsed.clauses:
-            if clause.kind == "prefix":
-                continue
-            for word in clause.words:
-                if word in replacements or len(word) < MIN_WORD_CHARS or not word.isalpha():
-                    continue
-                if self._in_vocabulary(word):
-                    continue
-                if not query_terms_for_word(word):
-                    continue  # a stop word is "known"
-                scores = self.clause_scores(Clause("word", (word,)), audiences)
-                if any(d in visible for d in scores):
-                    continue
-                fixed = self._correct(word)
-                if fixed:
-                    replacements[word] = fixed
-        if not replacements:
-            return None
-        return parsed.render(replacements)
+
+        def is_known(word: str) -> bool:
+            if self._in_vocabulary(word) or not query_terms_for_word(word):
+                return True  # a stop word is "known"
+            return any(d in visible for d in self.clause_scores(Clause("word", (word,)), audiences))
+
+        return corrected(parsed, is_known, self._correct)
 
     def _correct(self, word: str) -> str | None:
         counts = dict(self.searcher.terms_with_prefix("spell", word[:1]))

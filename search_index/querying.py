@@ -276,3 +276,26 @@ def build_query(parsed: ParsedQuery, reader) -> BuiltQuery:
         built.any_query = wq.Or(subs)
         built.all_query = wq.And(subs)
     return built
+
+
+# -- "did you mean": the engine-neutral part -------------------------------------
+MIN_WORD_CHARS = 3  # shorter words are never corrected
+MAX_CANDIDATES = 50  # candidate words an engine examines per unknown word
+
+
+def corrected(parsed: ParsedQuery, is_known, correct) -> str | None:
+    """The query text with each unknown word replaced by its correction, or None.
+
+    Prefixes, short and non-alphabetic words are left alone; ``is_known(word)``
+    and ``correct(word)`` are the engine's (vocabulary of public documents only)."""
+    replacements: dict[str, str] = {}
+    for clause in parsed.clauses:
+        if clause.kind == "prefix":
+            continue
+        for word in clause.words:
+            if word in replacements or len(word) < MIN_WORD_CHARS or not word.isalpha() or is_known(word):
+                continue
+            fixed = correct(word)
+            if fixed:
+                replacements[word] = fixed
+    return parsed.render(replacements) if replacements else None

@@ -26,13 +26,11 @@ from itertools import islice
 
 from whoosh.query import Term
 
-from .querying import ParsedQuery, word_query
+from .querying import MAX_CANDIDATES, ParsedQuery, corrected, word_query
 from .schema import SPELL_FIELD
 
 __all__ = ["suggest"]
 
-MAX_CANDIDATES = 50  # candidate words examined per unknown word
-MIN_WORD_CHARS = 3
 
 
 def _has_live_docs(searcher, q, within: set[int] | None = None) -> bool:
@@ -72,18 +70,4 @@ def _correct(searcher, word: str) -> str | None:
 
 def suggest(searcher, parsed: ParsedQuery, visible: set[int]) -> str | None:
     """Suggested query text, or None if every word is known / nothing better."""
-    replacements: dict[str, str] = {}
-    for clause in parsed.clauses:
-        if clause.kind == "prefix":
-            continue
-        for word in clause.words:
-            if word in replacements or len(word) < MIN_WORD_CHARS or not word.isalpha():
-                continue
-            if _is_known(searcher, word, visible):
-                continue
-            fixed = _correct(searcher, word)
-            if fixed:
-                replacements[word] = fixed
-    if not replacements:
-        return None
-    return parsed.render(replacements)
+    return corrected(parsed, lambda w: _is_known(searcher, w, visible), lambda w: _correct(searcher, w))
