@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .accounts import User
 from .content.errors import ContentError, ContentErrors
-from .content.loader import parse_file
+from .content.loader import note_reference_errors, parse_file
 from .content.schema import SLUG_RE
 from .owned import OwnedDB, now
 from .publishing import content_path, drain, enqueue
@@ -210,12 +210,7 @@ def post_note(db: OwnedDB, user: User, raw: str, content_dir, data_dir, *, netwo
         record = parse_file("note", raw.encode("utf-8"), "notes/ny.md", slug="ny")
     except ContentErrors as exc:
         raise SubmissionError("notatet er ikke gyldigt", errors=exc.errors) from None
-    errors = []
-    if record["network"] not in networks:
-        errors.append(ContentError("notes/ny.md", _line(raw, "network"), f"netværket '{record['network']}' findes ikke", field="network"))
-    for slug in record["practices"]:
-        if slug not in practices:
-            errors.append(ContentError("notes/ny.md", _line(raw, "practices"), f"erfaringen '{slug}' findes ikke", field="practices"))
+    errors = note_reference_errors(record, raw, networks, practices)
     if errors:
         raise SubmissionError("notatet er ikke gyldigt", errors=errors)
     if record["network"] not in user.networks:
@@ -233,9 +228,3 @@ def post_note(db: OwnedDB, user: User, raw: str, content_dir, data_dir, *, netwo
     drain(db, content_dir, data_dir)
     return {"id": slug, "url": f"/notater/{slug}", "network": record["network"], "visibility": record["visibility"]}
 
-
-def _line(raw: str, key: str) -> int:
-    for i, line in enumerate(raw.split("\n"), 1):
-        if line.startswith(f"{key}:"):
-            return i
-    return 1

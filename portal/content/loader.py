@@ -114,27 +114,35 @@ def _load_one(content: Content, kind: str, path: Path) -> None:
 def _check_references(content: Content) -> None:
     """Notes must point at networks and practices that exist."""
     for note in content.notes.values():
-        doc_line = _line_of(note["path"], "network")
-        if note["network"] not in content.networks:
-            close = difflib.get_close_matches(note["network"], list(content.networks), n=1)
+        try:
+            text = Path(note["path"]).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        content.errors.extend(note_reference_errors(note, text, content.networks, content.practices))
+
+
+def note_reference_errors(note: dict, text: str, networks, practices) -> list[ContentError]:
+    """A note's network and cited practices must exist: the one check used by the
+    ingest and by notes posted from the web or the API. ``text`` is the file's
+    text, for the lines of the keys."""
+    errors = []
+    if note["network"] not in networks:
+        close = difflib.get_close_matches(note["network"], list(networks), n=1)
+        hint = f" – mente du '{close[0]}'?" if close else ""
+        errors.append(ContentError(note["path"], key_line(text, "network"),
+                                   f"netværket '{note['network']}' findes ikke i networks/{hint}", field="network"))
+    for slug in note["practices"]:
+        if slug not in practices:
+            close = difflib.get_close_matches(slug, list(practices), n=1)
             hint = f" – mente du '{close[0]}'?" if close else ""
-            content.errors.append(ContentError(note["path"], doc_line,
-                f"netværket '{note['network']}' findes ikke i networks/{hint}", field="network"))
-        for slug in note["practices"]:
-            if slug not in content.practices:
-                close = difflib.get_close_matches(slug, list(content.practices), n=1)
-                hint = f" – mente du '{close[0]}'?" if close else ""
-                content.errors.append(ContentError(note["path"], _line_of(note["path"], "practices"),
-                    f"erfaringen '{slug}' findes ikke i practices/{hint}", field="practices"))
+            errors.append(ContentError(note["path"], key_line(text, "practices"),
+                                       f"erfaringen '{slug}' findes ikke i practices/{hint}", field="practices"))
+    return errors
 
 
-def _line_of(path: str, key: str) -> int:
-    """The line of a top-level front-matter key (for cross-reference errors)."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            for i, line in enumerate(fh, 1):
-                if line.startswith(f"{key}:"):
-                    return i
-    except OSError:
-        pass
+def key_line(text: str, key: str) -> int:
+    """The line of a top-level front-matter key in a file's text (1 if absent)."""
+    for i, line in enumerate(text.split("\n"), 1):
+        if line.startswith(f"{key}:"):
+            return i
     return 1
