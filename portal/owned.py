@@ -116,6 +116,9 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 
+_MIGRATED: set[tuple[str, int]] = set()
+
+
 class OwnedDB:
     """One connection to the owned database (per request, per command)."""
 
@@ -130,7 +133,12 @@ class OwnedDB:
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = FULL")  # owned data: durability over speed
-        self.migrate()
+        # Migrate once per process and file (a restored or recreated file has a
+        # new inode), not on every request that opens a connection.
+        key = (str(path.resolve()), path.stat().st_ino)
+        if key not in _MIGRATED:
+            self.migrate()
+            _MIGRATED.add(key)
 
     def close(self) -> None:
         self.conn.close()
