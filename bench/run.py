@@ -152,7 +152,7 @@ def ensure_ingest(n: int, seed: int, content_dir: Path, reuse: bool, engine: str
     manifest = json.loads((content_dir / "MANIFEST.json").read_text())
     if reuse and marker.exists():
         info = json.loads(marker.read_text())
-        if info.get("corpus") == manifest:
+        if info.get("corpus") == manifest and _layout_is_current(data_dir):
             info["reused"] = True
             return data_dir, info
     say(f"ingest {n} ({engine}) … (subprocess)")
@@ -164,6 +164,15 @@ def ensure_ingest(n: int, seed: int, content_dir: Path, reuse: bool, engine: str
     info = json.loads(marker.read_text())
     info["reused"] = False
     return data_dir, info
+
+
+def _layout_is_current(data_dir: Path) -> bool:
+    """False when the data was built by an older database layout (the portal would refuse it)."""
+    from portal.ingest import current_generation
+    from portal.store import STORE_VERSION, store_version
+
+    gen = current_generation(data_dir)
+    return gen is not None and store_version(gen.db_path) == STORE_VERSION
 
 
 def text_source_for(db_path: Path):

@@ -55,7 +55,10 @@ def init_app(app: Flask) -> None:
         return error_response(exc.status, exc.message)
 
     @app.errorhandler(NotReady)
-    def _not_ready(_exc):
+    def _not_ready(exc: NotReady):
+        if exc.outdated:
+            return error_response(503, _("Indholdet er indlæst af en ældre version af portalen. "
+                                         "Kør 'flask --app app ingest' for at indlæse det igen."))
         return error_response(503, _("Indholdet er ikke indlæst endnu. Kør 'flask --app app ingest'."))
 
     @app.errorhandler(CSRFError)

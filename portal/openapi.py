@@ -147,6 +147,7 @@ SCHEMAS: dict[str, dict] = {
         "previous_rank": _nullable(_INT),
         "movement": _nullable(_INT),
         "practices": {"type": "array", "items": _ref("RankingPractice")},
+        "practices_total": _INT,
         "suggested_practices": {"type": "array", "items": _ref("RankingPractice")},
     }, required=["rank", "kommune_as_published", "kommune", "effect", "significance"]),
     "Ranking": _obj({

@@ -113,6 +113,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX attempts_key ON attempts(key, at);
     """),
+    # "What's new" reads the newest publications first.
+    ("0005_publications_by_time", """
+        CREATE INDEX publications_time ON publications(published_at, item_id);
+    """),
 ]
 
 
@@ -197,5 +201,12 @@ class OwnedDB:
         with self.write() as conn:
             conn.executemany("INSERT OR IGNORE INTO publications VALUES (?, ?)", [(i, when) for i in item_ids])
 
-    def publication_times(self) -> dict[str, str]:
-        return dict(self.conn.execute("SELECT item_id, published_at FROM publications").fetchall())
+    def publication_times(self, item_ids: list[str]) -> dict[str, str]:
+        """When each of ``item_ids`` was first published (those never recorded are left out)."""
+        times: dict[str, str] = {}
+        for start in range(0, len(item_ids), 500):  # SQLite caps the number of parameters
+            chunk = item_ids[start:start + 500]
+            times.update(self.conn.execute(
+                f"SELECT item_id, published_at FROM publications WHERE item_id IN ({','.join('?' * len(chunk))})",
+                chunk).fetchall())
+        return times

@@ -13,14 +13,15 @@ Flask-free; reads through :class:`portal.store.Store`.
 
 from __future__ import annotations
 
-from collections import Counter
+import heapq
 
 from .content import kommuner as kommune_registry
 from .content.schema import EVIDENCE
 from .store import PUBLIC, Store
 
-EVIDENCE_ORDER = {key: i for i, key in enumerate(EVIDENCE)}
 MAX_SUGGESTIONS = 5
+#: Practices listed under each top and bottom kommune (the strongest evidence first).
+PRACTICES_PER_KOMMUNE = 5
 
 
 def kommune_json(code: str | None) -> dict | None:
@@ -31,13 +32,12 @@ def kommune_json(code: str | None) -> dict | None:
 
 
 def _practice_summary(item: dict) -> dict:
-    data = item["data"]
     return {
         "id": item["slug"],
         "title": item["title"],
         "url": item["url"],
         "evidence": item["evidence"],
-        "topics": data.get("topics") or [],
+        "topics": item["topics"] if "topics" in item else (item["data"].get("topics") or []),
     }
 
 
@@ -57,33 +57,44 @@ def row_json(row: dict) -> dict:
     }
 
 
-def linked_ranking(store: Store, slug: str, top_n: int = 5, audiences=PUBLIC) -> dict | None:
-    """The ranking with its rows, and its top and bottom rows linked to practice."""
+def linked_ranking(store: Store, slug: str, top_n: int = 5, audiences=PUBLIC,
+                   per_kommune: int = PRACTICES_PER_KOMMUNE) -> dict | None:
+    """The ranking with its rows, and its top and bottom rows linked to practice.
+
+    Each linked row lists its kommune's ``per_kommune`` practices with the
+    strongest evidence (``practices_total`` says how many there are; the page
+    links to the search for all of them). Suggestions for a bottom kommune are
+    weighed over *every* practice of the top kommuner, not only those listed.
+    """
     item = store.get("ranking", slug, audiences)
     if item is None:
         return None
     rows = [row_json(r) for r in store.ranking_rows(slug)]
     n = max(0, min(top_n, len(rows) // 2))
-    practices_of: dict[str, list[dict]] = {}
 
-    def practices(code: str | None) -> list[dict]:
+    def linked(row: dict) -> dict:
+        code = row["kommune"] and row["kommune"]["code"]
         if not code:
-            return []
-        if code not in practices_of:
-            practices_of[code] = [_practice_summary(p) for p in store.items_in_kommune(code, "practice", audiences)]
-        return practices_of[code]
+            return dict(row, practices=[], practices_total=0)
+        shown = store.items_in_kommune(code, "practice", audiences, limit=per_kommune, order=store.EVIDENCE_ORDER)
+        return dict(row, practices=[_practice_summary(p) for p in shown],
+                    practices_total=store.count_in_kommune(code, "practice", audiences))
 
-    top = [dict(row, practices=practices(row["kommune"] and row["kommune"]["code"])) for row in rows[:n]]
-    top_practices: dict[str, dict] = {}
-    for row in top:
-        for p in row["practices"]:
-            entry = top_practices.setdefault(p["id"], dict(p, from_kommuner=[]))
-            entry["from_kommuner"].append(row["kommune_as_published"])
+    top = [linked(row) for row in rows[:n]]
+    published_as = {row["kommune"]["code"]: row["kommune_as_published"] for row in top if row["kommune"]}
+    candidates = [
+        dict(_practice_summary(p), evidence_rank=p["evidence_rank"], title_sort=p["title_sort"], codes=p["codes"],
+             from_kommuner=[published_as[c] for c in published_as if c in p["codes"]])
+        for p in store.practice_cards(list(published_as), audiences)
+    ]
 
     bottom = []
     for row in rows[len(rows) - n:] if n else []:
-        own = practices(row["kommune"] and row["kommune"]["code"])
-        bottom.append(dict(row, practices=own, suggested_practices=suggest(own, list(top_practices.values()))))
+        row = linked(row)
+        code = row["kommune"] and row["kommune"]["code"]
+        own_topics = store.topics_in_kommune(code, audiences) if code else set()
+        row["suggested_practices"] = suggest(own_topics, code, candidates)
+        bottom.append(row)
 
     data = item["data"]
     return {
@@ -104,20 +115,20 @@ def linked_ranking(store: Store, slug: str, top_n: int = 5, audiences=PUBLIC) ->
     }
 
 
-def suggest(own: list[dict], candidates: list[dict], limit: int = MAX_SUGGESTIONS) -> list[dict]:
-    """Candidates ordered by topics shared with ``own`` practices, then evidence, then title.
+def suggest(own_topics: set[str], own_code: str | None, candidates: list[dict], limit: int = MAX_SUGGESTIONS) -> list[dict]:
+    """Candidates ordered by topics shared with the bottom kommune's own
+    practices, then evidence, then Danish title order.
 
     A practice the bottom kommune has documented itself (a joint project) is
     still listed — it is what the top kommune does too — but marked ``shared``.
     """
-    own_topics = Counter(t for p in own for t in p["topics"])
-    own_ids = {p["id"] for p in own}
-    scored = []
-    for p in candidates:
-        overlap = sorted(t for t in set(p["topics"]) if t in own_topics)
-        scored.append(dict(p, shared_topics=overlap, shared=p["id"] in own_ids))
-    scored.sort(key=lambda p: (-len(p["shared_topics"]), EVIDENCE_ORDER.get(p["evidence"], 9), p["title"]))
-    return scored[:limit]
+    key = lambda p: (-sum(t in own_topics for t in set(p["topics"])), p["evidence_rank"], p["title_sort"], p["title"])  # noqa: E731
+    return [
+        dict({k: v for k, v in p.items() if k not in ("evidence_rank", "title_sort", "codes")},
+             shared_topics=sorted(t for t in set(p["topics"]) if t in own_topics),
+             shared=own_code in p["codes"])
+        for p in heapq.nsmallest(limit, candidates, key=key)
+    ]
 
 
 def kommune_rankings(store: Store, code: str) -> list[dict]:

@@ -21,11 +21,21 @@ from search_index import SearchIndex
 from .content import kommuner as kommune_registry
 from .indexing import kommune_text
 from .generations import Generation, current_generation
-from .store import Store
+from .store import STORE_VERSION, Store, store_version
 
 
 class NotReady(Exception):
-    """No generation has been built yet (``flask ingest`` was never run)."""
+    """No generation has been built yet (``flask ingest`` was never run), or
+    the live one was built by a version of the portal with another database
+    layout (``outdated``): an ingest with this version rebuilds it."""
+
+    def __init__(self, outdated: bool = False):
+        super().__init__("outdated" if outdated else "not built")
+        self.outdated = outdated
+
+
+# Generations whose database layout this process has checked (by name).
+_CHECKED: set[str] = set()
 
 
 class _IndexHolder:
@@ -74,6 +84,10 @@ def generation() -> Generation:
         gen = current_generation(current_app.config["DATA_DIR"])
         if gen is None:
             raise NotReady()
+        if gen.name not in _CHECKED:
+            if store_version(gen.db_path) != STORE_VERSION:
+                raise NotReady(outdated=True)
+            _CHECKED.add(gen.name)
         g.generation = gen
     return g.generation
 

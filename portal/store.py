@@ -20,11 +20,23 @@ from pathlib import Path
 import sqlite_utils
 
 from .content import kommuner as kommune_registry
+from .content.kommuner import danish_sort_key
 from .content.loader import Content
 from .content.schema import EVIDENCE
 from .rendering import html_to_text, render_markdown
 
 PUBLIC = frozenset({"public"})
+
+#: The layout of the derived database. A generation built by an older layout is
+#: not served (see :func:`store_version`); ``flask ingest`` builds a current one.
+STORE_VERSION = "2"
+
+#: Strongest evidence first; items without an evidence category last.
+EVIDENCE_RANK = {key: i for i, key in enumerate(EVIDENCE)}
+NO_EVIDENCE_RANK = len(EVIDENCE)
+
+#: Characters of plain text kept with each item for listings and feeds.
+SUMMARY_CHARS = 500
 
 URL_PREFIX = {
     "practice": "/erfaringer/",
@@ -68,32 +80,51 @@ def item_row(record: dict) -> dict:
     text = html_to_text(body_html)
     data = {k: v for k, v in record.items() if k not in ("body_md", "path")}
     slug = record["slug"]
+    evidence = record.get("evidence")
     return {
         "id": item_id(record["type"], slug),
         "type": record["type"],
         "slug": slug,
         "title": record["title"],
+        # Danish alphabetical order in SQL (æ, ø, å last; "aa" as "å"): byte
+        # order of this key is the order danish_sort_key gives in Python.
+        "title_sort": danish_sort_key(record["title"])[0],
         "url": item_url(record["type"], slug),
         "audience": _audience(record),
         "network": record.get("network"),
         "date": record.get("date") or record.get("published") or (str(record["end"]) if record.get("end") else None),
-        "evidence": record.get("evidence"),
+        "evidence": evidence,
+        "evidence_rank": EVIDENCE_RANK.get(evidence, NO_EVIDENCE_RANK),
         "data": json.dumps(data, ensure_ascii=False),
+        "summary": text[:SUMMARY_CHARS],
+        "path": record.get("path"),
         "body_md": body_md,
         "body_html": body_html,
         "text": text,
-        "path": record.get("path"),
     }
 
 
 def _links(record: dict) -> tuple[list[dict], list[dict]]:
+    """The item's rows in ``item_kommuner`` and ``item_topics``.
+
+    Each link row repeats the item's type, audience and evidence, so the
+    counts of the front page, the evidence map and the kommune lists are read
+    from the link tables' covering indexes alone, without visiting 10,000s of
+    item rows per page.
+    """
     iid = item_id(record["type"], record["slug"])
     places = record.get("kommuner") or record.get("members") or []
     if record["type"] == "ranking":
         places = [r["kommune"] for r in record["rows"] if r.get("kommune")]
-    kommuner = [{"item_id": iid, "code": k["code"], "as_name": k["as"]} for k in places]
-    topics = [{"item_id": iid, "topic": t} for t in record.get("topics") or []]
+    same = {"item_id": iid, "type": record["type"], "audience": _audience(record), "evidence": record.get("evidence")}
+    kommuner = [dict(same, code=k["code"], as_name=k["as"]) for k in places]
+    topics = [dict(same, topic=t) for t in record.get("topics") or []]
     return kommuner, topics
+
+
+_LINK_COLUMNS = {"item_id": str, "type": str, "audience": str, "evidence": str}
+_KOMMUNE_LINK_COLUMNS = {**_LINK_COLUMNS, "code": str, "as_name": str}
+_TOPIC_LINK_COLUMNS = {**_LINK_COLUMNS, "topic": str}
 
 
 def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict | None = None) -> Counter:
@@ -118,10 +149,14 @@ def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict 
                 ranking_rows += _ranking_rows(record)
     with db.conn:
         db["items"].insert_all(items, pk="id", columns=_ITEM_COLUMNS)
-        db["item_kommuner"].insert_all(kommune_links, columns={"item_id": str, "code": str, "as_name": str})
-        db["item_topics"].insert_all(topic_links, columns={"item_id": str, "topic": str})
-        db["note_practices"].insert_all(note_practices, columns={"note_id": str, "practice_slug": str})
-        db["ranking_rows"].insert_all(ranking_rows, columns=_RANKING_COLUMNS)
+        # Created up front: an empty list would not create its table, and the
+        # incremental path (replace_item) and the indexes below need them all.
+        for table, rows_, columns in (("item_kommuner", kommune_links, _KOMMUNE_LINK_COLUMNS),
+                                      ("item_topics", topic_links, _TOPIC_LINK_COLUMNS),
+                                      ("note_practices", note_practices, {"note_id": str, "practice_slug": str}),
+                                      ("ranking_rows", ranking_rows, _RANKING_COLUMNS)):
+            db[table].create(columns, if_not_exists=True)
+            db[table].insert_all(rows_)
         db["kommuner"].insert_all(
             (
                 {"code": k.code, "name": k.name, "region": k.region, "slug": k.slug,
@@ -130,21 +165,31 @@ def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict 
             ),
             pk="code",
         )
-        db["meta"].insert_all(({"key": k, "value": str(v)} for k, v in (meta or {}).items()), pk="key",
+        meta = {**(meta or {}), "store_version": STORE_VERSION}
+        db["meta"].insert_all(({"key": k, "value": str(v)} for k, v in meta.items()), pk="key",
                               columns={"key": str, "value": str})
-        db["items"].create_index(["type", "audience"])
-        db["item_kommuner"].create_index(["code"])
+        # Listings are ordered in SQL and read from these indexes; the counts
+        # are covering-index scans (see _links).
+        db["items"].create_index(["type", "audience", "title_sort"])
+        db["items"].create_index(["type", "audience", "evidence"])
+        db["item_kommuner"].create_index(["code", "type", "audience", "item_id"])
+        db["item_kommuner"].create_index(["type", "audience", "code", "item_id"])
         db["item_kommuner"].create_index(["item_id"])
-        db["item_topics"].create_index(["topic"])
+        db["item_topics"].create_index(["topic", "type", "audience", "item_id"])
+        db["item_topics"].create_index(["type", "audience", "topic", "evidence"])
         db["item_topics"].create_index(["item_id"])
+        db["note_practices"].create_index(["practice_slug"])
         db["ranking_rows"].create_index(["code"])
     conn.close()
     return Counter(i["type"] for i in items)
 
 
+# The long columns come last: SQLite then reads a listing's columns from the
+# row's first page and never follows the overflow pages of the bodies.
 _ITEM_COLUMNS = {
-    "id": str, "type": str, "slug": str, "title": str, "url": str, "audience": str, "network": str,
-    "date": str, "evidence": str, "data": str, "body_md": str, "body_html": str, "text": str, "path": str,
+    "id": str, "type": str, "slug": str, "title": str, "title_sort": str, "url": str, "audience": str,
+    "network": str, "date": str, "evidence": str, "evidence_rank": int, "data": str, "summary": str, "path": str,
+    "body_md": str, "body_html": str, "text": str,
 }
 _RANKING_COLUMNS = {
     "ranking_slug": str, "rank": int, "kommune_as_published": str, "code": str, "effect": float,
@@ -187,9 +232,11 @@ class Store:
         return f"audience IN ({','.join('?' * len(audiences))})", audiences
 
     # Listings never need the bodies: fetching them made long lists slow.
-    LIST_COLUMNS = "id, type, slug, title, url, audience, network, date, evidence, data, substr(text, 1, 500) AS text"
+    LIST_COLUMNS = "id, type, slug, title, url, audience, network, date, evidence, data, summary"
+    # Danish alphabetical order, precomputed at ingest (see item_row).
+    TITLE_ORDER = "title_sort, title"
 
-    def _items(self, where: str, params: list, audiences, order: str = "title COLLATE NOCASE", limit: int | None = None,
+    def _items(self, where: str, params: list, audiences, order: str = TITLE_ORDER, limit: int | None = None,
                columns: str = LIST_COLUMNS) -> list[dict]:
         clause, aparams = self._audience_clause(audiences)
         sql = f"SELECT {columns} FROM items WHERE {where} AND {clause} ORDER BY {order}"
@@ -210,13 +257,65 @@ class Store:
         row = self.conn.execute("SELECT text FROM items WHERE id = ?", (iid,)).fetchone()
         return row[0] if row else None
 
-    def items_of_type(self, type_: str, audiences=PUBLIC, order: str = "title COLLATE NOCASE") -> list[dict]:
+    def items_of_type(self, type_: str, audiences=PUBLIC, order: str = TITLE_ORDER) -> list[dict]:
         return self._items("type = ?", [type_], audiences, order=order)
 
-    def items_in_kommune(self, code: str, type_: str, audiences=PUBLIC) -> list[dict]:
-        return self._items(
-            "type = ? AND id IN (SELECT item_id FROM item_kommuner WHERE code = ?)", [type_, code], audiences
-        )
+    # Items linked to a kommune: the link table's index (code, type, audience)
+    # finds them; the items are then read by primary key.
+    def _kommune_link_clause(self, code: str, type_: str, audiences) -> tuple[str, list]:
+        clause, aparams = self._audience_clause(audiences)
+        return (f"id IN (SELECT item_id FROM item_kommuner WHERE code = ? AND type = ? AND {clause})",
+                [code, type_, *aparams])
+
+    def items_in_kommune(self, code: str, type_: str, audiences=PUBLIC, limit: int | None = None,
+                         order: str = TITLE_ORDER) -> list[dict]:
+        """Items of one type linked to a kommune, in Danish title order (or
+        ``order``), the first ``limit`` of them."""
+        where, params = self._kommune_link_clause(code, type_, audiences)
+        return self._items(where, params, audiences, order=order, limit=limit)
+
+    def count_in_kommune(self, code: str, type_: str, audiences=PUBLIC) -> int:
+        clause, aparams = self._audience_clause(audiences)
+        return self.conn.execute(
+            f"SELECT COUNT(DISTINCT item_id) FROM item_kommuner WHERE code = ? AND type = ? AND {clause}",
+            [code, type_, *aparams],
+        ).fetchone()[0]
+
+    #: Strongest evidence first, then Danish title order.
+    EVIDENCE_ORDER = "evidence_rank, title_sort, title"
+
+    def practice_cards(self, codes: list[str], audiences=PUBLIC) -> list[dict]:
+        """Every practice linked to any of ``codes``, light: id, slug, title,
+        url, evidence, topics and the codes of all its kommuner. For weighing
+        thousands of candidates without reading their rows in full."""
+        if not codes:
+            return []
+        clause, aparams = self._audience_clause(audiences)
+        rows = self.conn.execute(
+            f"""SELECT i.id, i.slug, i.title, i.url, i.evidence, i.evidence_rank, i.title_sort,
+                       json_extract(i.data, '$.topics') AS topics,
+                       (SELECT group_concat(x.code) FROM item_kommuner x WHERE x.item_id = i.id) AS codes
+                FROM items i
+                WHERE i.id IN (SELECT item_id FROM item_kommuner
+                               WHERE code IN ({','.join('?' * len(codes))}) AND type = 'practice' AND {clause})""",
+            [*codes, *aparams],
+        ).fetchall()
+        return [
+            {"id": r["id"], "slug": r["slug"], "title": r["title"], "url": r["url"], "evidence": r["evidence"],
+             "evidence_rank": r["evidence_rank"], "title_sort": r["title_sort"],
+             "topics": json.loads(r["topics"]) if r["topics"] else [], "codes": r["codes"].split(",")}
+            for r in rows
+        ]
+
+    def topics_in_kommune(self, code: str, audiences=PUBLIC) -> set[str]:
+        """The topics of the practices documented in a kommune."""
+        clause, aparams = self._audience_clause(audiences)
+        rows = self.conn.execute(
+            f"""SELECT DISTINCT t.topic FROM item_kommuner l JOIN item_topics t ON t.item_id = l.item_id
+                WHERE l.code = ? AND l.type = 'practice' AND l.{clause}""",
+            [code, *aparams],
+        ).fetchall()
+        return {r[0] for r in rows}
 
     def items_by_ids(self, ids: list[str], audiences=PUBLIC) -> list[dict]:
         if not ids:
@@ -224,9 +323,11 @@ class Store:
         return self._items(f"id IN ({','.join('?' * len(ids))})", list(ids), audiences)
 
     def items_with_topic(self, topic: str, types=("practice", "note"), audiences=PUBLIC) -> list[dict]:
+        clause, aparams = self._audience_clause(audiences)
         marks = ",".join("?" * len(types))
         return self._items(
-            f"type IN ({marks}) AND id IN (SELECT item_id FROM item_topics WHERE topic = ?)", [*types, topic], audiences
+            f"id IN (SELECT item_id FROM item_topics WHERE topic = ? AND type IN ({marks}) AND {clause})",
+            [topic, *types, *aparams], audiences,
         )
 
     def kommune_links(self, iid: str) -> list[dict]:
@@ -245,29 +346,29 @@ class Store:
 
     def related_practices(self, practice: dict, limit: int = 5, audiences=PUBLIC) -> list[dict]:
         """Practices sharing the most topics with ``practice``; ties broken by
-        stronger evidence, then title."""
+        stronger evidence, then Danish title order."""
         topics = practice["data"].get("topics") or []
         if not topics:
             return []
         clause, aparams = self._audience_clause(audiences)
-        rows = self._q(
-            f"""SELECT i.id, i.type, i.slug, i.title, i.url, i.audience, i.network, i.date, i.evidence, i.data,
-                       substr(i.text, 1, 500) AS text, COUNT(*) AS shared
+        # Counted on the topic index alone; only the page's few rows are read.
+        shared = self.conn.execute(
+            f"""SELECT t.item_id, COUNT(*) AS shared, i.evidence_rank, i.title_sort
                 FROM item_topics t JOIN items i ON i.id = t.item_id
-                WHERE t.topic IN ({','.join('?' * len(topics))}) AND i.type = 'practice' AND i.id != ? AND i.{clause}
-                GROUP BY i.id""",
-            [*topics, practice["id"], *aparams],
-        )
-        order = list(EVIDENCE)
-        rows.sort(key=lambda r: (-r["shared"], order.index(r["evidence"]) if r["evidence"] in order else 9, r["title"]))
-        return [self._decode(r) for r in rows[:limit]]
+                WHERE t.topic IN ({','.join('?' * len(topics))}) AND t.type = 'practice' AND t.{clause}
+                      AND t.item_id != ?
+                GROUP BY t.item_id ORDER BY shared DESC, i.evidence_rank, i.title_sort, i.title LIMIT ?""",
+            [*topics, *aparams, practice["id"], int(limit)],
+        ).fetchall()
+        by_id = {r["id"]: r for r in self.items_by_ids([r[0] for r in shared], audiences)}
+        return [by_id[r[0]] for r in shared if r[0] in by_id]
 
-    # -- counts for entry points --------------------------------------------
+    # -- counts for entry points (covering-index scans of the link tables) ----
     def topic_counts(self, audiences=PUBLIC) -> list[tuple[str, int]]:
         clause, aparams = self._audience_clause(audiences)
         rows = self.conn.execute(
-            f"""SELECT t.topic, COUNT(*) FROM item_topics t JOIN items i ON i.id = t.item_id
-                WHERE i.type = 'practice' AND i.{clause} GROUP BY t.topic ORDER BY COUNT(*) DESC, t.topic""",
+            f"""SELECT topic, COUNT(*) FROM item_topics WHERE type = 'practice' AND {clause}
+                GROUP BY topic ORDER BY COUNT(*) DESC, topic""",
             aparams,
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
@@ -284,8 +385,8 @@ class Store:
         """Number of practices and notes documented per kommune code."""
         clause, aparams = self._audience_clause(audiences)
         rows = self.conn.execute(
-            f"""SELECT l.code, COUNT(DISTINCT i.id) FROM item_kommuner l JOIN items i ON i.id = l.item_id
-                WHERE i.type IN ('practice', 'note') AND i.{clause} GROUP BY l.code""",
+            f"""SELECT code, COUNT(DISTINCT item_id) FROM item_kommuner
+                WHERE type IN ('practice', 'note') AND {clause} GROUP BY code""",
             aparams,
         ).fetchall()
         return dict(rows)
@@ -315,8 +416,8 @@ class Store:
         """Topic → evidence category → number of practices (gaps are visible as zeros)."""
         clause, aparams = self._audience_clause(audiences)
         rows = self.conn.execute(
-            f"""SELECT t.topic, i.evidence, COUNT(*) FROM item_topics t JOIN items i ON i.id = t.item_id
-                WHERE i.type = 'practice' AND i.{clause} GROUP BY t.topic, i.evidence""",
+            f"""SELECT topic, evidence, COUNT(*) FROM item_topics
+                WHERE type = 'practice' AND {clause} GROUP BY topic, evidence""",
             aparams,
         ).fetchall()
         out: dict[str, dict[str, int]] = {}
@@ -349,6 +450,15 @@ class Store:
             return {}
 
 
+def store_version(path: Path | str) -> str | None:
+    """The layout version a derived database was built with (None before version 2)."""
+    store = Store(path)
+    try:
+        return store.meta().get("store_version")
+    finally:
+        store.close()
+
+
 def replace_item(conn: sqlite3.Connection, record: dict, row: dict) -> None:
     """Insert or replace one practice or note in a live derived database
     (the incremental path used when a submission is approved or a note posted).
@@ -363,8 +473,8 @@ def replace_item(conn: sqlite3.Connection, record: dict, row: dict) -> None:
     conn.execute(f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                  [row[c] for c in columns])
     kommuner, topics = _links(record)
-    conn.executemany("INSERT INTO item_kommuner (item_id, code, as_name) VALUES (:item_id, :code, :as_name)", kommuner)
-    conn.executemany("INSERT INTO item_topics (item_id, topic) VALUES (:item_id, :topic)", topics)
+    for table, links, columns in (("item_kommuner", kommuner, _KOMMUNE_LINK_COLUMNS), ("item_topics", topics, _TOPIC_LINK_COLUMNS)):
+        conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})", links)
     if record["type"] == "note":
         conn.executemany("INSERT INTO note_practices (note_id, practice_slug) VALUES (?, ?)",
                          [(iid, s) for s in record["practices"]])

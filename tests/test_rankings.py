@@ -238,3 +238,52 @@ def test_kommune_indicator_is_shown_against_the_national_one(tmp_path):
     table = html.split('id="h-ind"')[1].split("<table")[1].split("</table>")[0]  # the numbers beside the chart
     assert "Tallene bag figuren" in table and ">97<" in table and ">65,4<" in table
     assert [i["title"] for i in api["indicators"]] == ["Testtal for Brøndby (testdata)"]
+
+
+def test_a_top_kommune_with_many_practices_lists_the_strongest_and_links_to_all(tmp_path):
+    """A large kommune would otherwise list hundreds of write-ups on the ranking page."""
+    content = tmp_path / "content"
+    (content / "practices").mkdir(parents=True)
+    shutil.copytree(CONTENT / "rankings", content / "rankings")
+    p = content / "practices"
+    for i in range(8):  # Billund (Grindsted, nr. 1): eight write-ups, one of them with a measured effect
+        evidence = "effekt" if i == 6 else "ikke-evalueret"
+        _practice(p / f"billund-{i}.md", f"Billund-indsats {chr(ord('A') + i)}", "Billund", evidence, ["sprog"])
+    # Brøndby (last) shares the topic "mentor" only with the LAST Billund write-up in title order:
+    _practice(p / "billund-mentor.md", "Ø-mentorer i Billund", "Billund", "ikke-evalueret", ["mentor"])
+    _practice(p / "mentor-broendby.md", "Mentorer i Brøndby", "Brøndby", "ikke-evalueret", ["mentor"])
+    ingest(content, tmp_path / "data")
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data")})
+    client = app.test_client()
+    body = client.get(f"/api/rankings/{SLUG}").get_json()
+    html = page(client, f"/rangeringer/{SLUG}")
+    app.extensions["portal_index"].close()
+
+    grindsted = body["top"][0]
+    assert [x["title"] for x in grindsted["practices"]] == [
+        "Billund-indsats G", "Billund-indsats A", "Billund-indsats B", "Billund-indsats C", "Billund-indsats D"]
+    assert grindsted["practices_total"] == 9
+    assert "Se alle 9 erfaringer fra Billund i søgningen" in html
+    assert "/soeg?type=practice&kommune=530" in html
+    # the suggestion is weighed over all nine, not only the five listed
+    brondby = body["bottom"][-1]
+    assert brondby["suggested_practices"][0]["title"] == "Ø-mentorer i Billund"
+    assert brondby["suggested_practices"][0]["shared_topics"] == ["mentor"]
+
+
+def test_data_built_by_an_older_portal_is_refused_with_a_clear_message(tmp_path):
+    import sqlite3
+
+    from portal.generations import current_generation
+
+    ingest(CONTENT, tmp_path / "data")
+    gen = current_generation(tmp_path / "data")
+    with sqlite3.connect(gen.db_path) as conn:  # as a database of layout 1 looked: no version
+        conn.execute("DELETE FROM meta WHERE key = 'store_version'")
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data")})
+    response = app.test_client().get("/")
+    api = app.test_client().get(f"/api/rankings/{SLUG}")
+    assert response.status_code == 503 and "ældre version" in response.get_data(as_text=True)
+    assert api.status_code == 503 and "flask --app app ingest" in api.get_json()["error"]
+    ingest(CONTENT, tmp_path / "data")  # the remedy the message gives
+    assert app.test_client().get("/").status_code == 200

@@ -20,7 +20,7 @@ FEED_SIZE = 30
 
 def newest(items: list[dict], limit: int = FEED_SIZE) -> list[dict]:
     """Items with their publication time, newest first."""
-    times = owned_db().publication_times()
+    times = owned_db().publication_times([item["id"] for item in items])
     for item in items:
         item["published_at"] = times.get(item["id"]) or _as_timestamp(item.get("date"))
     return sorted(items, key=lambda i: (i["published_at"], i["id"]), reverse=True)[:limit]

@@ -36,15 +36,10 @@ def front():
         topics=sorted(store.topic_counts(audiences()), key=lambda tn: (-tn[1], danish_sort_key(tn[0])))[:16],
         evidence_counts=store.evidence_counts(audiences()),
         documented_kommuner=documented,
-        rankings=_danish_titles(store.items_of_type("ranking")),
-        networks=_danish_titles(store.items_of_type("network")),
+        rankings=store.items_of_type("ranking"),
+        networks=store.items_of_type("network"),
         recent=recent(audiences(), limit=6),
     )
-
-
-def _danish_titles(items: list[dict]) -> list[dict]:
-    """Items in Danish alphabetical order of title (the database sorts æ, ø, å and "Aa" wrongly)."""
-    return sorted(items, key=lambda i: danish_sort_key(i["title"]))
 
 
 def _item_or_404(type_: str, slug: str) -> dict:
@@ -136,20 +131,18 @@ def kommune(ref: str):
     if ref != k.slug:
         return redirect(url_for("pages.kommune", ref=k.slug), code=301)
     store = get_store()
-    networks = [n for n in store.items_in_kommune(k.code, "network", audiences())]
-    practices = _danish_titles(store.items_in_kommune(k.code, "practice", audiences()))
-    notes = _danish_titles(store.items_in_kommune(k.code, "note", audiences()))
+    seen = audiences()
     return render_template(
         "kommune.html",
         kommune=k,
         former=[f for f in kommune_registry.former_of(k.code) if f.name != k.name],
         # A kommune with hundreds of write-ups lists the first ones and links to
         # the search, which pages and filters them.
-        practices=practices[:KOMMUNE_LIST_LIMIT],
-        practices_total=len(practices),
-        notes=notes[:KOMMUNE_LIST_LIMIT],
-        notes_total=len(notes),
-        networks=_danish_titles(networks),
+        practices=store.items_in_kommune(k.code, "practice", seen, limit=KOMMUNE_LIST_LIMIT),
+        practices_total=store.count_in_kommune(k.code, "practice", seen),
+        notes=store.items_in_kommune(k.code, "note", seen, limit=KOMMUNE_LIST_LIMIT),
+        notes_total=store.count_in_kommune(k.code, "note", seen),
+        networks=store.items_in_kommune(k.code, "network", seen),
         rankings=kommune_rankings(store, k.code),
         indicators=kommune_indicators(store, k.code),
     )
