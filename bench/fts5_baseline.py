@@ -100,7 +100,8 @@ def build(portal_db: Path | str, path: Path | str) -> float:
         facets.extend((rowid, "topic", t) for t in dict.fromkeys(topics))
         fts.append((rowid, stem.text(title), stem.text(body), stem.text(" ".join(name_list)), stem.text(" ".join(topics))))
 
-    rows = src.execute("SELECT id, type, audience, evidence, title, url, text, data FROM items")
+    rows = src.execute("SELECT i.id, i.type, i.audience, i.evidence, i.title, i.url, b.text, i.data "
+                       "FROM items i JOIN item_bodies b ON b.id = i.id")
     for doc_id, type_, audience, evidence, title, url, text, data in rows:
         data = json.loads(data or "{}")
         extra = [data.get("organisation") or "", " ".join(data.get("target_groups") or [])]

@@ -176,11 +176,12 @@ def _layout_is_current(data_dir: Path) -> bool:
 
 
 def text_source_for(db_path: Path):
-    """The portal's snippet text source (as in portal.resources): items.text, kommune pages."""
+    """The portal's snippet text source (as in portal.resources): item_bodies.text, kommune pages."""
     import sqlite3
 
     from portal.content import kommuner as kommune_registry
     from portal.indexing import kommune_text
+    from portal.store import text_of as store_text_of
 
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
 
@@ -190,8 +191,7 @@ def text_source_for(db_path: Path):
                 return kommune_text(kommune_registry.by_code(doc_id.split(":", 1)[1]))
             except KeyError:
                 return None
-        row = conn.execute("SELECT text FROM items WHERE id = ?", (doc_id,)).fetchone()
-        return row[0] if row else None
+        return store_text_of(conn, doc_id)
 
     return conn, text_of
 

@@ -21,7 +21,7 @@ from .generations import current_generation, write_lock
 from .indexing import document_for, kommune_document
 from .owned import OwnedDB
 from .publishing import content_path, drain
-from .store import item_id
+from .store import full_rows, item_id
 
 
 @dataclass
@@ -42,9 +42,8 @@ def _integrity(conn: sqlite3.Connection, name: str, report: Report) -> None:
 
 def _db_rows(db_path: Path) -> dict[str, dict]:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
     try:
-        return {r["id"]: dict(r) for r in conn.execute("SELECT * FROM items WHERE type != 'indicator'")}
+        return {r["id"]: r for r in full_rows(conn, "i.type != 'indicator'")}
     finally:
         conn.close()
 

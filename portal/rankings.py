@@ -13,10 +13,8 @@ Flask-free; reads through :class:`portal.store.Store`.
 
 from __future__ import annotations
 
-import heapq
 
 from .content import kommuner as kommune_registry
-from .content.schema import EVIDENCE
 from .store import PUBLIC, Store
 
 MAX_SUGGESTIONS = 5
@@ -37,7 +35,7 @@ def _practice_summary(item: dict) -> dict:
         "title": item["title"],
         "url": item["url"],
         "evidence": item["evidence"],
-        "topics": item["topics"] if "topics" in item else (item["data"].get("topics") or []),
+        "topics": item["data"].get("topics") or [],
     }
 
 
@@ -76,25 +74,32 @@ def linked_ranking(store: Store, slug: str, top_n: int = 5, audiences=PUBLIC,
         code = row["kommune"] and row["kommune"]["code"]
         if not code:
             return dict(row, practices=[], practices_total=0)
-        shown = store.items_in_kommune(code, "practice", audiences, limit=per_kommune, order=store.EVIDENCE_ORDER)
+        shown = store.items_in_kommune(code, "practice", audiences, limit=per_kommune, by_evidence=True)
         return dict(row, practices=[_practice_summary(p) for p in shown],
                     practices_total=store.count_in_kommune(code, "practice", audiences))
 
     top = [linked(row) for row in rows[:n]]
     published_as = {row["kommune"]["code"]: row["kommune_as_published"] for row in top if row["kommune"]}
-    candidates = [
-        dict(_practice_summary(p), evidence_rank=p["evidence_rank"], title_sort=p["title_sort"], codes=p["codes"],
-             from_kommuner=[published_as[c] for c in published_as if c in p["codes"]])
-        for p in store.practice_cards(list(published_as), audiences)
-    ]
+    pool = store.practice_pool(list(published_as), audiences)
+    candidates = sorted(pool, key=lambda i: (pool[i]["evidence_rank"], pool[i]["title_sort"], i))
 
     bottom = []
     for row in rows[len(rows) - n:] if n else []:
         row = linked(row)
         code = row["kommune"] and row["kommune"]["code"]
         own_topics = store.topics_in_kommune(code, audiences) if code else set()
-        row["suggested_practices"] = suggest(own_topics, code, candidates)
+        row["suggested_practices"] = suggest(own_topics, candidates, pool)
         bottom.append(row)
+    # Only the suggested practices are read in full, all at once.
+    ids = [s["id"] for row in bottom for s in row["suggested_practices"]]
+    chosen = {p["id"]: _practice_summary(p) for p in store.items_by_ids(ids, audiences)}
+    for row in bottom:
+        code = row["kommune"] and row["kommune"]["code"]
+        row["suggested_practices"] = [
+            dict(chosen[s["id"]], from_kommuner=[published_as[c] for c in published_as if c in pool[s["id"]]["codes"]],
+                 shared_topics=s["shared_topics"], shared=code in pool[s["id"]]["codes"])
+            for s in row["suggested_practices"] if s["id"] in chosen
+        ]
 
     data = item["data"]
     return {
@@ -115,20 +120,19 @@ def linked_ranking(store: Store, slug: str, top_n: int = 5, audiences=PUBLIC,
     }
 
 
-def suggest(own_topics: set[str], own_code: str | None, candidates: list[dict], limit: int = MAX_SUGGESTIONS) -> list[dict]:
-    """Candidates ordered by topics shared with the bottom kommune's own
-    practices, then evidence, then Danish title order.
+def suggest(own_topics: set[str], candidates: list[str], pool: dict[str, dict], limit: int = MAX_SUGGESTIONS) -> list[dict]:
+    """The ``limit`` candidates sharing the most topics with the bottom
+    kommune's own practices (``[{"id", "shared_topics"}]``); ties keep the
+    order of ``candidates`` (strongest evidence, then Danish title order):
+    the sort is stable.
 
     A practice the bottom kommune has documented itself (a joint project) is
-    still listed — it is what the top kommune does too — but marked ``shared``.
+    still listed — it is what the top kommune does too — and marked ``shared``
+    by the caller.
     """
-    key = lambda p: (-sum(t in own_topics for t in set(p["topics"])), p["evidence_rank"], p["title_sort"], p["title"])  # noqa: E731
-    return [
-        dict({k: v for k, v in p.items() if k not in ("evidence_rank", "title_sort", "codes")},
-             shared_topics=sorted(t for t in set(p["topics"]) if t in own_topics),
-             shared=own_code in p["codes"])
-        for p in heapq.nsmallest(limit, candidates, key=key)
-    ]
+    shared = [len(own_topics & pool[i]["topics"]) for i in candidates]
+    best = sorted(range(len(candidates)), key=shared.__getitem__, reverse=True)[:limit]
+    return [{"id": candidates[k], "shared_topics": sorted(own_topics & pool[candidates[k]]["topics"])} for k in best]
 
 
 def kommune_rankings(store: Store, code: str) -> list[dict]:

@@ -21,7 +21,7 @@ from search_index import SearchIndex
 from .content import kommuner as kommune_registry
 from .indexing import kommune_text
 from .generations import Generation, current_generation
-from .store import STORE_VERSION, Store, store_version
+from .store import STORE_VERSION, Store, store_version, text_of
 
 
 class NotReady(Exception):
@@ -61,8 +61,7 @@ class _IndexHolder:
     def _text_of(self, doc_id: str) -> str | None:
         if doc_id.startswith("kommune:"):
             return _kommune_text(doc_id.split(":", 1)[1])
-        row = self._texts.execute("SELECT text FROM items WHERE id = ?", (doc_id,)).fetchone()
-        return row[0] if row else None
+        return text_of(self._texts, doc_id)
 
     def close(self) -> None:
         if self.index is not None:

@@ -29,7 +29,7 @@ PUBLIC = frozenset({"public"})
 
 #: The layout of the derived database. A generation built by an older layout is
 #: not served (see :func:`store_version`); ``flask ingest`` builds a current one.
-STORE_VERSION = "2"
+STORE_VERSION = "3"
 
 #: Strongest evidence first; items without an evidence category last.
 EVIDENCE_RANK = {key: i for i, key in enumerate(EVIDENCE)}
@@ -98,6 +98,7 @@ def item_row(record: dict) -> dict:
         "data": json.dumps(data, ensure_ascii=False),
         "summary": text[:SUMMARY_CHARS],
         "path": record.get("path"),
+        # in the item_bodies table:
         "body_md": body_md,
         "body_html": body_html,
         "text": text,
@@ -107,22 +108,24 @@ def item_row(record: dict) -> dict:
 def _links(record: dict) -> tuple[list[dict], list[dict]]:
     """The item's rows in ``item_kommuner`` and ``item_topics``.
 
-    Each link row repeats the item's type, audience and evidence, so the
-    counts of the front page, the evidence map and the kommune lists are read
-    from the link tables' covering indexes alone, without visiting 10,000s of
+    Each link row repeats the item's type, audience, evidence and sort keys,
+    so the counts, the kommune lists and the related practices are found and
+    ordered on the link tables' indexes alone, without visiting thousands of
     item rows per page.
     """
     iid = item_id(record["type"], record["slug"])
     places = record.get("kommuner") or record.get("members") or []
     if record["type"] == "ranking":
         places = [r["kommune"] for r in record["rows"] if r.get("kommune")]
-    same = {"item_id": iid, "type": record["type"], "audience": _audience(record), "evidence": record.get("evidence")}
+    evidence = record.get("evidence")
+    same = {"item_id": iid, "type": record["type"], "audience": _audience(record), "evidence": evidence,
+            "evidence_rank": EVIDENCE_RANK.get(evidence, NO_EVIDENCE_RANK), "title_sort": danish_sort_key(record["title"])[0]}
     kommuner = [dict(same, code=k["code"], as_name=k["as"]) for k in places]
     topics = [dict(same, topic=t) for t in record.get("topics") or []]
     return kommuner, topics
 
 
-_LINK_COLUMNS = {"item_id": str, "type": str, "audience": str, "evidence": str}
+_LINK_COLUMNS = {"item_id": str, "type": str, "audience": str, "evidence": str, "evidence_rank": int, "title_sort": str}
 _KOMMUNE_LINK_COLUMNS = {**_LINK_COLUMNS, "code": str, "as_name": str}
 _TOPIC_LINK_COLUMNS = {**_LINK_COLUMNS, "topic": str}
 
@@ -148,7 +151,8 @@ def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict 
             if kind == "ranking":
                 ranking_rows += _ranking_rows(record)
     with db.conn:
-        db["items"].insert_all(items, pk="id", columns=_ITEM_COLUMNS)
+        db["items"].insert_all(({c: row[c] for c in _ITEM_COLUMNS} for row in items), pk="id", columns=_ITEM_COLUMNS)
+        db["item_bodies"].insert_all(({c: row[c] for c in _BODY_COLUMNS} for row in items), pk="id", columns=_BODY_COLUMNS)
         # Created up front: an empty list would not create its table, and the
         # incremental path (replace_item) and the indexes below need them all.
         for table, rows_, columns in (("item_kommuner", kommune_links, _KOMMUNE_LINK_COLUMNS),
@@ -172,25 +176,29 @@ def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict 
         # are covering-index scans (see _links).
         db["items"].create_index(["type", "audience", "title_sort"])
         db["items"].create_index(["type", "audience", "evidence"])
-        db["item_kommuner"].create_index(["code", "type", "audience", "item_id"])
-        db["item_kommuner"].create_index(["type", "audience", "code", "item_id"])
-        db["item_kommuner"].create_index(["item_id"])
-        db["item_topics"].create_index(["topic", "type", "audience", "item_id"])
-        db["item_topics"].create_index(["type", "audience", "topic", "evidence"])
-        db["item_topics"].create_index(["item_id"])
+        db["item_kommuner"].create_index(["code", "type", "audience", "title_sort"])
+        db["item_kommuner"].create_index(["code", "type", "audience", "evidence_rank", "title_sort"])
+        db["item_kommuner"].create_index(["item_id", "code", "evidence_rank", "title_sort"])  # covering: practice_pool
+        db["item_topics"].create_index(["topic", "type", "audience", "item_id", "evidence_rank", "title_sort"])
+        db["item_topics"].create_index(["item_id", "topic"])  # covering
         db["note_practices"].create_index(["practice_slug"])
         db["ranking_rows"].create_index(["code"])
+        db.execute("CREATE TABLE counts (kind TEXT, audience TEXT, key TEXT, sub TEXT, n INTEGER)")
+        db.execute("CREATE INDEX idx_counts ON counts (kind, audience)")
+        refresh_counts(db.conn)
+    conn.execute("ANALYZE")  # statistics, so the planner picks the right one of the link indexes
     conn.close()
     return Counter(i["type"] for i in items)
 
 
-# The long columns come last: SQLite then reads a listing's columns from the
-# row's first page and never follows the overflow pages of the bodies.
+# The bodies (~16 KB an item) live in their own table: in ``items`` they made
+# every row span overflow pages, and listings, counts and lookups of
+# thousands of items slow (5 µs a row at 10k items instead of ~1).
 _ITEM_COLUMNS = {
     "id": str, "type": str, "slug": str, "title": str, "title_sort": str, "url": str, "audience": str,
     "network": str, "date": str, "evidence": str, "evidence_rank": int, "data": str, "summary": str, "path": str,
-    "body_md": str, "body_html": str, "text": str,
 }
+_BODY_COLUMNS = {"id": str, "body_md": str, "body_html": str, "text": str}
 _RANKING_COLUMNS = {
     "ranking_slug": str, "rank": int, "kommune_as_published": str, "code": str, "effect": float,
     "observed": float, "expected": float, "significance": str, "cases": int, "share_completed": float,
@@ -250,29 +258,38 @@ class Store:
         return row
 
     def get(self, type_: str, slug: str, audiences=PUBLIC) -> dict | None:
+        """One item with its bodies (``body_md``, ``body_html``, ``text``)."""
         rows = self._items("id = ?", [item_id(type_, slug)], audiences, columns="*")
-        return rows[0] if rows else None
+        if not rows:
+            return None
+        return {**rows[0], **self._q("SELECT body_md, body_html, text FROM item_bodies WHERE id = ?", (rows[0]["id"],))[0]}
 
     def text_of(self, iid: str) -> str | None:
-        row = self.conn.execute("SELECT text FROM items WHERE id = ?", (iid,)).fetchone()
-        return row[0] if row else None
+        return text_of(self.conn, iid)
 
     def items_of_type(self, type_: str, audiences=PUBLIC, order: str = TITLE_ORDER) -> list[dict]:
         return self._items("type = ?", [type_], audiences, order=order)
 
-    # Items linked to a kommune: the link table's index (code, type, audience)
-    # finds them; the items are then read by primary key.
-    def _kommune_link_clause(self, code: str, type_: str, audiences) -> tuple[str, list]:
-        clause, aparams = self._audience_clause(audiences)
-        return (f"id IN (SELECT item_id FROM item_kommuner WHERE code = ? AND type = ? AND {clause})",
-                [code, type_, *aparams])
+    # Items linked to a kommune are found, counted and ordered on the link
+    # table alone (it repeats each item's audience and sort keys, see _links);
+    # only the rows shown are read from ``items``. Looking up 1,300 items by
+    # their text id just to sort them took 4-7 ms at 10k.
+
+    #: Link-table orders: Danish title order, or strongest evidence first.
+    LINK_TITLE_ORDER = "title_sort, item_id"
+    LINK_EVIDENCE_ORDER = "evidence_rank, title_sort, item_id"
 
     def items_in_kommune(self, code: str, type_: str, audiences=PUBLIC, limit: int | None = None,
-                         order: str = TITLE_ORDER) -> list[dict]:
-        """Items of one type linked to a kommune, in Danish title order (or
-        ``order``), the first ``limit`` of them."""
-        where, params = self._kommune_link_clause(code, type_, audiences)
-        return self._items(where, params, audiences, order=order, limit=limit)
+                         by_evidence: bool = False) -> list[dict]:
+        """Items of one type linked to a kommune, in Danish title order (or the
+        strongest evidence first), the first ``limit`` of them."""
+        clause, aparams = self._audience_clause(audiences)
+        order = self.LINK_EVIDENCE_ORDER if by_evidence else self.LINK_TITLE_ORDER
+        sql = f"SELECT DISTINCT item_id, {order.replace(', item_id', '')} FROM item_kommuner WHERE code = ? AND type = ? AND {clause} ORDER BY {order}"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        ids = [r[0] for r in self.conn.execute(sql, [code, type_, *aparams])]
+        return self.items_by_ids(ids, audiences, keep_order=True)
 
     def count_in_kommune(self, code: str, type_: str, audiences=PUBLIC) -> int:
         clause, aparams = self._audience_clause(audiences)
@@ -281,46 +298,44 @@ class Store:
             [code, type_, *aparams],
         ).fetchone()[0]
 
-    #: Strongest evidence first, then Danish title order.
-    EVIDENCE_ORDER = "evidence_rank, title_sort, title"
-
-    def practice_cards(self, codes: list[str], audiences=PUBLIC) -> list[dict]:
-        """Every practice linked to any of ``codes``, light: id, slug, title,
-        url, evidence, topics and the codes of all its kommuner. For weighing
-        thousands of candidates without reading their rows in full."""
+    def practice_pool(self, codes: list[str], audiences=PUBLIC) -> dict[str, dict]:
+        """Every practice linked to any of ``codes``, light — item id →
+        ``{"codes", "topics", "evidence_rank", "title_sort"}`` — for weighing
+        hundreds of candidates without reading their rows."""
         if not codes:
-            return []
+            return {}
         clause, aparams = self._audience_clause(audiences)
-        rows = self.conn.execute(
-            f"""SELECT i.id, i.slug, i.title, i.url, i.evidence, i.evidence_rank, i.title_sort,
-                       json_extract(i.data, '$.topics') AS topics,
-                       (SELECT group_concat(x.code) FROM item_kommuner x WHERE x.item_id = i.id) AS codes
-                FROM items i
-                WHERE i.id IN (SELECT item_id FROM item_kommuner
-                               WHERE code IN ({','.join('?' * len(codes))}) AND type = 'practice' AND {clause})""",
-            [*codes, *aparams],
-        ).fetchall()
-        return [
-            {"id": r["id"], "slug": r["slug"], "title": r["title"], "url": r["url"], "evidence": r["evidence"],
-             "evidence_rank": r["evidence_rank"], "title_sort": r["title_sort"],
-             "topics": json.loads(r["topics"]) if r["topics"] else [], "codes": r["codes"].split(",")}
-            for r in rows
-        ]
+        links = (f"SELECT item_id FROM item_kommuner WHERE code IN ({','.join('?' * len(codes))}) "
+                 f"AND type = 'practice' AND {clause}")
+        params = [*codes, *aparams]
+        pool: dict[str, dict] = {}
+        for iid, code, rank, title_sort in self.conn.execute(
+                f"SELECT item_id, code, evidence_rank, title_sort FROM item_kommuner WHERE item_id IN ({links})", params):
+            entry = pool.setdefault(iid, {"codes": set(), "topics": set(), "evidence_rank": rank, "title_sort": title_sort})
+            entry["codes"].add(code)
+        for iid, topic in self.conn.execute(f"SELECT item_id, topic FROM item_topics WHERE item_id IN ({links})", params):
+            pool[iid]["topics"].add(topic)
+        return pool
 
     def topics_in_kommune(self, code: str, audiences=PUBLIC) -> set[str]:
         """The topics of the practices documented in a kommune."""
         clause, aparams = self._audience_clause(audiences)
         rows = self.conn.execute(
-            f"""SELECT DISTINCT t.topic FROM item_kommuner l JOIN item_topics t ON t.item_id = l.item_id
-                WHERE l.code = ? AND l.type = 'practice' AND l.{clause}""",
+            f"""SELECT DISTINCT topic FROM item_topics WHERE item_id IN
+                (SELECT item_id FROM item_kommuner WHERE code = ? AND type = 'practice' AND {clause})""",
             [code, *aparams],
         ).fetchall()
         return {r[0] for r in rows}
 
-    def items_by_ids(self, ids: list[str], audiences=PUBLIC) -> list[dict]:
+    def items_by_ids(self, ids: list[str], audiences=PUBLIC, keep_order: bool = False) -> list[dict]:
+        """The visible items among ``ids``, in title order or (``keep_order``) in the order of ``ids``."""
         if not ids:
             return []
-        return self._items(f"id IN ({','.join('?' * len(ids))})", list(ids), audiences)
+        items = self._items("id IN (SELECT value FROM json_each(?))", [json.dumps(list(ids))], audiences)
+        if keep_order:
+            by_id = {item["id"]: item for item in items}
+            items = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+        return items
 
     def items_with_topic(self, topic: str, types=("practice", "note"), audiences=PUBLIC) -> list[dict]:
         clause, aparams = self._audience_clause(audiences)
@@ -346,50 +361,36 @@ class Store:
 
     def related_practices(self, practice: dict, limit: int = 5, audiences=PUBLIC) -> list[dict]:
         """Practices sharing the most topics with ``practice``; ties broken by
-        stronger evidence, then Danish title order."""
+        stronger evidence, then Danish title order. Counted and ordered on the
+        topic links alone; only the rows shown are read."""
         topics = practice["data"].get("topics") or []
         if not topics:
             return []
         clause, aparams = self._audience_clause(audiences)
-        # Counted on the topic index alone; only the page's few rows are read.
-        shared = self.conn.execute(
-            f"""SELECT t.item_id, COUNT(*) AS shared, i.evidence_rank, i.title_sort
-                FROM item_topics t JOIN items i ON i.id = t.item_id
-                WHERE t.topic IN ({','.join('?' * len(topics))}) AND t.type = 'practice' AND t.{clause}
-                      AND t.item_id != ?
-                GROUP BY t.item_id ORDER BY shared DESC, i.evidence_rank, i.title_sort, i.title LIMIT ?""",
+        ids = [r[0] for r in self.conn.execute(
+            f"""SELECT item_id FROM item_topics
+                WHERE topic IN ({','.join('?' * len(topics))}) AND type = 'practice' AND {clause} AND item_id != ?
+                GROUP BY item_id ORDER BY COUNT(*) DESC, MIN(evidence_rank), MIN(title_sort), item_id LIMIT ?""",
             [*topics, *aparams, practice["id"], int(limit)],
-        ).fetchall()
-        by_id = {r["id"]: r for r in self.items_by_ids([r[0] for r in shared], audiences)}
-        return [by_id[r[0]] for r in shared if r[0] in by_id]
+        )]
+        return self.items_by_ids(ids, audiences, keep_order=True)
 
-    # -- counts for entry points (covering-index scans of the link tables) ----
-    def topic_counts(self, audiences=PUBLIC) -> list[tuple[str, int]]:
+    # -- counts for entry points (from the counts table, summed over audiences) ---
+    def _counts(self, kind: str, audiences) -> list[tuple[str, str, int]]:
         clause, aparams = self._audience_clause(audiences)
-        rows = self.conn.execute(
-            f"""SELECT topic, COUNT(*) FROM item_topics WHERE type = 'practice' AND {clause}
-                GROUP BY topic ORDER BY COUNT(*) DESC, topic""",
-            aparams,
-        ).fetchall()
-        return [(r[0], r[1]) for r in rows]
+        return [tuple(r) for r in self.conn.execute(
+            f"SELECT key, sub, SUM(n) FROM counts WHERE kind = ? AND {clause} GROUP BY key, sub", [kind, *aparams])]
+
+    def topic_counts(self, audiences=PUBLIC) -> list[tuple[str, int]]:
+        return sorted(((topic, n) for topic, _sub, n in self._counts("topic", audiences)), key=lambda tn: (-tn[1], tn[0]))
 
     def evidence_counts(self, audiences=PUBLIC) -> dict[str, int]:
-        clause, aparams = self._audience_clause(audiences)
-        rows = self.conn.execute(
-            f"SELECT evidence, COUNT(*) FROM items WHERE type = 'practice' AND {clause} GROUP BY evidence", aparams
-        ).fetchall()
-        counts = dict(rows)
+        counts = {key: n for key, _sub, n in self._counts("evidence", audiences)}
         return {k: counts.get(k, 0) for k in EVIDENCE}
 
     def kommune_counts(self, audiences=PUBLIC) -> dict[str, int]:
         """Number of practices and notes documented per kommune code."""
-        clause, aparams = self._audience_clause(audiences)
-        rows = self.conn.execute(
-            f"""SELECT code, COUNT(DISTINCT item_id) FROM item_kommuner
-                WHERE type IN ('practice', 'note') AND {clause} GROUP BY code""",
-            aparams,
-        ).fetchall()
-        return dict(rows)
+        return {code: n for code, _sub, n in self._counts("kommune", audiences)}
 
     # -- kommuner and rankings ------------------------------------------------
     def kommune(self, code: str) -> dict | None:
@@ -414,14 +415,8 @@ class Store:
     # -- overviews ------------------------------------------------------------
     def evidence_map(self, audiences=PUBLIC) -> dict[str, dict[str, int]]:
         """Topic → evidence category → number of practices (gaps are visible as zeros)."""
-        clause, aparams = self._audience_clause(audiences)
-        rows = self.conn.execute(
-            f"""SELECT topic, evidence, COUNT(*) FROM item_topics
-                WHERE type = 'practice' AND {clause} GROUP BY topic, evidence""",
-            aparams,
-        ).fetchall()
         out: dict[str, dict[str, int]] = {}
-        for topic, evidence, n in rows:
+        for topic, evidence, n in self._counts("topic_evidence", audiences):
             out.setdefault(topic, {k: 0 for k in EVIDENCE})[evidence] = n
         return out
 
@@ -450,6 +445,40 @@ class Store:
             return {}
 
 
+# The counts of the entry points (front page, evidence map), per audience: an
+# item has one audience, so a reader's counts are sums over their audiences.
+# Kept in a table because counting 30,000 link rows took ~25 ms a page at 10k;
+# rebuilt at ingest and with every incremental publication (replace_item).
+_COUNTS = (
+    "SELECT 'topic', audience, topic, '', COUNT(*) FROM item_topics WHERE type = 'practice' GROUP BY audience, topic",
+    "SELECT 'topic_evidence', audience, topic, COALESCE(evidence, ''), COUNT(*) FROM item_topics "
+    "WHERE type = 'practice' GROUP BY audience, topic, evidence",
+    "SELECT 'kommune', audience, code, '', COUNT(DISTINCT item_id) FROM item_kommuner "
+    "WHERE type IN ('practice', 'note') GROUP BY audience, code",
+    "SELECT 'evidence', audience, COALESCE(evidence, ''), '', COUNT(*) FROM items WHERE type = 'practice' "
+    "GROUP BY audience, evidence",
+)
+
+
+def refresh_counts(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM counts")
+    for select in _COUNTS:
+        conn.execute(f"INSERT INTO counts (kind, audience, key, sub, n) {select}")
+
+
+def text_of(conn: sqlite3.Connection, iid: str) -> str | None:
+    """The plain text of an item (for snippets), or None."""
+    row = conn.execute("SELECT text FROM item_bodies WHERE id = ?", (iid,)).fetchone()
+    return row[0] if row else None
+
+
+def full_rows(conn: sqlite3.Connection, where: str = "1", params=()) -> list[dict]:
+    """Item rows with their bodies, as :func:`item_row` makes them."""
+    conn.row_factory = sqlite3.Row
+    return [dict(r) for r in conn.execute(
+        f"SELECT i.*, b.body_md, b.body_html, b.text FROM items i JOIN item_bodies b ON b.id = i.id WHERE {where}", params)]
+
+
 def store_version(path: Path | str) -> str | None:
     """The layout version a derived database was built with (None before version 2)."""
     store = Store(path)
@@ -467,14 +496,16 @@ def replace_item(conn: sqlite3.Connection, record: dict, row: dict) -> None:
     # Readers cache pages per (generation, revision): a new revision invalidates them.
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('revision', "
                  "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'), 0) + 1)")
-    for table, key in (("items", "id"), ("item_kommuner", "item_id"), ("item_topics", "item_id"), ("note_practices", "note_id")):
+    for table, key in (("items", "id"), ("item_bodies", "id"), ("item_kommuner", "item_id"), ("item_topics", "item_id"),
+                       ("note_practices", "note_id")):
         conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (iid,))
-    columns = list(_ITEM_COLUMNS)
-    conn.execute(f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                 [row[c] for c in columns])
+    for table, columns in (("items", list(_ITEM_COLUMNS)), ("item_bodies", list(_BODY_COLUMNS))):
+        conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                     [row[c] for c in columns])
     kommuner, topics = _links(record)
     for table, links, columns in (("item_kommuner", kommuner, _KOMMUNE_LINK_COLUMNS), ("item_topics", topics, _TOPIC_LINK_COLUMNS)):
         conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})", links)
+    refresh_counts(conn)
     if record["type"] == "note":
         conn.executemany("INSERT INTO note_practices (note_id, practice_slug) VALUES (?, ?)",
                          [(iid, s) for s in record["practices"]])

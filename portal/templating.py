@@ -4,10 +4,12 @@ date formats, Danish alphabetical order, the design system's files."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 from flask import Flask, abort, request, send_from_directory
 from flask_babel import lazy_gettext as _l, lazy_pgettext as _lp
 
@@ -62,13 +64,31 @@ DATE_PATTERNS = {  # (day, month) patterns per language: 8. september 2006 / 8 S
 
 
 def format_number(value, decimals: int | None = None) -> str:
-    """``-7.206`` → ``-7,206`` (da) or ``-7.206`` (en); ``23563`` → ``23.563`` or ``23,563``."""
+    """``-7.206`` → ``-7,206`` (da) or ``-7.206`` (en); ``23563`` → ``23.563`` or ``23,563``.
+
+    The same text as Babel's ``format_decimal(value, "#,##0.000", locale)``
+    (half-even rounding of the decimal value, the locale's symbols), made
+    with Python's own formatting: a ranking table has hundreds of numbers and
+    Babel took ~50 µs for each.
+    """
     if value is None or value == "":
         return ""
     if decimals is None:
         decimals = 0 if isinstance(value, int) else 3
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=current_language())
+    language = current_language()
+    try:
+        number = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+    except (InvalidOperation, ValueError):
+        # Not a finite number (content numbers always are; see schema.convert_number).
+        return str(value)
+    decimal_sign, group_sign, minus = _number_symbols(language)
+    text = f"{abs(number):,.{decimals}f}".replace(",", "\0").replace(".", decimal_sign).replace("\0", group_sign)
+    return minus + text if number.is_signed() else text
+
+
+@functools.lru_cache(maxsize=None)
+def _number_symbols(language: str) -> tuple[str, str, str]:
+    return get_decimal_symbol(language), get_group_symbol(language), get_minus_sign_symbol(language)
 
 
 def format_date_text(value) -> str:

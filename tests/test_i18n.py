@@ -185,6 +185,30 @@ def test_format_filters(app):
         assert format_number(None) == "" and format_date_text("") == ""
 
 
+def test_numbers_read_exactly_as_babel_formats_them(app):
+    """format_number is our fast path; Babel's format_decimal is the reference
+    (half-even rounding of the decimal value, "-0,000" for a tiny negative)."""
+    import random
+
+    from babel.numbers import format_decimal
+    from flask_babel import refresh
+
+    from portal.templating import format_number
+
+    rnd = random.Random(7)
+    values = [0, -0.0, 1, -1, 0.0805, 2.5, -2.5, 0.125, -0.0004, -0.0005, -4898, 35640, 123456789.5]
+    values += [rnd.uniform(-1e6, 1e6) for _ in range(300)] + [round(rnd.uniform(-100, 100), 4) for _ in range(300)]
+    values += [rnd.randint(-10**7, 10**7) for _ in range(200)]
+    for language in ("da", "en"):
+        with app.test_request_context(f"/?lang={language}"):
+            refresh()
+            for value in values:
+                for decimals in (0, 1, 3):
+                    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+                    assert format_number(value, decimals) == format_decimal(value, format=pattern, locale=language), (
+                        language, value, decimals)
+
+
 # -- Danish alphabetical order ---------------------------------------------------------
 
 

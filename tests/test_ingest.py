@@ -106,7 +106,8 @@ def test_parallel_rendering_gives_the_same_store(tmp_path, monkeypatch):
     def items(data):
         conn = sqlite3.connect(current_generation(data).db_path)
         try:
-            return conn.execute("SELECT id, body_html, text, data FROM items ORDER BY id").fetchall()
+            return conn.execute("SELECT i.id, b.body_html, b.text, i.data FROM items i JOIN item_bodies b ON b.id = i.id "
+                                "ORDER BY i.id").fetchall()
         finally:
             conn.close()
 
