@@ -303,6 +303,34 @@ class DanishAnalyzer(_FusedAnalyzer):
     def _forms_of(low: str) -> tuple[str, ...]:
         return word_forms(low)
 
+    @staticmethod
+    def word_positions(value: str) -> dict[str, list[int]]:
+        """Index term -> its positions, in order of first occurrence: what
+        Whoosh's Positions format collects from ``self(value,
+        positions=True)``, without a token per word (schema.FusedPositions).
+
+        Input → Output: "og Fanø og Fanø" → {"fanoe": [1, 2], "fano": [1, 2]}
+        """
+        out: dict[str, list[int]] = {}
+        get = out.get
+        forms_of = word_forms
+        pos = -1
+        first = True
+        for i, word in enumerate(_WORD_RE.findall(value)):
+            forms = forms_of(word.lower())
+            if forms:
+                if first:  # StopFilter keeps the first kept word's position
+                    pos, first = i, False
+                else:
+                    pos += 1
+                for form in forms:
+                    found = get(form)
+                    if found is None:
+                        out[form] = [pos]
+                    else:
+                        found.append(pos)
+        return out
+
 
 class SpellingAnalyzer(_FusedAnalyzer):
     """``RegexTokenizer(r"[^\\W\\d_]{3,}") | LowercaseFilter |
@@ -313,6 +341,22 @@ class SpellingAnalyzer(_FusedAnalyzer):
     @staticmethod
     def _forms_of(low: str) -> tuple[str, ...]:
         return (low,) if len(low) >= 3 and low not in DANISH_STOPWORDS else ()
+
+    @staticmethod
+    def word_counts(value: str) -> dict[str, int]:
+        """Word -> how often, in order of first occurrence: what Whoosh's
+        Frequency format collects from ``self(value)`` (schema.FusedFrequency).
+
+        Input → Output: "Fanø og fanø, Aarhus" → {"fanø": 2, "aarhus": 1}
+        """
+        out: dict[str, int] = {}
+        get = out.get
+        stop = DANISH_STOPWORDS
+        for word in _SPELL_RE.findall(value):
+            low = word.lower()
+            if len(low) >= 3 and low not in stop:
+                out[low] = get(low, 0) + 1
+        return out
 
 
 def danish_analyzer():

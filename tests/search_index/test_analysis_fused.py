@@ -72,3 +72,24 @@ def test_old_chain_still_unpickles():
     again = pickle.loads(pickle.dumps(old_danish))
     assert any(isinstance(item, DanishStemFoldFilter) for item in again.items)
     assert [t.text for t in again("Fanø")] == ["fanoe", "fano"]
+
+
+def test_fused_formats_equal_whoosh_formats_over_the_chains():
+    """schema.FusedPositions / FusedFrequency (terms straight from the
+    analyzer) give Whoosh's Positions / Frequency tuples, in the same order."""
+    from whoosh.formats import Frequency, Positions
+
+    from search_index.schema import SCHEMA, FusedFrequency, FusedPositions
+
+    old_danish, old_spelling = _chain_analyzers()
+    for text in TEXTS + _rng_texts(200):
+        assert FusedPositions().word_values(text, danish_analyzer(), mode="index") == \
+            list(Positions().word_values(text, old_danish, mode="index"))
+        assert FusedFrequency().word_values(text, spelling_analyzer(), mode="index") == \
+            list(Frequency().word_values(text, old_spelling, mode="index"))
+        # and what the schema's fields give Whoosh's writer
+        for name, chain in (("body", old_danish), ("title", old_danish), ("spell", old_spelling)):
+            field = SCHEMA[name]
+            reference = type(field.format).__mro__[1](field_boost=field.format.field_boost)
+            assert list(field.index(text)) == [
+                (w.encode("utf-8"), f, wt, v) for w, f, wt, v in reference.word_values(text, chain, mode="index")]
