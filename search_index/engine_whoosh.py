@@ -265,6 +265,12 @@ class _Snapshot:
 
 
 BUILD_PROCS = 2
+#: Memory for postings per build process before Whoosh spills a sorted run to
+#: disk (and merges the runs at commit). Whoosh's estimate is ~200 bytes a
+#: posting; 10k synthetic practices make ~1.6 million postings per process:
+#: at 128 MB they were pickled to 3 runs and merged back, a third of the
+#: commit. 512 MB keeps 10k in memory and still bounds a 100k build.
+BUILD_LIMITMB = 512
 
 
 class WhooshEngine:
@@ -279,7 +285,7 @@ class WhooshEngine:
             # per core and a segment each (not merged at the end) it takes about
             # 0.6 of the time (1k synthetic corpus: 12.7 s -> 7.2 s on 2 cores).
             procs = min(BUILD_PROCS, os.cpu_count() or 1)
-            writer = ix.writer(limitmb=128, procs=procs, multisegment=procs > 1)
+            writer = ix.writer(limitmb=BUILD_LIMITMB, procs=procs, multisegment=procs > 1)
             seen: set[str] = set()
             n = 0
             try:
