@@ -37,7 +37,7 @@ from typing import Callable, Iterable, Iterator
 
 import tantivy
 
-from .analysis import analyse_for_index, prefix_term, spelling_words
+from .analysis import analyse_with_spelling, prefix_term
 from .documents import PUBLIC, IndexDocument, IndexLockTimeout, IndexUnavailable
 from .facets import FacetCache, doc_info
 from .querying import (
@@ -87,14 +87,19 @@ def _document(doc: IndexDocument) -> tantivy.Document:
         "kommune_names": " ; ".join(doc.kommune_names),
         "topics_text": " ; ".join(doc.topics),
     }
+    # One pass of the word regex per text gives both its index forms and its
+    # spelling words. The spelling vocabulary is that of
+    # "\n".join([title, body, *kommune_names, *topics]): the same words as
+    # the four texts in that order (" ; " and "\n" are not word characters).
+    spell: dict[str, list[str]] = {}
     for fname in TEXT_FIELD_BOOSTS:
-        canon, alt = analyse_for_index(texts[fname])
+        canon, alt, spell[fname] = analyse_with_spelling(texts[fname])
         if canon:
             d.add_text(fname, canon)
         if alt:
             d.add_text(fname + "_alt", alt)
     if audience == PUBLIC:
-        words = spelling_words("\n".join([doc.title or "", doc.body or "", *doc.kommune_names, *doc.topics]))
+        words = [w for fname in ("title", "body", "kommune_names", "topics_text") for w in spell[fname]]
         if words:
             d.add_text("spell", " ".join(words))
     return d

@@ -93,3 +93,18 @@ def test_fused_formats_equal_whoosh_formats_over_the_chains():
             reference = type(field.format).__mro__[1](field_boost=field.format.field_boost)
             assert list(field.index(text)) == [
                 (w.encode("utf-8"), f, wt, v) for w, f, wt, v in reference.word_values(text, chain, mode="index")]
+
+
+def test_analyse_with_spelling_is_both_functions():
+    from search_index.analysis import analyse_for_index, analyse_with_spelling, spelling_words
+
+    odd = ["abc1def", "x²yz", "a_bcd_efgh", "ÅÆØ12æøå", "Ⅻabc", "١٢٣abc", "ǅabc", "İİİ", "ßa", "ab", "abc"]
+    texts = TEXTS + _rng_texts(200) + odd + [" ".join(odd), "_".join(odd)]
+    for text in texts:
+        canon, alt, spell = analyse_with_spelling(text)
+        assert (canon, alt) == analyse_for_index(text)
+        assert spell == spelling_words(text)
+    # the tantivy engine joins per-field spelling words in this order
+    pieces = texts[:30]
+    assert spelling_words("\n".join(pieces)) == [w for p in pieces for w in analyse_with_spelling(p)[2]]
+    assert spelling_words(" ; ".join(pieces)) == [w for p in pieces for w in analyse_with_spelling(p)[2]]
