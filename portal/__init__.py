@@ -46,6 +46,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         RANKING_TOP_N=5,
         CONTACT_EMAIL=None,
         PAGE_CACHE=True,
+        # Per worker: documents the search result cache may hold (~100-130 bytes
+        # each); 0 computes every search. See search_index.index.ResultCache.
+        SEARCH_CACHE_DOCS=500_000,
         # Search engine of NEW indexes ("whoosh" | "tantivy"); read by the
         # ingest from $PORTAL_SEARCH_ENGINE. An existing index is always
         # opened with the engine recorded in it (index/engine.json).

@@ -17,6 +17,7 @@ import threading
 from flask import Flask, current_app, g
 
 from search_index import SearchIndex
+from search_index.index import RESULT_CACHE_DOCS
 
 from .content import kommuner as kommune_registry
 from .indexing import kommune_text
@@ -53,7 +54,8 @@ class _IndexHolder:
                 self.close()
                 # May raise IndexUnavailable (missing or damaged index): nothing
                 # is cached then, so the next request tries again.
-                index = SearchIndex(gen.index_path, text_source=self._text_of)
+                index = SearchIndex(gen.index_path, text_source=self._text_of,
+                                    cache_docs=int(current_app.config.get("SEARCH_CACHE_DOCS", RESULT_CACHE_DOCS)))
                 self._texts = sqlite3.connect(f"file:{gen.db_path}?mode=ro", uri=True, check_same_thread=False)
                 self.index, self.name = index, gen.name
             return self.index

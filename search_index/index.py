@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -31,6 +32,9 @@ log = logging.getLogger(__name__)
 MAX_PER_PAGE = 100  # per_page is clamped to 1..MAX_PER_PAGE
 MAX_PAGE = 10_000  # page is clamped to 1..MAX_PAGE
 BROWSE_CACHE_ENTRIES = 256  # per generation: (audiences, filters) -> (allowed, facet counts)
+#: Per open index: how many matched documents the result cache may hold, summed
+#: over its entries (~100-130 bytes each: 500,000 is ~60 MB). 0 turns it off.
+RESULT_CACHE_DOCS = 500_000
 
 #: The engines, the default first.
 ENGINES = ("whoosh", "tantivy")
@@ -125,10 +129,11 @@ class SearchIndex:
         _engine_class(name).create(path, documents, batch_size, progress)
         return cls(path, text_source=text_source)
 
-    def __init__(self, path, text_source: TextSource | None = None) -> None:
+    def __init__(self, path, text_source: TextSource | None = None, cache_docs: int = RESULT_CACHE_DOCS) -> None:
         """Open an existing index (with the engine that built it).
         ``text_source(doc_id)`` returns the plain text used for the snippet
-        (bodies are not stored in the index)."""
+        (bodies are not stored in the index). ``cache_docs`` bounds the
+        result cache (see :class:`ResultCache`; 0: no cache)."""
         self.path = Path(path)
         self._closed = True
         if not self.path.is_dir():
@@ -136,8 +141,14 @@ class SearchIndex:
         self.engine = recorded_engine(self.path)
         self._engine = _engine_class(self.engine)(self.path)
         self.text_source = text_source
+        self._cache = ResultCache(cache_docs)
         self._lock = threading.RLock()
         self._closed = False
+
+    def clear_cache(self) -> None:
+        """Forget cached results (the benchmark measures searches without them)."""
+        with self._lock:
+            self._cache.clear()
 
     def close(self) -> None:
         with self._lock:
@@ -200,32 +211,25 @@ class SearchIndex:
 
         with self._lock:
             snap = self._snapshot()
+            results = self._cache.bind(snap)
             cache = snap.cache
             visible = cache.visible(audiences)
             start = (page - 1) * per_page
             end = start + per_page
 
             if clauses:
-                per_clause = [snap.clause_scores(c, audiences) for c in clauses]
-                scores = per_clause[0]
-                if len(per_clause) > 1:
-                    scores = dict(scores)
-                    for other in per_clause[1:]:
-                        get = scores.get
-                        for d, s in other.items():
-                            scores[d] = get(d, 0.0) + s
-                matched = visible.intersection(scores)  # C-level; walks the dict's keys
-                allowed, facets = filter_and_count(cache, matched, filters)
+                key = ("query", tuple(clauses), tuple(sorted(filters.items())), audiences)
+                found = results.get(key)
+                if found is None:
+                    found = self._match(snap, clauses, visible, filters, audiences)
+                    results.put(key, found, len(found[1]) + (len(found[0]) if len(clauses) > 1 else 0))
+                scores, allowed, tier1, facets = found
                 total = len(allowed)
-                if start >= total:
-                    page_docs: list[int] = []
-                else:
-                    tier1 = None
-                    if len(per_clause) > 1:
-                        tier1 = set(allowed)
-                        for one in sorted(per_clause, key=len):
-                            tier1.intersection_update(one.keys())
-                    page_docs = _ranked_page(scores, tier1, allowed, start, end)
+                page_key = ("page", *key[1:], start, end)
+                page_docs = results.get(page_key)
+                if page_docs is None:
+                    page_docs = _ranked_page(scores, tier1, allowed, start, end) if start < total else []
+                    results.put(page_key, page_docs, 1)
                 highlighter = _highlighter(clauses)
                 hits = []
                 for d in page_docs:
@@ -249,7 +253,14 @@ class SearchIndex:
 
             # suggest() only proposes replacements for words that are neither
             # in the public vocabulary nor match anything the reader can see.
-            suggestion = snap.suggest(parsed, visible, audiences) if not parsed.is_empty else None
+            suggestion = None
+            if not parsed.is_empty:
+                key = ("suggest", parsed, audiences)
+                found = results.get(key)
+                if found is None:
+                    found = (snap.suggest(parsed, visible, audiences),)
+                    results.put(key, found, 1)
+                suggestion = found[0]
 
         return SearchResponse(
             query=request.q or "",
@@ -260,6 +271,37 @@ class SearchIndex:
             facets={name: dict(facets.get(name, {})) for name in FACETS},
             suggestion=suggestion,
         )
+
+    def _clause_scores(self, snap, clause, audiences) -> dict[int, float]:
+        """Document number -> score of one clause, cached for this generation:
+        the common words, whose long posting lists are the slow part of a
+        search, recur in many different queries."""
+        key = ("clause", clause, audiences)  # tantivy restricts a clause to the audiences
+        scores = self._cache.get(key)
+        if scores is None:
+            scores = snap.clause_scores(clause, audiences)
+            self._cache.put(key, scores, len(scores))
+        return scores
+
+    def _match(self, snap, clauses, visible, filters, audiences):
+        """(scores, allowed, tier1, facet counts) of a query with text. The
+        returned objects may be cached and shared: never mutated afterwards."""
+        per_clause = [self._clause_scores(snap, c, audiences) for c in clauses]
+        scores = per_clause[0]
+        if len(per_clause) > 1:
+            scores = dict(scores)
+            for other in per_clause[1:]:
+                get = scores.get
+                for d, s in other.items():
+                    scores[d] = get(d, 0.0) + s
+        matched = visible.intersection(scores)  # C-level; walks the dict's keys
+        allowed, facets = filter_and_count(snap.cache, matched, filters)
+        tier1 = None
+        if len(per_clause) > 1:
+            tier1 = set(allowed)
+            for one in sorted(per_clause, key=len):
+                tier1.intersection_update(one.keys())
+        return scores, allowed, tier1, facets
 
     def _browse_page(self, snap, cache, allowed, start, end) -> list[SearchHit]:
         page_docs: list[int] = []
@@ -331,6 +373,54 @@ class SearchIndex:
 
     def __repr__(self) -> str:
         return f"SearchIndex({str(self.path)!r}, engine={self.engine!r})"
+
+
+class ResultCache:
+    """Results of one index generation, least recently used first out.
+
+    Holds per-clause scores (``("clause", clause, audiences)``) and whole matches with
+    facet counts (``("query", clauses, filters, audiences)``: paging through a
+    result, or the same search again, costs only the page). Bounded by the
+    number of documents held, summed over the entries. Emptied whenever the
+    index changes (:meth:`bind` with a new snapshot), so a publication or a
+    new generation is never hidden by it. Callers hold the index lock.
+    """
+
+    def __init__(self, max_docs: int) -> None:
+        self.max_docs = max(0, int(max_docs))
+        self._snap = None
+        self._entries: OrderedDict = OrderedDict()
+        self._docs = 0
+
+    def bind(self, snap) -> "ResultCache":
+        if snap is not self._snap:
+            self.clear()
+            self._snap = snap
+        return self
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._docs = 0
+        self._snap = None
+
+    def get(self, key):
+        hit = self._entries.get(key)
+        if hit is None:
+            return None
+        self._entries.move_to_end(key)
+        return hit[0]
+
+    def put(self, key, value, docs: int) -> None:
+        docs = max(1, docs)
+        if docs > self.max_docs // 4:
+            return  # one huge result must not flush everything else
+        if key in self._entries:
+            self._docs -= self._entries.pop(key)[1]
+        self._entries[key] = (value, docs)
+        self._docs += docs
+        while self._docs > self.max_docs and self._entries:
+            _key, (_value, n) = self._entries.popitem(last=False)
+            self._docs -= n
 
 
 def _highlighter(clauses) -> QueryHighlighter:

@@ -192,6 +192,40 @@ def test_delete_removes_and_is_seen_at_once(fresh_index):
     assert fresh_index.doc_count() == len(ALL_DOCS) - 1
 
 
+def test_a_write_by_another_worker_is_seen_despite_cached_results(fresh_index):
+    """Each worker caches results per index generation; another worker's
+    publication must show in the very next search, not after a restart."""
+    reader = SearchIndex(fresh_index.path, text_source=text_source)
+    try:
+        for _ in range(2):  # computed, then served from the cache
+            assert search(reader, "flygtninge").total == 3
+            assert reader.search(SearchRequest(q="flygtninge", page=2, per_page=1)).total == 3
+        fresh_index.update([IndexDocument(id="note:ny", type="note", title="Flygtninge og bolig", url="/n/ny")])
+        assert search(reader, "flygtninge").total == 4
+        assert "note:ny" in ids(search(reader, "flygtninge"))
+        fresh_index.delete(["note:ny", TIDLIG])
+        assert search(reader, "flygtninge").total == 2
+    finally:
+        reader.close()
+
+
+def test_cached_results_equal_computed_ones(fresh_index):
+    """Paging, facets, snippets and suggestions from the cache are exactly what
+    an index without a cache computes."""
+    plain = SearchIndex(fresh_index.path, text_source=text_source, cache_docs=0)
+    try:
+        queries = [("flygtninge", {}), ("flygtninge praktik", {}), ('"danske virksomheder"', {}), ("virk*", {}),
+                   ("flygtnige", {}), ("flygtninge", {"filters": {"kommune": ["101"]}}),
+                   ("flygtninge", {"audiences": NETWORK_AUDIENCES})]
+        for q, kw in queries * 2:
+            for page in (1, 2, 3):
+                a = fresh_index.search(SearchRequest(q=q, page=page, per_page=1, **kw))
+                b = plain.search(SearchRequest(q=q, page=page, per_page=1, **kw))
+                assert a == b, (q, kw, page)
+    finally:
+        plain.close()
+
+
 def test_many_small_updates_keep_counts_exact(fresh_index):
     for i in range(15):
         fresh_index.update([IndexDocument(id=f"note:{i}", type="note", title=f"Notat {i} om flygtninge", url=f"/n/{i}")])
