@@ -226,17 +226,18 @@ class SearchIndex:
                 scores, allowed, tier1, facets = found
                 total = len(allowed)
                 page_key = ("page", *key[1:], start, end)
-                page_docs = results.get(page_key)
-                if page_docs is None:
+                hits = results.get(page_key)
+                if hits is None:
                     page_docs = _ranked_page(scores, tier1, allowed, start, end) if start < total else []
-                    results.put(page_key, page_docs, 1)
-                highlighter = _highlighter(clauses)
-                hits = []
-                for d in page_docs:
-                    stored = snap.stored(d)
-                    text = self._text(stored["id"])
-                    snippet = highlighted_snippet(text, highlighter) if text else ""
-                    hits.append(self._hit(stored, float(scores[d]), snippet))
+                    highlighter = _highlighter(clauses)
+                    hits = []
+                    for d in page_docs:
+                        stored = snap.stored(d)
+                        text = self._text(stored["id"])
+                        snippet = highlighted_snippet(text, highlighter) if text else ""
+                        hits.append(self._hit(stored, float(scores[d]), snippet))
+                    results.put(page_key, hits, len(hits))
+                hits = list(hits)
             else:
                 # Browse (also: a query of only stop words / punctuation).
                 # The allowed set and facet counts only depend on the
@@ -378,9 +379,10 @@ class SearchIndex:
 class ResultCache:
     """Results of one index generation, least recently used first out.
 
-    Holds per-clause scores (``("clause", clause, audiences)``) and whole matches with
-    facet counts (``("query", clauses, filters, audiences)``: paging through a
-    result, or the same search again, costs only the page). Bounded by the
+    Holds per-clause scores (``("clause", clause, audiences)``), whole matches
+    with facet counts (``("query", clauses, filters, audiences)``: paging
+    through a result costs only the page) and pages of hits with their
+    snippets (the same search again costs almost nothing). Bounded by the
     number of documents held, summed over the entries. Emptied whenever the
     index changes (:meth:`bind` with a new snapshot), so a publication or a
     new generation is never hidden by it. Callers hold the index lock.
