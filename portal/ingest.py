@@ -18,9 +18,11 @@ approved while it held the lock. Flask-free.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import secrets
 import shutil
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,7 @@ from .generations import Generation, current_generation, derived_dir, fsync_tree
 from .indexing import all_documents
 from .owned import OwnedDB
 from .publishing import drain
+from . import rendering
 from .rendering import MarkdownTooLarge
 from .store import build_store, item_row
 
@@ -81,16 +84,21 @@ def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict]:
     say(f"Læser indhold fra {content_dir} …")
     content = load_content(content_dir, progress=lambda n, total: say(f"  {n}/{total} filer læst"))
     say("Gør tekster klar …")
+    base = derived_dir(data_dir)
+    cache = _load_render_cache(base)
+    fresh: dict[str, tuple[str, str]] = {}
     rows: dict[str, dict] = {}
-    for record, row, problem in _rendered([r for recs in content.items.values() for r in recs.values()]):
-        if problem:
-            content.errors.append(ContentError(record["path"], 1, problem))
-        else:
-            rows[row["id"]] = row
+    with rendering.rendered_from(cache):
+        for record, row, problem, new in _rendered([r for recs in content.items.values() for r in recs.values()]):
+            fresh.update(new)
+            if problem:
+                content.errors.append(ContentError(record["path"], 1, problem))
+            else:
+                rows[row["id"]] = row
+    _save_render_cache(base, rows, cache, fresh)
     if content.errors:
         raise IngestFailed(content.errors)
 
-    base = derived_dir(data_dir)
     gen = Generation(base / f"gen-{dt.datetime.now():%Y%m%dT%H%M%S.%f}-{secrets.token_hex(3)}")
     gen.path.mkdir()
     try:
@@ -116,11 +124,65 @@ def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict]:
 PARALLEL_RENDER_MIN = 2_000
 
 
-def _render(record: dict) -> tuple[dict, dict | None, str | None]:
+def _render(record: dict) -> tuple[dict, dict | None, str | None, dict]:
     try:
-        return record, item_row(record), None
+        return record, item_row(record), None, rendering.take_fresh()
     except MarkdownTooLarge as exc:
-        return record, None, str(exc)
+        return record, None, str(exc), rendering.take_fresh()
+
+
+# The render cache: the HTML and text of every body of the last ingest, by
+# render_key (a hash of the renderer's versions and the Markdown), so a
+# re-ingest of mostly unchanged content renders only what changed. Derived
+# data like the generations: rebuilt by every ingest (only the bodies of this
+# ingest are kept), written aside and renamed into place, and ignored --
+# never trusted -- when it cannot be read or an entry's checksum is wrong.
+RENDER_CACHE = "render-cache.sqlite"
+
+
+def _entry_check(html: str, text: str) -> str:
+    return hashlib.sha256(f"{len(html)}:{html}{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _load_render_cache(base: Path) -> dict[str, tuple[str, str]]:
+    path = base / RENDER_CACHE
+    if not path.is_file():
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return {key: (html, text) for key, html, text, check in
+                    conn.execute("SELECT key, html, text, checksum FROM renders")
+                    if isinstance(html, str) and isinstance(text, str) and _entry_check(html, text) == check}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+
+
+def _save_render_cache(base: Path, rows: dict[str, dict], cache: dict, fresh: dict) -> None:
+    entries = {}
+    for row in rows.values():
+        if row.get("body_md"):
+            key = rendering.render_key(row["body_md"])
+            entry = fresh.get(key) or cache.get(key)
+            if entry is not None:
+                entries[key] = entry
+    tmp = base / f"{RENDER_CACHE}.{secrets.token_hex(4)}.tmp"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(tmp)
+        try:
+            with conn:
+                conn.execute("CREATE TABLE renders (key TEXT PRIMARY KEY, html TEXT, text TEXT, checksum TEXT)")
+                conn.executemany("INSERT INTO renders VALUES (?, ?, ?, ?)",
+                                 ((k, h, t, _entry_check(h, t)) for k, (h, t) in entries.items()))
+        finally:
+            conn.close()
+        os.replace(tmp, base / RENDER_CACHE)
+    except (OSError, sqlite3.Error):
+        # Only a cache: an ingest never fails for it.
+        tmp.unlink(missing_ok=True)
 
 
 def _rendered(records: list[dict]):
@@ -134,8 +196,6 @@ def _rendered(records: list[dict]):
 
 
 def _item_ids(gen: Generation) -> list[str]:
-    import sqlite3
-
     conn = sqlite3.connect(f"file:{gen.db_path}?mode=ro", uri=True)
     try:
         return [r[0] for r in conn.execute("SELECT id FROM items ORDER BY id")]

@@ -12,9 +12,11 @@ Rendering happens once per ingest (the HTML is stored), never per request.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import threading
+from contextlib import contextmanager
 from html.parser import HTMLParser
 
 import markdown
@@ -124,10 +126,65 @@ def _convert(text: str) -> str:
         raise
 
 
+#: Bump when the HTML or text for the same Markdown changes (allow-list,
+#: heading shift, html_to_text): it is part of every render-cache key, as are
+#: the versions of python-markdown and nh3.
+RENDERER_VERSION = "1"
+
+
+def render_key(text: str) -> str:
+    """Render-cache key of a Markdown body: what rendered it, and the body."""
+    head = f"{RENDERER_VERSION}\0{markdown.__version__}\0{getattr(nh3, '__version__', '?')}\0"
+    return hashlib.sha256((head + text).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@contextmanager
+def rendered_from(cache: dict[str, tuple[str, str]]):
+    """While active (in this process and in processes forked meanwhile),
+    ``render_markdown`` takes a body's HTML from ``cache`` (``render_key`` →
+    (HTML, text)) instead of rendering it, and ``html_to_text`` of that very
+    HTML string returns the cached text.  What it does render (and then
+    takes the text of) is collected for ``take_fresh``.  Used by the ingest with the cache
+    of the previous ingest (portal.ingest), so unchanged bodies are not
+    rendered again."""
+    global _cache
+    previous, _cache = _cache, cache
+    try:
+        yield
+    finally:
+        _cache = previous
+
+
+_cache: dict[str, tuple[str, str]] | None = None
+
+
 def render_markdown(text: str) -> str:
     """Render a write-up body. Headings are shifted down one level (``#`` → ``h2``)
     because the page's own title is the only ``h1``."""
     check_markdown(text)
+    if _cache is not None:
+        key = render_key(text)
+        hit = _cache.get(key)
+        _local.pending = None
+        if hit is not None:
+            _local.last = hit
+            return hit[0]
+        _local.last = None
+    out = _render(text)
+    if _cache is not None:
+        _local.pending = (key, out)  # completed by html_to_text(out)
+    return out
+
+
+def take_fresh() -> dict[str, tuple[str, str]]:
+    """The cache entries this thread rendered (and took the text of) under
+    ``rendered_from`` since the last call: render_key → (HTML, text)."""
+    fresh = getattr(_local, "fresh", None) or {}
+    _local.fresh = {}
+    return fresh
+
+
+def _render(text: str) -> str:
     raw = _convert(text)
     raw = _shift_headings(raw)
     return nh3.clean(
@@ -168,6 +225,11 @@ class _TextExtractor(HTMLParser):
 
 def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment, one block per line (for search and snippets)."""
+    last = getattr(_local, "last", None)
+    if last is not None:
+        _local.last = None
+        if last[0] is fragment:  # the HTML render_markdown just took from the cache
+            return last[1]
     if _SANITIZED.fullmatch(fragment):
         parts = _fast_text_parts(fragment)
     else:
@@ -176,7 +238,16 @@ def html_to_text(fragment: str) -> str:
         parser.close()
         parts = parser.parts
     lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    result = "\n".join(line for line in lines if line)
+    pending = getattr(_local, "pending", None)
+    if pending is not None:
+        _local.pending = None
+        if pending[1] is fragment:
+            fresh = getattr(_local, "fresh", None)
+            if fresh is None:
+                fresh = _local.fresh = {}
+            fresh[pending[0]] = (fragment, result)
+    return result
 
 
 # nh3's output is well-formed and plain: lowercase tags, double-quoted
