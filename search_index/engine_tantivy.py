@@ -277,31 +277,67 @@ class _Snapshot:
         self.searcher = None
 
 
+#: Our Danish analysis is pure Python and, in a full build, most of the time
+#: on our side of tantivy: above this many documents it runs in one process
+#: per core (at most BUILD_PROCS), forked before tantivy's writer starts its
+#: threads; the workers read the documents from the forked memory and send
+#: back finished tantivy Documents, in order.
+PARALLEL_BUILD_MIN = 2_000
+BUILD_PROCS = 2
+_BUILD_DOCS: list[IndexDocument] = []
+
+
+def _document_at(i: int) -> tantivy.Document:
+    return _document(_BUILD_DOCS[i])
+
+
+@contextmanager
+def _prepared(docs: list[IndexDocument]) -> Iterator[Iterable[tantivy.Document]]:
+    procs = min(BUILD_PROCS, os.cpu_count() or 1)
+    if len(docs) < PARALLEL_BUILD_MIN or procs < 2:
+        yield map(_document, docs)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _BUILD_DOCS
+    _BUILD_DOCS = docs
+    try:
+        with ProcessPoolExecutor(max_workers=procs, mp_context=multiprocessing.get_context("fork")) as pool:
+            pool.submit(int).result()  # fork every worker now, before the writer's threads exist
+            yield pool.map(_document_at, range(len(docs)), chunksize=100)
+    finally:
+        _BUILD_DOCS = []
+
+
 class TantivyEngine:
     name = "tantivy"
 
     @staticmethod
     def create(path: Path, documents: Iterable[IndexDocument], batch_size: int,
                progress: Callable[[int], None] | None) -> None:
-        ix = tantivy.Index(_schema(), path=str(path), reuse=False)
-        writer = ix.writer(BUILD_HEAP, min(4, os.cpu_count() or 1))
+        docs = list(documents)
         seen: set[str] = set()
-        n = 0
-        try:
-            for doc in documents:
-                if doc.id in seen:
-                    raise ValueError(f"Dobbelt dokument-id i indekset: {doc.id!r}")
-                seen.add(doc.id)
-                writer.add_document(_document(doc))
-                n += 1
-                if progress and batch_size and n % batch_size == 0:
-                    progress(n)
-        except BaseException:
-            writer.rollback()
+        for doc in docs:  # before any work: a duplicate id is a content error
+            if doc.id in seen:
+                raise ValueError(f"Dobbelt dokument-id i indekset: {doc.id!r}")
+            seen.add(doc.id)
+        ix = tantivy.Index(_schema(), path=str(path), reuse=False)
+        with _prepared(docs) as prepared:
+            writer = ix.writer(BUILD_HEAP, min(4, os.cpu_count() or 1))
+            n = 0
+            try:
+                for d in prepared:
+                    writer.add_document(d)
+                    n += 1
+                    if progress and batch_size and n % batch_size == 0:
+                        progress(n)
+            except BaseException:
+                writer.rollback()
+                writer.wait_merging_threads()
+                raise
+            writer.commit()
             writer.wait_merging_threads()
-            raise
-        writer.commit()
-        writer.wait_merging_threads()
         if progress:
             progress(n)
 
