@@ -31,6 +31,8 @@ __all__ = ["DocInfo", "SegmentMemo", "FacetCache", "filter_and_count", "MAX_FILT
 
 #: More values than this in one facet filter is refused (QueryError).
 MAX_FILTER_VALUES = 100
+#: Below this many matched documents, facets are counted by reading each one's values.
+FEW_DOCS = 200
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,16 @@ class FacetCache:
                 for v in values:
                     table.setdefault(v, set()).add(docnum)
         self.title_order: list[int] = sorted(self.info, key=lambda d: (self.info[d].sort_key, d))
+        self.size = max(self.info, default=-1) + 1
+        self._masks: dict[int, dict[str, int]] = {}
+
+    def masks(self, i: int) -> dict[str, int]:
+        """Facet ``i``'s value -> its documents as a byte mask (see :func:`doc_mask`),
+        built on first use for this generation."""
+        masks = self._masks.get(i)
+        if masks is None:
+            masks = self._masks[i] = {v: doc_mask(docs, self.size) for v, docs in self.postings[i].items()}
+        return masks
 
     def visible(self, audiences) -> set[int]:
         sets = [self.by_audience[a] for a in audiences if a in self.by_audience]
@@ -176,24 +188,44 @@ def filter_and_count(
         return result if result is not matched else set(matched)
 
     allowed = intersect(None)
+    allowed_mask = None
     info = cache.info
     counts: dict[str, dict[str, int]] = {}
     for i, name in enumerate(FACETS):
         base = intersect(i) if i in facet_sets else allowed
         table = cache.postings[i]
         c: Counter[str] = Counter()
-        if len(base) * 4 < len(table):
+        if len(base) * 4 < len(table) or len(base) < FEW_DOCS:
             # Few documents: read their values.
             for d in base:
                 c.update(info[d].values[i])
         else:
-            # Many documents: one C-level set intersection per value, which
-            # walks the smaller of the two sets.
-            for v, docs in table.items():
-                n = len(base.intersection(docs)) if len(docs) < len(base) else len(docs.intersection(base))
+            # Many documents: one AND and bit count per value.
+            if base is allowed:
+                if allowed_mask is None:
+                    allowed_mask = doc_mask(allowed, cache.size)
+                mask = allowed_mask
+            else:
+                mask = doc_mask(base, cache.size)
+            for v, value_mask in cache.masks(i).items():
+                n = (mask & value_mask).bit_count()
                 if n:
                     c[v] = n
         for v in filters.get(name, ()):
             c.setdefault(v, 0)  # a ticked value stays visible, even at 0
         counts[name] = dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
     return allowed, counts
+
+
+def doc_mask(docs, size: int) -> int:
+    """A set of document numbers as an int with byte ``d`` = 1 for each d.
+
+    Counting a facet value is then ``(mask_a & mask_b).bit_count()``: two
+    C-level operations over ``size`` bytes, instead of a set intersection
+    that probes a hash table once per document (6-7 ms per search at 10k for
+    the ~160 facet values, growing with the match set).
+    """
+    flags = bytearray(size)
+    for d in docs:
+        flags[d] = 1
+    return int.from_bytes(flags, "little")

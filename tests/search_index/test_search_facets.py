@@ -119,3 +119,55 @@ def test_unknown_filter_is_a_query_error(shared_index):
 def test_string_filter_value_is_treated_as_one_value(shared_index):
     resp = search(shared_index, filters={"kommune": "101"})
     assert resp.total == 3
+
+
+def _brute_force_counts(info, matched, filters):
+    """Disjunctive facet counts the slow, obvious way."""
+    from search_index.documents import FACETS
+
+    def passes(d, skip=None):
+        return all(set(info[d].values[i]) & set(filters[name])
+                   for i, name in enumerate(FACETS) if name in filters and i != skip)
+
+    allowed = {d for d in matched if passes(d)}
+    counts = {}
+    for i, name in enumerate(FACETS):
+        c = {}
+        for d in matched:
+            if passes(d, skip=i):
+                for v in info[d].values[i]:
+                    c[v] = c.get(v, 0) + 1
+        for v in filters.get(name, ()):
+            c.setdefault(v, 0)
+        counts[name] = c
+    return allowed, counts
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_counts_over_large_match_sets_equal_brute_force(seed):
+    """Large match sets are counted with byte masks; small ones value by value.
+    Both must give exactly the obvious counts, with and without filters."""
+    import random
+
+    from search_index.facets import DocInfo, FacetCache, filter_and_count
+
+    rnd = random.Random(seed)
+    kommuner = [f"{n:03d}" for n in range(101, 200, 3)]
+    info = {}
+    for d in rnd.sample(range(3000), 1500):  # gaps, as after deletions
+        info[d] = DocInfo(audience="public", sort_key=(str(d), str(d)), values=(
+            (rnd.choice(["practice", "note"]),),
+            tuple(rnd.sample(kommuner, rnd.choice([0, 1, 1, 2]))),
+            tuple(rnd.sample(["Hovedstaden", "Sjælland", "Midtjylland"], rnd.choice([0, 1]))),
+            tuple(rnd.sample(["sprog", "mentor", "unge", "bolig", "job"], rnd.choice([0, 1, 2, 3]))),
+            (rnd.choice(["effekt", "ingen-effekt", "ikke-evalueret"]),),
+        ))
+    cache = FacetCache.from_info(info)
+    docs = sorted(info)
+    for matched in (set(docs), set(rnd.sample(docs, 900)), set(rnd.sample(docs, 150)), set(rnd.sample(docs, 10))):
+        for filters in ({}, {"type": ("practice",)}, {"topic": ("sprog", "unge"), "kommune": (kommuner[0], kommuner[5])},
+                        {"evidence": ("effekt",), "region": ("Sjælland",)}):
+            allowed, counts = filter_and_count(cache, matched, filters)
+            want_allowed, want_counts = _brute_force_counts(info, matched, filters)
+            assert allowed == want_allowed
+            assert {k: dict(v) for k, v in counts.items()} == want_counts, (len(matched), filters)
