@@ -118,9 +118,10 @@ def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict]:
     return gen, counts
 
 
-# Rendering Markdown is a quarter of a large ingest and pure Python: above this
-# many items it is spread over the cores. Small ingests (and the tests) stay in
-# one process, which also avoids forking a process that runs threads.
+# Rendering Markdown is pure Python and, even with rendering.py's fast paths,
+# about half of a cold ingest with tantivy (~3 ms an item): above this many
+# items it is spread over the cores. Small ingests (and the tests) stay in one
+# process, which also avoids forking a process that runs threads.
 PARALLEL_RENDER_MIN = 2_000
 
 

@@ -281,9 +281,11 @@ class WhooshEngine:
                progress: Callable[[int], None] | None) -> None:
         ix = windex.create_in(str(path), SCHEMA)
         try:
-            # A full build analyses every word in pure Python: with one process
-            # per core and a segment each (not merged at the end) it takes about
-            # 0.6 of the time (1k synthetic corpus: 12.7 s -> 7.2 s on 2 cores).
+            # A full build analyses every word in pure Python and Whoosh writes
+            # its postings in Python too: with one process per core and a
+            # segment each (not merged at the end) it takes about 0.6 of the
+            # wall time (1k synthetic corpus: 12.7 s -> 7.2 s on 2 cores, before
+            # the fused analyzers and formats of schema.py).
             procs = min(BUILD_PROCS, os.cpu_count() or 1)
             writer = ix.writer(limitmb=BUILD_LIMITMB, procs=procs, multisegment=procs > 1)
             seen: set[str] = set()
