@@ -125,15 +125,28 @@ class FacetCache:
                 for v in values:
                     table.setdefault(v, set()).add(docnum)
         self.title_order: list[int] = sorted(self.info, key=lambda d: (self.info[d].sort_key, d))
-        self.size = max(self.info, default=-1) + 1
+        # Byte masks need small, dense numbers: Whoosh's document numbers are;
+        # tantivy's keys (versions) are not, so they get positions.
+        top = max(self.info, default=-1) + 1
+        if top <= 2 * len(self.info) + 64:
+            self.size, self._position = top, None
+        else:
+            self.size, self._position = len(self.info), {d: p for p, d in enumerate(self.info)}
         self._masks: dict[int, dict[str, int]] = {}
 
+    def mask(self, docs) -> int:
+        """``docs`` (document numbers of this generation) as a byte mask (see :func:`doc_mask`)."""
+        if self._position is None:
+            return doc_mask(docs, self.size)
+        position = self._position
+        return doc_mask((position[d] for d in docs), self.size)
+
     def masks(self, i: int) -> dict[str, int]:
-        """Facet ``i``'s value -> its documents as a byte mask (see :func:`doc_mask`),
-        built on first use for this generation."""
+        """Facet ``i``'s value -> its documents as a byte mask, built on first
+        use for this generation."""
         masks = self._masks.get(i)
         if masks is None:
-            masks = self._masks[i] = {v: doc_mask(docs, self.size) for v, docs in self.postings[i].items()}
+            masks = self._masks[i] = {v: self.mask(docs) for v, docs in self.postings[i].items()}
         return masks
 
     def visible(self, audiences) -> set[int]:
@@ -203,10 +216,10 @@ def filter_and_count(
             # Many documents: one AND and bit count per value.
             if base is allowed:
                 if allowed_mask is None:
-                    allowed_mask = doc_mask(allowed, cache.size)
+                    allowed_mask = cache.mask(allowed)
                 mask = allowed_mask
             else:
-                mask = doc_mask(base, cache.size)
+                mask = cache.mask(base)
             for v, value_mask in cache.masks(i).items():
                 n = (mask & value_mask).bit_count()
                 if n:
