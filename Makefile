@@ -7,7 +7,7 @@ FLASK  := $(VENV)/bin/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install install-dev browser-deps ingest serve test lint clean
+.PHONY: install install-dev browser-deps ingest serve test bench lint clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -42,6 +42,13 @@ browser-deps:
 
 test: install-dev browser-deps
 	$(VENV)/bin/pytest -q
+
+# The benchmark of issue 7 (docs/performance.md): 1k and 10k, both engines, HTTP.
+# Everything it writes goes to bench/out/ (git-ignored). More sizes and flags:
+#   make bench BENCH_ARGS="--sizes 1k,10k,100k --http --engines tantivy"
+BENCH_ARGS ?= --sizes 1k,10k --http --engines whoosh,tantivy
+bench: install
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf instance/derived
