@@ -69,36 +69,45 @@ def linked_ranking(store: Store, slug: str, top_n: int = 5, audiences=PUBLIC,
         return None
     rows = [row_json(r) for r in store.ranking_rows(slug)]
     n = max(0, min(top_n, len(rows) // 2))
+    top_rows, bottom_rows = rows[:n], (rows[len(rows) - n:] if n else [])
+    code_of = lambda row: row["kommune"] and row["kommune"]["code"]  # noqa: E731
+    # One read of the link table gives every practice of the linked kommuner,
+    # strongest evidence first, with its topics: the lists, the counts and
+    # the weighing of suggestions all come from it; only the practices shown
+    # are read in full, at the end.
+    linked = store.kommune_practices(sorted({code_of(r) for r in top_rows + bottom_rows if code_of(r)}), audiences)
+    codes_of: dict[str, set[str]] = {}
+    for code, practices in linked.items():
+        for p in practices:
+            codes_of.setdefault(p["id"], set()).add(code)
 
-    def linked(row: dict) -> dict:
-        code = row["kommune"] and row["kommune"]["code"]
-        if not code:
-            return dict(row, practices=[], practices_total=0)
-        shown = store.items_in_kommune(code, "practice", audiences, limit=per_kommune, by_evidence=True)
-        return dict(row, practices=[_practice_summary(p) for p in shown],
-                    practices_total=store.count_in_kommune(code, "practice", audiences))
-
-    top = [linked(row) for row in rows[:n]]
-    published_as = {row["kommune"]["code"]: row["kommune_as_published"] for row in top if row["kommune"]}
-    pool = store.practice_pool(list(published_as), audiences)
+    published_as = {code_of(r): r["kommune_as_published"] for r in top_rows if code_of(r)}
+    pool = {p["id"]: p for code in published_as for p in linked[code]}
     candidates = sorted(pool, key=lambda i: (pool[i]["evidence_rank"], pool[i]["title_sort"], i))
 
-    bottom = []
-    for row in rows[len(rows) - n:] if n else []:
-        row = linked(row)
-        code = row["kommune"] and row["kommune"]["code"]
-        own_topics = store.topics_in_kommune(code, audiences) if code else set()
-        row["suggested_practices"] = suggest(own_topics, candidates, pool)
-        bottom.append(row)
-    # Only the suggested practices are read in full, all at once.
-    ids = [s["id"] for row in bottom for s in row["suggested_practices"]]
-    chosen = {p["id"]: _practice_summary(p) for p in store.items_by_ids(ids, audiences)}
+    def listed(row: dict) -> dict:
+        own = linked.get(code_of(row), [])
+        return dict(row, practices=[p["id"] for p in own[:per_kommune]], practices_total=len(own),
+                    topics=set().union(*(p["topics"] for p in own)))
+
+    top = [listed(row) for row in top_rows]
+    bottom = [listed(row) for row in bottom_rows]
+    for row in top:
+        del row["topics"]
     for row in bottom:
-        code = row["kommune"] and row["kommune"]["code"]
+        row["suggested_practices"] = suggest(row.pop("topics"), candidates, pool)
+
+    shown = [i for row in top + bottom for i in row["practices"]]
+    shown += [s["id"] for row in bottom for s in row["suggested_practices"]]
+    summary = {p["id"]: _practice_summary(p) for p in store.items_by_ids(shown, audiences)}
+    for row in top + bottom:
+        row["practices"] = [summary[i] for i in row["practices"] if i in summary]
+    for row in bottom:
+        code = code_of(row)
         row["suggested_practices"] = [
-            dict(chosen[s["id"]], from_kommuner=[published_as[c] for c in published_as if c in pool[s["id"]]["codes"]],
-                 shared_topics=s["shared_topics"], shared=code in pool[s["id"]]["codes"])
-            for s in row["suggested_practices"] if s["id"] in chosen
+            dict(summary[s["id"]], from_kommuner=[published_as[c] for c in published_as if c in codes_of[s["id"]]],
+                 shared_topics=s["shared_topics"], shared=code in codes_of[s["id"]])
+            for s in row["suggested_practices"] if s["id"] in summary
         ]
 
     data = item["data"]

@@ -29,7 +29,7 @@ PUBLIC = frozenset({"public"})
 
 #: The layout of the derived database. A generation built by an older layout is
 #: not served (see :func:`store_version`); ``flask ingest`` builds a current one.
-STORE_VERSION = "3"
+STORE_VERSION = "4"
 
 #: Strongest evidence first; items without an evidence category last.
 EVIDENCE_RANK = {key: i for i, key in enumerate(EVIDENCE)}
@@ -120,13 +120,16 @@ def _links(record: dict) -> tuple[list[dict], list[dict]]:
     evidence = record.get("evidence")
     same = {"item_id": iid, "type": record["type"], "audience": _audience(record), "evidence": evidence,
             "evidence_rank": EVIDENCE_RANK.get(evidence, NO_EVIDENCE_RANK), "title_sort": danish_sort_key(record["title"])[0]}
-    kommuner = [dict(same, code=k["code"], as_name=k["as"]) for k in places]
+    # The topics ride along with the kommune links: a ranking weighs the
+    # topics of every practice of ten kommuner (see kommune_practices).
+    topic_list = json.dumps(list(record.get("topics") or []), ensure_ascii=False)
+    kommuner = [dict(same, code=k["code"], as_name=k["as"], topics=topic_list) for k in places]
     topics = [dict(same, topic=t) for t in record.get("topics") or []]
     return kommuner, topics
 
 
 _LINK_COLUMNS = {"item_id": str, "type": str, "audience": str, "evidence": str, "evidence_rank": int, "title_sort": str}
-_KOMMUNE_LINK_COLUMNS = {**_LINK_COLUMNS, "code": str, "as_name": str}
+_KOMMUNE_LINK_COLUMNS = {**_LINK_COLUMNS, "code": str, "as_name": str, "topics": str}
 _TOPIC_LINK_COLUMNS = {**_LINK_COLUMNS, "topic": str}
 
 
@@ -178,7 +181,7 @@ def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict 
         db["items"].create_index(["type", "audience", "evidence"])
         db["item_kommuner"].create_index(["code", "type", "audience", "title_sort"])
         db["item_kommuner"].create_index(["code", "type", "audience", "evidence_rank", "title_sort"])
-        db["item_kommuner"].create_index(["item_id", "code", "evidence_rank", "title_sort"])  # covering: practice_pool
+        db["item_kommuner"].create_index(["item_id"])
         db["item_topics"].create_index(["topic", "type", "audience", "item_id", "evidence_rank", "title_sort"])
         db["item_topics"].create_index(["item_id", "topic"])  # covering
         db["note_practices"].create_index(["practice_slug"])
@@ -298,34 +301,24 @@ class Store:
             [code, type_, *aparams],
         ).fetchone()[0]
 
-    def practice_pool(self, codes: list[str], audiences=PUBLIC) -> dict[str, dict]:
-        """Every practice linked to any of ``codes``, light — item id →
-        ``{"codes", "topics", "evidence_rank", "title_sort"}`` — for weighing
-        hundreds of candidates without reading their rows."""
+    def kommune_practices(self, codes: list[str], audiences=PUBLIC) -> dict[str, list[dict]]:
+        """code → the practices linked to it, light and strongest evidence
+        first: ``{"id", "evidence_rank", "title_sort", "topics"}``. One read
+        of the link table, for weighing hundreds of practices without
+        reading their rows (the ranking page)."""
+        out: dict[str, list[dict]] = {code: [] for code in codes}
         if not codes:
-            return {}
+            return out
         clause, aparams = self._audience_clause(audiences)
-        links = (f"SELECT item_id FROM item_kommuner WHERE code IN ({','.join('?' * len(codes))}) "
-                 f"AND type = 'practice' AND {clause}")
-        params = [*codes, *aparams]
-        pool: dict[str, dict] = {}
-        for iid, code, rank, title_sort in self.conn.execute(
-                f"SELECT item_id, code, evidence_rank, title_sort FROM item_kommuner WHERE item_id IN ({links})", params):
-            entry = pool.setdefault(iid, {"codes": set(), "topics": set(), "evidence_rank": rank, "title_sort": title_sort})
-            entry["codes"].add(code)
-        for iid, topic in self.conn.execute(f"SELECT item_id, topic FROM item_topics WHERE item_id IN ({links})", params):
-            pool[iid]["topics"].add(topic)
-        return pool
-
-    def topics_in_kommune(self, code: str, audiences=PUBLIC) -> set[str]:
-        """The topics of the practices documented in a kommune."""
-        clause, aparams = self._audience_clause(audiences)
-        rows = self.conn.execute(
-            f"""SELECT DISTINCT topic FROM item_topics WHERE item_id IN
-                (SELECT item_id FROM item_kommuner WHERE code = ? AND type = 'practice' AND {clause})""",
-            [code, *aparams],
-        ).fetchall()
-        return {r[0] for r in rows}
+        topics_of: dict[str, frozenset] = {}
+        for iid, code, rank, title_sort, topics in self.conn.execute(
+                f"""SELECT item_id, code, evidence_rank, title_sort, topics FROM item_kommuner
+                    WHERE code IN ({','.join('?' * len(codes))}) AND type = 'practice' AND {clause}
+                    ORDER BY {self.LINK_EVIDENCE_ORDER}""", [*codes, *aparams]):
+            if iid not in topics_of:
+                topics_of[iid] = frozenset(json.loads(topics) if topics else ())
+            out[code].append({"id": iid, "evidence_rank": rank, "title_sort": title_sort, "topics": topics_of[iid]})
+        return out
 
     def items_by_ids(self, ids: list[str], audiences=PUBLIC, keep_order: bool = False) -> list[dict]:
         """The visible items among ``ids``, in title order or (``keep_order``) in the order of ``ids``."""
