@@ -139,7 +139,7 @@ def _edits1(word: str) -> set[str]:
 class _Snapshot:
     """One reader generation: searcher, per-document table, facet cache."""
 
-    def __init__(self, searcher, schema, memo: dict, stamp) -> None:
+    def __init__(self, searcher, schema, memo: dict, stamp, previous: "_Snapshot | None" = None) -> None:
         self.searcher = searcher
         self.schema = schema
         self.stamp = stamp
@@ -164,7 +164,7 @@ class _Snapshot:
         memo.clear()
         memo.update(seen)
         self.stored_by_key = stored
-        self.cache = FacetCache.from_info(info)
+        self.cache = FacetCache.from_info(info, previous=previous.cache if previous is not None else None)
         # The few documents with a boost (kommune pages): doc -> boost.
         self._boosted = {k: i.boost for k, i in info.items() if i.boost != 1.0}
 
@@ -372,7 +372,7 @@ class TantivyEngine:
         if current is not None and current.stamp == stamp:
             return current
         self._ix.reload()
-        self._snap = _Snapshot(self._ix.searcher(), self._schema, self._memo, stamp)
+        self._snap = _Snapshot(self._ix.searcher(), self._schema, self._memo, stamp, previous=current)
         if current is not None:
             current.close()
         return self._snap

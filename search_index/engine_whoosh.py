@@ -79,11 +79,11 @@ class _Snapshot:
     """One reader generation: the searcher, the facet table, field-length
     norms and a small per-generation posting cache."""
 
-    def __init__(self, searcher, memo: SegmentMemo, lengths_memo: dict) -> None:
+    def __init__(self, searcher, memo: SegmentMemo, lengths_memo: dict, previous: "_Snapshot | None" = None) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.generation = self.reader.generation()
-        self.cache = FacetCache(self.reader, memo)
+        self.cache = FacetCache(self.reader, memo, previous=previous.cache if previous is not None else None)
         self.leaves = []
         for leaf, offset in self.reader.leaf_readers():
             if getattr(leaf, "segment", None) is None or leaf.segment() is None:
@@ -357,7 +357,7 @@ class WhooshEngine:
                 searcher.close()
             searcher = self._ix.searcher()
         try:
-            new = _Snapshot(searcher, self._memo, self._lengths_memo)
+            new = _Snapshot(searcher, self._memo, self._lengths_memo, previous=current)
         except BaseException:
             searcher.close()
             raise

@@ -21,6 +21,7 @@ Example: docs {1: type=practice kommune=101, 2: type=note kommune=101,
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass
 
@@ -33,6 +34,9 @@ __all__ = ["DocInfo", "SegmentMemo", "FacetCache", "filter_and_count", "MAX_FILT
 MAX_FILTER_VALUES = 100
 #: Below this many matched documents, facets are counted by reading each one's values.
 FEW_DOCS = 200
+#: A new generation with at most this many changed documents patches the
+#: previous generation's tables instead of building them anew.
+PATCH_MAX_CHANGES = 2_000
 
 
 @dataclass(frozen=True)
@@ -89,13 +93,13 @@ class FacetCache:
     """
 
     @classmethod
-    def from_info(cls, info: dict[int, DocInfo]) -> "FacetCache":
+    def from_info(cls, info: dict[int, DocInfo], previous: "FacetCache | None" = None) -> "FacetCache":
         self = cls.__new__(cls)
         self.info = info
-        self._index()
+        self._index(previous)
         return self
 
-    def __init__(self, reader, memo: SegmentMemo | None = None) -> None:
+    def __init__(self, reader, memo: SegmentMemo | None = None, previous: "FacetCache | None" = None) -> None:
         memo = memo or SegmentMemo()
         self.info: dict[int, DocInfo] = {}
         seen_segments: set[str] = set()
@@ -113,18 +117,16 @@ class FacetCache:
                     info = table[local] = doc_info(leaf.stored_fields(local))
                 self.info[offset + local] = info
         memo.keep_only(seen_segments)
-        self._index()
+        self._index(previous)
 
-    def _index(self) -> None:
+    def _index(self, previous: "FacetCache | None" = None) -> None:
+        """Build the inverted tables and the title order — from ``previous``
+        (the cache of the generation before) when only a few documents
+        changed: rebuilding them for 100k documents took 1.3 s after every
+        publication."""
         self.browse_cache: dict = {}
-        self.by_audience: dict[str, set[int]] = {}
-        self.postings: tuple[dict[str, set[int]], ...] = tuple({} for _ in FACETS)
-        for docnum, info in self.info.items():
-            self.by_audience.setdefault(info.audience, set()).add(docnum)
-            for table, values in zip(self.postings, info.values):
-                for v in values:
-                    table.setdefault(v, set()).add(docnum)
-        self.title_order: list[int] = sorted(self.info, key=lambda d: (self.info[d].sort_key, d))
+        if previous is None or not self._patch(previous):
+            self._build()
         # Byte masks need small, dense numbers: Whoosh's document numbers are;
         # tantivy's keys (versions) are not, so they get positions.
         top = max(self.info, default=-1) + 1
@@ -133,6 +135,53 @@ class FacetCache:
         else:
             self.size, self._position = len(self.info), {d: p for p, d in enumerate(self.info)}
         self._masks: dict[int, dict[str, int]] = {}
+
+    def _patch(self, previous: "FacetCache") -> bool:
+        """Derive the tables from ``previous``; False when too much changed.
+        A document counts as changed unless it has the very same DocInfo
+        under the same number (the memo hands out the same object for an
+        unchanged document; renumbered documents count as removed + added)."""
+        info, old = self.info, previous.info
+        if abs(len(info) - len(old)) > PATCH_MAX_CHANGES:
+            return False
+        removed = [d for d, i in old.items() if info.get(d) is not i]
+        added = [d for d, i in info.items() if old.get(d) is not i]
+        if len(removed) + len(added) > PATCH_MAX_CHANGES:
+            return False
+        by_audience = {a: set(docs) for a, docs in previous.by_audience.items()}
+        postings = tuple({v: set(docs) for v, docs in table.items()} for table in previous.postings)
+        for d in removed:
+            doc = old[d]
+            by_audience[doc.audience].discard(d)
+            for table, values in zip(postings, doc.values):
+                for v in values:
+                    table[v].discard(d)
+        for d in added:
+            doc = info[d]
+            by_audience.setdefault(doc.audience, set()).add(d)
+            for table, values in zip(postings, doc.values):
+                for v in values:
+                    table.setdefault(v, set()).add(d)
+        # The full build never keeps an empty entry.
+        self.by_audience = {a: docs for a, docs in by_audience.items() if docs}
+        self.postings = tuple({v: docs for v, docs in table.items() if docs} for table in postings)
+        gone = set(removed)
+        order = [d for d in previous.title_order if d not in gone] if gone else list(previous.title_order)
+        key = lambda d: (info[d].sort_key, d)  # noqa: E731
+        for d in added:
+            bisect.insort(order, d, key=key)
+        self.title_order = order
+        return True
+
+    def _build(self) -> None:
+        self.by_audience: dict[str, set[int]] = {}
+        self.postings: tuple[dict[str, set[int]], ...] = tuple({} for _ in FACETS)
+        for docnum, info in self.info.items():
+            self.by_audience.setdefault(info.audience, set()).add(docnum)
+            for table, values in zip(self.postings, info.values):
+                for v in values:
+                    table.setdefault(v, set()).add(docnum)
+        self.title_order: list[int] = sorted(self.info, key=lambda d: (self.info[d].sort_key, d))
 
     def mask(self, docs) -> int:
         """``docs`` (document numbers of this generation) as a byte mask (see :func:`doc_mask`)."""

@@ -172,3 +172,39 @@ def test_counts_over_large_match_sets_equal_brute_force(seed, spread):
             want_allowed, want_counts = _brute_force_counts(info, matched, filters)
             assert allowed == want_allowed
             assert {k: dict(v) for k, v in counts.items()} == want_counts, (len(matched), filters)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tables_patched_from_the_previous_generation_equal_a_full_build(seed):
+    """After a publication only the changed documents are applied to the
+    previous generation's tables; the result must be exactly a full build."""
+    import random
+
+    from search_index.facets import DocInfo, FacetCache, filter_and_count
+
+    rnd = random.Random(seed)
+
+    def doc(i):
+        return DocInfo(audience=rnd.choice(["public", "public", "network:vestegn"]), sort_key=(f"t{rnd.random()}", str(i)),
+                       values=((rnd.choice(["practice", "note"]),), tuple(rnd.sample(["101", "147", "851"], rnd.choice([0, 1, 2]))),
+                               (), tuple(rnd.sample(["sprog", "mentor", "unge"], rnd.choice([0, 1, 2]))),
+                               (rnd.choice(["effekt", "ikke-evalueret"]),)))
+
+    before = {i * 7: doc(i) for i in range(600)}
+    previous = FacetCache.from_info(before)
+    after = dict(before)
+    for d in rnd.sample(sorted(after), 30):  # deleted
+        del after[d]
+    for d in rnd.sample(sorted(after), 20):  # replaced in place (a new DocInfo under the same number)
+        after[d] = doc(d)
+    for d in range(5000, 5040):  # added
+        after[d] = doc(d)
+    patched = FacetCache.from_info(after, previous=previous)
+    full = FacetCache.from_info(after)
+    assert patched.by_audience == full.by_audience
+    assert patched.postings == full.postings
+    assert patched.title_order == full.title_order
+    for matched in (set(after), set(rnd.sample(sorted(after), 300))):
+        assert filter_and_count(patched, matched, {}) == filter_and_count(full, matched, {})
+    # previous is left as it was (other requests may still be using it)
+    assert previous.title_order == FacetCache.from_info(before).title_order
