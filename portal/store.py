@@ -282,13 +282,11 @@ class Store:
     LINK_TITLE_ORDER = "title_sort, item_id"
     LINK_EVIDENCE_ORDER = "evidence_rank, title_sort, item_id"
 
-    def items_in_kommune(self, code: str, type_: str, audiences=PUBLIC, limit: int | None = None,
-                         by_evidence: bool = False) -> list[dict]:
-        """Items of one type linked to a kommune, in Danish title order (or the
-        strongest evidence first), the first ``limit`` of them."""
+    def items_in_kommune(self, code: str, type_: str, audiences=PUBLIC, limit: int | None = None) -> list[dict]:
+        """Items of one type linked to a kommune, in Danish title order, the first ``limit`` of them."""
         clause, aparams = self._audience_clause(audiences)
-        order = self.LINK_EVIDENCE_ORDER if by_evidence else self.LINK_TITLE_ORDER
-        sql = f"SELECT DISTINCT item_id, {order.replace(', item_id', '')} FROM item_kommuner WHERE code = ? AND type = ? AND {clause} ORDER BY {order}"
+        sql = (f"SELECT DISTINCT item_id, title_sort FROM item_kommuner WHERE code = ? AND type = ? AND {clause} "
+               f"ORDER BY {self.LINK_TITLE_ORDER}")
         if limit:
             sql += f" LIMIT {int(limit)}"
         ids = [r[0] for r in self.conn.execute(sql, [code, type_, *aparams])]
