@@ -120,9 +120,6 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 
-_MIGRATED: set[tuple[str, int]] = set()
-
-
 class OwnedDB:
     """One connection to the owned database (per request, per command)."""
 
@@ -137,12 +134,13 @@ class OwnedDB:
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = FULL")  # owned data: durability over speed
-        # Migrate once per process and file (a restored or recreated file has a
-        # new inode), not on every request that opens a connection.
-        key = (str(path.resolve()), path.stat().st_ino)
-        if key not in _MIGRATED:
+        # The file's header says how many migrations it has (user_version, set
+        # by migrate()): one cheap read per connection instead of reading the
+        # migrations table. It holds for a restored or recreated
+        # file too (a per-process memo by inode did not: a new file can reuse
+        # the inode of a deleted one).
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] < len(MIGRATIONS):
             self.migrate()
-            _MIGRATED.add(key)
 
     def close(self) -> None:
         self.conn.close()
@@ -171,6 +169,9 @@ class OwnedDB:
                 for statement in filter(str.strip, sql.split(";")):
                     conn.execute(statement)
                 conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, now()))
+        with self.write() as conn:  # files migrated before user_version was kept
+            count = conn.execute("SELECT COUNT(*) FROM migrations").fetchone()[0]
+            conn.execute(f"PRAGMA user_version = {int(count)}")
 
     def one(self, sql: str, params=()) -> dict | None:
         row = self.conn.execute(sql, params).fetchone()

@@ -271,3 +271,26 @@ def test_security_headers(site):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_recreated_owned_database_is_migrated_again(tmp_path):
+    """A deleted and recreated owned.db (by hand, or a data directory removed
+    and rebuilt) gets its tables again in the same process: the file can reuse
+    the deleted one's inode, so nothing may be remembered about the old file."""
+    from portal.owned import MIGRATIONS, OwnedDB
+
+    data = tmp_path / "data"
+    for _round in range(3):
+        db = OwnedDB(data)
+        db.record_publications(["practice:x"])
+        assert db.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        db.close()
+        shutil.rmtree(data)
+    # a file from before user_version was kept (0) with every migration applied: migrated once, then marked
+    db = OwnedDB(data)
+    db.conn.execute("PRAGMA user_version = 0")
+    db.close()
+    db = OwnedDB(data)
+    assert db.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert db.all("SELECT COUNT(*) AS n FROM migrations")[0]["n"] == len(MIGRATIONS)
+    db.close()
