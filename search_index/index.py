@@ -145,11 +145,6 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._closed = False
 
-    def clear_cache(self) -> None:
-        """Forget cached results (the benchmark measures searches without them)."""
-        with self._lock:
-            self._cache.clear()
-
     def close(self) -> None:
         with self._lock:
             if not self._closed:
@@ -219,15 +214,13 @@ class SearchIndex:
 
             if clauses:
                 key = ("query", tuple(clauses), tuple(sorted(filters.items())), audiences)
-                found = results.get(key)
-                if found is None:
-                    found = self._match(snap, clauses, visible, filters, audiences)
-                    results.put(key, found, len(found[1]) + (len(found[0]) if len(clauses) > 1 else 0))
-                scores, allowed, tier1, facets = found
+                # held: the matched documents, and the summed scores when they are a new dict
+                scores, allowed, tier1, facets = results.fetch(
+                    key, lambda: self._match(snap, clauses, visible, filters, audiences),
+                    lambda found: len(found[1]) + (len(found[0]) if len(clauses) > 1 else 0))
                 total = len(allowed)
-                page_key = ("page", *key[1:], start, end)
-                hits = results.get(page_key)
-                if hits is None:
+
+                def page_hits() -> list[SearchHit]:
                     page_docs = _ranked_page(scores, tier1, allowed, start, end) if start < total else []
                     highlighter = _highlighter(clauses)
                     hits = []
@@ -236,8 +229,9 @@ class SearchIndex:
                         text = self._text(stored["id"])
                         snippet = highlighted_snippet(text, highlighter) if text else ""
                         hits.append(self._hit(stored, float(scores[d]), snippet))
-                    results.put(page_key, hits, len(hits))
-                hits = list(hits)
+                    return hits
+
+                hits = list(results.fetch(("page", *key[1:], start, end), page_hits, len))
             else:
                 # Browse (also: a query of only stop words / punctuation).
                 # The allowed set and facet counts only depend on the
@@ -256,12 +250,8 @@ class SearchIndex:
             # in the public vocabulary nor match anything the reader can see.
             suggestion = None
             if not parsed.is_empty:
-                key = ("suggest", parsed, audiences)
-                found = results.get(key)
-                if found is None:
-                    found = (snap.suggest(parsed, visible, audiences),)
-                    results.put(key, found, 1)
-                suggestion = found[0]
+                suggestion = results.fetch(("suggest", parsed, audiences),
+                                           lambda: snap.suggest(parsed, visible, audiences), lambda _s: 1)
 
         return SearchResponse(
             query=request.q or "",
@@ -277,12 +267,8 @@ class SearchIndex:
         """Document number -> score of one clause, cached for this generation:
         the common words, whose long posting lists are the slow part of a
         search, recur in many different queries."""
-        key = ("clause", clause, audiences)  # tantivy restricts a clause to the audiences
-        scores = self._cache.get(key)
-        if scores is None:
-            scores = snap.clause_scores(clause, audiences)
-            self._cache.put(key, scores, len(scores))
-        return scores
+        # tantivy restricts a clause to the audiences, so they are part of the key
+        return self._cache.fetch(("clause", clause, audiences), lambda: snap.clause_scores(clause, audiences), len)
 
     def _match(self, snap, clauses, visible, filters, audiences):
         """(scores, allowed, tier1, facet counts) of a query with text. The
@@ -405,24 +391,24 @@ class ResultCache:
         self._docs = 0
         self._snap = None
 
-    def get(self, key):
+    def fetch(self, key, compute, docs_of):
+        """The cached value of ``key``, else ``compute()`` — kept when
+        ``docs_of(value)``, the documents it holds, fits. The value may be
+        None (no suggestion) and is shared: callers never mutate it."""
         hit = self._entries.get(key)
-        if hit is None:
-            return None
-        self._entries.move_to_end(key)
-        return hit[0]
-
-    def put(self, key, value, docs: int) -> None:
-        docs = max(1, docs)
+        if hit is not None:
+            self._entries.move_to_end(key)
+            return hit[0]
+        value = compute()
+        docs = max(1, docs_of(value))
         if docs > self.max_docs // 4:
-            return  # one huge result must not flush everything else
-        if key in self._entries:
-            self._docs -= self._entries.pop(key)[1]
+            return value  # one huge result must not flush everything else
         self._entries[key] = (value, docs)
         self._docs += docs
         while self._docs > self.max_docs and self._entries:
             _key, (_value, n) = self._entries.popitem(last=False)
             self._docs -= n
+        return value
 
 
 def _highlighter(clauses) -> QueryHighlighter:
