@@ -13,7 +13,6 @@ Flask-free; reads through :class:`portal.store.Store`.
 
 from __future__ import annotations
 
-
 from .content import kommuner as kommune_registry
 from .store import PUBLIC, Store
 
@@ -87,15 +86,13 @@ def linked_ranking(store: Store, slug: str, top_n: int = 5, audiences=PUBLIC,
 
     def listed(row: dict) -> dict:
         own = linked.get(code_of(row), [])
-        return dict(row, practices=[p["id"] for p in own[:per_kommune]], practices_total=len(own),
-                    topics=set().union(*(p["topics"] for p in own)))
+        return dict(row, practices=[p["id"] for p in own[:per_kommune]], practices_total=len(own))
 
     top = [listed(row) for row in top_rows]
     bottom = [listed(row) for row in bottom_rows]
-    for row in top:
-        del row["topics"]
     for row in bottom:
-        row["suggested_practices"] = suggest(row.pop("topics"), candidates, pool)
+        own_topics = set().union(*(p["topics"] for p in linked.get(code_of(row), [])))
+        row["suggested_practices"] = suggest(own_topics, candidates, pool)
 
     shown = [i for row in top + bottom for i in row["practices"]]
     shown += [s["id"] for row in bottom for s in row["suggested_practices"]]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from pathlib import Path
 
 from flask import Flask, current_app, g
 
@@ -35,8 +36,9 @@ class NotReady(Exception):
         self.outdated = outdated
 
 
-# Generations whose database layout this process has checked (by name).
-_CHECKED: set[str] = set()
+# Generations whose database layout this process has checked (by path: each
+# generation is a new directory under a unique name, never rewritten).
+_CHECKED: set[Path] = set()
 
 
 class _IndexHolder:
@@ -85,10 +87,10 @@ def generation() -> Generation:
         gen = current_generation(current_app.config["DATA_DIR"])
         if gen is None:
             raise NotReady()
-        if gen.name not in _CHECKED:
+        if gen.path not in _CHECKED:
             if store_version(gen.db_path) != STORE_VERSION:
                 raise NotReady(outdated=True)
-            _CHECKED.add(gen.name)
+            _CHECKED.add(gen.path)
         g.generation = gen
     return g.generation
 

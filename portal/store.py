@@ -72,6 +72,15 @@ def _body_md(record: dict) -> str:
     return record.get("body_md") or ""
 
 
+def _sort_keys(record: dict) -> dict:
+    """The keys pages sort by, kept with the item and repeated on its links:
+    Danish alphabetical order in SQL (æ, ø, å last; "aa" as "å" — byte order
+    of ``title_sort`` is the order danish_sort_key gives in Python), and the
+    strength of its evidence."""
+    return {"title_sort": danish_sort_key(record["title"])[0],
+            "evidence_rank": EVIDENCE_RANK.get(record.get("evidence"), NO_EVIDENCE_RANK)}
+
+
 def item_row(record: dict) -> dict:
     """The ``items`` row of one validated content record (also used for
     incremental updates of a single item)."""
@@ -80,21 +89,17 @@ def item_row(record: dict) -> dict:
     text = html_to_text(body_html)
     data = {k: v for k, v in record.items() if k not in ("body_md", "path")}
     slug = record["slug"]
-    evidence = record.get("evidence")
     return {
         "id": item_id(record["type"], slug),
         "type": record["type"],
         "slug": slug,
         "title": record["title"],
-        # Danish alphabetical order in SQL (æ, ø, å last; "aa" as "å"): byte
-        # order of this key is the order danish_sort_key gives in Python.
-        "title_sort": danish_sort_key(record["title"])[0],
         "url": item_url(record["type"], slug),
         "audience": _audience(record),
         "network": record.get("network"),
         "date": record.get("date") or record.get("published") or (str(record["end"]) if record.get("end") else None),
-        "evidence": evidence,
-        "evidence_rank": EVIDENCE_RANK.get(evidence, NO_EVIDENCE_RANK),
+        "evidence": record.get("evidence"),
+        **_sort_keys(record),
         "data": json.dumps(data, ensure_ascii=False),
         "summary": text[:SUMMARY_CHARS],
         "path": record.get("path"),
@@ -117,9 +122,8 @@ def _links(record: dict) -> tuple[list[dict], list[dict]]:
     places = record.get("kommuner") or record.get("members") or []
     if record["type"] == "ranking":
         places = [r["kommune"] for r in record["rows"] if r.get("kommune")]
-    evidence = record.get("evidence")
-    same = {"item_id": iid, "type": record["type"], "audience": _audience(record), "evidence": evidence,
-            "evidence_rank": EVIDENCE_RANK.get(evidence, NO_EVIDENCE_RANK), "title_sort": danish_sort_key(record["title"])[0]}
+    same = {"item_id": iid, "type": record["type"], "audience": _audience(record), "evidence": record.get("evidence"),
+            **_sort_keys(record)}
     # The topics ride along with the kommune links: a ranking weighs the
     # topics of every practice of ten kommuner (see kommune_practices).
     topic_list = json.dumps(list(record.get("topics") or []), ensure_ascii=False)
@@ -183,7 +187,7 @@ def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict 
         db["item_kommuner"].create_index(["code", "type", "audience", "evidence_rank", "title_sort"])
         db["item_kommuner"].create_index(["item_id"])
         db["item_topics"].create_index(["topic", "type", "audience", "item_id", "evidence_rank", "title_sort"])
-        db["item_topics"].create_index(["item_id", "topic"])  # covering
+        db["item_topics"].create_index(["item_id"])
         db["note_practices"].create_index(["practice_slug"])
         db["ranking_rows"].create_index(["code"])
         db.execute("CREATE TABLE counts (kind TEXT, audience TEXT, key TEXT, sub TEXT, n INTEGER)")
@@ -465,8 +469,9 @@ def text_of(conn: sqlite3.Connection, iid: str) -> str | None:
 
 def full_rows(conn: sqlite3.Connection, where: str = "1", params=()) -> list[dict]:
     """Item rows with their bodies, as :func:`item_row` makes them."""
-    conn.row_factory = sqlite3.Row
-    return [dict(r) for r in conn.execute(
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row  # this query's rows only; the caller's connection is left as it is
+    return [dict(r) for r in cursor.execute(
         f"SELECT i.*, b.body_md, b.body_html, b.text FROM items i JOIN item_bodies b ON b.id = i.id WHERE {where}", params)]
 
 
