@@ -15,7 +15,7 @@ $(VENV)/bin/python:
 # Python packages (pinned) and the design system from npm (not committed).
 install: $(VENV)/bin/python
 	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
-	$(VENV)/bin/pybabel --quiet compile -d portal/translations  # English UI catalogue (.mo is not committed)
+	$(VENV)/bin/pybabel --quiet compile -d portal/web/translations  # English UI catalogue (.mo is not committed)
 	npm ci --no-audit --no-fund --loglevel=error
 
 install-dev: install

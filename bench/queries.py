@@ -3,7 +3,7 @@
 Each query is ``(category, params)``; ``params`` are the query parameters of
 ``/api/search`` (q, type, kommune, topic, evidence, region, page, per_page),
 exactly as a browser would send them. The same list drives the engine-only
-timing (through ``portal.views.search.parse_search_args``), the Flask test
+timing (through ``portal.web.views.search.parse_search_args``), the Flask test
 client, the HTTP load and the FTS5 baseline. Do not change it lightly: figures
 in docs/performance.md are only comparable over the same set.
 """

@@ -176,7 +176,7 @@ def _layout_is_current(data_dir: Path) -> bool:
 
 
 def text_source_for(db_path: Path):
-    """The portal's snippet text source (as in portal.resources): item_bodies.text, kommune pages."""
+    """The portal's snippet text source (as in portal.web.resources): item_bodies.text, kommune pages."""
     import sqlite3
 
     from portal.content import kommuner as kommune_registry
@@ -200,7 +200,7 @@ BENCH_SECRET = "bench-only-not-a-secret"
 
 
 def make_app(data_dir: Path, content_dir: Path):
-    from portal import create_app
+    from portal.web import create_app
 
     return create_app({"DATA_DIR": str(data_dir), "CONTENT_DIR": str(content_dir), "TESTING": True,
                        "SECRET_KEY": BENCH_SECRET})
@@ -210,7 +210,7 @@ def search_requests(app):
     """The query set as the portal parses it (anonymous reader: public audience)."""
     from flask import request
 
-    from portal.views.search import parse_search_args
+    from portal.web.views.search import parse_search_args
 
     out = []
     for _cat, params in QUERIES:

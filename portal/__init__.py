@@ -8,76 +8,10 @@ Data flows one way::
     portal.ingest          – build a new generation aside, swap atomically
        │                 ┌─ portal.store     (derived SQLite, sqlite-utils)
        ▼                 └─ search_index     (Whoosh or tantivy, Danish analysis; no Flask)
-    portal.views           – Danish pages and the JSON API, read-only
+    portal.web             – the Flask application: pages, the JSON API, sign-in, moderation
 
-Nothing below ``views`` and ``cli`` imports Flask; nothing outside
-``search_index`` imports Whoosh or tantivy. This module only wires the application.
+Everything in ``portal`` outside ``portal.web`` is the core: it imports no Flask
+(``tests/test_layers.py`` imports every core module to prove it), so scripts, the
+benchmark and the CLI's work can run without a web framework. Nothing outside
+``search_index`` imports Whoosh or tantivy.
 """
-
-from __future__ import annotations
-
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from flask import Flask
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def create_app(test_config: dict | None = None) -> Flask:
-    # Flask is imported here, not at module level, so that the Flask-free
-    # layers (portal.content, portal.store, portal.ingest) can be imported by
-    # scripts and benchmarks without it.
-    from flask import Flask
-
-    app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(
-        CONTENT_DIR=str(PROJECT_ROOT / "content"),
-        DATA_DIR=app.instance_path,
-        DKFDS_DIR=str(PROJECT_ROOT / "node_modules" / "dkfds" / "dist"),
-        SECRET_KEY=None,
-        SESSION_COOKIE_SECURE=True,
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
-        # Werkzeug's default (500 kB) would answer a long write-up with 413 and lose it.
-        MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
-        JSON_SORT_KEYS=False,
-        SEARCH_PER_PAGE=10,
-        RANKING_TOP_N=5,
-        CONTACT_EMAIL=None,
-        PAGE_CACHE=True,
-        # Per worker: documents the search result cache may hold (~100-130 bytes
-        # each); 0 computes every search. See search_index.index.ResultCache.
-        SEARCH_CACHE_DOCS=500_000,
-        # Search engine of NEW indexes ("whoosh" | "tantivy"); read by the
-        # ingest from $PORTAL_SEARCH_ENGINE. An existing index is always
-        # opened with the engine recorded in it (index/engine.json).
-        SEARCH_ENGINE=None,
-    )
-    app.config.from_prefixed_env("PORTAL")
-    if test_config:
-        app.config.update(test_config)
-    from search_index.index import resolve_engine
-
-    app.config["SEARCH_ENGINE"] = resolve_engine(app.config["SEARCH_ENGINE"])  # a typo fails at start-up
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
-
-    from . import auth, cli, errors, pagecache, i18n, resources, security, templating
-    from .views import api, api_write, contribute, feeds, language, moderation, pages, search, site
-    from .views import auth as auth_views
-
-    security.init_app(app)
-    resources.init_app(app)
-    pagecache.init_app(app)
-    auth.init_app(app)
-    errors.init_app(app)
-    i18n.init_app(app)  # Flask-Babel: Danish default, English selectable
-    templating.init_app(app)
-    cli.init_app(app)
-    for blueprint in (pages.bp, search.bp, api.bp, auth_views.bp, contribute.bp, moderation.bp, feeds.bp, language.bp,
-                      site.bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(api_write.bp)
-    security.csrf.exempt(api_write.bp)  # Bearer tokens only; never reads the session cookie
-    return app

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from portal import create_app
+from portal.web import create_app
 from portal.content import schema
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from portal import create_app
+from portal.web import create_app
 from portal.ingest import ingest
 
 from conftest import CONTENT

@@ -17,10 +17,10 @@ from portal.content.kommuner import danish_sort_key
 from portal.content.schema import EVIDENCE, EVIDENCE_EXPLAINED
 
 ROOT = Path(__file__).resolve().parent.parent
-TRANSLATIONS = ROOT / "portal" / "translations"
+TRANSLATIONS = ROOT / "portal" / "web" / "translations"
 PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
-TEMPLATES = ROOT / "portal" / "templates"
+TEMPLATES = ROOT / "portal" / "web" / "templates"
 
 RANKING = "/rangeringer/akf-selvforsoergelse-1999-2005"
 NOTE = "/notater/2006-09-08-benchmarking-af-integrationsindsatsen"
@@ -171,7 +171,7 @@ def test_note_date_follows_the_language(client):
 def test_format_filters(app):
     from flask_babel import refresh
 
-    from portal.templating import format_date_text, format_number
+    from portal.web.templating import format_date_text, format_number
 
     with app.test_request_context("/"):
         refresh()
@@ -193,7 +193,7 @@ def test_numbers_read_exactly_as_babel_formats_them(app):
     from babel.numbers import format_decimal
     from flask_babel import refresh
 
-    from portal.templating import format_number
+    from portal.web.templating import format_number
 
     rnd = random.Random(7)
     values = [0, -0.0, 1, -1, 0.0805, 2.5, -2.5, 0.125, -0.0004, -0.0005, -4898, 35640, 123456789.5]
@@ -213,7 +213,7 @@ def test_numbers_read_exactly_as_babel_formats_them(app):
 
 
 def test_danish_sort_filter():
-    from portal.templating import danish_sorted
+    from portal.web.templating import danish_sorted
 
     names = ["Aabenraa", "Ærø", "Odense", "Århus", "Albertslund", "Ølstykke", "Zealand"]
     assert danish_sorted(names) == ["Albertslund", "Odense", "Zealand", "Ærø", "Ølstykke", "Aabenraa", "Århus"]
@@ -264,7 +264,7 @@ def test_every_msgid_has_an_english_translation():
 def test_catalogue_holds_every_string_in_the_code():
     """A string wrapped for translation but missing from the .po would show Danish on English pages.
     Update with the commands in docs/architecture.md, "Languages"."""
-    method_map = [("portal/templates/**.html", "jinja2"), ("portal/**.py", "python")]
+    method_map = [("portal/web/templates/**.html", "jinja2"), ("portal/**.py", "python")]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "_l": None, "_lp": ((1, "c"), 2)}
     found = set()
     for _file, _line, message, _comments, context in extract_from_dir(str(ROOT), method_map, keywords=keywords):
@@ -274,7 +274,7 @@ def test_catalogue_holds_every_string_in_the_code():
 
 
 def test_evidence_labels_match_the_content_contract():
-    from portal.templating import EVIDENCE_EXPLAINED_LABELS, EVIDENCE_LABELS
+    from portal.web.templating import EVIDENCE_EXPLAINED_LABELS, EVIDENCE_LABELS
 
     assert {k: v._args[0] for k, v in EVIDENCE_LABELS.items()} == EVIDENCE
     assert {k: v._args[0] for k, v in EVIDENCE_EXPLAINED_LABELS.items()} == EVIDENCE_EXPLAINED
@@ -335,7 +335,7 @@ def signed_in(tmp_path):
     """A site of its own with a contributor and an editor, each with a client in English."""
     import shutil
 
-    from portal import create_app
+    from portal.web import create_app
     from portal.ingest import ingest
 
     content = tmp_path / "content"

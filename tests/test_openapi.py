@@ -26,9 +26,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from portal import create_app
+from portal.web import create_app
 from portal.ingest import ingest
-from portal.openapi import PATHS
+from portal.web.openapi import PATHS
 
 from conftest import CONTENT
 

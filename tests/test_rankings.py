@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from portal import create_app
+from portal.web import create_app
 from portal.ingest import ingest
 
 from conftest import CONTENT

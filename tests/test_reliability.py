@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from portal import create_app
+from portal.web import create_app
 from portal.generations import current_generation
 from portal.ingest import ingest
 from portal.integrity import check, reconcile

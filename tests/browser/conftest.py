@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from portal import create_app
+from portal.web import create_app
 from portal.ingest import ingest
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,10 +20,10 @@ from flask import Flask, current_app, g
 from search_index import SearchIndex
 from search_index.index import RESULT_CACHE_DOCS
 
-from .content import kommuner as kommune_registry
-from .indexing import kommune_text
-from .generations import Generation, current_generation
-from .store import STORE_VERSION, Store, store_version, text_of
+from ..content import kommuner as kommune_registry
+from ..indexing import kommune_text
+from ..generations import Generation, current_generation
+from ..store import STORE_VERSION, Store, store_version, text_of
 
 
 class NotReady(Exception):

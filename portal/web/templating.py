@@ -13,8 +13,8 @@ from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_s
 from flask import Flask, abort, request, send_from_directory
 from flask_babel import lazy_gettext as _l, lazy_pgettext as _lp
 
-from .content.kommuner import danish_sort_key
-from .content.schema import EVIDENCE
+from ..content.kommuner import danish_sort_key
+from ..content.schema import EVIDENCE
 from .i18n import current_language
 
 # Labels are lazy: each is translated when a template renders it, in that request's language.

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import yaml
 
-from .content import kommuner as kommune_registry
-from .content.errors import ContentError
-from .content.frontmatter import read_markdown
+from ..content import kommuner as kommune_registry
+from ..content.errors import ContentError
+from ..content.frontmatter import read_markdown
 
 PRACTICE_FIELDS = ("title", "kommuner", "evidence", "topics", "target_groups", "organisation", "start", "end",
                    "status", "source", "contact", "body")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from ..auth import owned_db
-from ..content import kommuner as kommune_registry
+from ...content import kommuner as kommune_registry
 from ..resources import get_store
-from ..store import PUBLIC
+from ...store import PUBLIC
 
 bp = Blueprint("feeds", __name__)
 FEED_SIZE = 30

@@ -1,7 +1,7 @@
 """Languages: Danish first, English too (Flask-Babel).
 
 The user interface is written in Danish (the msgids in the code are Danish) and
-translated to English in ``portal/translations/en/LC_MESSAGES/messages.po``.
+translated to English in ``portal/web/translations/en/LC_MESSAGES/messages.po``.
 Content (practices, notes, titles, topics, kommune names) stays in the language
 it was written in, Danish; so do validation messages of the content contract,
 the JSON API and the Atom feeds.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import submissions
+from ... import submissions
 from ..auth import current_user, owned_db
 from ..resources import get_store
-from ..submissions import SubmissionError
+from ...submissions import SubmissionError
 
 bp = Blueprint("api_write", __name__, url_prefix="/api")
 

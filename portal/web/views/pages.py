@@ -8,12 +8,12 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .. import charts
-from ..content import kommuner as kommune_registry
-from ..content.kommuner import danish_sort_key
-from ..content.schema import EVIDENCE
+from ... import charts
+from ...content import kommuner as kommune_registry
+from ...content.kommuner import danish_sort_key
+from ...content.schema import EVIDENCE
 from ..errors import BadRequest
-from ..rankings import SORT_KEYS, kommune_rankings, linked_ranking, ranking_csv, sorted_rows
+from ...rankings import SORT_KEYS, kommune_rankings, linked_ranking, ranking_csv, sorted_rows
 from ..pagecache import cached_page
 from ..resources import get_store
 from .feeds import recent

@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .ingest import IngestFailed, ingest
+from ..ingest import IngestFailed, ingest
 
 
 KIND_LABELS = {"practice": "erfaringer", "note": "netværksnotater", "network": "netværk", "ranking": "rangeringer", "indicator": "nøgletal"}
@@ -48,8 +48,8 @@ def users_group() -> None:
 @contextmanager
 def _accounts():
     """The owned database for one command; a refused account operation becomes a clean CLI error."""
-    from .accounts import AccountError
-    from .owned import OwnedDB
+    from ..accounts import AccountError
+    from ..owned import OwnedDB
 
     db = OwnedDB(current_app.config["DATA_DIR"])
     try:
@@ -78,7 +78,7 @@ def _known_networks() -> set[str] | None:
 @with_appcontext
 def users_add(email, role, networks, organisation):
     """Opret en bruger. Sæt derefter en adgangskode eller udsted en API-nøgle."""
-    from .accounts import add_user
+    from ..accounts import add_user
 
     with _accounts() as db:
         user = add_user(db, email, role, networks=networks, organisation=organisation, known_networks=_known_networks())
@@ -92,7 +92,7 @@ def users_add(email, role, networks, organisation):
 @with_appcontext
 def users_password(email, password):
     """Sæt en brugers adgangskode (afslutter brugerens sessioner)."""
-    from .accounts import set_password
+    from ..accounts import set_password
 
     with _accounts() as db:
         set_password(db, email, password)
@@ -104,7 +104,7 @@ def users_password(email, password):
 @with_appcontext
 def users_token(email):
     """Udsted en API-nøgle; den vises kun denne ene gang, som sidste linje."""
-    from .accounts import issue_token
+    from ..accounts import issue_token
 
     with _accounts() as db:
         token = issue_token(db, email)
@@ -117,7 +117,7 @@ def users_token(email):
 @with_appcontext
 def users_revoke(email):
     """Tilbagekald alle en brugers API-nøgler."""
-    from .accounts import revoke_tokens
+    from ..accounts import revoke_tokens
 
     with _accounts() as db:
         n = revoke_tokens(db, email)
@@ -128,7 +128,7 @@ def users_revoke(email):
 @with_appcontext
 def users_list():
     """Vis alle brugere med rolle, organisation og netværk."""
-    from .accounts import list_users
+    from ..accounts import list_users
 
     with _accounts() as db:
         users = list_users(db)
@@ -143,7 +143,7 @@ def users_list():
 @with_appcontext
 def reconcile_command():
     """Offentliggør ventende godkendelser og bring søgeindekset i overensstemmelse med databasen."""
-    from .integrity import reconcile
+    from ..integrity import reconcile
 
     report = reconcile(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
     for line in report.repaired:
@@ -159,7 +159,7 @@ def reconcile_command():
 @with_appcontext
 def check_command():
     """Kontrollér at database, søgeindeks, indholdsfiler og egne data stemmer overens."""
-    from .integrity import check
+    from ..integrity import check
 
     report = check(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
     for line in report.problems:
@@ -174,7 +174,7 @@ def check_command():
 @with_appcontext
 def backup_command(dest):
     """Tag en konsistent backup af egne data (brugere, indsendelser, log) og indholdsfilerne."""
-    from .backup import backup
+    from ..backup import backup
 
     path = backup(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"], dest)
     click.echo(f"Backup gemt i {path}")
@@ -186,7 +186,7 @@ def backup_command(dest):
 @with_appcontext
 def restore_command(backup_dir, yes):
     """Gendan en backup (stop serveren først) og byg database og søgeindeks igen."""
-    from .backup import BackupError, restore
+    from ..backup import BackupError, restore
 
     if not yes:
         click.confirm("Egne data og indholdsfiler erstattes af backuppen (de nuværende gemmes ved siden af). Fortsæt?",

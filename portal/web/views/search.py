@@ -8,9 +8,9 @@ from werkzeug.datastructures import MultiDict
 
 from search_index import QueryError, SearchRequest
 
-from ..content import kommuner as kommune_registry
-from ..content.kommuner import danish_sort_key
-from ..content.schema import EVIDENCE
+from ...content import kommuner as kommune_registry
+from ...content.kommuner import danish_sort_key
+from ...content.schema import EVIDENCE
 from ..errors import BadRequest
 from ..resources import get_index
 from ..auth import audiences

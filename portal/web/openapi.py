@@ -2,20 +2,20 @@
 
 OpenAPI 3.0.3 (``nullable`` rather than 3.1's type arrays: every tool reads it
 the same way). It describes every route under ``/api/`` in
-:mod:`portal.views.api` and :mod:`portal.views.api_write`, with the limits the
+:mod:`portal.web.views.api` and :mod:`portal.web.views.api_write`, with the limits the
 views enforce (taken from the same constants, so the two cannot drift apart)
 and the real shapes of the answers. ``tests/test_openapi.py`` runs schemathesis
 against the live app with it: any 5xx, any undocumented status and any answer
 that does not match these schemas fails the build. It reads the limits from
-:mod:`portal.views.search`, so it lives beside the views (it imports Flask through them).
+:mod:`portal.web.views.search`, so it lives beside the views (it imports Flask through them).
 """
 
 from __future__ import annotations
 
 import copy
 
-from .content import kommuner as kommune_registry
-from .content.schema import EVIDENCE, STATUSES as PRACTICE_STATUSES
+from ..content import kommuner as kommune_registry
+from ..content.schema import EVIDENCE, STATUSES as PRACTICE_STATUSES
 from .views.search import MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_Q, TYPES
 
 SUBMISSION_STATUSES = ("pending", "approved", "rejected")

@@ -13,10 +13,10 @@ from functools import wraps
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
-from . import accounts
-from .accounts import User
-from .owned import OwnedDB
-from .store import PUBLIC
+from .. import accounts
+from ..accounts import User
+from ..owned import OwnedDB
+from ..store import PUBLIC
 
 SESSION_KEY = "sid"
 # Failed attempts allowed per 15 minutes before answering 429 (counted across workers).

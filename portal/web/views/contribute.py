@@ -7,16 +7,16 @@ import datetime as dt
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import submissions
+from ... import submissions
 from ..auth import audiences, current_user, login_required, owned_db
-from ..content import kommuner as kommune_registry
-from ..content.kommuner import danish_sort_key
-from ..content.schema import EVIDENCE, STATUSES
-from ..publishing import content_path
+from ...content import kommuner as kommune_registry
+from ...content.kommuner import danish_sort_key
+from ...content.schema import EVIDENCE, STATUSES
+from ...publishing import content_path
 from ..forms import NOTE_FIELDS, PRACTICE_FIELDS, field_errors, form_values, from_file, to_file
-from ..rendering import MarkdownTooLarge, render_markdown
+from ...rendering import MarkdownTooLarge, render_markdown
 from ..resources import get_store
-from ..submissions import SubmissionError
+from ...submissions import SubmissionError
 
 bp = Blueprint("contribute", __name__)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from ..content import kommuner as kommune_registry
+from ...content import kommuner as kommune_registry
 from ..resources import get_store
-from ..store import PUBLIC
+from ...store import PUBLIC
 
 bp = Blueprint("site", __name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import accounts
+from ... import accounts
 from ..auth import check_login_allowed, current_user, login_user, logout_user, note_login_failure, owned_db, safe_next
 
 bp = Blueprint("auth", __name__)

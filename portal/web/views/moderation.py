@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import submissions
+from ... import submissions
 from ..auth import current_user, editor_required, owned_db
-from ..submissions import SubmissionError
+from ...submissions import SubmissionError
 from .contribute import rendered
 
 bp = Blueprint("moderation", __name__, url_prefix="/redaktion")

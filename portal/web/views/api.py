@@ -1,11 +1,11 @@
-"""The JSON API. Read-only; errors are ``{"error": …}`` (see :mod:`portal.errors`)."""
+"""The JSON API. Read-only; errors are ``{"error": …}`` (see :mod:`portal.web.errors`)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from ..content import kommuner as kommune_registry
-from ..rankings import kommune_rankings
+from ...content import kommuner as kommune_registry
+from ...rankings import kommune_rankings
 from ..resources import get_store
 from ..auth import audiences
 from .pages import csv_response, linked_ranking_or_404
@@ -130,7 +130,7 @@ def indicators():
 
 @bp.route("/openapi.json")
 def openapi():
-    """The OpenAPI description of this API (see :mod:`portal.openapi`)."""
+    """The OpenAPI description of this API (see :mod:`portal.web.openapi`)."""
     from ..openapi import spec
 
     return jsonify(spec())

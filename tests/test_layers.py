@@ -1,0 +1,56 @@
+"""The rooms keep their doors: the core imports no web framework, and no engine
+leaks out of the search layer.
+
+Every module is found by walking the packages, so a new module is checked
+without anyone adding it to a list.
+"""
+
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import portal
+import search_index
+
+ROOT = Path(__file__).resolve().parent.parent
+# werkzeug is not listed: the core uses only its password hashing (werkzeug.security),
+# a library function with no request in sight.
+WEB_MODULES = ("flask", "flask_babel", "flask_wtf", "jinja2")
+
+
+def _modules(package, skip=()):
+    names = [package.__name__]
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if not any(info.name == s or info.name.startswith(s + ".") for s in skip):
+            names.append(info.name)
+    return names
+
+
+CORE = _modules(portal, skip=("portal.web",))
+
+
+def _imported_after(module: str) -> set[str]:
+    code = f"import sys, {module}; print('\\n'.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True, text=True)
+    return {name.split(".")[0] for name in out.stdout.split()}
+
+
+def test_the_core_is_walked_and_holds_the_main_rooms():
+    for room in ("portal.content", "portal.ingest", "portal.store", "portal.publishing", "portal.owned"):
+        assert room in CORE
+    assert not [m for m in CORE if m.startswith("portal.web")]
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_module_imports_no_web_framework(module):
+    leaked = _imported_after(module) & set(WEB_MODULES)
+    assert not leaked, f"{module} imports {sorted(leaked)}: move the web part to portal.web"
+
+
+@pytest.mark.parametrize("module", _modules(search_index))
+def test_search_layer_imports_no_flask(module):
+    leaked = _imported_after(module) & set(WEB_MODULES)
+    assert not leaked, f"{module} imports {sorted(leaked)}"
