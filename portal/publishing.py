@@ -31,7 +31,8 @@ from pathlib import Path
 from search_index import SearchIndex
 
 
-from .content.loader import KINDS, parse_file
+from .content.loader import parse_file
+from .kinds import FILE_KINDS
 from .indexing import document_for
 from .generations import current_generation, write_lock
 from .owned import BUSY_TIMEOUT_MS, OwnedDB, now
@@ -54,8 +55,8 @@ def enqueue(db: OwnedDB, conn: sqlite3.Connection, kind: str, slug: str, raw: st
 
 
 def content_path(content_dir: Path | str, kind: str, slug: str) -> Path:
-    folder, suffixes, _reader = KINDS[kind]
-    return Path(content_dir) / folder / f"{slug}{suffixes[0]}"
+    spec = FILE_KINDS[kind]
+    return Path(content_dir) / spec.folder / f"{slug}{spec.suffixes[0]}"
 
 
 def write_file_atomically(path: Path, text: str) -> None:

@@ -23,6 +23,7 @@ from .content import kommuner as kommune_registry
 from .content.kommuner import danish_sort_key
 from .content.loader import Content
 from .content.schema import EVIDENCE
+from .kinds import KINDS, item_id, item_url  # noqa: F401  (item_id, item_url: re-exported for readers)
 from .rendering import html_to_text, render_markdown
 
 PUBLIC = frozenset({"public"})
@@ -38,38 +39,12 @@ NO_EVIDENCE_RANK = len(EVIDENCE)
 #: Characters of plain text kept with each item for listings and feeds.
 SUMMARY_CHARS = 500
 
-URL_PREFIX = {
-    "practice": "/erfaringer/",
-    "note": "/notater/",
-    "network": "/netvaerk/",
-    "ranking": "/rangeringer/",
-    "kommune": "/kommuner/",
-    "indicator": "/indikatorer/",
-}
-
-
-def item_url(type_: str, slug: str) -> str:
-    return URL_PREFIX[type_] + slug
-
-
-def item_id(type_: str, slug: str) -> str:
-    return f"{type_}:{slug}"
-
-
 def _audience(record: dict) -> str:
-    if record["type"] == "note" and record.get("visibility") == "network":
-        return f"network:{record['network']}"
-    return "public"
+    return KINDS[record["type"]].audience_of(record)
 
 
 def _body_md(record: dict) -> str:
-    if record["type"] == "network":
-        return record.get("description") or ""
-    if record["type"] == "ranking":
-        return "\n\n".join(x for x in (record.get("measure"), record.get("notes")) if x)
-    if record["type"] == "indicator":
-        return record.get("description") or ""
-    return record.get("body_md") or ""
+    return KINDS[record["type"]].body_of(record)
 
 
 def _sort_keys(record: dict) -> dict:
@@ -119,9 +94,7 @@ def _links(record: dict) -> tuple[list[dict], list[dict]]:
     item rows per page.
     """
     iid = item_id(record["type"], record["slug"])
-    places = record.get("kommuner") or record.get("members") or []
-    if record["type"] == "ranking":
-        places = [r["kommune"] for r in record["rows"] if r.get("kommune")]
+    places = KINDS[record["type"]].kommuner_of(record)
     same = {"item_id": iid, "type": record["type"], "audience": _audience(record), "evidence": record.get("evidence"),
             **_sort_keys(record)}
     # The topics ride along with the kommune links: a ranking weighs the

@@ -10,9 +10,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from ..ingest import IngestFailed, ingest
+from ..kinds import FILE_KINDS
 
 
-KIND_LABELS = {"practice": "erfaringer", "note": "netværksnotater", "network": "netværk", "ranking": "rangeringer", "indicator": "nøgletal"}
 
 
 @click.command("ingest")
@@ -34,7 +34,7 @@ def ingest_command(content_dir: str | None) -> None:
             click.echo(str(error), err=True)
         click.echo(f"Indlæsning afvist: {exc}. Portalen viser fortsat det tidligere indhold.", err=True)
         sys.exit(1)
-    counts = ", ".join(f"{report.counts.get(kind, 0)} {label}" for kind, label in KIND_LABELS.items())
+    counts = ", ".join(f"{report.counts.get(name, 0)} {kind.label_plural.lower()}" for name, kind in FILE_KINDS.items())
     click.echo(f"Indlæst: {counts} på {report.seconds:.1f} s (generation {report.generation.name}).")
 
 
