@@ -35,8 +35,8 @@ from .content.loader import parse_file
 from .kinds import FILE_KINDS
 from .indexing import document_for
 from .generations import current_generation, write_lock
-from .owned import BUSY_TIMEOUT_MS, OwnedDB, now
-from .store import item_id, item_row, replace_item
+from .owned import OwnedDB, now
+from .store import item_id, item_row, open_derived, replace_item
 
 INDEX_WRITE_TIMEOUT = 10.0
 LOCK_WAIT = 5.0
@@ -138,9 +138,8 @@ def publish_one(content_dir, data_dir, kind: str, slug: str, raw: str) -> None:
     if gen is None:
         return  # nothing is served yet: the first ingest will read the file
     row = item_row(record)
-    conn = sqlite3.connect(gen.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn = open_derived(gen.db_path, write=True)
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("BEGIN IMMEDIATE")
         try:
             replace_item(conn, record, row)

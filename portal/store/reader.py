@@ -1,202 +1,21 @@
-"""The derived database: every published item, as the pages need it.
-
-Built from scratch by each ingest (into a new file, swapped in on success) with
-sqlite-utils; never edited by hand and never holding anything that is not in
-``content/``. Read by the views through :class:`Store`, whose methods are the
-only SQL the portal runs against it. Flask-free.
+"""The reader: every query the pages run against a derived database.
 
 Visibility is part of every query: an item's ``audience`` is ``public`` or
 ``network:<slug>``, and each read method takes the set of audiences the reader
-may see, so an unpublished item cannot leak through a listing.
+may see, so an unpublished item cannot leak through a listing. Flask-free.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
 from pathlib import Path
 
-import sqlite_utils
-
-from .content import kommuner as kommune_registry
-from .content.kommuner import danish_sort_key
-from .content.loader import Content
-from .content.schema import EVIDENCE
-from .kinds import KINDS, item_id, item_url  # noqa: F401  (item_id, item_url: re-exported for readers)
-from .rendering import html_to_text, render_markdown
+from ..content.schema import EVIDENCE
+from ..kinds import item_id
+from .connection import open_derived
 
 PUBLIC = frozenset({"public"})
-
-#: The layout of the derived database. A generation built by an older layout is
-#: not served (see :func:`store_version`); ``flask ingest`` builds a current one.
-STORE_VERSION = "4"
-
-#: Strongest evidence first; items without an evidence category last.
-EVIDENCE_RANK = {key: i for i, key in enumerate(EVIDENCE)}
-NO_EVIDENCE_RANK = len(EVIDENCE)
-
-#: Characters of plain text kept with each item for listings and feeds.
-SUMMARY_CHARS = 500
-
-def _audience(record: dict) -> str:
-    return KINDS[record["type"]].audience_of(record)
-
-
-def _body_md(record: dict) -> str:
-    return KINDS[record["type"]].body_of(record)
-
-
-def _sort_keys(record: dict) -> dict:
-    """The keys pages sort by, kept with the item and repeated on its links:
-    Danish alphabetical order in SQL (æ, ø, å last; "aa" as "å" — byte order
-    of ``title_sort`` is the order danish_sort_key gives in Python), and the
-    strength of its evidence."""
-    return {"title_sort": danish_sort_key(record["title"])[0],
-            "evidence_rank": EVIDENCE_RANK.get(record.get("evidence"), NO_EVIDENCE_RANK)}
-
-
-def item_row(record: dict) -> dict:
-    """The ``items`` row of one validated content record (also used for
-    incremental updates of a single item)."""
-    body_md = _body_md(record)
-    body_html = render_markdown(body_md) if body_md else ""
-    text = html_to_text(body_html)
-    data = {k: v for k, v in record.items() if k not in ("body_md", "path")}
-    slug = record["slug"]
-    return {
-        "id": item_id(record["type"], slug),
-        "type": record["type"],
-        "slug": slug,
-        "title": record["title"],
-        "url": item_url(record["type"], slug),
-        "audience": _audience(record),
-        "network": record.get("network"),
-        "date": record.get("date") or record.get("published") or (str(record["end"]) if record.get("end") else None),
-        "evidence": record.get("evidence"),
-        **_sort_keys(record),
-        "data": json.dumps(data, ensure_ascii=False),
-        "summary": text[:SUMMARY_CHARS],
-        "path": record.get("path"),
-        # in the item_bodies table:
-        "body_md": body_md,
-        "body_html": body_html,
-        "text": text,
-    }
-
-
-def _links(record: dict) -> tuple[list[dict], list[dict]]:
-    """The item's rows in ``item_kommuner`` and ``item_topics``.
-
-    Each link row repeats the item's type, audience, evidence and sort keys,
-    so the counts, the kommune lists and the related practices are found and
-    ordered on the link tables' indexes alone, without visiting thousands of
-    item rows per page.
-    """
-    iid = item_id(record["type"], record["slug"])
-    places = KINDS[record["type"]].kommuner_of(record)
-    same = {"item_id": iid, "type": record["type"], "audience": _audience(record), "evidence": record.get("evidence"),
-            **_sort_keys(record)}
-    # The topics ride along with the kommune links: a ranking weighs the
-    # topics of every practice of ten kommuner (see kommune_practices).
-    topic_list = json.dumps(list(record.get("topics") or []), ensure_ascii=False)
-    kommuner = [dict(same, code=k["code"], as_name=k["as"], topics=topic_list) for k in places]
-    topics = [dict(same, topic=t) for t in record.get("topics") or []]
-    return kommuner, topics
-
-
-_LINK_COLUMNS = {"item_id": str, "type": str, "audience": str, "evidence": str, "evidence_rank": int, "title_sort": str}
-_KOMMUNE_LINK_COLUMNS = {**_LINK_COLUMNS, "code": str, "as_name": str, "topics": str}
-_TOPIC_LINK_COLUMNS = {**_LINK_COLUMNS, "topic": str}
-
-
-def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict | None = None) -> Counter:
-    """Create the derived database at ``path`` (which must not exist).
-
-    ``rows`` maps item id → :func:`item_row` of each record, computed once by
-    the caller because the index needs the same rendered text.
-    """
-    conn = sqlite3.connect(path)
-    db = sqlite_utils.Database(conn)
-    db.execute("PRAGMA journal_mode=WAL")
-    items, kommune_links, topic_links, note_practices, ranking_rows = [], [], [], [], []
-    for kind in content.items:
-        for record in content.items[kind].values():
-            items.append(rows[item_id(kind, record["slug"])])
-            k, t = _links(record)
-            kommune_links += k
-            topic_links += t
-            if kind == "note":
-                note_practices += [{"note_id": item_id("note", record["slug"]), "practice_slug": s} for s in record["practices"]]
-            if kind == "ranking":
-                ranking_rows += _ranking_rows(record)
-    with db.conn:
-        db["items"].insert_all(({c: row[c] for c in _ITEM_COLUMNS} for row in items), pk="id", columns=_ITEM_COLUMNS)
-        db["item_bodies"].insert_all(({c: row[c] for c in _BODY_COLUMNS} for row in items), pk="id", columns=_BODY_COLUMNS)
-        # Created up front: an empty list would not create its table, and the
-        # incremental path (replace_item) and the indexes below need them all.
-        for table, rows_, columns in (("item_kommuner", kommune_links, _KOMMUNE_LINK_COLUMNS),
-                                      ("item_topics", topic_links, _TOPIC_LINK_COLUMNS),
-                                      ("note_practices", note_practices, {"note_id": str, "practice_slug": str}),
-                                      ("ranking_rows", ranking_rows, _RANKING_COLUMNS)):
-            db[table].create(columns, if_not_exists=True)
-            db[table].insert_all(rows_)
-        db["kommuner"].insert_all(
-            (
-                {"code": k.code, "name": k.name, "region": k.region, "slug": k.slug,
-                 "former": json.dumps([f.name for f in kommune_registry.former_of(k.code) if f.name != k.name], ensure_ascii=False)}
-                for k in kommune_registry.all_kommuner()
-            ),
-            pk="code",
-        )
-        meta = {**(meta or {}), "store_version": STORE_VERSION}
-        db["meta"].insert_all(({"key": k, "value": str(v)} for k, v in meta.items()), pk="key",
-                              columns={"key": str, "value": str})
-        # Listings are ordered in SQL and read from these indexes; the counts
-        # are covering-index scans (see _links).
-        db["items"].create_index(["type", "audience", "title_sort"])
-        db["items"].create_index(["type", "audience", "evidence"])
-        db["item_kommuner"].create_index(["code", "type", "audience", "title_sort"])
-        db["item_kommuner"].create_index(["code", "type", "audience", "evidence_rank", "title_sort"])
-        db["item_kommuner"].create_index(["item_id"])
-        db["item_topics"].create_index(["topic", "type", "audience", "item_id", "evidence_rank", "title_sort"])
-        db["item_topics"].create_index(["item_id"])
-        db["note_practices"].create_index(["practice_slug"])
-        db["ranking_rows"].create_index(["code"])
-        db.execute("CREATE TABLE counts (kind TEXT, audience TEXT, key TEXT, sub TEXT, n INTEGER)")
-        db.execute("CREATE INDEX idx_counts ON counts (kind, audience)")
-        refresh_counts(db.conn)
-    conn.execute("ANALYZE")  # statistics, so the planner picks the right one of the link indexes
-    conn.close()
-    return Counter(i["type"] for i in items)
-
-
-# The bodies (~16 KB an item) live in their own table: in ``items`` they made
-# every row span overflow pages, and listings, counts and lookups of
-# thousands of items slow (5 µs a row at 10k items instead of ~1).
-_ITEM_COLUMNS = {
-    "id": str, "type": str, "slug": str, "title": str, "title_sort": str, "url": str, "audience": str,
-    "network": str, "date": str, "evidence": str, "evidence_rank": int, "data": str, "summary": str, "path": str,
-}
-_BODY_COLUMNS = {"id": str, "body_md": str, "body_html": str, "text": str}
-_RANKING_COLUMNS = {
-    "ranking_slug": str, "rank": int, "kommune_as_published": str, "code": str, "effect": float,
-    "observed": float, "expected": float, "significance": str, "cases": int, "share_completed": float,
-    "previous_rank": int,
-}
-
-
-def _ranking_rows(record: dict) -> list[dict]:
-    return [
-        {
-            "ranking_slug": record["slug"],
-            "rank": r["rank"],
-            "kommune_as_published": r["kommune_as_published"],
-            "code": r["kommune"]["code"] if r.get("kommune") else None,
-            **{k: r.get(k) for k in ("effect", "observed", "expected", "significance", "cases", "share_completed", "previous_rank")},
-        }
-        for r in record["rows"]
-    ]
 
 
 class Store:
@@ -204,7 +23,7 @@ class Store:
 
     def __init__(self, path: Path | str):
         # Read-only: the views can never write to derived data by accident.
-        self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self.conn = open_derived(path)
         self.conn.row_factory = sqlite3.Row
 
     def close(self) -> None:
@@ -413,27 +232,6 @@ class Store:
             return {}
 
 
-# The counts of the entry points (front page, evidence map), per audience: an
-# item has one audience, so a reader's counts are sums over their audiences.
-# Kept in a table because counting 30,000 link rows took ~25 ms a page at 10k;
-# rebuilt at ingest and with every incremental publication (replace_item).
-_COUNTS = (
-    "SELECT 'topic', audience, topic, '', COUNT(*) FROM item_topics WHERE type = 'practice' GROUP BY audience, topic",
-    "SELECT 'topic_evidence', audience, topic, COALESCE(evidence, ''), COUNT(*) FROM item_topics "
-    "WHERE type = 'practice' GROUP BY audience, topic, evidence",
-    "SELECT 'kommune', audience, code, '', COUNT(DISTINCT item_id) FROM item_kommuner "
-    "WHERE type IN ('practice', 'note') GROUP BY audience, code",
-    "SELECT 'evidence', audience, COALESCE(evidence, ''), '', COUNT(*) FROM items WHERE type = 'practice' "
-    "GROUP BY audience, evidence",
-)
-
-
-def refresh_counts(conn: sqlite3.Connection) -> None:
-    conn.execute("DELETE FROM counts")
-    for select in _COUNTS:
-        conn.execute(f"INSERT INTO counts (kind, audience, key, sub, n) {select}")
-
-
 def text_of(conn: sqlite3.Connection, iid: str) -> str | None:
     """The plain text of an item (for snippets), or None."""
     row = conn.execute("SELECT text FROM item_bodies WHERE id = ?", (iid,)).fetchone()
@@ -455,26 +253,3 @@ def store_version(path: Path | str) -> str | None:
         return store.meta().get("store_version")
     finally:
         store.close()
-
-
-def replace_item(conn: sqlite3.Connection, record: dict, row: dict) -> None:
-    """Insert or replace one practice or note in a live derived database
-    (the incremental path used when a submission is approved or a note posted).
-    The caller holds a write transaction."""
-    iid = row["id"]
-    # Readers cache pages per (generation, revision): a new revision invalidates them.
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('revision', "
-                 "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'), 0) + 1)")
-    for table, key in (("items", "id"), ("item_bodies", "id"), ("item_kommuner", "item_id"), ("item_topics", "item_id"),
-                       ("note_practices", "note_id")):
-        conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (iid,))
-    for table, columns in (("items", list(_ITEM_COLUMNS)), ("item_bodies", list(_BODY_COLUMNS))):
-        conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                     [row[c] for c in columns])
-    kommuner, topics = _links(record)
-    for table, links, columns in (("item_kommuner", kommuner, _KOMMUNE_LINK_COLUMNS), ("item_topics", topics, _TOPIC_LINK_COLUMNS)):
-        conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})", links)
-    refresh_counts(conn)
-    if record["type"] == "note":
-        conn.executemany("INSERT INTO note_practices (note_id, practice_slug) VALUES (?, ?)",
-                         [(iid, s) for s in record["practices"]])
