@@ -264,8 +264,8 @@ class _Snapshot:
 
     # -------------------------------------------------------------- the rest
 
-    def stored(self, key: int) -> dict:
-        return self.stored_by_key[key]
+    def stored(self, docnum: int) -> dict:
+        return self.stored_by_key[docnum]  # tantivy: the document key of this snapshot
 
     def doc_count(self) -> int:
         return self.n
