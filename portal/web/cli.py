@@ -84,6 +84,9 @@ def users_add(email, role, networks, organisation):
         user = add_user(db, email, role, networks=networks, organisation=organisation, known_networks=_known_networks())
     member = f", medlem af {', '.join(user.networks)}" if user.networks else ""
     click.echo(f"Oprettet: {user.email} ({user.role}{member}).")
+    # A new user has no password yet and cannot sign in: say what comes next.
+    click.echo(f"Næste skridt: sæt en adgangskode med 'flask --app app users password {user.email}' "
+               f"(log derefter ind på /log-ind), eller udsted en API-nøgle med 'users token {user.email}'.")
 
 
 @users_group.command("password")
