@@ -1,0 +1,312 @@
+"""Two people acting at once never lose each other's work (issue 11, write races).
+
+Each race runs two writers truly at once: two separate processes (spawned, so
+each has its own Flask app, its own SQLite connections and its own search
+index handle, as two gunicorn workers do), both waiting on one
+``multiprocessing.Barrier`` and then sending their request. Each race is
+repeated a few rounds. Afterwards every write that answered 2xx must be in
+``content/`` with its own text, every loser must have a 409 with a reason, and
+``flask check`` must be clean.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import shutil
+
+import pytest
+
+from portal import accounts, publishing, submissions
+from portal.generations import write_lock
+from portal.ingest import ingest
+from portal.integrity import check
+from portal.owned import OwnedDB
+from portal.web import create_app
+
+from conftest import CONTENT
+
+ROUNDS = 5
+NOTE = """---
+title: Samtidigt notat fra netværksmødet
+network: vestegnen
+date: 2026-11-30
+visibility: public
+---
+Testindhold: notatet skrevet af {who} i runde {n}.
+"""
+PRACTICE = """---
+title: Samtidig ny erfaring i runde {n}
+kommuner: [Ishøj]
+evidence: ikke-evalueret
+topics: [sprog]
+---
+Testindhold: erfaringen skrevet af {who} i runde {n}.
+"""
+UPDATE_SLUG = "tidlig-virksomhedsrettet-indsats-for-flygtninge"
+
+
+def _writer(data_dir, content_dir, barrier, jobs, results):
+    """One writer process: its own app; for each job wait at the barrier, then send it."""
+    app = create_app({"TESTING": True, "DATA_DIR": data_dir, "CONTENT_DIR": content_dir})
+    client = app.test_client()
+    try:
+        while (job := jobs.get()) is not None:
+            method, url, headers, body = job
+            barrier.wait(timeout=60)
+            response = client.open(url, method=method, headers=headers, data=body)
+            results.put((response.status_code, response.get_json(silent=True)))
+    finally:
+        app.extensions["portal_index"].close()
+
+
+class Writers:
+    """Two writer processes released together by a barrier, one request each per round."""
+
+    def __init__(self, data, content):
+        ctx = multiprocessing.get_context("spawn")  # no state inherited from the test process
+        self.barrier = ctx.Barrier(2)
+        self.jobs = [ctx.Queue(), ctx.Queue()]
+        self.results = [ctx.Queue(), ctx.Queue()]
+        self.procs = [ctx.Process(target=_writer, args=(str(data), str(content), self.barrier, self.jobs[i],
+                                                        self.results[i]), daemon=True) for i in range(2)]
+        for proc in self.procs:
+            proc.start()
+
+    def at_once(self, first, second) -> list[tuple[int, dict]]:
+        """Send both requests at the same moment; their (status, JSON) in the same order."""
+        for queue, job in zip(self.jobs, (first, second)):
+            queue.put(job)
+        return [queue.get(timeout=120) for queue in self.results]
+
+    def close(self):
+        for queue in self.jobs:
+            queue.put(None)
+        for proc in self.procs:
+            proc.join(30)
+            if proc.is_alive():  # pragma: no cover - only when a writer hangs
+                proc.kill()
+
+
+@pytest.fixture
+def site(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    data = tmp_path / "data"
+    ingest(content, data)
+    db = OwnedDB(data)
+    emails = {"member1": ("leder1@example.dk", "contributor", ["vestegnen"]),
+              "member2": ("leder2@example.dk", "contributor", ["vestegnen"]),
+              "editor1": ("red1@example.dk", "editor", []), "editor2": ("red2@example.dk", "editor", [])}
+    users, tokens = {}, {}
+    for name, (email, role, networks) in emails.items():
+        users[name] = accounts.add_user(db, email, role, networks=networks, organisation="Testkommune")
+        tokens[name] = accounts.issue_token(db, email)
+    db.close()
+    return content, data, users, tokens
+
+
+@pytest.fixture
+def writers(site):
+    content, data, _users, _tokens = site
+    procs = Writers(data, content)
+    yield procs
+    procs.close()
+
+
+def _post(token, url, body: str):
+    return ("POST", url, {"Authorization": f"Bearer {token}", "Content-Type": "text/markdown; charset=utf-8"},
+            body.encode("utf-8"))
+
+
+def _approve(token, sid):
+    return ("POST", f"/api/submissions/{sid}/approve", {"Authorization": f"Bearer {token}"}, b"")
+
+
+def test_two_members_posting_same_titled_notes_at_once_both_keep_their_note(site, writers):
+    content, data, users, tokens = site
+    accepted = []
+    for n in range(ROUNDS):
+        texts = [NOTE.format(who=who, n=n) for who in ("leder 1", "leder 2")]
+        outcomes = writers.at_once(_post(tokens["member1"], "/api/notes", texts[0]),
+                                   _post(tokens["member2"], "/api/notes", texts[1]))
+        for (status, body), text in zip(outcomes, texts):
+            # Both are accepted: a note's address comes from its title and date, which
+            # the member did not choose as an address, so the second gets its own (-2).
+            assert status == 201, body
+            accepted.append((body["id"], text))
+        assert outcomes[0][1]["id"] != outcomes[1][1]["id"]
+    ids = [i for i, _t in accepted]
+    assert len(set(ids)) == len(ids) == 2 * ROUNDS
+    assert "2026-11-30-samtidigt-notat-fra-netvaerksmoedet" in ids
+    assert "2026-11-30-samtidigt-notat-fra-netvaerksmoedet-2" in ids
+    for note_id, text in accepted:
+        assert (content / "notes" / f"{note_id}.md").read_text(encoding="utf-8") == text
+    report = check(content, data)
+    assert report.ok, report.problems
+
+
+def test_two_same_titled_new_practices_submitted_and_approved_at_once_are_both_published(site, writers):
+    content, data, users, tokens = site
+    published = []
+    for n in range(ROUNDS):
+        texts = [PRACTICE.format(who=who, n=n) for who in ("kommune A", "kommune B")]
+        created = writers.at_once(_post(tokens["member1"], "/api/submissions", texts[0]),
+                                  _post(tokens["member2"], "/api/submissions", texts[1]))
+        assert [s for s, _b in created] == [201, 201], created
+        sids = [b["id"] for _s, b in created]
+        approved = writers.at_once(_approve(tokens["editor1"], sids[0]), _approve(tokens["editor2"], sids[1]))
+        assert [s for s, _b in approved] == [200, 200], approved
+        slugs = [b["slug"] for _s, b in approved]
+        assert len(set(slugs)) == 2, slugs  # the second same-titled practice has its own address
+        assert sorted(slugs) == [f"samtidig-ny-erfaring-i-runde-{n}", f"samtidig-ny-erfaring-i-runde-{n}-2"]
+        for (_status, body), text in zip(approved, texts):
+            assert body["status"] == "approved" and body["url"] == f"/erfaringer/{body['slug']}"
+            published.append((body["slug"], text))
+    for slug, text in published:
+        assert (content / "practices" / f"{slug}.md").read_text(encoding="utf-8") == text
+    report = check(content, data)
+    assert report.ok, report.problems
+
+
+def test_two_updates_of_one_practice_approved_at_once_exactly_one_wins(site, writers):
+    content, data, users, tokens = site
+    path = content / "practices" / f"{UPDATE_SLUG}.md"
+    for n in range(ROUNDS):
+        base = path.read_text(encoding="utf-8")
+        texts = [base + f"\nTilføjelse fra {who} i runde {n} (testindhold).\n" for who in ("kommune A", "kommune B")]
+        db = OwnedDB(data)
+        subs = [submissions.submit(db, users[who], text, content, slug=UPDATE_SLUG)
+                for who, text in zip(("member1", "member2"), texts)]
+        db.close()
+        outcomes = writers.at_once(_approve(tokens["editor1"], subs[0].id), _approve(tokens["editor2"], subs[1].id))
+        statuses = sorted(s for s, _b in outcomes)
+        assert statuses == [200, 409], outcomes
+        winner = next(i for i, (s, _b) in enumerate(outcomes) if s == 200)
+        loser = 1 - winner
+        reason = outcomes[loser][1]["error"]
+        assert "er blevet ændret" in reason and "venter stadig" in reason, reason
+        assert path.read_text(encoding="utf-8") == texts[winner]
+        db = OwnedDB(data)
+        assert submissions.get(db, subs[loser].id).status == "pending"  # kept for a new decision
+        assert submissions.get(db, subs[winner].id).status == "approved"
+        submissions.reject(db, users["editor1"], subs[loser].id, "Overhalet af en anden ændring (test).")
+        db.close()
+    report = check(content, data)
+    assert report.ok, report.problems
+
+
+# -- the same guarantees, step by step in one process ---------------------------------
+def test_an_approval_waiting_in_the_outbox_blocks_a_second_update_of_the_same_version(site, monkeypatch):
+    """An ingest holds the publishing lock, so the first approval stays in the
+    outbox (decided, not yet in content/): the second update, prepared against
+    the same version, must still see it and get a 409, and stay pending."""
+    content, data, users, tokens = site
+    path = content / "practices" / f"{UPDATE_SLUG}.md"
+    base = path.read_text(encoding="utf-8")
+    db = OwnedDB(data)
+    first = submissions.submit(db, users["member1"], base + "\nFørste (testindhold).\n", content, slug=UPDATE_SLUG)
+    second = submissions.submit(db, users["member2"], base + "\nAnden (testindhold).\n", content, slug=UPDATE_SLUG)
+    # while the lock is held, a drain gives up at once instead of after LOCK_WAIT seconds
+    monkeypatch.setattr(submissions, "drain", functools.partial(publishing.drain, wait=0))
+    with write_lock(data, blocking=True):
+        submissions.approve(db, users["editor1"], first.id, content, data)
+        assert path.read_text(encoding="utf-8") == base  # not published yet …
+        with pytest.raises(submissions.SubmissionError) as info:
+            submissions.approve(db, users["editor2"], second.id, content, data)
+    assert info.value.status == 409 and "venter stadig" in info.value.message
+    assert submissions.get(db, second.id).status == "pending"
+    # a third update submitted now is based on the approved text, not on the file
+    third = submissions.submit(db, users["member2"], base + "\nFørste (testindhold).\nTredje.\n", content,
+                               slug=UPDATE_SLUG)
+    assert third.base_raw == base + "\nFørste (testindhold).\n"
+    publishing.drain(db, content, data)
+    submissions.approve(db, users["editor2"], third.id, content, data)
+    db.close()
+    assert path.read_text(encoding="utf-8").endswith("Første (testindhold).\nTredje.\n")
+    assert check(content, data).ok, check(content, data).problems
+
+
+def test_a_rejected_new_practice_gives_its_address_back_and_an_explicit_slug_is_never_changed(site):
+    content, data, users, tokens = site
+    text = PRACTICE.format(who="kommune A", n=9)
+    db = OwnedDB(data)
+    first = submissions.submit(db, users["member1"], text, content)
+    second = submissions.submit(db, users["member2"], text, content)
+    assert (first.slug, second.slug) == ("samtidig-ny-erfaring-i-runde-9", "samtidig-ny-erfaring-i-runde-9-2")
+    with pytest.raises(submissions.SubmissionError) as info:
+        submissions.submit(db, users["member2"], text, content, slug="samtidig-ny-erfaring-i-runde-9")
+    assert info.value.status == 409 and "reserveret" in info.value.message
+    submissions.reject(db, users["editor1"], first.id, "Dubletter (test).")
+    again = submissions.submit(db, users["member1"], text, content)
+    db.close()
+    assert again.slug == "samtidig-ny-erfaring-i-runde-9"
+
+
+def _run_check(content, data):
+    app = create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content)})
+    try:
+        return app.test_cli_runner().invoke(args=["check"])
+    finally:
+        app.extensions["portal_index"].close()
+
+
+def test_flask_check_reports_every_accepted_text_that_is_not_in_content(site):
+    """What the old code did in a race (two accepted writes to one address, the
+    second not based on the first), written straight into the outbox: check
+    names each lost text and exits non-zero; a hand edit is reported too."""
+    content, data, users, tokens = site
+    from portal.publishing import drain, enqueue
+
+    db = OwnedDB(data)
+    note_a, note_b = NOTE.format(who="leder 1", n=0), NOTE.format(who="leder 2", n=0)
+    with db.write() as conn:
+        enqueue(db, conn, "note", "2026-11-30-dobbelt", note_a)
+        enqueue(db, conn, "note", "2026-11-30-dobbelt", note_b)
+    path = content / "practices" / f"{UPDATE_SLUG}.md"
+    base = path.read_text(encoding="utf-8")
+    updates = [submissions.submit(db, users[who], base + f"\n{who} (testindhold).\n", content, slug=UPDATE_SLUG)
+               for who in ("member1", "member2")]
+    with db.write() as conn:  # both approved against the same version, as the old check let happen
+        for sub in updates:
+            conn.execute("UPDATE submissions SET status = 'approved', decided_at = '2026-12-01' WHERE id = ?",
+                         (sub.id,))
+            enqueue(db, conn, "practice", UPDATE_SLUG, sub.raw, submission_id=sub.id)
+    drain(db, content, data)
+    db.close()
+    problems = check(content, data).problems
+    lost_note = "er gået tabt: notes/2026-11-30-dobbelt.md"
+    assert any("notatet fra udbakke" in p and lost_note in p for p in problems), problems
+    assert any(f"godkendt indsendelse {updates[0].id} er gået tabt" in p for p in problems), problems
+    result = _run_check(content, data)
+    assert result.exit_code == 1 and "er gået tabt" in result.output
+
+    (content / "notes" / "2026-11-30-dobbelt.md").write_text(note_a + "Rettet i hånden.\n", encoding="utf-8")
+    assert any("notes/2026-11-30-dobbelt.md har ikke den tekst, der blev godkendt" in p
+               for p in check(content, data).problems)
+
+
+def test_a_database_from_before_reservations_is_migrated_and_its_duplicates_cannot_both_win(site):
+    """Two pending new practices that the old code gave the same slug: after the
+    migration exactly one can be approved; the other gets a 409 and stays pending."""
+    content, data, users, tokens = site
+    db = OwnedDB(data)
+    subs = [submissions.submit(db, users[who], PRACTICE.format(who=who, n=7), content)
+            for who in ("member1", "member2")]
+    with db.write() as conn:  # as the old code stored them, and as a file at migration 5 looked
+        conn.execute("UPDATE submissions SET slug = ? WHERE id = ?", (subs[0].slug, subs[1].id))
+        conn.execute("DROP TABLE reservations")
+        conn.execute("ALTER TABLE outbox DROP COLUMN submission_id")
+        conn.execute("DELETE FROM migrations WHERE name = '0006_slug_reservations'")
+        conn.execute("PRAGMA user_version = 5")
+    db.close()
+    db = OwnedDB(data)
+    assert db.one("SELECT owner FROM reservations WHERE slug = ?", (subs[0].slug,))["owner"] == subs[0].id
+    submissions.approve(db, users["editor1"], subs[1].id, content, data)
+    with pytest.raises(submissions.SubmissionError) as info:
+        submissions.approve(db, users["editor2"], subs[0].id, content, data)
+    assert info.value.status == 409 and "er blevet oprettet" in info.value.message
+    assert submissions.get(db, subs[0].id).status == "pending"
+    db.close()
+    assert (content / "practices" / f"{subs[0].slug}.md").read_text(encoding="utf-8") == subs[1].raw
+    assert check(content, data).ok, check(content, data).problems
