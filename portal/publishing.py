@@ -21,6 +21,7 @@ Flask-free.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import sqlite3
@@ -54,6 +55,12 @@ def enqueue(db: OwnedDB, conn: sqlite3.Connection, kind: str, slug: str, raw: st
     cur = conn.execute("INSERT INTO outbox (kind, slug, raw, created_at, submission_id) VALUES (?, ?, ?, ?, ?)",
                        (kind, slug, raw, now(), submission_id))
     return cur.lastrowid
+
+
+def text_version(text: str) -> str:
+    """A short fingerprint of an item's text: the version an edit form or an API
+    client says it started from (``based_on``), compared when the change is sent."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def current_text(conn: sqlite3.Connection, content_dir: Path | str, kind: str, slug: str) -> str | None:

@@ -28,7 +28,7 @@ from .content.loader import note_reference_errors, parse_file
 from .content.schema import SLUG_RE
 from .owned import OwnedDB, now
 from . import reservations
-from .publishing import current_text, drain, enqueue
+from .publishing import current_text, drain, enqueue, text_version
 
 MAX_RAW_BYTES = 200_000
 MAX_REASON = 2_000
@@ -100,7 +100,8 @@ def validate(raw: str, slug: str) -> dict:
         raise SubmissionError("indholdet er ikke gyldigt", errors=exc.errors) from None
 
 
-def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str | None = None) -> Submission:
+def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str | None = None,
+           based_on: str | None = None) -> Submission:
     """Store a pending submission of a practice (new, or an update when ``slug`` exists).
 
     The slug of a new practice is reserved in the transaction that stores it.
@@ -112,6 +113,11 @@ def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str
     names a *published* practice is still a 409 that points to the update
     path, and an explicitly chosen slug is never changed behind the user's
     back (409 when another new practice holds it).
+
+    ``based_on`` (:func:`~portal.publishing.text_version` of the text an edit
+    started from, sent by the edit form): an update is refused with a 409 if
+    the practice changed since, instead of being stored against the newer text
+    it never saw, which would let its approval undo that change unnoticed.
     """
     raw = raw.replace("\r\n", "\n")
     explicit = bool(slug)
@@ -130,6 +136,13 @@ def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str
                 f"angiv slug={base} for at indsende en opdatering af den",
                 status=409,
                 errors=[ContentError(f"practices/{base}.md", 1, "erfaringen findes allerede", field="title")],
+            )
+        if is_update and based_on is not None and text_version(base_raw) != based_on:
+            raise SubmissionError(
+                f"erfaringen '{base}' er blevet ændret, siden du hentede den, så dit forslag ville fjerne den ændring; "
+                "se den nuværende udgave, og indsend dit forslag ud fra den",
+                status=409,
+                errors=[ContentError("based_on", 1, "erfaringen er ændret i mellemtiden", field="based_on")],
             )
         slug = base
         if not is_update:

@@ -310,3 +310,135 @@ def test_a_database_from_before_reservations_is_migrated_and_its_duplicates_cann
     db.close()
     assert (content / "practices" / f"{subs[0].slug}.md").read_text(encoding="utf-8") == subs[1].raw
     assert check(content, data).ok, check(content, data).problems
+
+
+# -- the same in the browser's forms -------------------------------------------------
+def _login(app, email):
+    import re
+
+    db = OwnedDB(app.config["DATA_DIR"])
+    accounts.set_password(db, email, "en-lang-adgangskode")
+    db.close()
+    client = app.test_client()
+
+    def token(url):
+        return re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+
+    response = client.post("/log-ind", data={"email": email, "password": "en-lang-adgangskode",
+                                             "csrf_token": token("/log-ind")})
+    assert response.status_code == 302
+    return client, token
+
+
+@pytest.fixture
+def web(site):
+    content, data, users, tokens = site
+    app = create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content),
+                      "SESSION_COOKIE_SECURE": False})
+    yield app
+    app.extensions["portal_index"].close()
+
+
+def test_an_edit_form_opened_before_an_approval_cannot_undo_it(site, web):
+    """Two contributors open the edit form of one practice; the first one's change
+    is approved; the second one's form, sent afterwards, must not be stored against
+    the new text it never saw (its approval would silently remove the first change)."""
+    import re
+
+    from portal.web.forms import PRACTICE_FIELDS, from_file
+
+    content, data, users, tokens = site
+    url = f"/indsend?slug={UPDATE_SLUG}"
+    forms = []
+    for email in ("leder1@example.dk", "leder2@example.dk"):
+        client, token = _login(web, email)
+        html = client.get(url).get_data(as_text=True)
+        based_on = re.search(r'name="based_on" value="([0-9a-f]+)"', html).group(1)
+        values = from_file((content / "practices" / f"{UPDATE_SLUG}.md").read_text(encoding="utf-8"), PRACTICE_FIELDS)
+        forms.append((client, token, {k: v for k, v in values.items() if v not in (None, "")}
+                      | {"slug": UPDATE_SLUG, "based_on": based_on, "action": "submit"}))
+    (first, first_token, first_form), (second, second_token, second_form) = forms
+    first_form["body"] += "\n\nFørste kommunes tilføjelse (testindhold)."
+    response = first.post("/indsend", data=first_form | {"csrf_token": first_token("/indsend")})
+    assert response.status_code == 302
+    sid = response.headers["Location"].rsplit("/", 1)[1]
+    db = OwnedDB(data)
+    submissions.approve(db, users["editor1"], sid, content, data)
+
+    second_form["body"] += "\n\nAnden kommunes tilføjelse (testindhold)."
+    response = second.post("/indsend", data=second_form | {"csrf_token": second_token("/indsend")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Erfaringen er blevet ændret, siden du åbnede formularen" in html
+    assert "Anden kommunes tilføjelse (testindhold)." in html  # nothing typed is lost
+    assert [s.slug for s in submissions.by_status(db, "pending")] == []  # nothing stored against the new text
+    # the re-shown form carries the new version: sending it again is a deliberate choice
+    new_version = re.search(r'name="based_on" value="([0-9a-f]+)"', html).group(1)
+    assert new_version != second_form["based_on"]
+    response = second.post("/indsend", data=second_form | {"based_on": new_version,
+                                                            "csrf_token": second_token("/indsend")})
+    assert response.status_code == 302
+    pending = submissions.by_status(db, "pending")
+    db.close()
+    assert len(pending) == 1 and "Første kommunes tilføjelse" in pending[0].base_raw
+
+
+def test_an_editor_approving_an_overtaken_update_in_the_queue_is_told_why(site, web):
+    content, data, users, tokens = site
+    base = (content / "practices" / f"{UPDATE_SLUG}.md").read_text(encoding="utf-8")
+    db = OwnedDB(data)
+    subs = [submissions.submit(db, users[who], base + f"\n{who} (testindhold).\n", content, slug=UPDATE_SLUG)
+            for who in ("member1", "member2")]
+    submissions.approve(db, users["editor1"], subs[0].id, content, data)
+    editor, token = _login(web, "red2@example.dk")
+    response = editor.post(f"/redaktion/{subs[1].id}/godkend", data={"csrf_token": token(f"/redaktion/{subs[1].id}")})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/redaktion/{subs[1].id}")
+    html = editor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Kunne ikke godkende" in html and "er blevet ændret" in html and "venter stadig" in html
+    assert submissions.get(db, subs[1].id).status == "pending"
+    db.close()
+    assert (content / "practices" / f"{UPDATE_SLUG}.md").read_text(encoding="utf-8") == subs[0].raw
+
+
+def test_a_same_titled_note_from_the_form_gets_its_own_page(site, web):
+    content, data, users, tokens = site
+    urls = []
+    for email, words in (("leder1@example.dk", "første"), ("leder2@example.dk", "anden")):
+        member, token = _login(web, email)
+        response = member.post("/netvaerk/vestegnen/nyt-notat", data={
+            "csrf_token": token("/netvaerk/vestegnen/nyt-notat"), "title": "Referat af netværksmødet",
+            "date": "2026-11-30", "visibility": "public", "body": f"Det {words} referat (testindhold).",
+        })
+        assert response.status_code == 302
+        urls.append(response.headers["Location"])
+    first_url = "/notater/2026-11-30-referat-af-netvaerksmoedet"
+    assert urls == [first_url, f"{first_url}-2"]
+    reader = web.test_client()
+    assert "Det første referat" in reader.get(urls[0]).get_data(as_text=True)
+    assert "Det anden referat" in reader.get(urls[1]).get_data(as_text=True)
+
+
+def test_an_api_update_based_on_an_old_version_is_a_409_and_stores_nothing(site, web):
+    content, data, users, tokens = site
+    client = web.test_client()
+
+    def send(who, url, text):
+        method, url, headers, body = _post(tokens[who], url, text)
+        return client.open(url, method=method, headers=headers, data=body)
+
+    version = client.get(f"/api/practices/{UPDATE_SLUG}").get_json()["version"]
+    base = (content / "practices" / f"{UPDATE_SLUG}.md").read_text(encoding="utf-8")
+    url = f"/api/submissions?slug={UPDATE_SLUG}&based_on={version}"
+    first = send("member1", url, base + "\nFørste (testindhold).\n")
+    assert first.status_code == 201, first.get_json()
+    approved = client.post(f"/api/submissions/{first.get_json()['id']}/approve",
+                           headers={"Authorization": f"Bearer {tokens['editor1']}"})
+    assert approved.status_code == 200
+    stale = send("member2", url, base + "\nAnden (testindhold).\n")
+    assert stale.status_code == 409 and "er blevet ændret, siden du hentede den" in stale.get_json()["error"]
+    assert stale.get_json()["errors"][0]["field"] == "based_on"
+    db = OwnedDB(data)
+    assert submissions.by_status(db, "pending") == []  # nothing stored against the newer text
+    db.close()
+    assert client.get(f"/api/practices/{UPDATE_SLUG}").get_json()["version"] != version
+    assert send("member2", f"/api/submissions?slug={UPDATE_SLUG}&based_on={'0' * 65}", base).status_code == 400
