@@ -442,3 +442,35 @@ def test_an_api_update_based_on_an_old_version_is_a_409_and_stores_nothing(site,
     db.close()
     assert client.get(f"/api/practices/{UPDATE_SLUG}").get_json()["version"] != version
     assert send("member2", f"/api/submissions?slug={UPDATE_SLUG}&based_on={'0' * 65}", base).status_code == 400
+
+
+def test_a_failed_publication_holds_back_later_ones_of_the_same_item_so_the_newest_text_wins(site, monkeypatch):
+    """Update 1 is approved while the disk is full (it stays in the outbox); update 2,
+    based on update 1, is approved after the disk has room. Publishing 2 first and
+    1 on the retry would leave the older text in the file: 2 waits for 1."""
+    content, data, users, tokens = site
+    from portal.integrity import reconcile
+
+    path = content / "practices" / f"{UPDATE_SLUG}.md"
+    base = path.read_text(encoding="utf-8")
+    db = OwnedDB(data)
+    first = submissions.submit(db, users["member1"], base + "\nFørste (testindhold).\n", content, slug=UPDATE_SLUG)
+    real_write = publishing.write_file_atomically
+
+    def full_disk_for_the_first(target, text):
+        if text == first.raw:
+            raise OSError(28, "No space left on device")
+        real_write(target, text)
+
+    monkeypatch.setattr(publishing, "write_file_atomically", full_disk_for_the_first)
+    submissions.approve(db, users["editor1"], first.id, content, data)
+    second = submissions.submit(db, users["member2"], first.raw + "Anden (testindhold).\n", content, slug=UPDATE_SLUG)
+    assert second.base_raw == first.raw  # based on the approved text, not on the file
+    submissions.approve(db, users["editor2"], second.id, content, data)
+    assert path.read_text(encoding="utf-8") == base  # neither is written: 2 waits for 1
+    assert len(db.all("SELECT id FROM outbox WHERE done_at IS NULL")) == 2
+    monkeypatch.undo()
+    db.close()
+    reconcile(content, data)
+    assert path.read_text(encoding="utf-8") == second.raw
+    assert check(content, data).ok, check(content, data).problems
