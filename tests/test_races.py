@@ -474,3 +474,50 @@ def test_a_failed_publication_holds_back_later_ones_of_the_same_item_so_the_newe
     reconcile(content, data)
     assert path.read_text(encoding="utf-8") == second.raw
     assert check(content, data).ok, check(content, data).problems
+
+
+# -- one write path into content/ ----------------------------------------------------
+# Every module of the portal that writes files, and where. Only publishing.py may
+# write into content/ (the outbox's files); restore replaces the whole content root
+# from a verified backup while the server is stopped. A new writer fails this test
+# until it is added here with its reason, so a second way into content/ is a decision.
+WRITERS = {
+    "portal/publishing.py": "content/<kind>/<slug>: the one publishing path (write_file_atomically)",
+    "portal/backup.py": "the backup directory; restore: the whole content root and owned.db, server stopped",
+    "portal/generations.py": "derived/: the CURRENT pointer and the write lock",
+    "portal/ingest.py": "derived/: the render cache",
+    "portal/web/security.py": "DATA_DIR/secret_key",
+}
+_WRITE_CALLS = {"write_text", "write_bytes", "extractall", "replace", "rename", "copy2", "copyfile", "copytree",
+                "move", "fdopen"}
+
+
+def _file_writes(path) -> list[str]:
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+        modes = [a.value for a in node.args[1:2] + [k.value for k in node.keywords if k.arg == "mode"]
+                 if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if name in _WRITE_CALLS and not (name == "replace" and getattr(node.func.value, "id", None) != "os"):
+            found.append(f"{name}() line {node.lineno}")
+        elif name == "open" and any(set(m) & set("wax+") for m in modes):
+            found.append(f"open(…, {modes[0]!r}) line {node.lineno}")
+    return found
+
+
+def test_only_the_publishing_path_writes_into_content():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    writers = {}
+    for path in sorted((root / "portal").rglob("*.py")):
+        if found := _file_writes(path):
+            writers[str(path.relative_to(root))] = found
+    unexpected = {module: calls for module, calls in writers.items() if module not in WRITERS}
+    assert unexpected == {}, f"new file writers (say where they write in WRITERS): {unexpected}"
+    assert "write_file_atomically" not in "".join(
+        p.read_text(encoding="utf-8") for p in (root / "portal").rglob("*.py") if p.name != "publishing.py")
