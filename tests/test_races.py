@@ -60,16 +60,36 @@ def _writer(data_dir, content_dir, barrier, jobs, results):
         app.extensions["portal_index"].close()
 
 
-class Writers:
-    """Two writer processes released together by a barrier, one request each per round."""
+def _http_writer(base_url, barrier, jobs, results):
+    """One client process of a running server: for each job wait at the barrier, then send it."""
+    import json
+    import urllib.error
+    import urllib.request
 
-    def __init__(self, data, content):
+    while (job := jobs.get()) is not None:
+        method, url, headers, body = job
+        request = urllib.request.Request(base_url + url, data=body, method=method, headers=headers)
+        barrier.wait(timeout=60)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                status, payload = response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            status, payload = exc.code, exc.read()
+        results.put((status, json.loads(payload or b"null")))
+
+
+class Writers:
+    """Two writer processes released together by a barrier, one request each per round:
+    each its own app (``base_url`` None), or clients of a running server."""
+
+    def __init__(self, data, content, base_url: str | None = None):
         ctx = multiprocessing.get_context("spawn")  # no state inherited from the test process
         self.barrier = ctx.Barrier(2)
         self.jobs = [ctx.Queue(), ctx.Queue()]
         self.results = [ctx.Queue(), ctx.Queue()]
-        self.procs = [ctx.Process(target=_writer, args=(str(data), str(content), self.barrier, self.jobs[i],
-                                                        self.results[i]), daemon=True) for i in range(2)]
+        target, args = (_writer, (str(data), str(content))) if base_url is None else (_http_writer, (base_url,))
+        self.procs = [ctx.Process(target=target, args=(*args, self.barrier, self.jobs[i], self.results[i]),
+                                  daemon=True) for i in range(2)]
         for proc in self.procs:
             proc.start()
 
@@ -521,3 +541,103 @@ def test_only_the_publishing_path_writes_into_content():
     assert unexpected == {}, f"new file writers (say where they write in WRITERS): {unexpected}"
     assert "write_file_atomically" not in "".join(
         p.read_text(encoding="utf-8") for p in (root / "portal").rglob("*.py") if p.name != "publishing.py")
+
+
+# -- all three races through the production server -------------------------------------
+@pytest.fixture
+def gunicorn(site, tmp_path):
+    """gunicorn with two sync workers (as `make serve`), an access log that names the
+    worker process of every request."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    content, data, _users, _tokens = site
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    root = Path(__file__).resolve().parent.parent
+    access = tmp_path / "access.log"
+    env = os.environ | {"PORTAL_DATA_DIR": str(data), "PORTAL_CONTENT_DIR": str(content),
+                        "PORTAL_SESSION_COOKIE_SECURE": "false"}
+    with open(tmp_path / "gunicorn.log", "wb") as log:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--timeout", "30",
+             "--bind", f"127.0.0.1:{port}", "--access-logfile", str(access),
+             "--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "app:app"],
+            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/openapi.json", timeout=5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail((tmp_path / "gunicorn.log").read_text(errors="replace")[-2000:])
+                time.sleep(0.2)
+        clients = Writers(data, content, base_url=base)
+        yield clients, access
+        clients.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            server.kill()
+
+
+def test_all_three_races_through_gunicorn_with_two_workers_lose_nothing(site, gunicorn):
+    content, data, users, tokens = site
+    clients, access = gunicorn
+    path = content / "practices" / f"{UPDATE_SLUG}.md"
+    accepted: list[tuple[str, str]] = []  # (file under content/, its text) for every 2xx write
+    conflicts = 0
+    for n in range(3):
+        texts = [NOTE.format(who=who, n=n) for who in ("leder 1", "leder 2")]
+        for (status, body), text in zip(clients.at_once(_post(tokens["member1"], "/api/notes", texts[0]),
+                                                        _post(tokens["member2"], "/api/notes", texts[1])), texts):
+            assert status == 201, body
+            accepted.append((f"notes/{body['id']}.md", text))
+
+        texts = [PRACTICE.format(who=who, n=n) for who in ("kommune A", "kommune B")]
+        created = clients.at_once(_post(tokens["member1"], "/api/submissions", texts[0]),
+                                  _post(tokens["member2"], "/api/submissions", texts[1]))
+        approved = clients.at_once(*(_approve(tokens[e], b["id"])
+                                     for e, (_s, b) in zip(("editor1", "editor2"), created)))
+        for (status, body), text in zip(approved, texts):
+            assert status == 200, body
+            accepted.append((f"practices/{body['slug']}.md", text))
+
+        base = path.read_text(encoding="utf-8")
+        texts = [base + f"\nTilføjelse fra {who} i runde {n} (testindhold).\n" for who in ("kommune A", "kommune B")]
+        db = OwnedDB(data)
+        subs = [submissions.submit(db, users[w], t, content, slug=UPDATE_SLUG)
+                for w, t in zip(("member1", "member2"), texts)]
+        db.close()
+        outcomes = clients.at_once(_approve(tokens["editor1"], subs[0].id), _approve(tokens["editor2"], subs[1].id))
+        assert sorted(s for s, _b in outcomes) == [200, 409], outcomes
+        for (status, body), text, sub in zip(outcomes, texts, subs):
+            if status == 200:
+                accepted.append((f"practices/{UPDATE_SLUG}.md", text))
+            else:
+                conflicts += 1
+                assert "er blevet ændret" in body["error"]
+                db = OwnedDB(data)
+                assert submissions.get(db, sub.id).status == "pending"
+                submissions.reject(db, users["editor1"], sub.id, "Overhalet (test).")
+                db.close()
+    # the update of each round is replaced by the next round's, which was based on it
+    final = {name: text for name, text in accepted}
+    assert len(final) == 3 * 2 + 3 * 2 + 1
+    lost = [name for name, text in final.items() if (content / name).read_text(encoding="utf-8") != text]
+    assert lost == [] and conflicts == 3
+    assert check(content, data).ok, check(content, data).problems
+    writes = [line.split() for line in access.read_text().splitlines() if line.split()[1] == "POST"]
+    assert len({pid for pid, *_rest in writes}) == 2, writes  # both workers wrote
