@@ -206,12 +206,15 @@ def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submi
         # approval is committed but not yet written to content/.
         current = current_text(conn, content_dir, "practice", sub.slug)
         if current != sub.base_raw:
-            what = "er blevet ændret" if sub.is_update else "er blevet oprettet"
+            if sub.is_update:
+                what, then = "er blevet ændret", "indsende ændringen igen ud fra den nye udgave"
+            else:
+                what, then = "er blevet oprettet", "indsende sin erfaring igen under en anden titel"
             # Raised inside the transaction: nothing is written, the submission stays pending.
             raise SubmissionError(
-                f"erfaringen '{sub.slug}' {what} (en anden godkendelse), siden dette blev indsendt, så godkendelsen "
-                "ville overskrive den; indsendelsen venter stadig: afvis den, så indsenderen kan indsende igen "
-                "ud fra den nye udgave",
+                f"erfaringen '{sub.slug}' {what} (af en anden godkendelse eller i filen), siden dette blev "
+                f"indsendt, så godkendelsen ville overskrive den; indsendelsen venter stadig: afvis den, så "
+                f"indsenderen kan {then}",
                 status=409,
             )
         if not sub.is_update:
