@@ -194,6 +194,12 @@ def _pending(db: OwnedDB, sid: str) -> Submission:
     return sub
 
 
+def overtaken(db: OwnedDB, sub: Submission, content_dir) -> bool:
+    """Would approving this pending submission be refused as a conflict right now?
+    (The editor is told before trying; :func:`approve` checks again in its transaction.)"""
+    return sub.status == "pending" and current_text(db.conn, content_dir, "practice", sub.slug) != sub.base_raw
+
+
 def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submission:
     """Approve and publish at once. Raises SubmissionError (404/409/403)."""
     if not editor.is_editor:

@@ -409,8 +409,11 @@ def test_an_editor_approving_an_overtaken_update_in_the_queue_is_told_why(site, 
     db = OwnedDB(data)
     subs = [submissions.submit(db, users[who], base + f"\n{who} (testindhold).\n", content, slug=UPDATE_SLUG)
             for who in ("member1", "member2")]
-    submissions.approve(db, users["editor1"], subs[0].id, content, data)
     editor, token = _login(web, "red2@example.dk")
+    warning = "Erfaringen er blevet ændret, siden dette forslag blev indsendt, så det kan ikke godkendes"
+    assert warning not in editor.get(f"/redaktion/{subs[1].id}").get_data(as_text=True)
+    submissions.approve(db, users["editor1"], subs[0].id, content, data)
+    assert warning in editor.get(f"/redaktion/{subs[1].id}").get_data(as_text=True)  # told before the click
     response = editor.post(f"/redaktion/{subs[1].id}/godkend", data={"csrf_token": token(f"/redaktion/{subs[1].id}")})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/redaktion/{subs[1].id}")
     html = editor.get(response.headers["Location"]).get_data(as_text=True)
@@ -418,6 +421,8 @@ def test_an_editor_approving_an_overtaken_update_in_the_queue_is_told_why(site, 
     assert submissions.get(db, subs[1].id).status == "pending"
     db.close()
     assert (content / "practices" / f"{UPDATE_SLUG}.md").read_text(encoding="utf-8") == subs[0].raw
+    english = editor.get(f"/redaktion/{subs[1].id}?lang=en").get_data(as_text=True)
+    assert "The practice has been changed since this proposal was submitted" in english
 
 
 def test_a_same_titled_note_from_the_form_gets_its_own_page(site, web):
