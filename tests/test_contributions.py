@@ -141,7 +141,8 @@ def test_submission_api(site, people):
     created = client.post("/api/submissions", data=GOOD.encode(), headers=bearer(contributor))
     assert created.status_code == 201
     sid = created.get_json()["id"]
-    assert created.get_json() == {"id": sid, "status": "pending"}
+    slug = "sprogmakkere-for-nyankomne-flygtninge-i-ishoej"
+    assert created.get_json() == {"id": sid, "status": "pending", "slug": slug}
     assert client.get(f"/api/submissions/{sid}", headers=bearer(contributor)).get_json()["status"] == "pending"
     assert client.get(f"/api/submissions/{sid}", headers=bearer(people["fremmed@example.dk"])).status_code == 404
     assert client.get(f"/api/submissions/{sid}").status_code == 401

@@ -31,7 +31,8 @@ def review(sid: str):
     sub = submissions.get(owned_db(), sid)
     if sub is None:
         abort(404)
-    return render_template("moderation_review.html", sub=sub, diff=sub.diff(), **rendered(sub))
+    overtaken = submissions.overtaken(owned_db(), sub, current_app.config["CONTENT_DIR"])
+    return render_template("moderation_review.html", sub=sub, diff=sub.diff(), overtaken=overtaken, **rendered(sub))
 
 
 @bp.route("/<sid>/godkend", methods=["POST"])
