@@ -103,7 +103,7 @@ def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str
     """Store a pending submission of a practice (new, or an update when ``slug`` exists)."""
     raw = raw.replace("\r\n", "\n")
     explicit = bool(slug)
-    if slug is not None and not SLUG_RE.match(slug):
+    if slug is not None and not SLUG_RE.fullmatch(slug):
         raise SubmissionError("'slug' skal bestå af små bogstaver a-z, tal og bindestreger",
                               errors=[ContentError("slug", 1, "ugyldig slug", field="slug")])
     record = validate(raw, slug or "ny")

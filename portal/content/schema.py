@@ -16,6 +16,7 @@ import datetime as _dt
 import difflib
 import re
 
+from . import characters
 from . import kommuner as kommune_registry
 from .errors import ContentError, ContentErrors
 from ..rendering import MarkdownTooLarge, check_markdown
@@ -64,7 +65,8 @@ CHARTS = ("bar", "line")
 MAX_CATEGORIES = 60
 MAX_SERIES = 20
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
+# Always used with fullmatch (``$`` would let a final new line through: "slug\n").
+SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?")
 MAX_TITLE = 300
 MAX_TEXT = 5_000
 MAX_LIST = 50
@@ -107,7 +109,9 @@ class _Checker:
             return None
         return value
 
-    def text(self, data: dict, key: str, *, required=False, max_len=MAX_TEXT, key_path=()) -> str | None:
+    def text(self, data: dict, key: str, *, required=False, max_len=MAX_TEXT, key_path=(),
+             single_line: bool | None = None) -> str | None:
+        """A text field; short ones (at most MAX_TITLE) are single-line unless said otherwise."""
         value = self._present(data, key, required, key_path)
         if value is None:
             return None
@@ -115,6 +119,10 @@ class _Checker:
             self.error(key_path + (key,), f"'{key}' skal være en tekst, ikke en liste eller samling")
             return None
         value = value.strip()
+        found = characters.problem(value, single_line=max_len <= MAX_TITLE if single_line is None else single_line)
+        if found:
+            self.error(key_path + (key,), f"'{key}' {found[1]}")
+            return None
         if len(value) > max_len:
             self.error(key_path + (key,), f"'{key}' er for lang ({len(value)} tegn; højst {max_len})")
             return None
@@ -137,6 +145,10 @@ class _Checker:
         for i, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
                 self.error(key_path + (key, i), f"punkt {i + 1} i '{key}' skal være en ikke-tom tekst")
+                continue
+            found = characters.problem(item.strip(), single_line=True)
+            if found:
+                self.error(key_path + (key, i), f"punkt {i + 1} i '{key}' {found[1]}")
                 continue
             item = " ".join(item.split())
             if lower:
@@ -255,7 +267,7 @@ def slug_of(path: str, checker: _Checker | None = None) -> str:
     import pathlib
 
     stem = pathlib.PurePath(path).stem
-    if not SLUG_RE.match(stem) and checker is not None:
+    if not SLUG_RE.fullmatch(stem) and checker is not None:
         checker.errors.append(ContentError(path, 1,
             f"filnavnet '{stem}' skal bestå af små bogstaver a-z, tal og bindestreger (æ→ae, ø→oe, å→aa)"))
     return stem
