@@ -17,6 +17,7 @@ from ...rankings import SORT_KEYS, kommune_rankings, linked_ranking, ranking_csv
 from ..pagecache import cached_page
 from ..resources import get_store
 from .feeds import recent
+from ...history import public_history
 from ..auth import audiences, current_user, owned_db
 
 bp = Blueprint("pages", __name__)
@@ -63,7 +64,7 @@ def practice(slug: str):
         rankings=[(k, r) for k in kommuner for r in kommune_rankings(store, k["code"])],
         related=store.related_practices(item, audiences=audiences()),
         notes=store.notes_citing(slug, audiences()),
-        history=owned_db().history("practice", slug),
+        history=public_history(owned_db(), "practice", slug),  # published events only: the page is public
     )
 
 
