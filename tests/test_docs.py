@@ -33,7 +33,7 @@ def test_every_config_key_is_documented():
     app = create_app({"DATA_DIR": "/nonexistent"})
     text = (DOCS / "configuration.md").read_text(encoding="utf-8")
     ours = ["CONTENT_DIR", "DATA_DIR", "DKFDS_DIR", "SECRET_KEY", "SESSION_COOKIE_SECURE", "MAX_CONTENT_LENGTH", "SEARCH_PER_PAGE",
-            "RANKING_TOP_N", "PAGE_CACHE", "SEARCH_CACHE_DOCS"]
+            "RANKING_TOP_N", "PAGE_CACHE", "SEARCH_CACHE_DOCS", "BASE_URL", "TRUSTED_HOSTS"]
     for key in ours:
         assert key in app.config
         assert f"`{key}`" in text and f"`PORTAL_{key}`" in text, key
