@@ -18,7 +18,7 @@ import pytest
 
 from portal.content.errors import ContentErrors
 from portal.content.loader import load_content, parse_file
-from portal.ingest import ingest
+from portal.ingest import IngestFailed, current_generation, ingest
 from portal.web import create_app
 from portal.web import xmlout
 
@@ -113,6 +113,20 @@ def test_a_file_name_with_a_final_new_line_is_refused_by_the_ingest(tmp_path):
     assert any("filnavnet" in str(e) and e.path.endswith("\n.md") for e in loaded.errors), loaded.errors
 
 
+def test_an_ingest_refuses_an_escaped_title_and_keeps_the_live_generation(tmp_path):
+    content, data = tmp_path / "content", tmp_path / "data"
+    shutil.copytree(CONTENT, content)
+    ingest(content, data)
+    before = current_generation(data)
+    bad = content / "practices" / "styretegn.md"
+    bad.write_text('---\ntitle: "Titel med \\e[31m farve"\nevidence: effekt\ntopics: [test]\n---\nTestindhold.\n',
+                   encoding="utf-8")
+    with pytest.raises(IngestFailed) as info:
+        ingest(content, data)
+    assert [str(e) for e in info.value.errors] == [f"{bad}:2: 'title' indeholder styretegnet U+001B, som ikke er tilladt"]
+    assert current_generation(data) == before
+
+
 # ----------------------------------------------------------------- the same through the API and the forms
 
 @pytest.mark.parametrize("name", ["nul", "escape", "c1", "surrogate"])
@@ -140,6 +154,19 @@ def test_form_refuses_a_control_beside_its_field_and_keeps_what_was_typed(site):
     page = response.get_data(as_text=True)
     assert "»Titel« indeholder styretegnet U+001B" in page
     assert "Tekst (testindhold)." in page  # nothing the user typed is lost
+    assert snapshot(site) == before
+
+
+def test_note_form_refuses_a_control_in_the_body_beside_the_body(site):
+    client = login(site, "member")
+    before = snapshot(site)
+    url = "/netvaerk/vestegnen/nyt-notat"
+    form = {"title": "Notat med klokke (test)", "date": "2026-11-30", "visibility": "public",
+            "body": "Første linje\n\nAnden \x07 linje (testindhold)", "csrf_token": csrf(client, url)}
+    response = client.post(url, data=form)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Teksten indeholder styretegnet U+0007" in page and "Notat med klokke (test)" in page
     assert snapshot(site) == before
 
 
