@@ -294,6 +294,8 @@ def test_trusted_hosts_follow_the_base_url_and_a_bad_base_url_stops_start_up(tmp
     assert app.config["TRUSTED_HOSTS"] == ["hvadvirker.example"]
     with pytest.raises(ValueError, match="BASE_URL"):
         create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "BASE_URL": "hvadvirker.example"})
+    with pytest.raises(ValueError, match="BASE_URL"):
+        create_app({"TESTING": True, "DATA_DIR": str(tmp_path), "BASE_URL": "https://hvadvirker.example/portal"})
 
 
 # ----------------------------------------------------------------- privacy of what is not published

@@ -85,7 +85,9 @@ def _trusted_hosts(base: str) -> list[str]:
 def init_app(app: Flask) -> None:
     base = app.config.get("BASE_URL") or DEFAULT_BASE_URL
     parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+    # No path: url_for already gives every path (with SCRIPT_NAME behind a prefix); a path here would double it.
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/")
+            or parts.query or parts.fragment):
         raise ValueError(f"BASE_URL skal være en http(s)-adresse som https://hvadvirker.dk, ikke {base!r}")
     app.config["BASE_URL"] = base.rstrip("/")
     if app.config.get("TRUSTED_HOSTS") is None:
