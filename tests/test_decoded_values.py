@@ -23,24 +23,65 @@ from portal.web import create_app
 from portal.web import xmlout
 
 from conftest import CONTENT
-from test_hostile_input import (PASSWORD, assert_clear_refusal, bearer, csrf, login, practice, site,  # noqa: F401
-                                snapshot)
+from test_hostile_input import PASSWORD, PEOPLE, assert_clear_refusal, bearer, csrf, login, practice, snapshot
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # Values that decode to characters XML and a terminal must never see, and how YAML writes them.
-ESCAPES = {"nul": r"\0", "escape": r"\e", "bell": r"\a", "nel": r"\N", "c1": r"\x9b", "line-separator": r"\L",
-           "surrogate": r"\ud800", "non-character": r"\uffff"}
+ESCAPES = {
+    "nul": r"\0",
+    "escape": r"\e",
+    "bell": r"\a",
+    "nel": r"\N",
+    "c1": r"\x9b",
+    "line-separator": r"\L",
+    "surrogate": r"\ud800",
+    "non-character": r"\uffff",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A portal of its own on a copy of the content, with the people of test_hostile_input."""
+    root = tmp_path_factory.mktemp("decoded")
+    content = root / "content"
+    shutil.copytree(CONTENT, content)
+    ingest(content, root / "data")
+    app = create_app(
+        {"TESTING": True, "DATA_DIR": str(root / "data"), "CONTENT_DIR": str(content), "SESSION_COOKIE_SECURE": False}
+    )
+    app.tokens = {}
+    runner = app.test_cli_runner()
+    for role, (email, kind, networks) in PEOPLE.items():
+        assert (
+            runner.invoke(
+                args=["users", "add", email, "--role", kind, *[a for n in networks for a in ("--network", n)]]
+            ).exit_code
+            == 0
+        )
+        assert runner.invoke(args=["users", "password", email, "--password", PASSWORD]).exit_code == 0
+        app.tokens[role] = runner.invoke(args=["users", "token", email]).output.strip().splitlines()[-1]
+    yield app
+    app.extensions["portal_index"].close()
 
 
 def note(title: str, body: str = "Testnotat. (Testindhold.)\n", visibility: str = "public") -> bytes:
-    return (f"---\ntitle: {title}\nnetwork: vestegnen\ndate: 2026-11-30\nvisibility: {visibility}\n---\n{body}"
-            ).encode("utf-8")
+    return (f"---\ntitle: {title}\nnetwork: vestegnen\ndate: 2026-11-30\nvisibility: {visibility}\n---\n{body}").encode(
+        "utf-8"
+    )
 
 
 def all_xml(client) -> dict[str, bytes]:
     """Every XML document the portal writes, as a reader fetches it."""
-    urls = ["/feed.atom", "/kommuner/ishoej/feed.atom", "/kommuner/broendby/feed.atom", "/netvaerk/vestegnen/feed.atom",
-            "/emner/benchmarking/feed.atom", "/emner/test/feed.atom", "/sitemap.xml", "/opensearch.xml"]
+    urls = [
+        "/feed.atom",
+        "/kommuner/ishoej/feed.atom",
+        "/kommuner/broendby/feed.atom",
+        "/netvaerk/vestegnen/feed.atom",
+        "/emner/benchmarking/feed.atom",
+        "/emner/test/feed.atom",
+        "/sitemap.xml",
+        "/opensearch.xml",
+    ]
     out = {}
     for url in urls:
         response = client.get(url)
@@ -59,6 +100,7 @@ def assert_well_formed(documents: dict[str, bytes]) -> None:
 
 # ----------------------------------------------------------------- decoded values in content files
 
+
 @pytest.mark.parametrize("name", ESCAPES)
 def test_yaml_escapes_in_a_title_are_refused_with_path_and_line(name):
     raw = f'---\nevidence: effekt\ntopics: [a]\ntitle: "Før {ESCAPES[name]} efter"\n---\nTekst\n'.encode()
@@ -66,16 +108,23 @@ def test_yaml_escapes_in_a_title_are_refused_with_path_and_line(name):
         parse_file("practice", raw, "practices/x.md", slug="x")
     error = caught.value.errors[0]
     assert str(error).startswith("practices/x.md:4: ")
-    assert error.field == ("title" if name != "surrogate" else None) and "ikke er tilladt" in error.message or name == "surrogate"
+    assert (
+        error.field == ("title" if name != "surrogate" else None)
+        and "ikke er tilladt" in error.message
+        or name == "surrogate"
+    )
     assert not re.search("[\x00-\x1f\x7f-\x9f]", error.message)  # the message names it, never echoes it
 
 
-@pytest.mark.parametrize("front, field, line", [
-    ('title: "Tab\\ti titlen"\n', "title", 2),
-    ('title: "To\\nlinjer"\n', "title", 2),
-    ('title: x\ntopics: ["a\\nb"]\n', "topics", 3),
-    ('title: x\norganisation: "Org\\e"\n', "organisation", 3),
-])
+@pytest.mark.parametrize(
+    "front, field, line",
+    [
+        ('title: "Tab\\ti titlen"\n', "title", 2),
+        ('title: "To\\nlinjer"\n', "title", 2),
+        ('title: x\ntopics: ["a\\nb"]\n', "topics", 3),
+        ('title: x\norganisation: "Org\\e"\n', "organisation", 3),
+    ],
+)
 def test_single_line_fields_take_no_tab_or_new_line(front, field, line):
     raw = f"---\n{front}evidence: effekt\n" + ("topics: [a]\n" if "topics" not in front else "") + "---\nTekst\n"
     with pytest.raises(ContentErrors) as caught:
@@ -88,16 +137,24 @@ def test_multi_line_texts_keep_tabs_and_new_lines_but_not_controls():
     record = parse_file("practice", good.encode(), "practices/x.md", slug="x")
     assert record["source"] == "linje 1\nlinje 2\tmed tab" and record["body_md"] == "A\tb\n\nc"
     with pytest.raises(ContentErrors) as caught:
-        parse_file("practice", b"---\ntitle: x\nevidence: effekt\ntopics: [a]\n---\nA\n\nb \x1b[31m c\n",
-                   "practices/x.md", slug="x")
+        parse_file(
+            "practice",
+            b"---\ntitle: x\nevidence: effekt\ntopics: [a]\n---\nA\n\nb \x1b[31m c\n",
+            "practices/x.md",
+            slug="x",
+        )
     assert str(caught.value.errors[0]).startswith("practices/x.md:8: teksten indeholder styretegnet U+001B")
     assert caught.value.errors[0].field == "body"
 
 
 def test_raw_controls_in_front_matter_and_c1_in_yaml_files_are_refused():
     with pytest.raises(ContentErrors) as caught:
-        parse_file("practice", "---\ntitle: x\u0085y\nevidence: effekt\ntopics: [a]\n---\nA\n".encode(),
-                   "practices/x.md", slug="x")
+        parse_file(
+            "practice",
+            "---\ntitle: x\u0085y\nevidence: effekt\ntopics: [a]\n---\nA\n".encode(),
+            "practices/x.md",
+            slug="x",
+        )
     assert str(caught.value.errors[0]).startswith("practices/x.md:2: ")
     with pytest.raises(ContentErrors) as caught:
         parse_file("network", 'name: "Net\\0værk"\n'.encode(), "networks/n.yaml", slug="n")
@@ -119,15 +176,19 @@ def test_an_ingest_refuses_an_escaped_title_and_keeps_the_live_generation(tmp_pa
     ingest(content, data)
     before = current_generation(data)
     bad = content / "practices" / "styretegn.md"
-    bad.write_text('---\ntitle: "Titel med \\e[31m farve"\nevidence: effekt\ntopics: [test]\n---\nTestindhold.\n',
-                   encoding="utf-8")
+    bad.write_text(
+        '---\ntitle: "Titel med \\e[31m farve"\nevidence: effekt\ntopics: [test]\n---\nTestindhold.\n', encoding="utf-8"
+    )
     with pytest.raises(IngestFailed) as info:
         ingest(content, data)
-    assert [str(e) for e in info.value.errors] == [f"{bad}:2: 'title' indeholder styretegnet U+001B, som ikke er tilladt"]
+    assert [str(e) for e in info.value.errors] == [
+        f"{bad}:2: 'title' indeholder styretegnet U+001B, som ikke er tilladt"
+    ]
     assert current_generation(data) == before
 
 
 # ----------------------------------------------------------------- the same through the API and the forms
+
 
 @pytest.mark.parametrize("name", ["nul", "escape", "c1", "surrogate"])
 def test_api_refuses_escaped_controls_in_practices_and_notes_and_writes_nothing(site, name):
@@ -137,7 +198,9 @@ def test_api_refuses_escaped_controls_in_practices_and_notes_and_writes_nothing(
     response = client.post("/api/submissions", data=practice(title=title), headers=bearer(site, "owner"))
     assert assert_clear_refusal(response, {422})
     error = response.get_json()["errors"][0]
-    assert error["line"] == 2 and error["field"] == ("title" if name != "surrogate" else None)  # PyYAML refuses "\ud800"
+    assert error["line"] == 2 and error["field"] == (
+        "title" if name != "surrogate" else None
+    )  # PyYAML refuses "\ud800"
     response = client.post("/api/notes", data=note(title), headers=bearer(site, "member"))
     assert assert_clear_refusal(response, {422})
     assert snapshot(site) == before
@@ -147,8 +210,15 @@ def test_api_refuses_escaped_controls_in_practices_and_notes_and_writes_nothing(
 def test_form_refuses_a_control_beside_its_field_and_keeps_what_was_typed(site):
     client = login(site, "owner")
     before = snapshot(site)
-    form = {"title": "Formular\x1b[2Jtitel", "evidence": "effekt", "topics": "test", "kommuner": "183",
-            "body": "Tekst (testindhold).", "csrf_token": csrf(client, "/indsend"), "action": "submit"}
+    form = {
+        "title": "Formular\x1b[2Jtitel",
+        "evidence": "effekt",
+        "topics": "test",
+        "kommuner": "183",
+        "body": "Tekst (testindhold).",
+        "csrf_token": csrf(client, "/indsend"),
+        "action": "submit",
+    }
     response = client.post("/indsend", data=form)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -161,8 +231,13 @@ def test_note_form_refuses_a_control_in_the_body_beside_the_body(site):
     client = login(site, "member")
     before = snapshot(site)
     url = "/netvaerk/vestegnen/nyt-notat"
-    form = {"title": "Notat med klokke (test)", "date": "2026-11-30", "visibility": "public",
-            "body": "Første linje\n\nAnden \x07 linje (testindhold)", "csrf_token": csrf(client, url)}
+    form = {
+        "title": "Notat med klokke (test)",
+        "date": "2026-11-30",
+        "visibility": "public",
+        "body": "Første linje\n\nAnden \x07 linje (testindhold)",
+        "csrf_token": csrf(client, url),
+    }
     response = client.post(url, data=form)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -171,47 +246,67 @@ def test_note_form_refuses_a_control_in_the_body_beside_the_body(site):
 
 
 def test_reject_reason_with_an_escaped_nul_is_refused_and_the_submission_stays_pending(site):
-    created = site.test_client().post("/api/submissions", data=practice(title="Afvises med NUL (test)"),
-                                      headers=bearer(site, "owner"))
+    created = site.test_client().post(
+        "/api/submissions", data=practice(title="Afvises med NUL (test)"), headers=bearer(site, "owner")
+    )
     sid = created.get_json()["id"]
     editor = bearer(site, "editor", "application/json")
-    response = site.test_client().post(f"/api/submissions/{sid}/reject", data='{"reason": "nej\\u0000tak"}',
-                                       headers=editor)
+    response = site.test_client().post(
+        f"/api/submissions/{sid}/reject", data='{"reason": "nej\\u0000tak"}', headers=editor
+    )
     assert assert_clear_refusal(response, {422})
     assert site.test_client().get(f"/api/submissions/{sid}", headers=editor).get_json()["status"] == "pending"
 
 
 @pytest.mark.parametrize("url", ["/api/submissions/{sid}/reject", "/api/submissions", "/api/notes"])
 def test_deeply_nested_json_is_a_400_with_json(site, url):
-    sid = site.test_client().post("/api/submissions", data=practice(title="Dyb JSON (test)"),
-                                  headers=bearer(site, "owner")).get_json()["id"]
+    sid = (
+        site.test_client()
+        .post("/api/submissions", data=practice(title="Dyb JSON (test)"), headers=bearer(site, "owner"))
+        .get_json()["id"]
+    )
     before = snapshot(site)
     body = '{"reason": ' + "[" * 100_000 + "]" * 100_000 + "}"
-    response = site.test_client().post(url.format(sid=sid), data=body, headers=bearer(site, "editor", "application/json"))
+    response = site.test_client().post(
+        url.format(sid=sid), data=body, headers=bearer(site, "editor", "application/json")
+    )
     assert response.status_code == 400 and "indlejret for dybt" in response.get_json()["error"]
     assert snapshot(site) == before
     shallow = '{"reason": "[[[ i en tekst tæller ikke", "x": ' + "[" * 15 + "]" * 15 + "}"
     if url.endswith("/reject"):
-        answer = site.test_client().post(url.format(sid=sid), data=shallow, headers=bearer(site, "editor", "application/json"))
+        answer = site.test_client().post(
+            url.format(sid=sid), data=shallow, headers=bearer(site, "editor", "application/json")
+        )
         assert answer.status_code == 200 and answer.get_json()["status"] == "rejected"
 
 
 # ----------------------------------------------------------------- slugs and ids matched in full
 
+
 def test_a_slug_with_a_final_new_line_creates_nothing(site):
     before = snapshot(site)
-    response = site.test_client().post("/api/submissions?slug=aarhus-modtagelse%0A", data=practice(),
-                                       headers=bearer(site, "owner"))
+    response = site.test_client().post(
+        "/api/submissions?slug=aarhus-modtagelse%0A", data=practice(), headers=bearer(site, "owner")
+    )
     assert assert_clear_refusal(response, {422})
     assert response.get_json()["errors"][0]["field"] == "slug"
     assert snapshot(site) == before
 
 
-@pytest.mark.parametrize("url", [
-    "/erfaringer/bydelsmoedrene%0A", "/netvaerk/vestegnen%0A", "/rangeringer/akf-selvforsoergelse-1999-2005%0A",
-    "/api/practices/bydelsmoedrene%0A", "/netvaerk/vestegnen%0A/feed.atom", "/kommuner/broendby%0A",
-    "/api/kommuner/broendby%0A", "/emner/test%00/feed.atom", "/api/submissions/abc%0A",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/erfaringer/bydelsmoedrene%0A",
+        "/netvaerk/vestegnen%0A",
+        "/rangeringer/akf-selvforsoergelse-1999-2005%0A",
+        "/api/practices/bydelsmoedrene%0A",
+        "/netvaerk/vestegnen%0A/feed.atom",
+        "/kommuner/broendby%0A",
+        "/api/kommuner/broendby%0A",
+        "/emner/test%00/feed.atom",
+        "/api/submissions/abc%0A",
+    ],
+)
 def test_routes_match_url_values_in_full(site, url):
     headers = bearer(site, "editor", None) if "/submissions/" in url else {}
     response = site.test_client().get(url, headers=headers)
@@ -222,16 +317,33 @@ def test_routes_match_url_values_in_full(site, url):
 
 # ----------------------------------------------------------------- XML by a library
 
-HOSTILE = ["<script>alert(1)</script>", "]]><x>", "&amp; & &#0; &#x1b;", '"\'<>', "\x00\x01\x1b\x7f\x85",
-           "\ud800 \udfff", "\ufffe\uffff", "Æøå 🙂 \u2028"]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "]]><x>",
+    "&amp; & &#0; &#x1b;",
+    "\"'<>",
+    "\x00\x01\x1b\x7f\x85",
+    "\ud800 \udfff",
+    "\ufffe\uffff",
+    "Æøå 🙂 \u2028",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
 def test_xml_writer_keeps_any_text_well_formed(text):
-    entry = {"id": "http://x/1", "url": "http://x/1?a=1&b=2", "title": text, "published": "2026-01-01T00:00:00+00:00",
-             "updated": "2026-01-01T00:00:00+00:00", "summary": text * 3, "author": text, "categories": [(text, text)]}
-    feed = ET.fromstring(xmlout.atom_feed(feed_id="http://x/", title=text, alternate="http://x/", updated="2026",
-                                          entries=[entry]))
+    entry = {
+        "id": "http://x/1",
+        "url": "http://x/1?a=1&b=2",
+        "title": text,
+        "published": "2026-01-01T00:00:00+00:00",
+        "updated": "2026-01-01T00:00:00+00:00",
+        "summary": text * 3,
+        "author": text,
+        "categories": [(text, text)],
+    }
+    feed = ET.fromstring(
+        xmlout.atom_feed(feed_id="http://x/", title=text, alternate="http://x/", updated="2026", entries=[entry])
+    )
     shown = feed.find(f"{ATOM}entry/{ATOM}title").text
     assert shown == xmlout.clean(text) and ("<script>" in text) == ("<script>" in shown)
     assert ET.fromstring(xmlout.sitemap([f"http://x/{text}"])) is not None
@@ -251,6 +363,7 @@ def test_hostile_titles_and_bodies_published_keep_every_xml_output_well_formed(s
 
 # ----------------------------------------------------------------- hosts
 
+
 def test_other_host_headers_are_a_clean_400(site):
     client = site.test_client()
     for url in ["/", "/robots.txt", "/sitemap.xml", "/feed.atom", "/opensearch.xml", "/log-ind"]:
@@ -264,8 +377,15 @@ def test_other_host_headers_are_a_clean_400(site):
 def canonical(tmp_path_factory):
     data = tmp_path_factory.mktemp("canonical")
     ingest(CONTENT, data)
-    app = create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(CONTENT),
-                      "BASE_URL": "https://hvadvirker.example/", "TRUSTED_HOSTS": ["hvadvirker.example", "intern.example"]})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(data),
+            "CONTENT_DIR": str(CONTENT),
+            "BASE_URL": "https://hvadvirker.example/",
+            "TRUSTED_HOSTS": ["hvadvirker.example", "intern.example"],
+        }
+    )
     yield app
     app.extensions["portal_index"].close()
 
@@ -277,8 +397,11 @@ def test_absolute_urls_come_from_the_base_url_never_the_host_header(canonical):
         headers = {"Host": host}
         robots = client.get("/robots.txt", headers=headers).get_data(as_text=True)
         assert f"Sitemap: {base}/sitemap.xml" in robots
-        locs = [e.text for e in ET.fromstring(client.get("/sitemap.xml", headers=headers).data).iter()
-                if e.tag.endswith("loc")]
+        locs = [
+            e.text
+            for e in ET.fromstring(client.get("/sitemap.xml", headers=headers).data).iter()
+            if e.tag.endswith("loc")
+        ]
         assert locs and all(u.startswith(base + "/") for u in locs)
         feed = ET.fromstring(client.get("/feed.atom", headers=headers).data)
         hrefs = [e.get("href") for e in feed.iter(f"{ATOM}link")] + [e.text for e in feed.iter(f"{ATOM}id")]
@@ -300,6 +423,7 @@ def test_trusted_hosts_follow_the_base_url_and_a_bad_base_url_stops_start_up(tmp
 
 # ----------------------------------------------------------------- privacy of what is not published
 
+
 def _add_user(site, email, role, *extra):
     runner = site.test_cli_runner()
     assert runner.invoke(args=["users", "add", email, "--role", role, *extra]).exit_code == 0
@@ -317,14 +441,18 @@ def test_public_history_shows_published_events_only(site):
 
     def history() -> str:
         page = site.test_client().get(f"/erfaringer/{slug}").get_data(as_text=True)
-        return page[page.find("<h2>Historik"):].split("</ul>")[0] if "<h2>Historik" in page else ""
+        return page[page.find("<h2>Historik") :].split("</ul>")[0] if "<h2>Historik" in page else ""
 
-    sid = site.test_client().post(f"/api/submissions?slug={slug}", data=changed.encode(), headers=author).get_json()["id"]
+    sid = (
+        site.test_client().post(f"/api/submissions?slug={slug}", data=changed.encode(), headers=author).get_json()["id"]
+    )
     assert "Hemmeligt Testcenter" not in site.test_client().get(f"/erfaringer/{slug}").get_data(as_text=True)
     assert "Hemmeligt Testcenter" not in history()
     site.test_client().post(f"/api/submissions/{sid}/reject", json={"reason": "Test"}, headers=editor)
     assert "Hemmeligt Testcenter" not in site.test_client().get(f"/erfaringer/{slug}").get_data(as_text=True)
-    sid = site.test_client().post(f"/api/submissions?slug={slug}", data=changed.encode(), headers=author).get_json()["id"]
+    sid = (
+        site.test_client().post(f"/api/submissions?slug={slug}", data=changed.encode(), headers=author).get_json()["id"]
+    )
     assert site.test_client().post(f"/api/submissions/{sid}/approve", headers=editor).status_code == 200
     shown = history()
     assert "Ændring godkendt og offentliggjort" in shown and "indsendt af Hemmeligt Testcenter" in shown
@@ -333,20 +461,24 @@ def test_public_history_shows_published_events_only(site):
 
 def test_moderation_log_hides_network_only_notes_from_editors_outside_the_network(site):
     title = "Lukket testnotat om budgetter"
-    response = site.test_client().post("/api/notes", data=note(title, visibility="network"),
-                                       headers=bearer(site, "member"))
+    response = site.test_client().post(
+        "/api/notes", data=note(title, visibility="network"), headers=bearer(site, "member")
+    )
     assert response.status_code == 201
     slug = response.get_json()["id"]
     page = login(site, "editor").get("/redaktion/").get_data(as_text=True)
     assert "notat delt" in page and slug not in page and "budgetter" not in page
     _add_user(site, "netredaktoer@example.dk", "editor", "--network", "vestegnen")
     client = site.test_client()
-    client.post("/log-ind", data={"email": "netredaktoer@example.dk", "password": PASSWORD,
-                                  "csrf_token": csrf(client, "/log-ind")})
+    client.post(
+        "/log-ind",
+        data={"email": "netredaktoer@example.dk", "password": PASSWORD, "csrf_token": csrf(client, "/log-ind")},
+    )
     assert slug in client.get("/redaktion/").get_data(as_text=True)
 
 
 # ----------------------------------------------------------------- feeds that follow the content
+
 
 def _entry(feed: ET.Element, url_end: str) -> ET.Element | None:
     for entry in feed.iter(f"{ATOM}entry"):
@@ -364,7 +496,9 @@ def test_an_approved_update_moves_its_entry_and_the_feed(site):
     before = ET.fromstring(client.get(feed_url).data)
     old = _entry(before, f"/erfaringer/{slug}")
     changed = path.read_text(encoding="utf-8").rstrip("\n") + "\n\nOpdateret afsnit (testindhold).\n"
-    sid = client.post(f"/api/submissions?slug={slug}", data=changed.encode(), headers=bearer(site, "owner")).get_json()["id"]
+    sid = client.post(f"/api/submissions?slug={slug}", data=changed.encode(), headers=bearer(site, "owner")).get_json()[
+        "id"
+    ]
     assert client.post(f"/api/submissions/{sid}/approve", headers=bearer(site, "editor")).status_code == 200
     after = ET.fromstring(client.get(feed_url).data)
     entry = after.find(f"{ATOM}entry")
@@ -377,27 +511,35 @@ def test_an_approved_update_moves_its_entry_and_the_feed(site):
     assert site_feed.find(f"{ATOM}entry/{ATOM}id").text.endswith(f"/erfaringer/{slug}")
 
 
-@pytest.mark.parametrize("variant, canonical", [
-    ("/feed.atom?utm_source=x", "http://127.0.0.1:8000/feed.atom"),
-    ("/emner/BENCHMARKING/feed.atom", "http://127.0.0.1:8000/emner/benchmarking/feed.atom"),
-    ("/kommuner/Brøndby/feed.atom", "http://127.0.0.1:8000/kommuner/broendby/feed.atom"),
-    ("/kommuner/153/feed.atom?x=1", "http://127.0.0.1:8000/kommuner/broendby/feed.atom"),
-])
+@pytest.mark.parametrize(
+    "variant, canonical",
+    [
+        ("/feed.atom?utm_source=x", "http://127.0.0.1:8000/feed.atom"),
+        ("/emner/BENCHMARKING/feed.atom", "http://127.0.0.1:8000/emner/benchmarking/feed.atom"),
+        ("/kommuner/Brøndby/feed.atom", "http://127.0.0.1:8000/kommuner/broendby/feed.atom"),
+        ("/kommuner/153/feed.atom?x=1", "http://127.0.0.1:8000/kommuner/broendby/feed.atom"),
+    ],
+)
 def test_feed_ids_are_canonical_urls(client, variant, canonical):
     feed = ET.fromstring(client.get(variant).data)
     assert feed.find(f"{ATOM}id").text == canonical
-    assert [l.get("href") for l in feed.findall(f"{ATOM}link") if l.get("rel") == "self"] == [canonical]
+    assert [link.get("href") for link in feed.findall(f"{ATOM}link") if link.get("rel") == "self"] == [canonical]
 
 
-@pytest.mark.parametrize("page, feed", [
-    ("/", "/feed.atom"),
-    ("/kommuner/broendby", "/kommuner/broendby/feed.atom"),
-    ("/soeg?topic=benchmarking", "/emner/benchmarking/feed.atom"),
-    ("/netvaerk/vestegnen", "/netvaerk/vestegnen/feed.atom"),
-])
+@pytest.mark.parametrize(
+    "page, feed",
+    [
+        ("/", "/feed.atom"),
+        ("/kommuner/broendby", "/kommuner/broendby/feed.atom"),
+        ("/soeg?topic=benchmarking", "/emner/benchmarking/feed.atom"),
+        ("/netvaerk/vestegnen", "/netvaerk/vestegnen/feed.atom"),
+    ],
+)
 def test_pages_with_a_feed_advertise_it_in_the_head_and_visibly(client, page, feed):
     html = client.get(page).get_data(as_text=True)
     head, body = html.split("</head>", 1)
-    assert re.search(rf'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="{re.escape(feed)}">', head)
+    assert re.search(
+        rf'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="{re.escape(feed)}">', head
+    )
     assert re.search(rf'<a href="{re.escape(feed)}">[^<]*Atom', body)
     assert client.get(feed).status_code == 200

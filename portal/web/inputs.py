@@ -86,8 +86,13 @@ def init_app(app: Flask) -> None:
     base = app.config.get("BASE_URL") or DEFAULT_BASE_URL
     parts = urlsplit(base)
     # No path: url_for already gives every path (with SCRIPT_NAME behind a prefix); a path here would double it.
-    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/")
-            or parts.query or parts.fragment):
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
         raise ValueError(f"BASE_URL skal være en http(s)-adresse som https://hvadvirker.dk, ikke {base!r}")
     app.config["BASE_URL"] = base.rstrip("/")
     if app.config.get("TRUSTED_HOSTS") is None:
@@ -116,7 +121,8 @@ def init_app(app: Flask) -> None:
         if request.is_json and request.content_length != 0:
             data = request.get_data(cache=True)
             if json_depth_exceeds(data):
-                response = jsonify({"error": f"JSON-indholdet er indlejret for dybt (højst {MAX_JSON_DEPTH} niveauer)"})
+                message = f"JSON-indholdet er indlejret for dybt (højst {MAX_JSON_DEPTH} niveauer)"
+                response = jsonify({"error": message})
                 response.status_code = 400
                 return response
         return None

@@ -21,8 +21,8 @@ def queue():
     return render_template(
         "moderation_queue.html",
         pending=submissions.by_status(db, "pending"),
-        recent=_visible(db.all("""SELECT l.*, u.email AS actor FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id
-                                  ORDER BY l.id DESC LIMIT 20""")),
+        recent=_visible(db.all("""SELECT l.*, u.email AS actor FROM moderation_log l
+                                  LEFT JOIN users u ON u.id = l.actor_id ORDER BY l.id DESC LIMIT 20""")),
     )
 
 
