@@ -23,3 +23,16 @@ def public_history(db: OwnedDB, kind: str, slug: str) -> list[dict]:
            ORDER BY l.at, l.id""",
         (kind, slug),
     )
+
+
+def unpublished_proposals(db: OwnedDB, kind: str, slug: str, *, author_id: int | None = None) -> list[dict]:
+    """Pending and rejected proposals for the item, newest first: every one (for an editor) or
+    only those of ``author_id``. Never for a public page: the caller decides who is asking."""
+    sql = """SELECT s.id, s.status, s.created_at, s.is_update, u.email, u.organisation
+             FROM submissions s LEFT JOIN users u ON u.id = s.user_id
+             WHERE s.kind = ? AND s.slug = ? AND s.status IN ('pending', 'rejected')"""
+    params: tuple = (kind, slug)
+    if author_id is not None:
+        sql += " AND s.user_id = ?"
+        params += (author_id,)
+    return db.all(sql + " ORDER BY s.created_at DESC, s.id", params)

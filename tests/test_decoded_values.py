@@ -448,8 +448,22 @@ def test_public_history_shows_published_events_only(site):
     )
     assert "Hemmeligt Testcenter" not in site.test_client().get(f"/erfaringer/{slug}").get_data(as_text=True)
     assert "Hemmeligt Testcenter" not in history()
+    # signed in: the editors and the author see the proposal, another contributor does not
+    for who, sees in (("editor", True), ("other", False)):
+        assert (
+            "indsendt af Hemmeligt Testcenter" in login(site, who).get(f"/erfaringer/{slug}").get_data(as_text=True)
+        ) == sees
+    author_client = site.test_client()
+    author_client.post(
+        "/log-ind",
+        data={"email": "videnscenter@example.dk", "password": PASSWORD, "csrf_token": csrf(author_client, "/log-ind")},
+    )
+    assert f'href="/indsendelser/{sid}">Afventer godkendelse' in author_client.get(f"/erfaringer/{slug}").get_data(
+        as_text=True
+    )
     site.test_client().post(f"/api/submissions/{sid}/reject", json={"reason": "Test"}, headers=editor)
     assert "Hemmeligt Testcenter" not in site.test_client().get(f"/erfaringer/{slug}").get_data(as_text=True)
+    assert f'href="/redaktion/{sid}">Afvist' in login(site, "editor").get(f"/erfaringer/{slug}").get_data(as_text=True)
     sid = (
         site.test_client().post(f"/api/submissions?slug={slug}", data=changed.encode(), headers=author).get_json()["id"]
     )
