@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 
 from ...content import kommuner as kommune_registry
 from ..inputs import absolute, base_url
+from ...kinds import FILE_KINDS
 from ..resources import get_store
 from ..xmlout import opensearch as opensearch_xml, sitemap as sitemap_xml
 from ...store import PUBLIC
@@ -41,8 +42,9 @@ def robots():
 def sitemap():
     store = get_store()
     urls = [absolute(url_for(endpoint)) for endpoint in STATIC_PAGES]
-    for type_ in ("practice", "note", "network", "ranking"):
-        urls += [absolute(item["url"]) for item in store.items_of_type(type_, PUBLIC)]
+    for kind in FILE_KINDS.values():
+        if kind.in_sitemap:
+            urls += [absolute(item["url"]) for item in store.items_of_type(kind.name, PUBLIC)]
     urls += [absolute(url_for("pages.kommune", ref=k.slug)) for k in kommune_registry.all_kommuner()]
     return Response(sitemap_xml(urls), mimetype="application/xml")
 
