@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .errors import PortalError
 from .owned import OwnedDB, now
 
 ROLES = ("contributor", "editor", "admin")
@@ -31,8 +32,11 @@ EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 _DUMMY_HASH = generate_password_hash("dummy-password-for-timing")
 
 
-class AccountError(ValueError):
+class AccountError(PortalError, ValueError):
     """A refused account operation, with a Danish message."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message, status)
 
 
 @dataclass

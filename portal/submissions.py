@@ -28,20 +28,24 @@ from .content.loader import note_reference_errors, parse_file
 from .content import characters
 from .content.schema import SLUG_RE
 from .owned import OwnedDB, now
+from .errors import PortalError
 from .publishing import content_path, drain, enqueue
 
 MAX_RAW_BYTES = 200_000
 MAX_REASON = 2_000
 
 
-class SubmissionError(Exception):
-    """Refused: ``status`` is the HTTP status the API answers with."""
+class SubmissionError(PortalError):
+    """A refused submission or decision: ``status`` is the HTTP status the API
+    answers with (422 by default), ``errors`` the content errors by line and field."""
+
+    status = 422
 
     def __init__(self, message: str, status: int = 422, errors: list[ContentError] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+        super().__init__(message, status)
         self.errors = errors or []
+        if self.errors:
+            self.details = {"errors": [e.as_dict() for e in self.errors]}
 
 
 def slugify(text: str, max_len: int = 80) -> str:

@@ -86,10 +86,7 @@ def _summary(item: dict) -> dict:
 
 @bp.route("/kommuner/<ref>")
 def kommune(ref: str):
-    try:
-        k = kommune_registry.resolve(ref).kommune
-    except kommune_registry.KommuneError as exc:
-        return jsonify({"error": str(exc), "suggestions": exc.suggestions}), 404
+    k = kommune_registry.resolve(ref).kommune  # KommuneError: 404 with suggestions (web/errors.py)
     store = get_store()
     return jsonify(
         {
