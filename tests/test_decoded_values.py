@@ -22,7 +22,7 @@ from portal.ingest import IngestFailed, current_generation, ingest
 from portal.web import create_app
 from portal.web import xmlout
 
-from conftest import CONTENT
+from conftest import CONTENT, close_site, make_site
 from test_hostile_input import PASSWORD, PEOPLE, assert_clear_refusal, bearer, csrf, login, practice, snapshot
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -42,26 +42,9 @@ ESCAPES = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A portal of its own on a copy of the content, with the people of test_hostile_input."""
-    root = tmp_path_factory.mktemp("decoded")
-    content = root / "content"
-    shutil.copytree(CONTENT, content)
-    ingest(content, root / "data")
-    app = create_app(
-        {"TESTING": True, "DATA_DIR": str(root / "data"), "CONTENT_DIR": str(content), "SESSION_COOKIE_SECURE": False}
-    )
-    app.tokens = {}
-    runner = app.test_cli_runner()
-    for role, (email, kind, networks) in PEOPLE.items():
-        assert (
-            runner.invoke(
-                args=["users", "add", email, "--role", kind, *[a for n in networks for a in ("--network", n)]]
-            ).exit_code
-            == 0
-        )
-        assert runner.invoke(args=["users", "password", email, "--password", PASSWORD]).exit_code == 0
-        app.tokens[role] = runner.invoke(args=["users", "token", email]).output.strip().splitlines()[-1]
+    app = make_site(tmp_path_factory.mktemp("decoded"), people=PEOPLE)
     yield app
-    app.extensions["portal_index"].close()
+    close_site(app)
 
 
 def note(title: str, body: str = "Testnotat. (Testindhold.)\n", visibility: str = "public") -> bytes:
