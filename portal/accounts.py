@@ -87,7 +87,7 @@ def list_users(db: OwnedDB) -> list[User]:
 def add_user(db: OwnedDB, email: str, role: str, *, networks=(), organisation: str | None = None,
              known_networks=None, actor_id: int | None = None) -> User:
     email = email.strip()
-    if not EMAIL_RE.match(email):
+    if not EMAIL_RE.fullmatch(email):
         raise AccountError(f"'{email}' er ikke en gyldig e-mailadresse")
     if role not in ROLES:
         raise AccountError(f"ukendt rolle '{role}'; brug én af {', '.join(ROLES)}")

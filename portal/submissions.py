@@ -25,6 +25,7 @@ from pathlib import Path
 from .accounts import User
 from .content.errors import ContentError, ContentErrors
 from .content.loader import note_reference_errors, parse_file
+from .content import characters
 from .content.schema import SLUG_RE
 from .owned import OwnedDB, now
 from . import reservations
@@ -125,7 +126,7 @@ def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str
     """
     raw = raw.replace("\r\n", "\n")
     explicit = bool(slug)
-    if slug is not None and not SLUG_RE.match(slug):
+    if slug is not None and not SLUG_RE.fullmatch(slug):
         raise SubmissionError("'slug' skal bestå af små bogstaver a-z, tal og bindestreger",
                               errors=[ContentError("slug", 1, "ugyldig slug", field="slug")])
     record = validate(raw, slug or "ny")
@@ -247,6 +248,9 @@ def reject(db: OwnedDB, editor: User, sid: str, reason: str) -> Submission:
                               errors=[ContentError("reason", 1, "begrundelse mangler", field="reason")])
     if len(reason) > MAX_REASON:
         raise SubmissionError(f"begrundelsen er for lang (højst {MAX_REASON} tegn)")
+    if (found := characters.problem(reason)) is not None:  # decoded: JSON's "\u0000" is caught too
+        raise SubmissionError(f"begrundelsen {found[1]}",
+                              errors=[ContentError("reason", 1, f"begrundelsen {found[1]}", field="reason")])
     with db.write() as conn:
         sub = _pending(db, sid)
         conn.execute("UPDATE submissions SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ?",

@@ -107,7 +107,7 @@ def _nice_step(span: float, ticks: int = 5) -> float:
 
 def _check_id(chart_id: str) -> None:
     # aria-labelledby is a space-separated id list, so a space in the id would break it.
-    if not isinstance(chart_id, str) or not _ID.match(chart_id):
+    if not isinstance(chart_id, str) or not _ID.fullmatch(chart_id):
         raise ValueError(f"chart_id must be a letter followed by letters, digits, - or _: {chart_id!r}")
 
 

@@ -12,6 +12,7 @@ import datetime as _dt
 import difflib
 import re
 
+from . import characters
 from . import kommuner as kommune_registry
 from .errors import ContentError, ContentErrors
 from .frontmatter import Document
@@ -19,6 +20,9 @@ from .frontmatter import Document
 MAX_TEXT = 5_000
 MAX_LIST = 50
 MAX_TAG = 80
+# Texts of at most this many characters (titles, names, organisations) are single-line
+# (schema.MAX_TITLE, repeated here so the checker does not import the contract).
+MAX_SINGLE_LINE = 300
 
 
 class Checker:
@@ -55,7 +59,9 @@ class Checker:
             return None
         return value
 
-    def text(self, data: dict, key: str, *, required=False, max_len=MAX_TEXT, key_path=()) -> str | None:
+    def text(self, data: dict, key: str, *, required=False, max_len=MAX_TEXT, key_path=(),
+             single_line: bool | None = None) -> str | None:
+        """A text field; short ones (at most MAX_SINGLE_LINE) are single-line unless said otherwise."""
         value = self._present(data, key, required, key_path)
         if value is None:
             return None
@@ -63,6 +69,10 @@ class Checker:
             self.error(key_path + (key,), f"'{key}' skal være en tekst, ikke en liste eller samling")
             return None
         value = value.strip()
+        one_line = max_len <= MAX_SINGLE_LINE if single_line is None else single_line
+        if (found := characters.problem(value, single_line=one_line)) is not None:
+            self.error(key_path + (key,), f"'{key}' {found[1]}")
+            return None
         if len(value) > max_len:
             self.error(key_path + (key,), f"'{key}' er for lang ({len(value)} tegn; højst {max_len})")
             return None
@@ -85,6 +95,9 @@ class Checker:
         for i, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
                 self.error(key_path + (key, i), f"punkt {i + 1} i '{key}' skal være en ikke-tom tekst")
+                continue
+            if (found := characters.problem(item.strip(), single_line=True)) is not None:
+                self.error(key_path + (key, i), f"punkt {i + 1} i '{key}' {found[1]}")
                 continue
             item = " ".join(item.split())
             if lower:

@@ -63,7 +63,8 @@ CHARTS = ("bar", "line")
 MAX_CATEGORIES = 60
 MAX_SERIES = 20
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
+# Always used with fullmatch (``$`` would let a final new line through: "slug\n").
+SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?")
 MAX_TITLE = 300
 MAX_BODY_CHARS = 200_000
 MAX_ROWS = 400
@@ -80,7 +81,7 @@ def slug_of(path: str, checker: Checker | None = None) -> str:
     import pathlib
 
     stem = pathlib.PurePath(path).stem
-    if not SLUG_RE.match(stem) and checker is not None:
+    if not SLUG_RE.fullmatch(stem) and checker is not None:
         checker.errors.append(ContentError(path, 1,
             f"filnavnet '{stem}' skal bestå af små bogstaver a-z, tal og bindestreger (æ→ae, ø→oe, å→aa)"))
     return stem
