@@ -25,6 +25,9 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
+from .content import kommuner as kommune_registry
+from .content.schema import EVIDENCE
+
 
 @dataclass(frozen=True)
 class Column:
@@ -191,13 +194,44 @@ def ranking_xlsx(ranking: dict) -> bytes:
 
 # -- search results ------------------------------------------------------------
 
-def search_records(hits: list[dict]) -> list[dict]:
-    """``hits``: ``{"title", "type", "kommuner", "evidence", "url"}`` with labels already in Danish."""
-    return [dict(h, kommuner=", ".join(h.get("kommuner") or [])) for h in hits]
+#: The content types in Danish (exports are Danish whatever the page's language, like the API).
+TYPE_DA = {"practice": "Erfaring", "note": "Netværksnotat", "network": "Netværk", "ranking": "Rangering",
+           "kommune": "Kommune"}
 
 
-def search_note(query: str, total: int, shown: int, base_url: str) -> list[str]:
-    lines = [f"Søgning i Hvad virker: {query or '(alt indhold)'}",
-             f"{total} resultater; filen rummer de første {shown}." if shown < total else f"{total} resultater.",
-             f"Adresserne er relative til {base_url}"]
+def search_records(hits, base_url: str) -> list[dict]:
+    """Search hits (``SearchHit``) as rows: Danish labels, full addresses, kommuner joined."""
+    return [{
+        "title": h.title, "type": TYPE_DA.get(h.type, h.type), "kommuner": ", ".join(_names(h.kommuner)),
+        "evidence": EVIDENCE.get(h.evidence, "") if h.evidence else "", "url": base_url + h.url,
+    } for h in hits]
+
+
+def _names(codes) -> list[str]:
+    out = []
+    for code in codes or []:
+        try:
+            out.append(kommune_registry.by_code(code).name)
+        except KeyError:  # not a code: keep what the index holds
+            out.append(code)
+    return out
+
+
+def search_note(query: str, filters: dict, total: int, shown: int) -> list[str]:
+    lines = [f"Søgning i Hvad virker: {query or '(alt indhold)'}"]
+    if filters:
+        lines.append("Filtre: " + "; ".join(f"{k} = {', '.join(v)}" for k, v in sorted(filters.items())))
+    lines.append(f"{total} resultater; filen rummer de første {shown}." if shown < total else f"{total} resultater.")
+    lines.append("Resultaterne står i samme rækkefølge som på søgesiden (bedst matchende først).")
     return lines
+
+
+def search_export(hits, base_url: str, query: str, filters: dict, total: int, form: str):
+    """A list of search results in ``form`` "csv", "excel_csv" or "xlsx" (text or bytes)."""
+    records = search_records(hits, base_url)
+    note = search_note(query, filters, total, len(records))
+    if form == "xlsx":
+        return table_xlsx(records, SEARCH_COLUMNS, "Søgeresultater", note)
+    if form == "excel_csv":
+        return table_csv_excel(records, SEARCH_COLUMNS, note)
+    return table_csv(records, SEARCH_COLUMNS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
@@ -18,6 +19,7 @@ from ...rankings import SORT_KEYS, kommune_against_rankings, kommune_rankings, l
 from ..pagecache import cached_page
 from ..resources import get_store
 from .feeds import recent
+from .search import parse_search_args, run_search
 from ..auth import audiences, current_user, owned_db
 
 bp = Blueprint("pages", __name__)
@@ -255,6 +257,25 @@ def ranking_xlsx_download(slug: str):
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The most results a search export holds (a page shows at most 100; a file may hold more).
+SEARCH_EXPORT_MAX = 1000
+SEARCH_EXPORTS = {"soeg.xlsx": ("xlsx", XLSX), "soeg.csv": ("csv", "text/csv"),
+                  "soeg-excel.csv": ("excel_csv", "text/csv")}
+
+
+@bp.route("/soeg.xlsx", defaults={"name": "soeg.xlsx"})
+@bp.route("/soeg.csv", defaults={"name": "soeg.csv"})
+@bp.route("/soeg-excel.csv", defaults={"name": "soeg-excel.csv"})
+def search_download(name: str):
+    """The search as a file: the same query and filters as the page, the first
+    SEARCH_EXPORT_MAX results in the page's order, the query in a note."""
+    form, mimetype = SEARCH_EXPORTS[name]
+    req = dataclasses.replace(parse_search_args(request.args), page=1, per_page=SEARCH_EXPORT_MAX)
+    response = run_search(req)
+    body = exports.search_export(response.hits, request.host_url.rstrip("/"), req.q, req.filters, response.total, form)
+    if form == "csv":
+        body = "\ufeff" + body
+    return download(body, name, mimetype)
 
 
 def download(body, filename: str, mimetype: str) -> Response:

@@ -6,6 +6,8 @@ network-only note must never appear in it.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from ...content import kommuner as kommune_registry
@@ -53,6 +55,20 @@ def opensearch():
     return Response(xml, mimetype="application/opensearchdescription+xml")
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; answer instead of a 404 in every log."""
+    response = current_app.send_static_file("favicon.ico")
+    response.headers["Cache-Control"] = "public, max-age=604800"
+    return response
+
+
+#: When the accessibility statement was written and last reviewed (change it with each review).
+WAS_MADE = dt.date(2026, 12, 1)
+WAS_REVIEWED = dt.date(2026, 12, 1)
+
+
 @bp.route("/was")
 def accessibility():
-    return render_template("was.html", contact=current_app.config.get("CONTACT_EMAIL"))
+    return render_template("was.html", contact=current_app.config.get("CONTACT_EMAIL"),
+                           made=WAS_MADE, reviewed=WAS_REVIEWED)
