@@ -112,6 +112,27 @@ def test_ranking_page_leads_with_results_and_honest_movement(pages, viewport):
     page.set_viewport_size(DESKTOP)
 
 
+LAST_CHARS_JS = """() => { const h = document.querySelector('main h1'); const text = h.firstChild;
+  const n = text.length; const r = document.createRange();
+  const top = i => { r.setStart(text, i); r.setEnd(text, i + 1); return Math.round(r.getBoundingClientRect().top); };
+  return [top(n - 2), top(n - 1)]; }"""
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_front_heading_keeps_its_question_mark_with_the_word_and_crumbs_never_start_with_a_slash(pages, width):
+    page = pages()
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/")
+    before, last = page.evaluate(LAST_CHARS_JS)
+    assert before == last, f"the h1's '?' is alone on a line at {width} px"
+    page.goto(RANKING)
+    seps = page.locator(".breadcrumbs__list-item").evaluate_all(
+        "els => els.map(li => [getComputedStyle(li, '::before').content, getComputedStyle(li, '::after').content])")
+    assert all(before == "none" for before, _after in seps)  # a separator never opens an item (or a line)
+    assert [after for _before, after in seps] == ['"/"'] * (len(seps) - 1) + ["none"]
+    page.set_viewport_size(DESKTOP)
+
+
 LABEL_PX_JS = """() => [...document.querySelectorAll('main svg.chart--ranking text.label')].slice(0, 5)
   .map(t => t.getBoundingClientRect().height)"""
 SCALE_JS = """() => { const svg = document.querySelector('main svg.chart--ranking');
