@@ -38,7 +38,8 @@ def _practice_summary(item: dict) -> dict:
     }
 
 
-def row_json(row: dict, of: int | None = None, previous_of: int | None = None, previous_note: str | None = None) -> dict:
+def row_json(row: dict, of: int | None = None, previous_of: int | None = None,
+             previous_note: str | None = None) -> dict:
     """One ranking row for pages and API.
 
     Rank movement is shown as the source gives it: both positions with the size of
@@ -97,7 +98,8 @@ class _Linked:
                 self.codes_of.setdefault(p["id"], set()).add(code)
         self.published_as = {code_of(r): r["kommune_as_published"] for r in top_rows if code_of(r)}
         self.pool = {p["id"]: p for code in self.published_as for p in self.linked[code]}
-        self.candidates = sorted(self.pool, key=lambda i: (self.pool[i]["evidence_rank"], self.pool[i]["title_sort"], i))
+        pool = self.pool
+        self.candidates = sorted(pool, key=lambda i: (pool[i]["evidence_rank"], pool[i]["title_sort"], i))
 
     def listed(self, row: dict, per_kommune: int) -> dict:
         own = self.linked.get(code_of(row), [])
