@@ -86,6 +86,8 @@ def test_brondby_shows_its_rank_its_figures_beside_the_country_and_what_the_fast
     expect(table.locator("tr", has_text="Hele landet")).to_contain_text("37,891")
     expect(table.locator("tr", has_text="Brøndby")).to_contain_text("6,556 ***")
     expect(section.locator("svg[role=img]")).to_be_visible()
+    scale = section.locator("svg[role=img]").evaluate("s => s.getBoundingClientRect().width / s.viewBox.baseVal.width")
+    assert 14 * scale >= 13, f"the chart's labels are {14 * scale:.1f} px at {viewport['width']} px"
     expect(section.get_by_role("heading", name="Lær af de hurtigste")).to_be_visible()
     expect(section.get_by_text("Nr. 1: Grindsted")).to_be_visible()
     expect(section.get_by_role("link", name="del det, din kommune ved")).to_be_visible()

@@ -178,7 +178,11 @@ def against_chart(k, entry: dict, i: int) -> str:
     data = {"title": f"Varighed til selvforsørgelse eller uddannelse: {row['kommune_as_published']} og hele landet",
             "unit": entry["ranking"].get("unit") or "måneder", "chart": "bar",
             "categories": ["Observeret varighed", "Forventet varighed"], "series": series}
-    return charts.indicator_chart(data, chart_id=f"mod-landet-{i}")
+    # Two categories: a narrow viewBox, so a phone shows its labels at nearly body-text size.
+    return charts.indicator_chart(data, chart_id=f"mod-landet-{i}", width=AGAINST_CHART_WIDTH)
+
+
+AGAINST_CHART_WIDTH = 360
 
 
 KOMMUNE_LIST_LIMIT = 25
