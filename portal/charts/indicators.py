@@ -39,14 +39,15 @@ def _hatch(chart_id: str, j: int) -> tuple[str, str]:
     return f"url(#{pid})", pattern
 
 
-def indicator_chart(indicator: dict, *, chart_id: str) -> str:
+def indicator_chart(indicator: dict, *, chart_id: str, width: int = WIDTH) -> str:
     """Grouped vertical bars or lines with markers for one indicator, y axis from 0.
 
     ``indicator``: ``title``, ``unit`` ("%", "antal" or any text), ``chart`` ("bar" or
     "line"), ``x_label`` (or None), ``categories``, ``series`` (``name`` + ``values``
     aligned with ``categories``; None = no data, drawn as nothing: no bar, no point,
     a gap in the line) and ``target`` (None or ``{"value", "label"}``, drawn as a
-    dashed line).
+    dashed line). ``width``: the viewBox width; a narrower one (a small chart of two
+    categories) keeps its text legible when a phone scales it to the column.
     """
     _check_id(chart_id)
     title = indicator.get("title") or "Indikator"
@@ -86,8 +87,8 @@ def indicator_chart(indicator: dict, *, chart_id: str) -> str:
     x, y = 8.0, 18.0
     for j, s in enumerate(series):
         name = str(s.get("name", ""))
-        width = 30 + _text_width(name) + 18
-        if x > 8 and x + width > WIDTH - 8:
+        item_w = 30 + _text_width(name) + 18
+        if x > 8 and x + item_w > width - 8:
             x, y = 8.0, y + 22
         colour = PALETTE[j % len(PALETTE)]
         if kind == "bar":
@@ -97,12 +98,12 @@ def indicator_chart(indicator: dict, *, chart_id: str) -> str:
             body.append(_el("line", x1=x, y1=y - 4, x2=x + 22, y2=y - 4, stroke=colour, stroke_width=2.5))
             body.append(_marker(MARKERS[j % len(MARKERS)], x + 11, y - 4, colour, j))
         body.append(_text(x + 28, y, name, class_="legend"))
-        x += width
+        x += item_w
 
     tick_labels = [_with_unit(ymin + k * step, tick_dec, "%" if unit == "%" else "")
                    for k in range(round((ymax - ymin) / step) + 1)]
     plot_left = 12 + max(_text_width(t, 12) for t in tick_labels) + 8
-    plot_right = WIDTH - 12
+    plot_right = width - 12
     plot_top = y + 44
     plot_h = 260
     plot_bottom = plot_top + plot_h
@@ -176,7 +177,7 @@ def indicator_chart(indicator: dict, *, chart_id: str) -> str:
                           class_="target-label", **HALO))
 
     return _svg(chart_id, kind, height + 10, title, _indicator_desc(title, kind, categories, series, target,
-                                                                     dec, unit), body)
+                                                                     dec, unit), body, width)
 
 
 def _indicator_desc(title, kind, categories, series, target, dec, unit) -> str:

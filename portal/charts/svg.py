@@ -111,12 +111,12 @@ def _check_id(chart_id: str) -> None:
         raise ValueError(f"chart_id must be a letter followed by letters, digits, - or _: {chart_id!r}")
 
 
-def _svg(chart_id: str, kind: str, height: float, title: str, desc: str, body: list[str]) -> str:
+def _svg(chart_id: str, kind: str, height: float, title: str, desc: str, body: list[str], width: int = WIDTH) -> str:
     """The accessible wrapper every chart shares."""
     head = _attrs(
         {
             "xmlns": "http://www.w3.org/2000/svg",
-            "viewBox": f"0 0 {WIDTH} {math.ceil(height)}",
+            "viewBox": f"0 0 {width} {math.ceil(height)}",
             "width": "100%",
             "preserveAspectRatio": "xMidYMin meet",
             "role": "img",

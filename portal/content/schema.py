@@ -46,11 +46,11 @@ NOTE_KEYS = ("title", "network", "date", "kommuner", "topics", "practices", "vis
 NETWORK_KEYS = ("name", "region", "members", "description")
 RANKING_KEYS = (
     "title", "source", "published", "period", "measure", "lower_is_better", "unit",
-    "previous_edition", "notes", "rows", "national",
+    "previous_edition", "previous_of", "notes", "rows", "national",
 )
 RANKING_ROW_KEYS = (
     "rank", "kommune", "effect", "observed", "expected", "significance", "cases",
-    "share_completed", "previous_rank",
+    "share_completed", "previous_rank", "previous_note",
 )
 NATIONAL_KEYS = ("observed", "expected", "effect", "cases", "share_completed")
 INDICATOR_KEYS = (
@@ -176,6 +176,8 @@ def validate_ranking(doc: Document, path: str, slug: str | None = None) -> dict:
         "lower_is_better": c.boolean(data, "lower_is_better", required=True),
         "unit": c.text(data, "unit", max_len=MAX_TITLE),
         "previous_edition": c.text(data, "previous_edition", max_len=MAX_TITLE),
+        # How many kommuner the previous edition ranked: movement is shown as "nr. 50 af 53 → nr. 70 af 72".
+        "previous_of": c.number(data, "previous_of", integer=True),
         "notes": c.text(data, "notes"),
         "rows": _ranking_rows(c, data),
         "national": None,
@@ -225,6 +227,8 @@ def _ranking_rows(c: Checker, data: dict) -> list[dict]:
             "cases": c.number(row, "cases", integer=True, key_path=kp),
             "share_completed": c.number(row, "share_completed", key_path=kp),
             "previous_rank": c.number(row, "previous_rank", integer=True, key_path=kp),
+            # The source's own words on the movement, quoted beside it.
+            "previous_note": c.text(row, "previous_note", max_len=MAX_TITLE, key_path=kp),
         }
         if rec["rank"] is not None:
             if rec["rank"] in ranks:

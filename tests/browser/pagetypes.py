@@ -37,12 +37,15 @@ PAGE_TYPES = [
     PageType("network", "/netvaerk/vestegnen"),
     PageType("networks", "/netvaerk"),
     PageType("kommune", "/kommuner/billund"),
+    PageType("kommune-bottom", "/kommuner/broendby"),  # lower half: against the country, "Lær af de hurtigste"
+    PageType("kommune-not-found", "/kommuner/Brondbyy", status=404),  # suggests the nearest names
     PageType("kommuner", "/kommuner"),
     PageType("ranking", "/rangeringer/akf-selvforsoergelse-1999-2005"),
     PageType("rankings", "/rangeringer"),
     PageType("indicators", "/indikatorer"),
     PageType("evidence-map", "/evidenskort"),
     PageType("evaluation-debt", "/evalueringsgaeld"),
+    PageType("accessibility-statement", "/was"),
     PageType("login", "/log-ind"),
     PageType("submit-empty", "/indsend", role="contributor"),
     PageType("submit-errors", "/indsend", role="contributor", status=422, form=BAD_PRACTICE,

@@ -20,7 +20,8 @@ def _public_id(doc_id: str) -> str:
 
 
 def _kommune_json(k) -> dict:
-    return {"code": k["code"], "name": k["name"], "region": k["region"]}
+    return {"code": k["code"], "name": k["name"], "official_name": kommune_registry.official_name(k["code"]),
+            "region": k["region"]}
 
 
 @bp.route("/search")
@@ -95,6 +96,7 @@ def kommune(ref: str):
         {
             "code": k.code,
             "name": k.name,
+            "official_name": k.official_name,
             "region": k.region,
             "url": f"/kommuner/{k.slug}",
             "former": [f.name for f in kommune_registry.former_of(k.code) if f.name != k.name],

@@ -126,7 +126,7 @@ def kommune(ref: str):
         abort(404)
     store = get_store()
     items = store.items_in_kommune(k.code, "practice", PUBLIC) + store.items_in_kommune(k.code, "note", PUBLIC)
-    return _feed(f"Hvad virker: {k.name} Kommune", items, url_for("pages.kommune", ref=k.slug),
+    return _feed(f"Hvad virker: {kommune_registry.official_name(k.code)}", items, url_for("pages.kommune", ref=k.slug),
                  url_for("feeds.kommune", ref=k.slug))
 
 
