@@ -26,3 +26,15 @@ def app(built_data):
     app = create_app({"TESTING": True, "DATA_DIR": str(built_data), "CONTENT_DIR": str(CONTENT)})
     yield app
     app.extensions["portal_index"].close()  # the worker's searcher would live as long as the process
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _api_responses_follow_the_openapi_document():
+    """Every app's test client checks each /api/ response against /api/openapi.json (see api_contract)."""
+    from flask import Flask
+
+    from api_contract import ContractClient
+
+    Flask.test_client_class = ContractClient
+    yield
+    Flask.test_client_class = None

@@ -26,6 +26,10 @@ def _ref(name: str) -> dict:
 
 
 def _nullable(schema: dict) -> dict:
+    """``null`` allowed too. In OpenAPI 3.0 ``nullable`` does not widen an ``enum``: a strict
+    validator (openapi-core) refuses ``null`` unless the enum lists it as well."""
+    if "enum" in schema:
+        return {**schema, "nullable": True, "enum": [*schema["enum"], None]}
     return {**schema, "nullable": True}
 
 
@@ -295,21 +299,23 @@ PATHS: dict[str, dict] = {
         "parameters": [_path("ref", "A current or former name, any common spelling, or a 3-digit code")],
         "responses": _responses(_ok(_ref("Kommune")), 404, 429),
     }},
-    "/api/rankings/{slug}": {"get": {
-        "operationId": "getRanking",
-        "summary": "A ranking with all rows; top and bottom kommuner linked to their practices",
-        "parameters": [_path("slug", "The ranking's slug")],
-        "responses": _responses(_ok(_ref("Ranking")), 404),
-    }},
+    # Before "/api/rankings/{slug}": "x.csv" matches both templates, and matchers that try
+    # templated paths in document order (openapi-core does) must meet the more specific one first.
     "/api/rankings/{slug}.csv": {"get": {
         "operationId": "getRankingCsv",
         "summary": "The ranking's table as CSV (UTF-8 with BOM, national row last)",
         "parameters": [_path("slug", "The ranking's slug")],
         "responses": _responses(
-            {"200": {"description": "CSV", "content": {"text/csv": {"schema": _STR}},
+            {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}},
                      "headers": {"Content-Disposition": {"schema": _STR}}}},
             404,
         ),
+    }},
+    "/api/rankings/{slug}": {"get": {
+        "operationId": "getRanking",
+        "summary": "A ranking with all rows; top and bottom kommuner linked to their practices",
+        "parameters": [_path("slug", "The ranking's slug")],
+        "responses": _responses(_ok(_ref("Ranking")), 404),
     }},
     "/api/indicators": {"get": {
         "operationId": "listIndicators",
