@@ -3,11 +3,14 @@
 OpenAPI 3.0.3 (``nullable`` rather than 3.1's type arrays: every tool reads it
 the same way). It describes every route under ``/api/`` in
 :mod:`portal.web.views.api` and :mod:`portal.web.views.api_write`, with the limits the
-views enforce (taken from the same constants, so the two cannot drift apart)
+views enforce stated as schema (``maxLength``, ``maxItems``, ``maximum``) and read
+from :mod:`portal.limits` like the views themselves, so the two cannot drift apart,
 and the real shapes of the answers. ``tests/test_openapi.py`` runs schemathesis
 against the live app with it: any 5xx, any undocumented status and any answer
-that does not match these schemas fails the build. It reads the limits from
-:mod:`portal.web.views.search`, so it lives beside the views (it imports Flask through them).
+that does not match these schemas fails the build; and every ``/api/`` response
+any test receives is validated against it as a strict client would
+(openapi-core, ``tests/api_contract.py``). It reads the search types from
+:mod:`portal.web.views.search`, so it lives beside the views.
 """
 
 from __future__ import annotations
@@ -16,7 +19,11 @@ import copy
 
 from ..content import kommuner as kommune_registry
 from ..content.schema import EVIDENCE, STATUSES as PRACTICE_STATUSES
-from .views.search import MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_Q, TYPES
+from ..limits import (
+    MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_Q, MAX_Q_WORDS, MAX_REASON, MAX_SLUG, MAX_SUBMISSION_BYTES,
+    MAX_TOPIC,
+)
+from .views.search import TYPES
 
 SUBMISSION_STATUSES = ("pending", "approved", "rejected")
 
@@ -184,7 +191,7 @@ SCHEMAS: dict[str, dict] = {
     "RejectRequest": {
         "type": "object",
         "required": ["reason"],
-        "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 2000}},
+        "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON}},
     },
 }
 
@@ -237,14 +244,15 @@ def _filter(name: str, description: str, item: dict) -> dict:
     """A repeatable, comma-separable filter (``topic=a&topic=b`` or ``topic=a,b``).
 
     The view splits every value at commas, drops blanks and refuses more than
-    MAX_FILTER_VALUES values in all; a count JSON Schema cannot express, so it
-    is in the description only."""
+    MAX_FILTER_VALUES values in all. ``maxItems`` states the limit for repeated
+    parameters; that commas inside a value count too, JSON Schema cannot say, so
+    the description does."""
     return {
         "name": name, "in": "query", "required": False,
         "description": f"{description}. Repeat it or separate values with commas (OR); "
                        f"at most {MAX_FILTER_VALUES} values in all.",
         "style": "form", "explode": True,
-        "schema": {"type": "array", "items": item},
+        "schema": {"type": "array", "items": item, "maxItems": MAX_FILTER_VALUES},
     }
 
 
@@ -257,10 +265,11 @@ _READ_SECURITY = [{}, {"bearerAuth": []}]  # anonymous, or a token: a member see
 _WRITE_SECURITY = [{"bearerAuth": []}]
 _MARKDOWN_BODY = {
     "required": True,
-    "description": "A file in the content format (YAML front matter between '---' lines, then Markdown).",
+    "description": "A file in the content format (YAML front matter between '---' lines, then Markdown); "
+                   f"at most {MAX_SUBMISSION_BYTES} bytes of UTF-8 (so at most as many characters).",
     "content": {
-        "text/markdown": {"schema": {"type": "string", "maxLength": 200_000}},
-        "text/plain": {"schema": {"type": "string", "maxLength": 200_000}},
+        "text/markdown": {"schema": {"type": "string", "maxLength": MAX_SUBMISSION_BYTES}},
+        "text/plain": {"schema": {"type": "string", "maxLength": MAX_SUBMISSION_BYTES}},
     },
 }
 
@@ -271,12 +280,12 @@ PATHS: dict[str, dict] = {
         "security": _READ_SECURITY,
         "parameters": [
             {"name": "q", "in": "query", "required": False,
-             "description": 'Words, "quoted phrases", prefix* (3+ letters); at most 12 words',
+             "description": f'Words, "quoted phrases", prefix* (3+ letters); at most {MAX_Q_WORDS} words',
              "schema": {"type": "string", "maxLength": MAX_Q}},
             _filter("type", "Item type", _one_of(TYPES)),
             _filter("kommune", "A current or former name, or a 3-digit code", _STR),
             _filter("region", "Region", _one_of(kommune_registry.REGIONS)),
-            _filter("topic", "A topic tag (at most 80 characters)", _STR),
+            _filter("topic", f"A topic tag (at most {MAX_TOPIC} characters)", _STR),
             _filter("evidence", "Evidence category", _one_of(EVIDENCE)),
             {"name": "page", "in": "query", "required": False,
              "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
@@ -329,7 +338,7 @@ PATHS: dict[str, dict] = {
             "security": _WRITE_SECURITY,
             "parameters": [{"name": "slug", "in": "query", "required": False,
                             "description": "Submit an update of this existing practice",
-                            "schema": {"type": "string", "maxLength": 120}}],
+                            "schema": {"type": "string", "maxLength": MAX_SLUG}}],
             "requestBody": _MARKDOWN_BODY,
             "responses": _responses(
                 {"201": {"description": "Stored, pending moderation",
