@@ -53,6 +53,44 @@ def _obj(properties: dict, required: list[str] | None = None, *, extra: bool = F
     return schema
 
 
+#: A practice's fields as submitted and as published (GET /api/practices/<slug>, GET /api/submissions/<id>).
+_PRACTICE_FIELDS = {
+    "title": _STR,
+    "kommuner": {"type": "array", "items": _ref("KommuneRef")},
+    "evidence": {"type": "string", "enum": list(EVIDENCE)},
+    "topics": _STRS,
+    "target_groups": _STRS,
+    "organisation": _nullable(_STR),
+    "start": _nullable(_INT),
+    "end": _nullable(_INT),
+    "status": _nullable({"type": "string", "enum": list(PRACTICE_STATUSES)}),
+    "source": _nullable(_STR),
+    "contact": _nullable(_STR),
+    "body": {"type": "string", "description": "Markdown"},
+}
+#: One ranking row of a kommune: position ``rank`` of ``of``, under the name ``as`` it was published with.
+_KOMMUNE_RANKING = {
+    "ranking": {"type": "string", "description": "The ranking's slug (GET /api/rankings/{slug})"},
+    "title": _STR,
+    "rank": {"type": "integer", "minimum": 1},
+    "of": {"type": "integer", "minimum": 1},
+    "as": {"type": "string", "description": "The kommune's name in the ranking (often a pre-2007 kommune)"},
+    "effect": _nullable(_NUM), "significance": {"type": "string", "enum": ["", "*", "**", "***"]},
+    "previous_rank": _nullable(_INT),
+}
+
+_SUBMISSION = {
+    "id": _STR,
+    "status": {"type": "string", "enum": list(SUBMISSION_STATUSES)},
+    "slug": _STR,
+    "title": _STR,
+    "is_update": {"type": "boolean"},
+    "created_at": _STR,
+    "decided_at": _nullable(_STR),
+    "reason": _nullable(_STR),
+    "url": _nullable(_STR),
+}
+
 SCHEMAS: dict[str, dict] = {
     "Error": {
         "type": "object",
@@ -96,28 +134,20 @@ SCHEMAS: dict[str, dict] = {
     "Practice": _obj({
         "id": _STR,
         "url": _STR,
-        "title": _STR,
-        "kommuner": {"type": "array", "items": _ref("KommuneRef")},
-        "evidence": {"type": "string", "enum": list(EVIDENCE)},
-        "topics": _STRS,
-        "target_groups": _STRS,
-        "organisation": _nullable(_STR),
-        "start": _nullable(_INT),
-        "end": _nullable(_INT),
-        "status": _nullable({"type": "string", "enum": list(PRACTICE_STATUSES)}),
-        "source": _nullable(_STR),
-        "contact": _nullable(_STR),
-        "body": {"type": "string", "description": "Markdown"},
+        **_PRACTICE_FIELDS,
+        "rankings": {"type": "array", "items": _ref("PracticeRanking"),
+                     "description": "Where the practice's kommuner rank, as the practice page lists them"},
         "html": {"type": "string", "description": "sanitized HTML"},
+    }),
+    "PracticeRanking": _obj({
+        "kommune": _obj({"code": {"type": "string", "pattern": r"^\d{3}$"}, "name": _STR}),
+        **_KOMMUNE_RANKING,
     }),
     "ItemSummary": _obj({
         "id": _STR, "title": _STR, "url": _STR,
         "evidence": _nullable(_STR), "date": _nullable(_STR),
     }),
-    "KommuneRanking": _obj({
-        "ranking": _STR, "title": _STR, "rank": _INT, "of": _INT, "as": _STR,
-        "effect": _nullable(_NUM), "significance": _STR, "previous_rank": _nullable(_INT),
-    }),
+    "KommuneRanking": _obj(_KOMMUNE_RANKING),
     "Indicator": _obj({
         "id": _STR, "url": _STR, "title": _STR,
         "measure": _nullable(_STR), "unit": _nullable(_STR), "source": _nullable(_STR),
@@ -172,16 +202,16 @@ SCHEMAS: dict[str, dict] = {
         "bottom": {"type": "array", "items": _ref("RankingRow")},
     }),
     "SubmissionCreated": _obj({"id": _STR, "status": {"type": "string", "enum": ["pending"]}}),
-    "Submission": _obj({
-        "id": _STR,
-        "status": {"type": "string", "enum": list(SUBMISSION_STATUSES)},
-        "slug": _STR,
-        "title": _STR,
-        "is_update": {"type": "boolean"},
-        "created_at": _STR,
-        "decided_at": _nullable(_STR),
-        "reason": _nullable(_STR),
-        "url": _nullable(_STR),
+    "Submission": _obj(_SUBMISSION),
+    "SubmissionDetail": _obj({
+        **_SUBMISSION,
+        "raw": {"type": "string", "description": "The file as submitted (content format)"},
+        # Inline, not a $ref: OpenAPI 3.0 ignores "nullable" beside a $ref, and without "type" beside it.
+        "submitted": _nullable({**_obj(_PRACTICE_FIELDS),
+                                "description": "Its fields as validated; null if today's contract refuses it"}),
+        "diff": _nullable({"type": "string",
+                           "description": "For an update: the unified diff against the practice it was based on, "
+                                          "as the editor sees it (lines joined by \\n); null for a new practice"}),
     }),
     "SubmissionList": _obj({
         "status": {"type": "string", "enum": list(SUBMISSION_STATUSES)},
@@ -358,10 +388,11 @@ PATHS: dict[str, dict] = {
     },
     "/api/submissions/{sid}": {"get": {
         "operationId": "getSubmission",
-        "summary": "A submission, for its owner and editors (404 for anyone else)",
+        "summary": "A submission with what was submitted (and an update's diff), for its owner and editors "
+                   "(404 for anyone else)",
         "security": _WRITE_SECURITY,
         "parameters": [_path("sid", "The submission's id")],
-        "responses": _responses(_ok(_ref("Submission")), 401, 404, 429),
+        "responses": _responses(_ok(_ref("SubmissionDetail")), 401, 404, 429),
     }},
     "/api/submissions/{sid}/approve": {"post": {
         "operationId": "approveSubmission",
