@@ -418,3 +418,23 @@ def test_an_update_shows_the_diff_the_editor_sees_in_moderation(env):
     assert [html_lib.unescape(x) for x in re.findall(r"<(?:ins|del|span)>(.*?)</(?:ins|del|span)>", shown)] == lines
     stranger = client.get(f"/api/submissions/{sid}", headers=_auth(app, "stranger"))
     assert stranger.status_code == 404 and "delvis-effekt" not in stranger.get_data(as_text=True)
+
+
+def test_docs_api_md_states_every_limit_with_its_value():
+    """docs/api.md's table of limits is checked against portal/limits.py, not typed twice unchecked."""
+    from search_index import index as search_engine
+    from search_index.facets import MAX_FILTER_VALUES as INDEX_MAX_FILTER_VALUES
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    for name in limits.__all__:
+        row = re.search(rf"^\| `{name}` \|[^\n]*\| (\d+) \|$", text, re.M)
+        assert row, f"docs/api.md has no row for {name}"
+        assert int(row.group(1)) == getattr(limits, name), name
+    for ceiling in (search_engine.MAX_PAGE, search_engine.MAX_PER_PAGE, INDEX_MAX_FILTER_VALUES):
+        assert f"{ceiling:,}" in text
+
+
+def test_the_slug_limit_is_the_content_formats():
+    from portal.content.schema import SLUG_RE
+
+    assert SLUG_RE.match("a" * limits.MAX_SLUG) and not SLUG_RE.match("a" * (limits.MAX_SLUG + 1))
