@@ -35,6 +35,6 @@ def _api_responses_follow_the_openapi_document():
 
     from api_contract import ContractClient
 
-    Flask.test_client_class = ContractClient
+    before, Flask.test_client_class = Flask.test_client_class, ContractClient
     yield
-    Flask.test_client_class = None
+    Flask.test_client_class = before
