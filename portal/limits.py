@@ -22,8 +22,17 @@ from search_index.index import MAX_PAGE as INDEX_MAX_PAGE, MAX_PER_PAGE as INDEX
 
 from .content.schema import MAX_TAG
 
-__all__ = ["MAX_Q", "MAX_Q_WORDS", "MAX_PAGE", "MAX_PER_PAGE", "MAX_FILTER_VALUES", "MAX_TOPIC",
-           "MAX_SUBMISSION_BYTES", "MAX_REASON", "MAX_SLUG"]
+__all__ = [
+    "MAX_Q",
+    "MAX_Q_WORDS",
+    "MAX_PAGE",
+    "MAX_PER_PAGE",
+    "MAX_FILTER_VALUES",
+    "MAX_TOPIC",
+    "MAX_SUBMISSION_BYTES",
+    "MAX_REASON",
+    "MAX_SLUG",
+]
 
 # --- Search (the /soeg page and GET /api/search) ---------------------------------
 

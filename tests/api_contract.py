@@ -95,8 +95,10 @@ def check(response) -> None:
         problem = _details(exc)
     if LOG:
         with open(LOG, "a", encoding="utf-8") as log:
-            log.write(f"{'FAIL' if problem else 'ok'}\t{request.method} {request.full_path.rstrip('?')}"
-                      f"\t{response.status_code}\t{' | '.join((problem or '').splitlines()[1:] or [problem or ''])}\n")
+            log.write(
+                f"{'FAIL' if problem else 'ok'}\t{request.method} {request.full_path.rstrip('?')}"
+                f"\t{response.status_code}\t{' | '.join((problem or '').splitlines()[1:] or [problem or ''])}\n"
+            )
         return
     if problem:
         body = response.get_data(as_text=True)

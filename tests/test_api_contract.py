@@ -42,8 +42,10 @@ def practice_file(title: str | None = None, body: str = "Frivillige hjælper med
 
 
 def note_file(network: str = "vestegnen") -> str:
-    return (f"---\ntitle: Kontraktnotat {next(_n)}\nnetwork: {network}\ndate: 2026-11-22\nvisibility: public\n---\n"
-            "Referat. (Testindhold.)\n")
+    return (
+        f"---\ntitle: Kontraktnotat {next(_n)}\nnetwork: {network}\ndate: 2026-11-22\nvisibility: public\n---\n"
+        "Referat. (Testindhold.)\n"
+    )
 
 
 def _cli(app, *args) -> str:
@@ -54,9 +56,12 @@ def _cli(app, *args) -> str:
 
 def _people(app) -> dict[str, str]:
     """An editor, a contributor (who owns submissions), a stranger and a network member, with API tokens."""
-    people = {"editor": ("redaktoer@example.dk", "editor", []), "owner": ("ejer@example.dk", "contributor", []),
-              "stranger": ("fremmed@example.dk", "contributor", []),
-              "member": ("leder@broendby.example.dk", "contributor", ["--network", "vestegnen"])}
+    people = {
+        "editor": ("redaktoer@example.dk", "editor", []),
+        "owner": ("ejer@example.dk", "contributor", []),
+        "stranger": ("fremmed@example.dk", "contributor", []),
+        "member": ("leder@broendby.example.dk", "contributor", ["--network", "vestegnen"]),
+    }
     tokens = {}
     for who, (email, role, extra) in people.items():
         _cli(app, "users", "add", email, "--role", role, *extra)
@@ -105,8 +110,12 @@ def _submit(env, text: str | None = None, who: str = "owner", slug: str | None =
 def _decided(env) -> str:
     sid = _submit(env)
     app = env["app"]
-    assert app.test_client().post(f"/api/submissions/{sid}/reject", json={"reason": "Prøve."},
-                                  headers=_auth(app, "editor")).status_code == 200
+    assert (
+        app.test_client()
+        .post(f"/api/submissions/{sid}/reject", json={"reason": "Prøve."}, headers=_auth(app, "editor"))
+        .status_code
+        == 200
+    )
     return sid
 
 
@@ -119,6 +128,7 @@ def _post(path, data=b"", who="owner", content_type=MARKDOWN, app="app", **kwarg
         url = path(env) if callable(path) else path
         body = data(env) if callable(data) else data
         return env[app].test_client().post(url, data=body, headers=_auth(env[app], who, content_type), **kwargs)
+
     return run
 
 
@@ -186,24 +196,33 @@ SCENARIOS = {
     ("POST", "/api/submissions/{sid}/approve", 409): _post(lambda env: _approve(_decided(env)), who="editor"),
     ("POST", "/api/submissions/{sid}/approve", 429): _blocked("POST", _approve("x")),
     ("POST", "/api/submissions/{sid}/approve", 503): _post(_approve("x"), who="editor", app="damaged"),
-    ("POST", "/api/submissions/{sid}/reject", 200):
-        _post(lambda env: _reject(_submit(env)), b'{"reason": "Kilde mangler."}', "editor", "application/json"),
-    ("POST", "/api/submissions/{sid}/reject", 400):
-        _post(lambda env: _reject(_submit(env)), b"Kilde mangler.", "editor", "text/plain"),
+    ("POST", "/api/submissions/{sid}/reject", 200): _post(
+        lambda env: _reject(_submit(env)), b'{"reason": "Kilde mangler."}', "editor", "application/json"
+    ),
+    ("POST", "/api/submissions/{sid}/reject", 400): _post(
+        lambda env: _reject(_submit(env)), b"Kilde mangler.", "editor", "text/plain"
+    ),
     ("POST", "/api/submissions/{sid}/reject", 401): _post(_reject("x"), b'{"reason": "x"}', None, "application/json"),
-    ("POST", "/api/submissions/{sid}/reject", 403):
-        _post(lambda env: _reject(_submit(env)), b'{"reason": "x"}', "owner", "application/json"),
-    ("POST", "/api/submissions/{sid}/reject", 404): _post(_reject("findes-ikke"), b'{"reason": "x"}', "editor",
-                                                          "application/json"),
-    ("POST", "/api/submissions/{sid}/reject", 409):
-        _post(lambda env: _reject(_decided(env)), b'{"reason": "x"}', "editor", "application/json"),
+    ("POST", "/api/submissions/{sid}/reject", 403): _post(
+        lambda env: _reject(_submit(env)), b'{"reason": "x"}', "owner", "application/json"
+    ),
+    ("POST", "/api/submissions/{sid}/reject", 404): _post(
+        _reject("findes-ikke"), b'{"reason": "x"}', "editor", "application/json"
+    ),
+    ("POST", "/api/submissions/{sid}/reject", 409): _post(
+        lambda env: _reject(_decided(env)), b'{"reason": "x"}', "editor", "application/json"
+    ),
     ("POST", "/api/submissions/{sid}/reject", 413): _post(_reject("x"), TOO_LARGE, "editor", "application/json"),
-    ("POST", "/api/submissions/{sid}/reject", 422):
-        _post(lambda env: _reject(_submit(env)), json.dumps({"reason": "x" * (limits.MAX_REASON + 1)}).encode(),
-              "editor", "application/json"),
+    ("POST", "/api/submissions/{sid}/reject", 422): _post(
+        lambda env: _reject(_submit(env)),
+        json.dumps({"reason": "x" * (limits.MAX_REASON + 1)}).encode(),
+        "editor",
+        "application/json",
+    ),
     ("POST", "/api/submissions/{sid}/reject", 429): _blocked("POST", _reject("x")),
-    ("POST", "/api/submissions/{sid}/reject", 503):
-        _post(_reject("x"), b'{"reason": "x"}', "editor", "application/json", app="damaged"),
+    ("POST", "/api/submissions/{sid}/reject", 503): _post(
+        _reject("x"), b'{"reason": "x"}', "editor", "application/json", app="damaged"
+    ),
     ("POST", "/api/notes", 201): _post("/api/notes", lambda env: note_file().encode(), who="member"),
     ("POST", "/api/notes", 400): _truncated("/api/notes", "member"),
     ("POST", "/api/notes", 401): _post("/api/notes", lambda env: note_file().encode(), who=None),
@@ -215,16 +234,25 @@ SCENARIOS = {
     ("POST", "/api/notes", 503): _post("/api/notes", lambda env: note_file().encode(), "member", app="unbuilt"),
 }
 
-DOCUMENTED = [(method.upper(), path, int(status)) for path, ops in PATHS.items() for method, op in ops.items()
-              for status in op["responses"]]
+DOCUMENTED = [
+    (method.upper(), path, int(status))
+    for path, ops in PATHS.items()
+    for method, op in ops.items()
+    for status in op["responses"]
+]
 
 #: A damaged owned database is a 500 today; the faults branch (issue 11) maps it to a 503 with Retry-After.
 #: Strict: once that lands these pass, and the marker must go.
-_AWAITS_FAULTS = pytest.mark.xfail(strict=True, raises=api_contract.ContractViolation,
-                                   reason="a damaged owned database answers 500 until the faults work maps it to 503")
+_AWAITS_FAULTS = pytest.mark.xfail(
+    strict=True,
+    raises=api_contract.ContractViolation,
+    reason="a damaged owned database answers 500 until the faults work maps it to 503",
+)
 FAULT_503 = {(m, p, 503) for m, p, _ in DOCUMENTED if p.startswith(SUB)}
-CASES = [pytest.param(*case, id="{} {} {}".format(*case), marks=[_AWAITS_FAULTS] if case in FAULT_503 else [])
-         for case in DOCUMENTED]
+CASES = [
+    pytest.param(*case, id="{} {} {}".format(*case), marks=[_AWAITS_FAULTS] if case in FAULT_503 else [])
+    for case in DOCUMENTED
+]
 
 
 @pytest.mark.parametrize("method, path, status", CASES)
@@ -252,8 +280,11 @@ def test_the_document_is_a_valid_openapi_3_document(env):
 
 
 def _tampered(real, body, status: int | None = None, mimetype: str = "application/json"):
-    fake = Response(json.dumps(body) if mimetype == "application/json" else body, status=status or real.status_code,
-                    mimetype=mimetype)
+    fake = Response(
+        json.dumps(body) if mimetype == "application/json" else body,
+        status=status or real.status_code,
+        mimetype=mimetype,
+    )
     fake.request = real.request
     return fake
 
@@ -300,7 +331,11 @@ def test_the_documented_limits_are_the_ones_the_api_enforces(env):
     page_max, per_page_max = _search_param("page")["maximum"], _search_param("per_page")["maximum"]
     values_max = _search_param("topic")["maxItems"]
     assert (q_max, page_max, per_page_max, values_max) == (
-        limits.MAX_Q, limits.MAX_PAGE, limits.MAX_PER_PAGE, limits.MAX_FILTER_VALUES)
+        limits.MAX_Q,
+        limits.MAX_PAGE,
+        limits.MAX_PER_PAGE,
+        limits.MAX_FILTER_VALUES,
+    )
     assert client.get("/api/search?q=" + "a" * q_max).status_code in (200, 400)  # 400 only for too many words
     assert client.get("/api/search?q=" + "a" * (q_max + 1)).status_code == 400
     assert client.get(f"/api/search?page={page_max}").status_code == 200
@@ -315,6 +350,7 @@ def test_the_documented_limits_are_the_ones_the_api_enforces(env):
     assert client.get("/api/search?topic=" + "x" * (limits.MAX_TOPIC + 1)).status_code == 400
     # The index behind the portal never refuses or clamps what the portal lets through.
     from search_index import index as search_engine
+
     assert limits.MAX_PAGE <= search_engine.MAX_PAGE and limits.MAX_PER_PAGE <= search_engine.MAX_PER_PAGE
 
 
@@ -329,8 +365,11 @@ def test_the_documented_body_limits_hold(env):
     assert fits.status_code == 201, fits.get_data(as_text=True)[:300]
     over = client.post(SUB, data=practice_file(body="x" * (filler + 2)).encode(), headers=_auth(app, "owner", MARKDOWN))
     assert over.status_code == 422 and "for stor" in over.get_json()["error"]
-    note_over = client.post("/api/notes", data=(note_file() + "x" * limits.MAX_SUBMISSION_BYTES).encode(),
-                            headers=_auth(app, "member", MARKDOWN))
+    note_over = client.post(
+        "/api/notes",
+        data=(note_file() + "x" * limits.MAX_SUBMISSION_BYTES).encode(),
+        headers=_auth(app, "member", MARKDOWN),
+    )
     assert note_over.status_code == 422 and "for stor" in note_over.get_json()["error"]
     reason = spec()["components"]["schemas"]["RejectRequest"]["properties"]["reason"]
     assert reason["maxLength"] == limits.MAX_REASON
@@ -353,11 +392,19 @@ def test_a_practice_says_where_its_kommuner_rank_as_its_page_does(env):
     slug = "vestegnskommunernes-benchmarking-af-integrationsindsatsen"
     rankings = client.get(f"/api/practices/{slug}").get_json()["rankings"]
     hoeje_taastrup = [r for r in rankings if r["kommune"]["code"] == "169"]
-    assert hoeje_taastrup == [{
-        "kommune": {"code": "169", "name": "Høje-Taastrup"}, "ranking": RANKING,
-        "title": hoeje_taastrup[0]["title"], "rank": 2, "of": 72, "as": "Høje Taastrup",
-        "effect": -7.09, "significance": "***", "previous_rank": None,
-    }]
+    assert hoeje_taastrup == [
+        {
+            "kommune": {"code": "169", "name": "Høje-Taastrup"},
+            "ranking": RANKING,
+            "title": hoeje_taastrup[0]["title"],
+            "rank": 2,
+            "of": 72,
+            "as": "Høje Taastrup",
+            "effect": -7.09,
+            "significance": "***",
+            "previous_rank": None,
+        }
+    ]
     page = _text(client.get(f"/erfaringer/{slug}").get_data(as_text=True))
     assert {r["kommune"]["code"] for r in rankings} == {"153", "165", "167", "169", "183"}
     for r in rankings:
