@@ -243,7 +243,7 @@ def _error(status: int) -> dict:
     response = {"description": _MESSAGES[status], "content": {"application/json": {"schema": _ref("Error")}}}
     if status == 401:
         response["headers"] = {"WWW-Authenticate": {"schema": _STR}}
-    if status == 429:
+    if status in (429, 503):  # a client may retry after this many seconds (when the header is sent)
         response["headers"] = {"Retry-After": {"schema": _STR}}
     return response
 
