@@ -27,13 +27,11 @@ from .content.errors import ContentError, ContentErrors
 from .content.loader import note_reference_errors, parse_file
 from .content import characters
 from .content.schema import SLUG_RE
+from .limits import MAX_REASON, MAX_SUBMISSION_BYTES as MAX_RAW_BYTES
 from .owned import OwnedDB, now
 from . import reservations
 from .errors import PortalError
 from .publishing import current_text, drain, enqueue, text_version
-
-MAX_RAW_BYTES = 200_000
-MAX_REASON = 2_000
 
 
 class SubmissionError(PortalError):
@@ -93,12 +91,17 @@ _SELECT = """SELECT s.*, u.email AS owner_email, u.organisation AS owner_organis
              FROM submissions s JOIN users u ON u.id = s.user_id"""
 
 
+def _check_size(data: bytes, path: str) -> None:
+    """The one size limit of a submitted file (practice or note), as the API documents it."""
+    if len(data) > MAX_RAW_BYTES:
+        raise SubmissionError(f"filen er for stor (højst {MAX_RAW_BYTES:,} bytes)".replace(",", "."),
+                              errors=[ContentError(path, 1, "filen er for stor")])
+
+
 def validate(raw: str, slug: str) -> dict:
     """Validate a practice file text as the ingest would. Raises SubmissionError (422)."""
     data = raw.encode("utf-8")
-    if len(data) > MAX_RAW_BYTES:
-        raise SubmissionError(f"filen er for stor (højst {MAX_RAW_BYTES:,} bytes)".replace(",", "."),
-                              errors=[ContentError(f"practices/{slug}.md", 1, "filen er for stor")])
+    _check_size(data, f"practices/{slug}.md")
     try:
         return parse_file("practice", data, f"practices/{slug}.md", slug=slug)
     except ContentErrors as exc:
@@ -269,6 +272,7 @@ def post_note(db: OwnedDB, user: User, raw: str, content_dir, data_dir, *, netwo
               practices: set[str]) -> dict:
     """Validate and publish a member's note at once. Raises SubmissionError (422/403)."""
     raw = raw.replace("\r\n", "\n")
+    _check_size(raw.encode("utf-8"), "notes/ny.md")
     try:
         record = parse_file("note", raw.encode("utf-8"), "notes/ny.md", slug="ny")
     except ContentErrors as exc:

@@ -70,3 +70,15 @@ def make_people(app, people: dict) -> dict[str, str]:
 
 def close_site(app) -> None:
     app.extensions["portal_index"].close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _api_responses_follow_the_openapi_document():
+    """Every app's test client checks each /api/ response against /api/openapi.json (see api_contract)."""
+    from flask import Flask
+
+    from api_contract import ContractClient
+
+    before, Flask.test_client_class = Flask.test_client_class, ContractClient
+    yield
+    Flask.test_client_class = before

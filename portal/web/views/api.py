@@ -52,22 +52,27 @@ def search():
     )
 
 
+#: A practice's fields in the content format, as the API shows them (GET /api/submissions/<id> too).
+PRACTICE_FIELDS = ("evidence", "topics", "target_groups", "organisation", "start", "end", "status", "source", "contact")
+
+
+def practice_rankings(store, kommuner) -> list[dict]:
+    """Where the practice's kommuner rank, as the practice page lists them: per kommune every
+    ranking row, position ``rank`` of ``of``, under the name ``as`` it was published with."""
+    return [{"kommune": {"code": k["code"], "name": k["name"]}, **r}
+            for k in kommuner for r in kommune_rankings(store, k["code"])]
+
+
 def practice_json(store, item: dict) -> dict:
     data = item["data"]
+    kommuner = store.kommune_links(item["id"])
     return {
         "id": item["slug"],
         "url": item["url"],
         "title": data["title"],
-        "kommuner": [_kommune_json(k) for k in store.kommune_links(item["id"])],
-        "evidence": data["evidence"],
-        "topics": data["topics"],
-        "target_groups": data["target_groups"],
-        "organisation": data.get("organisation"),
-        "start": data.get("start"),
-        "end": data.get("end"),
-        "status": data.get("status"),
-        "source": data.get("source"),
-        "contact": data.get("contact"),
+        "kommuner": [_kommune_json(k) for k in kommuner],
+        **{key: data.get(key) for key in PRACTICE_FIELDS},
+        "rankings": practice_rankings(store, kommuner),
         "body": item["body_md"],
         "html": item["body_html"],
     }

@@ -8,6 +8,7 @@ from ... import submissions
 from ..auth import current_user, owned_db
 from ..resources import get_store
 from ...submissions import SubmissionError
+from .api import PRACTICE_FIELDS, _kommune_json
 
 bp = Blueprint("api_write", __name__, url_prefix="/api")
 
@@ -50,6 +51,23 @@ def _submission_json(sub) -> dict:
         "created_at": sub.created_at, "decided_at": sub.decided_at, "reason": sub.reason,
         "url": f"/erfaringer/{sub.slug}" if sub.status == "approved" else None,
     }
+
+
+def _submission_detail(sub) -> dict:
+    """For its owner and editors: what was submitted, and for an update the diff the editor reviews."""
+    try:
+        record = submissions.validate(sub.raw, sub.slug)
+    except SubmissionError:  # valid when stored; a later, stricter contract may refuse it: the text still shows
+        record = None
+    submitted = None if record is None else {
+        "title": record["title"],
+        "kommuner": [_kommune_json(k) for k in record["kommuner"]],
+        **{key: record.get(key) for key in PRACTICE_FIELDS},
+        "body": record["body_md"],
+    }
+    diff = sub.diff()
+    return {**_submission_json(sub), "raw": sub.raw, "submitted": submitted,
+            "diff": "\n".join(diff) if sub.is_update else None}
 
 
 @bp.route("/submissions", methods=["POST"])
@@ -97,7 +115,7 @@ def get_submission(sid: str):
     sub = submissions.get(owned_db(), sid)
     if not submissions.visible_to(sub, user):
         return _error(404, "indsendelsen findes ikke")
-    return jsonify(_submission_json(sub))
+    return jsonify(_submission_detail(sub))
 
 
 def _not_an_editor(user, sid: str, message: str):

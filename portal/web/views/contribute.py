@@ -12,6 +12,7 @@ from ..auth import audiences, current_user, login_required, owned_db
 from ...content import kommuner as kommune_registry
 from ...content.kommuner import danish_sort_key
 from ...content.schema import EVIDENCE, STATUSES
+from ...limits import MAX_SUBMISSION_BYTES
 from ...publishing import current_text, text_version
 from ..forms import NOTE_FIELDS, PRACTICE_FIELDS, field_errors, form_values, from_file, to_file
 from ...rendering import MarkdownTooLarge, render_markdown
@@ -20,7 +21,7 @@ from ...submissions import SubmissionError
 
 bp = Blueprint("contribute", __name__)
 
-MAX_UPLOAD = 200_000
+MAX_UPLOAD = MAX_SUBMISSION_BYTES  # the API's limit: one size for a file, however it is sent
 
 
 def _practice_form(values: dict, *, errors=None, summary=None, preview=None, slug=None, status=200, based_on=None):
