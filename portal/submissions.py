@@ -29,6 +29,7 @@ from .content.schema import SLUG_RE
 from .owned import OwnedDB, now
 from .errors import PortalError
 from .publishing import content_path, drain, enqueue
+from . import notifications
 
 MAX_RAW_BYTES = 200_000
 MAX_REASON = 2_000
@@ -103,8 +104,11 @@ def validate(raw: str, slug: str) -> dict:
         raise SubmissionError("indholdet er ikke gyldigt", errors=exc.errors) from None
 
 
-def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str | None = None) -> Submission:
-    """Store a pending submission of a practice (new, or an update when ``slug`` exists)."""
+def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str | None = None, *,
+           notify: bool = True) -> Submission:
+    """Store a pending submission of a practice (new, or an update when ``slug`` exists).
+
+    ``notify``: queue a mail to every editor (a batch queues one for all its files instead)."""
     raw = raw.replace("\r\n", "\n")
     explicit = bool(slug)
     if slug is not None and not SLUG_RE.match(slug):
@@ -129,6 +133,8 @@ def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str
         )
         db.log(conn, user.id, "submitted", kind="practice", slug=slug, submission_id=sid,
                detail="opdatering" if is_update else "ny erfaring")
+        if notify:
+            notifications.submission_received(conn, sid=sid, title=record["title"], is_update=is_update, contributor=user)
     return get(db, sid)
 
 
@@ -181,6 +187,8 @@ def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submi
         db.log(conn, editor.id, "approved", kind="practice", slug=sub.slug, submission_id=sid,
                detail=f"indsendt af {sub.owner_email}")
         enqueue(db, conn, "practice", sub.slug, sub.raw)
+        notifications.submission_decided(conn, sid=sid, slug=sub.slug, title=sub.title, to_addr=sub.owner_email,
+                                         approved=True)
     drain(db, content_dir, data_dir)
     return get(db, sid)
 
@@ -199,6 +207,8 @@ def reject(db: OwnedDB, editor: User, sid: str, reason: str) -> Submission:
         conn.execute("UPDATE submissions SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ?",
                      (reason, now(), editor.id, sid))
         db.log(conn, editor.id, "rejected", kind="practice", slug=sub.slug, submission_id=sid, detail=reason)
+        notifications.submission_decided(conn, sid=sid, slug=sub.slug, title=sub.title, to_addr=sub.owner_email,
+                                         approved=False, reason=reason)
     return get(db, sid)
 
 
@@ -229,6 +239,7 @@ def post_note(db: OwnedDB, user: User, raw: str, content_dir, data_dir, *, netwo
     with db.write() as conn:
         db.log(conn, user.id, "note_posted", kind="note", slug=slug, detail=record["network"])
         enqueue(db, conn, "note", slug, raw)
+        notifications.note_posted(conn, network=record["network"], slug=slug, title=record["title"], author_id=user.id)
     drain(db, content_dir, data_dir)
     return {"id": slug, "url": f"/notater/{slug}", "network": record["network"], "visibility": record["visibility"]}
 
