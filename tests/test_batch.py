@@ -1,6 +1,7 @@
 """POST /api/submissions/batch: many practice files in one request, answered file by file."""
 
 import io
+import multiprocessing
 import shutil
 
 import pytest
@@ -156,3 +157,43 @@ def test_a_file_over_the_single_file_limit_is_refused_alone(site):
     results = post(site, [("stor.md", big), ("lille.md", practice("Lille fil til batchtest"))]).get_json()["results"]
     assert [r["status"] for r in results] == [413, 201]
     assert "for stor" in results[0]["error"]
+
+
+def _post_batch_in_process(data_dir, content_dir, token, label, barrier, results):
+    app = create_app({"TESTING": True, "DATA_DIR": data_dir, "CONTENT_DIR": content_dir})
+    files = [(f"{label}-{i}.md", practice(f"Samtidig erfaring {label} {i} til batchtest")) for i in range(15)]
+    body = multipart(files)
+    barrier.wait(timeout=30)
+    response = app.test_client().post("/api/submissions/batch", data=body,
+                                      content_type=f"multipart/form-data; boundary={BOUNDARY}",
+                                      headers={"Authorization": f"Bearer {token}"})
+    results.put((response.status_code, response.get_json()))
+    app.extensions["portal_index"].close()
+
+
+def test_two_batches_at_once_keep_every_accepted_file(site):
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(2), ctx.Queue()
+    args = (site.config["DATA_DIR"], site.config["CONTENT_DIR"], site.token)
+    workers = [ctx.Process(target=_post_batch_in_process, args=(*args, label, barrier, results)) for label in "ab"]
+    for w in workers:
+        w.start()
+    answers = [results.get(timeout=120) for _ in workers]
+    for w in workers:
+        w.join(timeout=60)
+        assert w.exitcode == 0
+    ids = []
+    for status, body in answers:
+        assert status == 200
+        assert [r["status"] for r in body["results"]] == [201] * 15
+        ids += [r["id"] for r in body["results"]]
+    db = OwnedDB(site.config["DATA_DIR"])
+    try:
+        stored = {r["id"]: r for r in db.all("SELECT id, status, title FROM submissions WHERE title LIKE 'Samtidig%'")}
+        mails = db.all("SELECT subject FROM mail_outbox WHERE to_addr = ? AND subject = '15 nye indsendelser venter'",
+                       (EDITOR,))
+    finally:
+        db.close()
+    assert sorted(stored) == sorted(ids) and len(set(ids)) == 30  # every accepted file is there
+    assert all(r["status"] == "pending" for r in stored.values())
+    assert len(mails) == 2

@@ -281,3 +281,68 @@ def test_two_processes_draining_at_once_never_send_a_mail_twice(site, smtpd):
     subjects = [m["Subject"] for _r, m in got]
     assert len(subjects) == 60 and len(set(subjects)) == 60
     assert all(row["sent_at"] and row["attempts"] == 1 for row in _outbox(site))
+
+
+def _queue(site, *mails):
+    db = OwnedDB(site.config["DATA_DIR"])
+    try:
+        with db.write() as conn:
+            for to_addr, subject in mails:
+                mail.queue(conn, to_addr, subject, f"{subject}. (Testmail.)", link="/netvaerk/vestegnen", topic="test")
+    finally:
+        db.close()
+
+
+def test_a_refused_recipient_is_given_up_and_does_not_hold_up_the_others(site, smtpd):
+    smtpd.inbox.refuse.add("findes-ikke@example.dk")
+    _queue(site, ("findes-ikke@example.dk", "Til en ukendt"), (MEMBER, "Til et medlem"))
+    assert "opgivet: 1" in site.test_cli_runner().invoke(args=["mail", "send"]).output
+    assert [m["Subject"] for m in smtpd.inbox.to(MEMBER)] == ["Til et medlem"]
+    refused = _outbox(site)[0]
+    assert refused["given_up_at"] and "550" in refused["error"] and refused["attempts"] == 1
+    assert "Sendt: 0" in cli(site, "mail", "send", "--now")  # a given-up mail is never tried again
+
+
+def test_backoff_grows_and_a_mail_is_given_up_after_max_attempts(site, smtpd):
+    smtpd.stop()
+    _queue(site, (MEMBER, "Prøves igen"))
+    db = OwnedDB(site.config["DATA_DIR"])
+    try:
+        delays = []
+        for _ in range(mail.MAX_ATTEMPTS):
+            report = mail.send_due(db, settings(site.config), now_all=True)
+            row = db.one("SELECT * FROM mail_outbox")
+            delays.append(row["next_attempt_at"])
+        assert report.given_up == 1 and row["attempts"] == mail.MAX_ATTEMPTS and row["given_up_at"]
+        assert delays == sorted(delays) and len(set(delays[:5])) == 5  # later each time
+    finally:
+        db.close()
+
+
+def test_a_claim_left_by_a_killed_sender_expires_and_the_mail_is_sent(site, smtpd):
+    _queue(site, (MEMBER, "Efterladt"))
+    db = OwnedDB(site.config["DATA_DIR"])
+    try:
+        with db.write() as conn:  # a sender claimed it and died; its lease ran out
+            conn.execute("UPDATE mail_outbox SET claimed_by = 'død', claimed_until = '2000-01-01T00:00:00+00:00'")
+        assert mail.send_due(db, settings(site.config)).sent == 1
+        with db.write() as conn:  # a live claim is respected
+            mail.queue(conn, MEMBER, "Optaget", "Tekst.", topic="test")
+            conn.execute("UPDATE mail_outbox SET claimed_by = 'levende', claimed_until = '9999' WHERE sent_at IS NULL")
+        assert mail.send_due(db, settings(site.config), now_all=True).sent == 0
+    finally:
+        db.close()
+    assert [m["Subject"] for m in smtpd.inbox.to(MEMBER)] == ["Efterladt"]
+    assert f"{BASE}/netvaerk/vestegnen" in smtpd.inbox.to(MEMBER)[0].get_content()
+
+
+def test_without_a_base_url_a_mail_links_by_path(site, smtpd):
+    _queue(site, (MEMBER, "Uden adresse"))
+    db = OwnedDB(site.config["DATA_DIR"])
+    try:
+        no_base = settings({**site.config, "BASE_URL": None})
+        assert mail.send_due(db, no_base).sent == 1
+    finally:
+        db.close()
+    body = smtpd.inbox.to(MEMBER)[0].get_content().replace("\r\n", "\n")
+    assert body.endswith("(Testmail.)\n/netvaerk/vestegnen\n")
