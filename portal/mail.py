@@ -32,7 +32,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from email import policy as email_policy
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 
 from .owned import OwnedDB, now
 
@@ -103,8 +103,8 @@ def compose(row: dict, settings: SmtpSettings) -> EmailMessage:
     msg["From"] = settings.mail_from
     msg["To"] = row["to_addr"]
     msg["Subject"] = row["subject"]
-    msg["Date"] = formatdate(localtime=False)
-    domain = settings.mail_from.rpartition("@")[2] or None
+    msg["Date"] = formatdate(usegmt=True)
+    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or None
     msg["Message-ID"] = make_msgid(idstring=f"hv{row['id']}", domain=domain)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to us
     text = row["body"].rstrip()
@@ -113,7 +113,8 @@ def compose(row: dict, settings: SmtpSettings) -> EmailMessage:
         text += f"\n{base}{row['link']}"
     if row["footer"]:
         text += f"\n\n-- \n{row['footer'].rstrip()}"
-    msg.set_content(text + "\n", charset="utf-8")
+    # quoted-printable: the Danish text stays readable in the raw message (base64 would hide it)
+    msg.set_content(text + "\n", charset="utf-8", cte="quoted-printable")
     return msg
 
 

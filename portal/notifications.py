@@ -56,6 +56,8 @@ def batch_received(conn: sqlite3.Connection, *, titles: list[tuple[str, str]], c
     """One mail per editor for a whole batch of new submissions (``titles``: (id, title) pairs)."""
     if not titles:
         return 0
+    if len(titles) == 1:
+        return submission_received(conn, sid=titles[0][0], title=titles[0][1], is_update=False, contributor=contributor)
     who = contributor.email + (f" ({contributor.organisation})" if contributor.organisation else "")
     listing = "\n".join(f"- {title}" for _sid, title in titles)
     body = (f"Hej\n\n{who} har indsendt {len(titles)} erfaringer på én gang til Hvad virker:\n\n{listing}\n\n"

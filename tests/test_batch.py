@@ -197,3 +197,13 @@ def test_two_batches_at_once_keep_every_accepted_file(site):
     assert sorted(stored) == sorted(ids) and len(set(ids)) == 30  # every accepted file is there
     assert all(r["status"] == "pending" for r in stored.values())
     assert len(mails) == 2
+
+
+def test_a_batch_of_one_is_told_like_a_single_submission(site):
+    [result] = post(site, [("en.md", practice("Enkelt fil til batchtest"))]).get_json()["results"]
+    db = OwnedDB(site.config["DATA_DIR"])
+    try:
+        [mail] = db.all("SELECT * FROM mail_outbox WHERE to_addr = ? AND link = ?", (EDITOR, f"/redaktion/{result['id']}"))
+    finally:
+        db.close()
+    assert mail["subject"] == "Ny indsendelse venter: Enkelt fil til batchtest"
