@@ -2,16 +2,14 @@
 
 import io
 import multiprocessing
-import shutil
 
 import pytest
 
-from portal.ingest import ingest
 from portal.owned import OwnedDB
 from portal.web import create_app
 from portal.web.views.api_batch import MAX_FILES
 
-from conftest import CONTENT
+from conftest import close_site, make_site
 
 CONTRIBUTOR, EDITOR = "videnscenter@example.dk", "redaktoer@example.dk"
 
@@ -23,17 +21,11 @@ def practice(title: str, kommune: str = "Ishøj", evidence: str = "ikke-evaluere
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("batch")
-    shutil.copytree(CONTENT, root / "content")
-    ingest(root / "content", root / "data")
-    app = create_app({"TESTING": True, "DATA_DIR": str(root / "data"), "CONTENT_DIR": str(root / "content")})
-    runner = app.test_cli_runner()
-    runner.invoke(args=["users", "add", CONTRIBUTOR, "--role", "contributor"])
-    runner.invoke(args=["users", "add", EDITOR, "--role", "editor"])
-    app.token = runner.invoke(args=["users", "token", CONTRIBUTOR]).output.strip().splitlines()[-1]
-    app.editor_token = runner.invoke(args=["users", "token", EDITOR]).output.strip().splitlines()[-1]
+    app = make_site(tmp_path_factory.mktemp("batch"), people={
+        "contributor": (CONTRIBUTOR, "contributor", ()), "editor": (EDITOR, "editor", ())})
+    app.token = app.tokens["contributor"]
     yield app
-    app.extensions["portal_index"].close()
+    close_site(app)
 
 
 BOUNDARY = "testgraense7f3a"
@@ -168,7 +160,7 @@ def _post_batch_in_process(data_dir, content_dir, token, label, barrier, results
                                       content_type=f"multipart/form-data; boundary={BOUNDARY}",
                                       headers={"Authorization": f"Bearer {token}"})
     results.put((response.status_code, response.get_json()))
-    app.extensions["portal_index"].close()
+    close_site(app)
 
 
 def test_two_batches_at_once_keep_every_accepted_file(site):

@@ -1,34 +1,22 @@
 """Following a network from its page: a toggle for signed-in members only (the API is in test_mail.py)."""
 
 import re
-import shutil
 
 import pytest
 
-from portal.ingest import ingest
 from portal.owned import OwnedDB
-from portal.web import create_app
 
-from conftest import CONTENT
+from conftest import PASSWORD, close_site, make_site
 
 MEMBER, STRANGER = "leder@broendby.example.dk", "fremmed@example.dk"
-PASSWORD = "en-lang-adgangskode"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("follow")
-    shutil.copytree(CONTENT, root / "content")
-    ingest(root / "content", root / "data")
-    app = create_app({"TESTING": True, "DATA_DIR": str(root / "data"), "CONTENT_DIR": str(root / "content"),
-                      "SESSION_COOKIE_SECURE": False})
-    runner = app.test_cli_runner()
-    runner.invoke(args=["users", "add", MEMBER, "--role", "contributor", "--network", "vestegnen"])
-    runner.invoke(args=["users", "add", STRANGER, "--role", "contributor"])
-    for email in (MEMBER, STRANGER):
-        runner.invoke(args=["users", "password", email, "--password", PASSWORD])
+    app = make_site(tmp_path_factory.mktemp("follow"), people={
+        "member": (MEMBER, "contributor", ("vestegnen",)), "stranger": (STRANGER, "contributor", ())})
     yield app
-    app.extensions["portal_index"].close()
+    close_site(app)
 
 
 def _csrf(html: str) -> str:

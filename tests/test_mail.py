@@ -7,19 +7,17 @@ down, hanging, and with two processes draining at once.
 """
 
 import multiprocessing
-import shutil
 import socket
 import time
 
 import pytest
 
 from portal import mail
-from portal.ingest import ingest
 from portal.owned import OwnedDB
 from portal.web import create_app
 from portal.web.mailer import settings
 
-from conftest import CONTENT
+from conftest import close_site, make_site, run_cli as cli
 from mailserver import MailServer
 
 GOOD = """---
@@ -51,34 +49,28 @@ def smtpd():
     server.stop()
 
 
-def _app(content, data, port, **extra):
+SMTP_CONFIG = {"SMTP_HOST": "127.0.0.1", "SMTP_STARTTLS": False, "MAIL_FROM": "portal@hvadvirker.test.example",
+               "BASE_URL": BASE}
+PEOPLE = {
+    CONTRIBUTOR: (CONTRIBUTOR, "contributor", (), "--organisation", "Videnscenter Test"),
+    EDITOR: (EDITOR, "editor", ()),
+    EDITOR2: (EDITOR2, "admin", ()),
+    MEMBER: (MEMBER, "contributor", ("vestegnen",)),
+    MEMBER2: (MEMBER2, "contributor", ("vestegnen",)),
+}
+
+
+def _app(content, data, port):
+    """Another app (another worker, say) over the same site, sending to ``port``."""
     return create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content),
-                       "SESSION_COOKIE_SECURE": False, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": port,
-                       "SMTP_STARTTLS": False, "MAIL_FROM": "portal@hvadvirker.test.example", "BASE_URL": BASE,
-                       **extra})
-
-
-def cli(app, *args):
-    result = app.test_cli_runner().invoke(args=list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
+                       **SMTP_CONFIG, "SMTP_PORT": port})
 
 
 @pytest.fixture
 def site(tmp_path, smtpd):
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
-    ingest(content, tmp_path / "data")
-    app = _app(content, tmp_path / "data", smtpd.port)
-    cli(app, "users", "add", CONTRIBUTOR, "--role", "contributor", "--organisation", "Videnscenter Test")
-    cli(app, "users", "add", EDITOR, "--role", "editor")
-    cli(app, "users", "add", EDITOR2, "--role", "admin")
-    cli(app, "users", "add", MEMBER, "--role", "contributor", "--network", "vestegnen")
-    cli(app, "users", "add", MEMBER2, "--role", "contributor", "--network", "vestegnen")
-    app.tokens = {e: cli(app, "users", "token", e).strip().splitlines()[-1]
-                  for e in (CONTRIBUTOR, EDITOR, MEMBER, MEMBER2)}
+    app = make_site(tmp_path, people=PEOPLE, **SMTP_CONFIG, SMTP_PORT=smtpd.port)
     yield app
-    app.extensions["portal_index"].close()
+    close_site(app)
 
 
 def bearer(token, content_type="text/markdown; charset=utf-8"):
@@ -183,7 +175,7 @@ def test_a_hanging_smtp_server_never_makes_a_decision_wait(tmp_path, site):
         assert time.monotonic() - start < 2.0  # SMTP_TIMEOUT is 10 s: the request did not wait on it
         assert app.test_client().get(response.get_json()["url"]).status_code == 200
         assert any(r["to_addr"] == CONTRIBUTOR and r["sent_at"] is None for r in _outbox(app))
-        app.extensions["portal_index"].close()
+        close_site(app)
     finally:
         hang.close()
 
@@ -201,7 +193,7 @@ def test_without_smtp_nothing_is_sent_and_the_outbox_keeps_the_mails(tmp_path, s
         assert result.exit_code == 1 and "SMTP er ikke sat op" in result.output and "2 mail(s) venter" in result.output
         assert sid
     finally:
-        app.extensions["portal_index"].close()
+        close_site(app)
     assert "Sendt: 2" in cli(site, "mail", "send")  # once configured, they go
     assert len(smtpd.inbox.wait_for(2)) == 2
 
