@@ -6,6 +6,7 @@ after each write and ``flask mail send`` deliver them. Tried with the server up,
 down, hanging, and with two processes draining at once.
 """
 
+import io
 import multiprocessing
 import socket
 import time
@@ -17,7 +18,7 @@ from portal.owned import OwnedDB
 from portal.web import create_app
 from portal.web.mailer import settings
 
-from conftest import close_site, make_site, run_cli as cli
+from conftest import PASSWORD, close_site, make_site, run_cli as cli
 from mailserver import MailServer
 
 GOOD = """---
@@ -338,3 +339,31 @@ def test_without_a_base_url_a_mail_links_by_path(site, smtpd):
         db.close()
     body = smtpd.inbox.to(MEMBER)[0].get_content().replace("\r\n", "\n")
     assert body.endswith("(Testmail.)\n/netvaerk/vestegnen\n")
+
+
+def _login(site, email):
+    import re
+
+    client = site.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/log-ind").get_data(as_text=True)).group(1)
+    assert client.post("/log-ind", data={"email": email, "password": PASSWORD, "csrf_token": token}).status_code == 302
+    # a login starts a new session, and with it a new CSRF token
+    client.csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    return client
+
+
+def test_through_the_web_pages_an_upload_mails_the_editors_and_an_approval_the_contributor(site, smtpd):
+    contributor = _login(site, CONTRIBUTOR)
+    response = contributor.post("/indsend", data={"csrf_token": contributor.csrf,
+                                                   "file": (io.BytesIO(GOOD.encode()), "erfaring.md")},
+                                content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    sid = response.headers["Location"].rsplit("/", 1)[1]
+    smtpd.inbox.wait_for(2)
+    assert {m["To"] for _r, m in smtpd.inbox.messages} == {EDITOR, EDITOR2}
+    editor = _login(site, EDITOR)
+    assert editor.post(f"/redaktion/{sid}/godkend", data={"csrf_token": editor.csrf}).status_code == 302
+    smtpd.inbox.wait_for(3)
+    [approved] = smtpd.inbox.to(CONTRIBUTOR)
+    assert approved["Subject"] == "Din erfaring er godkendt: Sprogmakkere for nyankomne flygtninge i Ishøj"
+    assert f"{BASE}/erfaringer/sprogmakkere-for-nyankomne-flygtninge-i-ishoej" in approved.get_content()
