@@ -186,7 +186,9 @@ def _permanent(exc: Exception) -> bool:
         return all(500 <= code < 600 for code, _msg in exc.recipients.values())
     if isinstance(exc, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
         return 500 <= exc.smtp_code < 600
-    return isinstance(exc, ValueError)  # a header the library refuses: it never will be sendable
+    # A non-ASCII address and a server without SMTPUTF8, or a header the library
+    # refuses: trying again will not make either sendable.
+    return isinstance(exc, (smtplib.SMTPNotSupportedError, ValueError))
 
 
 def send_due(db: OwnedDB, settings: SmtpSettings, *, limit: int = MAX_RUN, now_all: bool = False) -> SendReport:
@@ -215,7 +217,8 @@ def send_due(db: OwnedDB, settings: SmtpSettings, *, limit: int = MAX_RUN, now_a
                     if smtp is None:
                         smtp = _connect(settings)
                     smtp.send_message(message)
-                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
+                        smtplib.SMTPNotSupportedError) as exc:
                     _mark_failed(db, row, worker, f"{type(exc).__name__}: {exc}", report, permanent=_permanent(exc))
                     continue
                 except (OSError, smtplib.SMTPException) as exc:
