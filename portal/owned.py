@@ -140,6 +140,37 @@ MIGRATIONS: list[tuple[str, str]] = [
             SELECT 'practice', slug, id, created_at FROM submissions
             WHERE is_update = 0 AND status IN ('pending', 'approved') ORDER BY created_at
     """),
+    # E-mail notifications (portal/mail.py, portal/notifications.py): mails are
+    # queued here in the same transaction as what they tell of, and sent later,
+    # so an SMTP server that is down loses nothing. ``link`` is a path on the
+    # portal, made absolute with BASE_URL when sent. A sender claims rows
+    # (claimed_by/claimed_until) before sending, so two never send one mail.
+    ("0007_mail", """
+        CREATE TABLE mail_outbox (
+            id INTEGER PRIMARY KEY,
+            to_addr TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            link TEXT,
+            footer TEXT NOT NULL DEFAULT '',
+            topic TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            claimed_by TEXT,
+            claimed_until TEXT,
+            sent_at TEXT,
+            given_up_at TEXT,
+            error TEXT
+        );
+        CREATE INDEX mail_outbox_due ON mail_outbox(sent_at, given_up_at, next_attempt_at);
+        CREATE TABLE network_follows (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            network TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, network)
+        );
+    """),
 ]
 
 

@@ -32,6 +32,7 @@ from .owned import OwnedDB, now
 from . import reservations
 from .errors import PortalError
 from .publishing import current_text, drain, enqueue, text_version
+from . import notifications
 
 
 class SubmissionError(PortalError):
@@ -109,7 +110,7 @@ def validate(raw: str, slug: str) -> dict:
 
 
 def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str | None = None,
-           based_on: str | None = None) -> Submission:
+           based_on: str | None = None, *, notify: bool = True) -> Submission:
     """Store a pending submission of a practice (new, or an update when ``slug`` exists).
 
     The slug of a new practice is reserved in the transaction that stores it.
@@ -126,6 +127,8 @@ def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str
     started from, sent by the edit form): an update is refused with a 409 if
     the practice changed since, instead of being stored against the newer text
     it never saw, which would let its approval undo that change unnoticed.
+
+    ``notify``: queue a mail to every editor (a batch queues one for all its files instead).
     """
     raw = raw.replace("\r\n", "\n")
     explicit = bool(slug)
@@ -169,6 +172,8 @@ def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str
         )
         db.log(conn, user.id, "submitted", kind="practice", slug=slug, submission_id=sid,
                detail="opdatering" if is_update else "ny erfaring")
+        if notify:
+            notifications.submission_received(conn, sid=sid, title=record["title"], is_update=is_update, contributor=user)
     return get(db, sid)
 
 
@@ -238,6 +243,8 @@ def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submi
         db.log(conn, editor.id, "approved", kind="practice", slug=sub.slug, submission_id=sid,
                detail=f"indsendt af {sub.owner_email}")
         enqueue(db, conn, "practice", sub.slug, sub.raw, submission_id=sid)
+        notifications.submission_decided(conn, sid=sid, slug=sub.slug, title=sub.title, to_addr=sub.owner_email,
+                                         approved=True)
     drain(db, content_dir, data_dir)
     return get(db, sid)
 
@@ -261,6 +268,8 @@ def reject(db: OwnedDB, editor: User, sid: str, reason: str) -> Submission:
         db.log(conn, editor.id, "rejected", kind="practice", slug=sub.slug, submission_id=sid, detail=reason)
         if not sub.is_update:  # its address is free again for the next new practice
             reservations.release(conn, "practice", sub.slug, sid)
+        notifications.submission_decided(conn, sid=sid, slug=sub.slug, title=sub.title, to_addr=sub.owner_email,
+                                         approved=False, reason=reason)
     return get(db, sid)
 
 
@@ -292,5 +301,6 @@ def post_note(db: OwnedDB, user: User, raw: str, content_dir, data_dir, *, netwo
         slug = reservations.reserve(conn, content_dir, "note", base, "note")
         enqueue(db, conn, "note", slug, raw)
         db.log(conn, user.id, "note_posted", kind="note", slug=slug, detail=record["network"])
+        notifications.note_posted(conn, network=record["network"], slug=slug, title=record["title"], author_id=user.id)
     drain(db, content_dir, data_dir)
     return {"id": slug, "url": f"/notater/{slug}", "network": record["network"], "visibility": record["visibility"]}

@@ -12,6 +12,7 @@ the API gained: a practice's rankings, a submission's fields and diff.
 
 from __future__ import annotations
 
+import io
 import html as html_lib
 import itertools
 import json
@@ -148,6 +149,24 @@ SID = "/api/submissions/{sid}"
 _approve = lambda sid: f"/api/submissions/{sid}/approve"  # noqa: E731
 _reject = lambda sid: f"/api/submissions/{sid}/reject"  # noqa: E731
 
+BATCH = "/api/submissions/batch"
+FOLLOW = "/api/networks/{slug}/follow"
+
+
+def _batch(files, who="owner", app="app"):
+    def run(env):
+        parts = {"file": [(io.BytesIO(make().encode()), f"fil-{i}.md") for i, make in enumerate(files)]}
+        return env[app].test_client().post(BATCH, data=parts, headers=_auth(env[app], who),
+                                           content_type="multipart/form-data")
+
+    return run
+
+
+def _follow(method, network, who, app="app"):
+    return lambda env: env[app].test_client().open(f"/api/networks/{network}/follow", method=method,
+                                                   headers=_auth(env[app], who) if who else {})
+
+
 #: (method, documented path, status) → how to make the API answer exactly that.
 SCENARIOS = {
     ("GET", "/api/search", 200): _get("/api/search?q=flygtninge&type=practice,note"),
@@ -232,6 +251,23 @@ SCENARIOS = {
     ("POST", "/api/notes", 422): _post("/api/notes", lambda env: note_file("findes-ikke").encode(), who="member"),
     ("POST", "/api/notes", 429): _blocked("POST", "/api/notes"),
     ("POST", "/api/notes", 503): _post("/api/notes", lambda env: note_file().encode(), "member", app="unbuilt"),
+    # batch submission (portal/web/views/api_batch.py): multipart, one part "file" per Markdown file
+    ("POST", BATCH, 200): _batch([practice_file, practice_file]),
+    ("POST", BATCH, 400): _batch([]),
+    ("POST", BATCH, 401): _batch([practice_file], who=None),
+    ("POST", BATCH, 413): _batch([practice_file] * 101),
+    ("POST", BATCH, 415): _post(BATCH, lambda env: practice_file().encode()),
+    ("POST", BATCH, 429): _blocked("POST", BATCH),
+    ("POST", BATCH, 503): _batch([practice_file], app="damaged"),
+    # following a network (portal/web/views/follow.py)
+    **{key: scenario for method in ("PUT", "DELETE") for key, scenario in {
+        (method, FOLLOW, 200): _follow(method, "vestegnen", "member"),
+        (method, FOLLOW, 401): _follow(method, "vestegnen", None),
+        (method, FOLLOW, 403): _follow(method, "vestegnen", "stranger"),
+        (method, FOLLOW, 404): _follow(method, "findes-ikke", "member"),
+        (method, FOLLOW, 429): _blocked(method, "/api/networks/vestegnen/follow"),
+        (method, FOLLOW, 503): _follow(method, "vestegnen", "member", app="damaged"),
+    }.items()},
 }
 
 DOCUMENTED = [

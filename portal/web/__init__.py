@@ -77,4 +77,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(api_write.bp)
     security.csrf.exempt(api_write.bp)  # Bearer tokens only; never reads the session cookie
+    from . import mailer
+    from .views import api_batch, follow
+
+    mailer.init_app(app)  # SMTP settings, a mail drain after each write, flask mail
+    follow.init_app(app)
+    app.register_blueprint(follow.bp)
+    for blueprint in (api_batch.bp, follow.api_bp):  # Bearer tokens only, like api_write
+        app.register_blueprint(blueprint)
+        security.csrf.exempt(blueprint)
     return app

@@ -332,6 +332,11 @@ PATHS: dict[str, dict] = {
     }},
 }
 
+from .openapi_notify import PATHS as _NOTIFY_PATHS, SCHEMAS as _NOTIFY_SCHEMAS  # noqa: E402 (needs the helpers)
+
+PATHS.update(_NOTIFY_PATHS)
+SCHEMAS.update(_NOTIFY_SCHEMAS)
+
 SPEC: dict = {
     "openapi": "3.0.3",
     "info": {

@@ -56,6 +56,7 @@ PAGE_TYPES = [
     PageType("moderation-queue", "/redaktion/", role="editor"),
     PageType("moderation-review", "/redaktion/{sid}", role="editor"),
     PageType("note-form", "/netvaerk/vestegnen/nyt-notat", role="member"),
+    PageType("network-member", "/netvaerk/vestegnen", role="member"),  # with the follow toggle
     PageType("not-found", "/findes-ikke", status=404),
 ]
 
