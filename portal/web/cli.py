@@ -9,7 +9,26 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from ..faults import classify
 from ..ingest import IngestFailed, ingest
+
+
+@contextmanager
+def _faults_as_findings(what: str):
+    """A damaged or missing file, a full disk or a held lock ends the command with one clear
+    line and exit status 1, never a traceback. Anything else is a bug and is shown as one."""
+    import sqlite3
+
+    from search_index import IndexUnavailable
+
+    try:
+        yield
+    except (sqlite3.DatabaseError, OSError, IndexUnavailable) as exc:
+        fault = classify(exc)
+        if fault is None and not isinstance(exc, IndexUnavailable):
+            raise
+        click.echo(f"{what} mislykkedes: {fault.describe() if fault else exc}", err=True)
+        sys.exit(1)
 
 
 KIND_LABELS = {"practice": "erfaringer", "note": "netværksnotater", "network": "netværk", "ranking": "rangeringer", "indicator": "nøgletal"}
@@ -28,7 +47,8 @@ def ingest_command(content_dir: str | None) -> None:
     content_dir = content_dir or current_app.config["CONTENT_DIR"]
     data_dir = current_app.config["DATA_DIR"]
     try:
-        report = ingest(content_dir, data_dir, progress=lambda msg: click.echo(msg, err=True))
+        with _faults_as_findings("Indlæsningen"):
+            report = ingest(content_dir, data_dir, progress=lambda msg: click.echo(msg, err=True))
     except IngestFailed as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)
@@ -145,7 +165,8 @@ def reconcile_command():
     """Offentliggør ventende godkendelser og bring søgeindekset i overensstemmelse med databasen."""
     from ..integrity import reconcile
 
-    report = reconcile(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
+    with _faults_as_findings("Afstemningen"):
+        report = reconcile(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
     for line in report.repaired:
         click.echo(line)
     for line in report.problems:
@@ -161,7 +182,8 @@ def check_command():
     """Kontrollér at database, søgeindeks, indholdsfiler og egne data stemmer overens."""
     from ..integrity import check
 
-    report = check(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
+    with _faults_as_findings("Kontrollen"):
+        report = check(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
     for line in report.problems:
         click.echo(line)
     click.echo("Alt stemmer." if report.ok else f"{len(report.problems)} problem(er). Kør 'flask --app app reconcile'.")
@@ -176,7 +198,13 @@ def backup_command(dest):
     """Tag en konsistent backup af egne data (brugere, indsendelser, log) og indholdsfilerne."""
     from ..backup import backup
 
-    path = backup(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"], dest)
+    from ..backup import BackupError
+
+    try:
+        with _faults_as_findings("Backuppen"):
+            path = backup(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"], dest)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"Backup gemt i {path}")
 
 
@@ -192,7 +220,8 @@ def restore_command(backup_dir, yes):
         click.confirm("Egne data og indholdsfiler erstattes af backuppen (de nuværende gemmes ved siden af). Fortsæt?",
                       abort=True)
     try:
-        kept = restore(backup_dir, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
+        with _faults_as_findings("Gendannelsen"):
+            kept = restore(backup_dir, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Gendannet. De tidligere data ligger i {kept}.")

@@ -7,13 +7,16 @@ logged and answered with a 500 page that says nothing about internals.
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import sqlite3
+
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from search_index import IndexUnavailable
 
+from .. import faults
 from .auth import TooManyAttempts
 from .resources import NotReady
 
@@ -49,6 +52,26 @@ def error_response(status: int, message: str | None = None):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+# What a reader is told for each fault (portal/faults.py): calm, no internals, what to do.
+FAULT_MESSAGES = {
+    faults.BUSY: _l("Portalen har travlt med en anden ændring lige nu. Intet er gemt fra denne forespørgsel; "
+                    "prøv igen om et øjeblik."),
+    faults.STORAGE: _l("Portalen kan ikke gemme noget lige nu (lagerpladsen er opbrugt eller utilgængelig). "
+                       "Intet er gemt fra denne forespørgsel; prøv igen senere."),
+    faults.DAMAGED: _l("En del af portalens data er beskadiget og bliver genopbygget. Prøv igen senere; "
+                       "sider, der ikke bruger den del, virker stadig."),
+    faults.MISSING: _l("En del af portalens data mangler lige nu. Prøv igen senere."),
+}
+
+
+def unavailable(message: str, retry_after: int):
+    """A 503 with ``Retry-After``: a fault that passes, never the reader's mistake."""
+    body, status = error_response(503, message)
+    response = current_app.make_response((body, status))
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(BadRequest)
     def _bad_request(exc: BadRequest):
@@ -57,9 +80,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotReady)
     def _not_ready(exc: NotReady):
         if exc.outdated:
-            return error_response(503, _("Indholdet er indlæst af en ældre version af portalen. "
-                                         "Kør 'flask --app app ingest' for at indlæse det igen."))
-        return error_response(503, _("Indholdet er ikke indlæst endnu. Kør 'flask --app app ingest'."))
+            return unavailable(_("Indholdet er indlæst af en ældre version af portalen. "
+                                 "Kør 'flask --app app ingest' for at indlæse det igen."), 60)
+        return unavailable(_("Indholdet er ikke indlæst endnu. Kør 'flask --app app ingest'."), 60)
 
     @app.errorhandler(CSRFError)
     def _csrf(_exc):
@@ -82,8 +105,19 @@ def init_app(app: Flask) -> None:
     def _search_down(exc):
         # The index is missing or damaged: everything else keeps working.
         app.logger.error("Søgeindekset er utilgængeligt: %s", exc)
-        return error_response(503, "Søgningen er midlertidigt utilgængelig. Alle sider kan stadig læses; "
-                                   "prøv søgningen igen om lidt.")
+        return unavailable("Søgningen er midlertidigt utilgængelig. Alle sider kan stadig læses; "
+                           "prøv søgningen igen om lidt.", 30)
+
+    @app.errorhandler(sqlite3.DatabaseError)
+    @app.errorhandler(OSError)
+    def _fault(exc: Exception):
+        # A held lock, a full disk, a damaged file: a 503 that says so. Anything
+        # else of these classes is a bug and stays a logged 500.
+        fault = faults.classify(exc)
+        if fault is None:
+            return _unexpected(exc)
+        app.logger.error("%s ved %s %s: %s", fault.kind, request.method, request.path, fault.describe())
+        return unavailable(str(FAULT_MESSAGES[fault.kind]), fault.retry_after)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
