@@ -36,6 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SEARCH_PER_PAGE=10,
         RANKING_TOP_N=5,
         CONTACT_EMAIL=None,
+        # How many reverse proxies in front append to X-Forwarded-For (0: none; the header is ignored).
+        TRUSTED_PROXIES=0,
         PAGE_CACHE=True,
         # Per worker: documents the search result cache may hold (~100-130 bytes
         # each); 0 computes every search. See search_index.index.ResultCache.

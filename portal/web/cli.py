@@ -62,7 +62,7 @@ def ingest_command(content_dir: str | None) -> None:
 
 @click.group("users")
 def users_group() -> None:
-    """Brugere: opret, adgangskode, API-nøgler, oversigt."""
+    """Brugere: opret, adgangskode, API-nøgler, deaktivér/aktivér, oversigt."""
 
 
 @contextmanager
@@ -111,12 +111,38 @@ def users_add(email, role, networks, organisation):
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Den nye adgangskode.")
 @with_appcontext
 def users_password(email, password):
-    """Sæt en brugers adgangskode (afslutter brugerens sessioner)."""
+    """Sæt en brugers adgangskode (afslutter sessionerne og tilbagekalder API-nøglerne)."""
     from ..accounts import set_password
 
     with _accounts() as db:
-        set_password(db, email, password)
-    click.echo(f"Adgangskoden er sat for {email}.")
+        revoked = set_password(db, email, password)
+    click.echo(f"Adgangskoden er sat for {email}. Brugerens sessioner er afsluttet, og {revoked} API-nøgle(r) "
+               "er tilbagekaldt (udsted nye med 'users token').")
+
+
+@users_group.command("disable")
+@click.argument("email")
+@with_appcontext
+def users_disable(email):
+    """Deaktivér en bruger: afslutter alle sessioner og tilbagekalder alle API-nøgler for altid."""
+    from ..accounts import set_disabled
+
+    with _accounts() as db:
+        _user, sessions, tokens = set_disabled(db, email, True)
+    click.echo(f"Deaktiveret: {email}. {sessions} session(er) afsluttet og {tokens} API-nøgle(r) tilbagekaldt; "
+               "de virker ikke igen, heller ikke hvis brugeren aktiveres igen.")
+
+
+@users_group.command("enable")
+@click.argument("email")
+@with_appcontext
+def users_enable(email):
+    """Aktivér en deaktiveret bruger igen (gamle sessioner og API-nøgler forbliver ugyldige)."""
+    from ..accounts import set_disabled
+
+    with _accounts() as db:
+        set_disabled(db, email, False)
+    click.echo(f"Aktiveret: {email}. Brugeren logger ind på ny; API-nøgler udstedes med 'users token'.")
 
 
 @users_group.command("token")

@@ -95,10 +95,11 @@ def init_app(app: Flask) -> None:
                                      "og prøv igen."))
 
     @app.errorhandler(TooManyAttempts)
-    def _too_many(_exc):
-        response, status = error_response(429, "For mange mislykkede forsøg. Vent et kvarter, og prøv igen.")
-        response = app.make_response((response, status))
-        response.headers["Retry-After"] = "900"
+    def _too_many(exc: TooManyAttempts):
+        body, status = error_response(429, _("For mange mislykkede forsøg herfra. Prøv igen om %(seconds)d sekunder.",
+                                             seconds=exc.retry_after))
+        response = app.make_response((body, status))
+        response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.errorhandler(IndexUnavailable)
