@@ -4,6 +4,7 @@ half-written, pages that do not need the broken part keep working, and the opera
 it as a finding with a non-zero exit, never a traceback."""
 
 import errno
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -207,3 +208,52 @@ def test_a_bug_in_sqlite_use_is_still_a_500(site, monkeypatch):
 
     monkeypatch.setattr(pages, "render_template", bug)
     assert app.test_client().get("/").status_code == 500
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 30 MB tmpfs (root only): the portal's data on a disk that can really fill up."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("a real full disk needs root to mount a small tmpfs; the monkeypatched tests above cover it")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=30m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_really_full_disk_is_a_503_search_keeps_working_and_nothing_is_half_written(small_disk):
+    content, data = small_disk / "content", small_disk / "data"
+    shutil.copytree(CONTENT, content)
+    ingest(content, data)
+    db = OwnedDB(data)
+    accounts.add_user(db, "vc@example.dk", "contributor")
+    token = accounts.issue_token(db, "vc@example.dk")
+    db.close()
+    app = create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content),
+                      "SESSION_COOKIE_SECURE": False, "PAGE_CACHE": False})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/markdown; charset=utf-8"}
+    try:
+        with open(small_disk / "filler", "wb") as filler:  # fill the disk to the last byte
+            block = b"\0" * (1 << 20)
+            try:
+                while True:
+                    filler.write(block)
+                    filler.flush()
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
+        client = app.test_client()
+        response = client.post("/api/submissions", data=PRACTICE.format(n=4).encode(), headers=headers)
+        _assert_503(response, json=True)
+        assert client.get("/api/search?q=flygtninge").status_code == 200  # needs no writes
+        page = client.get("/erfaringer/bydelsmoedrene")
+        assert page.status_code in (200, 503) and "Traceback" not in page.get_data(as_text=True)
+        (small_disk / "filler").unlink()  # space again: the same request is accepted
+        assert client.post("/api/submissions", data=PRACTICE.format(n=4).encode(), headers=headers).status_code == 201
+    finally:
+        app.extensions["portal_index"].close()
+    assert _submissions(data) == 1
