@@ -29,6 +29,7 @@ exits non-zero when anything accepted was lost or any answer was a 500.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -96,7 +97,7 @@ class Client:
                 status, payload = resp.status, resp.read()
         except urllib.error.HTTPError as exc:
             status, payload = exc.code, exc.read()
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as exc:
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:  # e.g. killed mid-answer
             status, payload = "connection-error", str(exc).encode()
         elapsed = (time.perf_counter() - started) * 1000
         with self.lock:
