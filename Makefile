@@ -70,5 +70,10 @@ BENCH_ARGS ?= --sizes 1k,10k --http --engines whoosh,tantivy
 bench: install
 	$(PY) -m bench.run $(BENCH_ARGS)
 
+# Lint and format check of the whole tree (ruff, configured in pyproject.toml); .ci/run runs it.
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
 clean:
 	rm -rf instance/derived

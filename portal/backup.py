@@ -29,6 +29,7 @@ import tarfile
 from pathlib import Path
 
 from .owned import OWNED_DB, OwnedDB
+from .store import open_derived
 
 MANIFEST = "manifest.json"
 
@@ -81,7 +82,7 @@ def backup(content_dir: Path | str, data_dir: Path | str, dest: Path | str) -> P
 
 
 def _counts(db_path: Path) -> dict:
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn = open_derived(db_path)
     try:
         return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                 for t in ("users", "submissions", "moderation_log", "tokens")}

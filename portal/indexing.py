@@ -13,7 +13,8 @@ from search_index import IndexDocument
 
 from .content import kommuner as kommune_registry
 from .content.loader import Content
-from .store import item_id, item_row, item_url
+from .kinds import KINDS, SEARCH_TYPES, item_id, item_url
+from .store import item_row
 
 
 def _kommune_facets(kommuner: list[dict]) -> dict:
@@ -33,13 +34,13 @@ def document_for(record: dict, row: dict | None = None) -> IndexDocument:
     """The index document of one validated content record."""
     row = row or item_row(record)
     kind = record["type"]
-    if kind == "ranking":
-        places = [r["kommune"] for r in record["rows"] if r.get("kommune")]
-        # A ranking is found by its title and text, not counted under 72 kommuner.
+    places = KINDS[kind].kommuner_of(record)
+    if not KINDS[kind].counted_under_kommuner:
+        # A ranking is found by its title and text (and the names it ranks), not counted under 72 kommuner.
         facets = {"kommuner": [], "kommune_names": [], "regions": []}
         body = row["text"] + "\n" + " ".join(p["as"] for p in places)
     else:
-        facets = _kommune_facets(record.get("kommuner") or record.get("members") or [])
+        facets = _kommune_facets(places)
         body = row["text"]
         if kind == "network" and record.get("region"):
             facets["regions"] = sorted(set(facets["regions"]) | {record["region"]})
@@ -90,8 +91,8 @@ def kommune_document(k) -> IndexDocument:
 
 def all_documents(content: Content, rows: dict[str, dict]) -> Iterator[IndexDocument]:
     """Index documents of a whole content root (``rows``: item id → item row)."""
-    for kind in ("practice", "note", "network", "ranking"):
-        for record in content.items[kind].values():
+    for kind in SEARCH_TYPES:
+        for record in content.items.get(kind, {}).values():
             yield document_for(record, rows[item_id(kind, record["slug"])])
     for k in kommune_registry.all_kommuner():
         yield kommune_document(k)

@@ -18,11 +18,9 @@ approved while it held the lock. Flask-free.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import secrets
 import shutil
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,9 +34,11 @@ from .generations import Generation, current_generation, derived_dir, fsync_tree
 from .indexing import all_documents
 from .owned import OwnedDB
 from .publishing import drain
-from . import rendering
+from . import render_cache, rendering
 from .rendering import MarkdownTooLarge
-from .store import build_store, item_row
+from .store import build_store, item_row, open_derived
+
+RENDER_CACHE = render_cache.RENDER_CACHE
 
 __all__ = ["ingest", "IngestFailed", "IngestReport", "Generation", "current_generation"]
 
@@ -85,7 +85,7 @@ def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict]:
     content = load_content(content_dir, progress=lambda n, total: say(f"  {n}/{total} filer læst"))
     say("Gør tekster klar …")
     base = derived_dir(data_dir)
-    cache = _load_render_cache(base)
+    cache = render_cache.load(base)
     fresh: dict[str, tuple[str, str]] = {}
     rows: dict[str, dict] = {}
     with rendering.rendered_from(cache):
@@ -95,7 +95,7 @@ def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict]:
                 content.errors.append(ContentError(record["path"], 1, problem))
             else:
                 rows[row["id"]] = row
-    _save_render_cache(base, rows, cache, fresh)
+    render_cache.save(base, rows, cache, fresh)
     if content.errors:
         raise IngestFailed(content.errors)
 
@@ -132,60 +132,6 @@ def _render(record: dict) -> tuple[dict, dict | None, str | None, dict]:
         return record, None, str(exc), rendering.take_fresh()
 
 
-# The render cache: the HTML and text of every body of the last ingest, by
-# render_key (a hash of the renderer's versions and the Markdown), so a
-# re-ingest of mostly unchanged content renders only what changed. Derived
-# data like the generations: rebuilt by every ingest (only the bodies of this
-# ingest are kept), written aside and renamed into place, and ignored --
-# never trusted -- when it cannot be read or an entry's checksum is wrong.
-RENDER_CACHE = "render-cache.sqlite"
-
-
-def _entry_check(html: str, text: str) -> str:
-    return hashlib.sha256(f"{len(html)}:{html}{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
-def _load_render_cache(base: Path) -> dict[str, tuple[str, str]]:
-    path = base / RENDER_CACHE
-    if not path.is_file():
-        return {}
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            return {key: (html, text) for key, html, text, check in
-                    conn.execute("SELECT key, html, text, checksum FROM renders")
-                    if isinstance(html, str) and isinstance(text, str) and _entry_check(html, text) == check}
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return {}
-
-
-def _save_render_cache(base: Path, rows: dict[str, dict], cache: dict, fresh: dict) -> None:
-    entries = {}
-    for row in rows.values():
-        if row.get("body_md"):
-            key = rendering.render_key(row["body_md"])
-            entry = fresh.get(key) or cache.get(key)
-            if entry is not None:
-                entries[key] = entry
-    tmp = base / f"{RENDER_CACHE}.{secrets.token_hex(4)}.tmp"
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(tmp)
-        try:
-            with conn:
-                conn.execute("CREATE TABLE renders (key TEXT PRIMARY KEY, html TEXT, text TEXT, checksum TEXT)")
-                conn.executemany("INSERT INTO renders VALUES (?, ?, ?, ?)",
-                                 ((k, h, t, _entry_check(h, t)) for k, (h, t) in entries.items()))
-        finally:
-            conn.close()
-        os.replace(tmp, base / RENDER_CACHE)
-    except (OSError, sqlite3.Error):
-        # Only a cache: an ingest never fails for it.
-        tmp.unlink(missing_ok=True)
-
-
 def _rendered(records: list[dict]):
     if len(records) < PARALLEL_RENDER_MIN or (os.cpu_count() or 1) < 2:
         return map(_render, records)
@@ -197,7 +143,7 @@ def _rendered(records: list[dict]):
 
 
 def _item_ids(gen: Generation) -> list[str]:
-    conn = sqlite3.connect(f"file:{gen.db_path}?mode=ro", uri=True)
+    conn = open_derived(gen.db_path)
     try:
         return [r[0] for r in conn.execute("SELECT id FROM items ORDER BY id")]
     finally:

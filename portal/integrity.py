@@ -22,7 +22,7 @@ from .generations import current_generation, write_lock
 from .indexing import document_for, kommune_document
 from .owned import OwnedDB
 from .publishing import content_path, drain
-from .store import full_rows, item_id
+from .store import full_rows, item_id, open_derived
 
 
 @dataclass
@@ -42,7 +42,7 @@ def _integrity(conn: sqlite3.Connection, name: str, report: Report) -> None:
 
 
 def _db_rows(db_path: Path) -> dict[str, dict]:
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn = open_derived(db_path)
     try:
         return {r["id"]: r for r in full_rows(conn, "i.type != 'indicator'")}
     finally:
@@ -86,7 +86,7 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
         report.problems.append("ingen indlæst generation (kør ingest)")
         return report
     try:
-        conn = sqlite3.connect(f"file:{gen.db_path}?mode=ro", uri=True)
+        conn = open_derived(gen.db_path)
         try:
             _integrity(conn, "portal.db", report)
         finally:

@@ -31,11 +31,12 @@ from pathlib import Path
 from search_index import SearchIndex
 
 
-from .content.loader import KINDS, parse_file
+from .content.loader import parse_file
+from .kinds import FILE_KINDS
 from .indexing import document_for
 from .generations import current_generation, write_lock
-from .owned import BUSY_TIMEOUT_MS, OwnedDB, now
-from .store import item_id, item_row, replace_item
+from .owned import OwnedDB, now
+from .store import item_id, item_row, open_derived, replace_item
 
 INDEX_WRITE_TIMEOUT = 10.0
 LOCK_WAIT = 5.0
@@ -54,8 +55,8 @@ def enqueue(db: OwnedDB, conn: sqlite3.Connection, kind: str, slug: str, raw: st
 
 
 def content_path(content_dir: Path | str, kind: str, slug: str) -> Path:
-    folder, suffixes, _reader = KINDS[kind]
-    return Path(content_dir) / folder / f"{slug}{suffixes[0]}"
+    spec = FILE_KINDS[kind]
+    return Path(content_dir) / spec.folder / f"{slug}{spec.suffixes[0]}"
 
 
 def write_file_atomically(path: Path, text: str) -> None:
@@ -137,9 +138,8 @@ def publish_one(content_dir, data_dir, kind: str, slug: str, raw: str) -> None:
     if gen is None:
         return  # nothing is served yet: the first ingest will read the file
     row = item_row(record)
-    conn = sqlite3.connect(gen.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn = open_derived(gen.db_path, write=True)
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("BEGIN IMMEDIATE")
         try:
             replace_item(conn, record, row)

@@ -52,6 +52,8 @@ import re
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token, Tokenizer
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
+from .collation import danish_sort_key  # noqa: F401  (re-exported; the one Danish sort key)
+
 __all__ = [
     "WORD_PATTERN",
     "fold",
@@ -428,23 +430,6 @@ def prefix_term(word: str) -> str:
 
 # Danish alphabet: ... x y z æ ø å, and "aa" sorts as "å" (Aabenraa after
 # Vejle).  Characters after "z" in code point order stand in for æ, ø, å.
-_SORT_TABLE = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}"})
-
-
-def danish_sort_key(text: str) -> tuple[str, str]:
-    """Sort key approximating Danish alphabetical order, case-insensitive.
-
-    Input → Output ordering:
-        ["Århus", "Aarhus", "Billund", "Ølstykke", "Ærø"]
-        sorted → ["Billund", "Ærø", "Ølstykke", "Aarhus", "Århus"]
-    """
-    low = unicodedata.normalize("NFC", text).casefold().replace("aa", "å")
-    low = low.translate(_SORT_TABLE)
-    decomposed = unicodedata.normalize("NFKD", low)
-    base = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return (base, text)
-
-
 # ---------------------------------------------------------------------------
 # The same analysis as plain Python functions (no Whoosh token objects), for
 # engines that take pre-analysed text (tantivy) and for the highlighter.

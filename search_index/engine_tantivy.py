@@ -178,9 +178,9 @@ class _Snapshot:
                     subs.append((_SHOULD, _Q.boost_query(_Q.term_query(self.schema, f, t), boost)))
         return _Q.boolean_query(subs)
 
-    def expansions(self, fname: str, prefix: str) -> list[str]:
+    def expansions(self, fieldname: str, prefix: str) -> list[str]:
         counts: dict[str, int] = {}
-        for f in (fname, fname + "_alt"):
+        for f in (fieldname, fieldname + "_alt"):
             for term, count in self.searcher.terms_with_prefix(f, prefix):
                 counts[term] = counts.get(term, 0) + count
         ranked = sorted(counts, key=lambda t: (-counts[t], t))
@@ -264,8 +264,8 @@ class _Snapshot:
 
     # -------------------------------------------------------------- the rest
 
-    def stored(self, key: int) -> dict:
-        return self.stored_by_key[key]
+    def stored(self, docnum: int) -> dict:
+        return self.stored_by_key[docnum]  # tantivy: the document key of this snapshot
 
     def doc_count(self) -> int:
         return self.n

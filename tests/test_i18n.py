@@ -265,7 +265,8 @@ def test_catalogue_holds_every_string_in_the_code():
     """A string wrapped for translation but missing from the .po would show Danish on English pages.
     Update with the commands in docs/architecture.md, "Languages"."""
     method_map = [("portal/web/templates/**.html", "jinja2"), ("portal/**.py", "python")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "_l": None, "_lp": ((1, "c"), 2)}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "_l": None, "_lp": ((1, "c"), 2),
+                "N_": None, "NP_": ((1, "c"), 2)}
     found = set()
     for _file, _line, message, _comments, context in extract_from_dir(str(ROOT), method_map, keywords=keywords):
         found.add((context, message if isinstance(message, str) else message[0]))

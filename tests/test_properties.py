@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from portal.content import kommuner as kommune_registry
 from portal.content.errors import ContentError, ContentErrors
 from portal.content.frontmatter import read_markdown, read_yaml
-from portal.content.loader import KINDS, parse_file
+from portal.content.loader import parse_file
+from portal.kinds import FILE_KINDS
 from portal.content.schema import EVIDENCE, MAX_TAG, MAX_TITLE, STATUSES
 from portal.web.forms import PRACTICE_FIELDS, to_file
 from portal.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, MarkdownTooLarge, render_markdown
@@ -65,9 +66,9 @@ def test_readers_raise_only_content_errors(raw):
             reader(raw, "x.md")
         except ContentError as exc:
             assert exc.message and (exc.line or 1) >= 1
-    for kind in KINDS:
+    for kind in FILE_KINDS:
         try:
-            parse_file(kind, raw, f"{KINDS[kind][0]}/x.md", slug="x")
+            parse_file(kind, raw, f"{FILE_KINDS[kind].folder}/x.md", slug="x")
         except ContentErrors as exc:
             assert exc.errors and all(e.message for e in exc.errors)
 

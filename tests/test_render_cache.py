@@ -6,8 +6,7 @@ import sqlite3
 
 import pytest
 
-from portal import ingest as ingest_module
-from portal import rendering
+from portal import render_cache, rendering
 from portal.ingest import RENDER_CACHE, current_generation, ingest
 from portal.generations import derived_dir
 
@@ -87,18 +86,18 @@ def test_a_damaged_cache_is_ignored_and_replaced(tmp_path, renders):
     renders.clear()
     ingest(CONTENT, data)
     assert renders and _bodies(data) == expected
-    assert ingest_module._load_render_cache(derived_dir(data))  # rewritten, good again
+    assert render_cache.load(derived_dir(data))  # rewritten, good again
 
 
 def test_an_unwritable_cache_does_not_fail_the_ingest(tmp_path, monkeypatch):
-    real = ingest_module.os.replace
+    real = render_cache.os.replace
 
     def refuse(src, dst, *args, **kwargs):
         if str(dst).endswith(RENDER_CACHE):
             raise OSError("disk full")
         return real(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(ingest_module.os, "replace", refuse)
+    monkeypatch.setattr(render_cache.os, "replace", refuse)
     data = tmp_path / "data"
     ingest(CONTENT, data)
     assert current_generation(data) is not None

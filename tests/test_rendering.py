@@ -82,7 +82,7 @@ def _mixtures(n: int, seed: int) -> list[str]:
 
 def _content_bodies() -> list[str]:
     from portal.content.loader import load_content
-    from portal.store import _body_md
+    from portal.store.rows import _body_md
 
     content = load_content(ROOT / "content")
     return [b for recs in content.items.values() for r in recs.values() if (b := _body_md(r))]

@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from search_index.collation import danish_sort_key  # the one Danish sort key of the portal
+
 __all__ = [
     "REGIONS",
     "Kommune",
@@ -182,25 +184,6 @@ def _loose(key: str) -> str:
 
 def _slugify(name: str) -> str:
     return _NON_ALNUM.sub("-", _transliterate(name)).strip("-")
-
-
-_SORT_MAP = str.maketrans({"æ": "{", "ø": "|", "å": "}", "ä": "{", "ö": "|", "ü": "y"})
-
-
-def danish_sort_key(text: str) -> tuple[str, str]:
-    """Sort key for Danish alphabetical order.
-
-    Danish letters come after z in the order æ, ø, å, and the old spelling
-    "aa" is sorted as "å" (Aabenraa, Aalborg and Aarhus come last; Faaborg
-    sorts as Fåborg). Hyphens and spaces sort before letters. The original
-    text is the tie-breaker so the order is total.
-    """
-    t = unicodedata.normalize("NFC", text).casefold().replace("aa", "å")
-    t = t.translate(_SORT_MAP)
-    t = unicodedata.normalize("NFKD", t)
-    t = "".join(ch for ch in t if not unicodedata.combining(ch))
-    t = re.sub(r"[\s\-]+", " ", t).strip()
-    return (t, text)
 
 
 # --------------------------------------------------------------------------

@@ -12,18 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..kinds import FILE_KINDS
 from .errors import ContentError, ContentErrors
-from .frontmatter import read_markdown, read_yaml
-from .schema import VALIDATORS
-
-# kind -> (folder, file suffixes, reader)
-KINDS = {
-    "practice": ("practices", (".md",), read_markdown),
-    "network": ("networks", (".yaml", ".yml"), read_yaml),
-    "note": ("notes", (".md",), read_markdown),
-    "ranking": ("rankings", (".yaml", ".yml"), read_yaml),
-    "indicator": ("indicators", (".yaml", ".yml"), read_yaml),
-}
 
 
 @dataclass
@@ -31,7 +21,7 @@ class Content:
     """Everything in one content root, keyed by kind then slug."""
 
     root: Path
-    items: dict[str, dict[str, dict]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    items: dict[str, dict[str, dict]] = field(default_factory=lambda: {k: {} for k in FILE_KINDS})
     errors: list[ContentError] = field(default_factory=list)
 
     @property
@@ -60,19 +50,19 @@ class Content:
 
 def parse_file(kind: str, raw: bytes, path: str, slug: str | None = None) -> dict:
     """Parse and validate one file's bytes. Raises ContentErrors."""
-    _folder, _suffixes, reader = KINDS[kind]
+    spec = FILE_KINDS[kind]
     try:
-        doc = reader(raw, path)
+        doc = spec.reader(raw, path)
     except ContentError as exc:
         raise ContentErrors([exc]) from None
-    return VALIDATORS[kind](doc, path, slug=slug)
+    return spec.validator(doc, path, slug=slug)
 
 
 def content_files(root: Path) -> list[tuple[str, Path]]:
     """(kind, path) of every file in the content root, in a stable order."""
     out = []
-    for kind, (folder, _suffixes, _reader) in KINDS.items():
-        base = root / folder
+    for kind, spec in FILE_KINDS.items():
+        base = root / spec.folder
         if base.is_dir():
             out.extend((kind, p) for p in sorted(base.iterdir()) if not p.name.startswith("."))
     return out
@@ -94,7 +84,7 @@ def load_content(root: Path | str, progress: Callable[[int, int], None] | None =
 
 
 def _load_one(content: Content, kind: str, path: Path) -> None:
-    _folder, suffixes, _reader = KINDS[kind]
+    suffixes = FILE_KINDS[kind].suffixes
     shown = str(path)
     if path.is_dir() or path.suffix not in suffixes:
         content.errors.append(ContentError(shown, 1, f"ukendt fil her; forventer filer der ender på {' eller '.join(suffixes)}"))

@@ -468,11 +468,3 @@ def validate_indicator(doc: Document, path: str, slug: str | None = None) -> dic
     c.done()
     return record
 
-
-VALIDATORS = {
-    "practice": validate_practice,
-    "note": validate_note,
-    "network": validate_network,
-    "ranking": validate_ranking,
-    "indicator": validate_indicator,
-}

@@ -32,7 +32,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         # Werkzeug's default (500 kB) would answer a long write-up with 413 and lose it.
         MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
-        JSON_SORT_KEYS=False,
         SEARCH_PER_PAGE=10,
         RANKING_TOP_N=5,
         CONTACT_EMAIL=None,

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from ..faults import classify
 from ..ingest import IngestFailed, ingest
+from ..kinds import FILE_KINDS
 
 
 @contextmanager
@@ -29,9 +30,6 @@ def _faults_as_findings(what: str):
             raise
         click.echo(f"{what} mislykkedes: {fault.describe() if fault else exc}", err=True)
         sys.exit(1)
-
-
-KIND_LABELS = {"practice": "erfaringer", "note": "netværksnotater", "network": "netværk", "ranking": "rangeringer", "indicator": "nøgletal"}
 
 
 @click.command("ingest")
@@ -54,7 +52,7 @@ def ingest_command(content_dir: str | None) -> None:
             click.echo(str(error), err=True)
         click.echo(f"Indlæsning afvist: {exc}. Portalen viser fortsat det tidligere indhold.", err=True)
         sys.exit(1)
-    counts = ", ".join(f"{report.counts.get(kind, 0)} {label}" for kind, label in KIND_LABELS.items())
+    counts = ", ".join(f"{report.counts.get(name, 0)} {kind.label_plural.lower()}" for name, kind in FILE_KINDS.items())
     click.echo(f"Indlæst: {counts} på {report.seconds:.1f} s (generation {report.generation.name}).")
 
 
@@ -104,6 +102,9 @@ def users_add(email, role, networks, organisation):
         user = add_user(db, email, role, networks=networks, organisation=organisation, known_networks=_known_networks())
     member = f", medlem af {', '.join(user.networks)}" if user.networks else ""
     click.echo(f"Oprettet: {user.email} ({user.role}{member}).")
+    # A new user has no password yet and cannot sign in: say what comes next.
+    click.echo(f"Næste skridt: sæt en adgangskode med 'flask --app app users password {user.email}' "
+               f"(log derefter ind på /log-ind), eller udsted en API-nøgle med 'users token {user.email}'.")
 
 
 @users_group.command("password")

@@ -23,7 +23,7 @@ from search_index.index import RESULT_CACHE_DOCS
 from ..content import kommuner as kommune_registry
 from ..indexing import kommune_text
 from ..generations import Generation, current_generation
-from ..store import STORE_VERSION, Store, store_version, text_of
+from ..store import STORE_VERSION, Store, open_derived, store_version, text_of
 
 
 class NotReady(Exception):
@@ -58,7 +58,7 @@ class _IndexHolder:
                 # is cached then, so the next request tries again.
                 index = SearchIndex(gen.index_path, text_source=self._text_of,
                                     cache_docs=int(current_app.config.get("SEARCH_CACHE_DOCS", RESULT_CACHE_DOCS)))
-                self._texts = sqlite3.connect(f"file:{gen.db_path}?mode=ro", uri=True, check_same_thread=False)
+                self._texts = open_derived(gen.db_path)
                 self.index, self.name = index, gen.name
             return self.index
 

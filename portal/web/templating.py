@@ -15,23 +15,14 @@ from flask_babel import lazy_gettext as _l, lazy_pgettext as _lp
 
 from ..content.kommuner import danish_sort_key
 from ..content.schema import EVIDENCE
+from ..kinds import KINDS
 from .i18n import current_language
 
 # Labels are lazy: each is translated when a template renders it, in that request's language.
-TYPE_LABELS = {
-    "practice": _l("Erfaring"),
-    "note": _l("Netværksnotat"),
-    "network": _lp("én", "Netværk"),  # singular; the same word as the plural in Danish
-    "ranking": _l("Rangering"),
-    "kommune": _l("Kommune"),
-}
-TYPE_LABELS_PLURAL = {
-    "practice": _l("Erfaringer"),
-    "note": _l("Netværksnotater"),
-    "network": _l("Netværk"),
-    "ranking": _l("Rangeringer"),
-    "kommune": _l("Kommuner"),
-}
+# The kinds' labels are Danish msgids in the registry (portal/kinds.py).
+TYPE_LABELS = {name: _lp(kind.label_context, kind.label) if kind.label_context else _l(kind.label)
+               for name, kind in KINDS.items()}
+TYPE_LABELS_PLURAL = {name: _l(kind.label_plural) for name, kind in KINDS.items()}
 FACET_LABELS = {
     "type": _l("Indholdstype"),
     "evidence": _l("Evidens"),

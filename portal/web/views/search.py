@@ -11,13 +11,14 @@ from search_index import QueryError, SearchRequest
 from ...content import kommuner as kommune_registry
 from ...content.kommuner import danish_sort_key
 from ...content.schema import EVIDENCE
+from ...kinds import SEARCH_TYPES
 from ..errors import BadRequest
 from ..resources import get_index
 from ..auth import audiences
 
 bp = Blueprint("search", __name__)
 
-TYPES = ("practice", "note", "network", "ranking", "kommune")
+TYPES = SEARCH_TYPES
 MAX_Q = 500
 MAX_PAGE = 1000
 MAX_PER_PAGE = 100

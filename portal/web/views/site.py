@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from ...content import kommuner as kommune_registry
+from ...kinds import FILE_KINDS
 from ..resources import get_store
 from ...store import PUBLIC
 
@@ -40,8 +41,9 @@ def sitemap():
     store = get_store()
     host = request.host_url.rstrip("/")
     urls = [host + url_for(endpoint) for endpoint in STATIC_PAGES]
-    for type_ in ("practice", "note", "network", "ranking"):
-        urls += [host + item["url"] for item in store.items_of_type(type_, PUBLIC)]
+    for kind in FILE_KINDS.values():
+        if kind.in_sitemap:
+            urls += [host + item["url"] for item in store.items_of_type(kind.name, PUBLIC)]
     urls += [host + url_for("pages.kommune", ref=k.slug) for k in kommune_registry.all_kommuner()]
     xml = render_template("sitemap.xml", urls=urls)
     return Response(xml, mimetype="application/xml")
