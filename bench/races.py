@@ -51,8 +51,10 @@ class RaceResult:
     lost: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"{self.name:<34} {self.rounds} rounds, {len(self.accepted)} accepted, {len(self.lost)} lost; "
-                f"other answers {self.refused or 'none'}")
+        return (
+            f"{self.name:<34} {self.rounds} rounds, {len(self.accepted)} accepted, {len(self.lost)} lost; "
+            f"other answers {self.refused or 'none'}"
+        )
 
 
 def _both(calls):
@@ -86,9 +88,17 @@ def notes_race(client, member_tokens: list[str], rounds: int) -> RaceResult:
         for who, token in enumerate(member_tokens[:2]):
             marker = f"note-{r}-{who}"
             body = NOTE.format(round=r, marker=marker).encode()
-            calls.append(lambda body=body, token=token, marker=marker: (client.request(
-                "POST", "/api/notes", body, {"Authorization": f"Bearer {token}",
-                                             "Content-Type": "text/markdown; charset=utf-8"}), marker))
+            calls.append(
+                lambda body=body, token=token, marker=marker: (
+                    client.request(
+                        "POST",
+                        "/api/notes",
+                        body,
+                        {"Authorization": f"Bearer {token}", "Content-Type": "text/markdown; charset=utf-8"},
+                    ),
+                    marker,
+                )
+            )
         for (status, payload), marker in _both(calls):
             _tally(result, status, payload, lambda j: f"notes/{j['id']}.md", marker)
         result.rounds += 1
@@ -97,15 +107,19 @@ def notes_race(client, member_tokens: list[str], rounds: int) -> RaceResult:
 
 def _submit(client, token: str, body: bytes, slug: str | None = None):
     path = "/api/submissions" + (f"?slug={slug}" if slug else "")
-    status, payload = client.request("POST", path, body, {"Authorization": f"Bearer {token}",
-                                                          "Content-Type": "text/markdown; charset=utf-8"})
+    status, payload = client.request(
+        "POST", path, body, {"Authorization": f"Bearer {token}", "Content-Type": "text/markdown; charset=utf-8"}
+    )
     return json.loads(payload)["id"] if status == 201 else None
 
 
 def _approve_both(client, editor_tokens, sids_markers, result: RaceResult) -> None:
-    calls = [lambda sid=sid, token=token: client.request("POST", f"/api/submissions/{sid}/approve", b"",
-                                                         {"Authorization": f"Bearer {token}"})
-             for (sid, _m), token in zip(sids_markers, editor_tokens)]
+    calls = [
+        lambda sid=sid, token=token: client.request(
+            "POST", f"/api/submissions/{sid}/approve", b"", {"Authorization": f"Bearer {token}"}
+        )
+        for (sid, _m), token in zip(sids_markers, editor_tokens)
+    ]
     for (status, payload), (_sid, marker) in zip(_both(calls), sids_markers):
         _tally(result, status, payload, lambda j: f"practices/{j['slug']}.md", marker)
 
@@ -132,8 +146,13 @@ def updates_race(client, contributor: str, editor_tokens: list[str], rounds: int
     for r in range(rounds):
         base = PRACTICE.format(round=f"opdatering {r}", marker=f"base-{r}").encode()
         sid = _submit(client, contributor, base)
-        status, payload = client.request("POST", f"/api/submissions/{sid}/approve", b"",
-                                         {"Authorization": f"Bearer {editor_tokens[0]}"}) if sid else (None, b"")
+        status, payload = (
+            client.request(
+                "POST", f"/api/submissions/{sid}/approve", b"", {"Authorization": f"Bearer {editor_tokens[0]}"}
+            )
+            if sid
+            else (None, b"")
+        )
         if status != 200:
             result.refused["setup failed"] = result.refused.get("setup failed", 0) + 1
             continue

@@ -39,9 +39,11 @@ class SlowResult:
 
     def line(self) -> str:
         p50, p95, worst = self.quantiles()
-        return (f"{len(self.latencies_ms)} reads in {self.seconds:.0f} s beside {self.slow_bodies} slow bodies and "
-                f"{self.slow_readers} slow readers: p50/p95/max {p50:.0f} / {p95:.0f} / {worst:.0f} ms; "
-                f"statuses {self.statuses}")
+        return (
+            f"{len(self.latencies_ms)} reads in {self.seconds:.0f} s beside {self.slow_bodies} slow bodies and "
+            f"{self.slow_readers} slow readers: p50/p95/max {p50:.0f} / {p95:.0f} / {worst:.0f} ms; "
+            f"statuses {self.statuses}"
+        )
 
 
 def _slow_body(host: str, port: int, stop: threading.Event) -> None:
@@ -50,8 +52,10 @@ def _slow_body(host: str, port: int, stop: threading.Event) -> None:
     A form, because the CSRF check reads the whole body before any view runs."""
     try:
         with socket.create_connection((host, port), timeout=5) as s:
-            s.sendall(b"POST /log-ind HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                      b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n")
+            s.sendall(
+                b"POST /log-ind HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"
+            )
             while not stop.wait(1.0):
                 s.sendall(b"x")
     except OSError:
@@ -87,15 +91,17 @@ def _read(base: str, path: str, timeout: float) -> tuple[object, float]:
     return status, (time.perf_counter() - started) * 1000
 
 
-def slow_phase(base: str, *, slow_bodies: int = 6, slow_readers: int = 6, seconds: float = 15.0,
-               read_timeout: float = 35.0) -> SlowResult:
+def slow_phase(
+    base: str, *, slow_bodies: int = 6, slow_readers: int = 6, seconds: float = 15.0, read_timeout: float = 35.0
+) -> SlowResult:
     """Run the slow clients for ``seconds`` while one reader measures; returns the reader's figures."""
     host, port = base.split("//", 1)[1].split(":")
     port_n = int(port.rstrip("/"))
     stop = threading.Event()
     threads = [threading.Thread(target=_slow_body, args=(host, port_n, stop), daemon=True) for _ in range(slow_bodies)]
-    threads += [threading.Thread(target=_slow_reader, args=(host, port_n, stop), daemon=True)
-                for _ in range(slow_readers)]
+    threads += [
+        threading.Thread(target=_slow_reader, args=(host, port_n, stop), daemon=True) for _ in range(slow_readers)
+    ]
     for t in threads:
         t.start()
     time.sleep(1.5)  # let every slow client be connected and holding whatever it holds

@@ -31,10 +31,18 @@ DESCRIPTIONS = {
 }
 
 _BUSY_TEXTS = ("database is locked", "database table is locked", "database is busy")
-_STORAGE_TEXTS = ("database or disk is full", "disk i/o error", "attempt to write a readonly database",
-                  "unable to open database file")
-_DAMAGED_TEXTS = ("file is not a database", "database disk image is malformed", "malformed database schema",
-                  "no such table")
+_STORAGE_TEXTS = (
+    "database or disk is full",
+    "disk i/o error",
+    "attempt to write a readonly database",
+    "unable to open database file",
+)
+_DAMAGED_TEXTS = (
+    "file is not a database",
+    "database disk image is malformed",
+    "malformed database schema",
+    "no such table",
+)
 _STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
 _MISSING_ERRNOS = {errno.ENOENT, errno.ENOTDIR}
 

@@ -50,8 +50,9 @@ def delay_for(failures: int) -> int:
 def login_wait(db: OwnedDB, email: str, address: str, at: float | None = None) -> int:
     """Seconds before this pair may try a password again (0: now). Never counts other pairs."""
     at = time.time() if at is None else at
-    row = db.conn.execute("SELECT COUNT(*), MAX(at) FROM attempts WHERE key = ? AND at > ?",
-                          (login_key(email, address), at - WINDOW)).fetchone()
+    row = db.conn.execute(
+        "SELECT COUNT(*), MAX(at) FROM attempts WHERE key = ? AND at > ?", (login_key(email, address), at - WINDOW)
+    ).fetchone()
     failures, last = row[0], row[1]
     if not failures:
         return 0

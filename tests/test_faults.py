@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 
-from portal import accounts, owned, submissions
+from portal import accounts, owned
 from portal.faults import BUSY, DAMAGED, MISSING, STORAGE, classify
 from portal.generations import current_generation
 from portal.ingest import ingest
@@ -38,8 +38,15 @@ def site(tmp_path):
     content, data = tmp_path / "content", tmp_path / "data"
     shutil.copytree(CONTENT, content)
     ingest(content, data)
-    app = create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content),
-                      "SESSION_COOKIE_SECURE": False, "PAGE_CACHE": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(data),
+            "CONTENT_DIR": str(content),
+            "SESSION_COOKIE_SECURE": False,
+            "PAGE_CACHE": False,
+        }
+    )
     db = OwnedDB(data)
     accounts.add_user(db, "vc@example.dk", "contributor")
     token = accounts.issue_token(db, "vc@example.dk")
@@ -66,17 +73,27 @@ def _assert_503(response, *, json: bool):
 
 
 def test_a_write_lock_held_by_another_process_beyond_the_timeout_is_a_503_and_nothing_is_half_written(
-        site, monkeypatch):
+    site, monkeypatch
+):
     app, content, data, headers = site
     monkeypatch.setattr(owned, "BUSY_TIMEOUT_MS", 300)  # the real 10 s would make the test slow
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import sqlite3, sys, time
-        conn = sqlite3.connect({str(data / 'owned.db')!r}, isolation_level=None)
+        conn = sqlite3.connect({str(data / "owned.db")!r}, isolation_level=None)
         conn.execute("BEGIN IMMEDIATE")
         print("held", flush=True)
         sys.stdin.readline()  # until the test lets go
         conn.execute("ROLLBACK")
-    """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         client = app.test_client()
@@ -184,16 +201,19 @@ def test_an_index_that_vanishes_under_a_running_worker_is_a_503_and_pages_keep_w
     assert client.get("/api/search?q=sprog").status_code == 200
 
 
-@pytest.mark.parametrize(("exc", "kind"), [
-    (sqlite3.OperationalError("database is locked"), BUSY),
-    (sqlite3.OperationalError("database or disk is full"), STORAGE),
-    (sqlite3.OperationalError("disk I/O error"), STORAGE),
-    (OSError(errno.ENOSPC, "No space left on device"), STORAGE),
-    (sqlite3.DatabaseError("file is not a database"), DAMAGED),
-    (FileNotFoundError(errno.ENOENT, "No such file or directory", "x"), MISSING),
-    (sqlite3.OperationalError('near "SELEC": syntax error'), None),  # a bug stays a bug (500), not a 503
-    (ValueError("x"), None),
-])
+@pytest.mark.parametrize(
+    ("exc", "kind"),
+    [
+        (sqlite3.OperationalError("database is locked"), BUSY),
+        (sqlite3.OperationalError("database or disk is full"), STORAGE),
+        (sqlite3.OperationalError("disk I/O error"), STORAGE),
+        (OSError(errno.ENOSPC, "No space left on device"), STORAGE),
+        (sqlite3.DatabaseError("file is not a database"), DAMAGED),
+        (FileNotFoundError(errno.ENOENT, "No such file or directory", "x"), MISSING),
+        (sqlite3.OperationalError('near "SELEC": syntax error'), None),  # a bug stays a bug (500), not a 503
+        (ValueError("x"), None),
+    ],
+)
 def test_faults_are_told_apart_from_bugs(exc, kind):
     fault = classify(exc)
     assert (fault.kind if fault else None) == kind
@@ -234,8 +254,15 @@ def test_a_really_full_disk_is_a_503_search_keeps_working_and_nothing_is_half_wr
     accounts.add_user(db, "vc@example.dk", "contributor")
     token = accounts.issue_token(db, "vc@example.dk")
     db.close()
-    app = create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content),
-                      "SESSION_COOKIE_SECURE": False, "PAGE_CACHE": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(data),
+            "CONTENT_DIR": str(content),
+            "SESSION_COOKIE_SECURE": False,
+            "PAGE_CACHE": False,
+        }
+    )
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/markdown; charset=utf-8"}
     try:
         with open(small_disk / "filler", "wb") as filler:  # fill the disk to the last byte

@@ -33,8 +33,16 @@ def site(built, tmp_path):
     shutil.copytree(built / "data", data)
 
     def make(**config):
-        return create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(built / "content"),
-                           "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": False, **config})
+        return create_app(
+            {
+                "TESTING": True,
+                "DATA_DIR": str(data),
+                "CONTENT_DIR": str(built / "content"),
+                "SESSION_COOKIE_SECURE": False,
+                "WTF_CSRF_ENABLED": False,
+                **config,
+            }
+        )
 
     db = OwnedDB(data)
     for email in ("vc@example.dk", "kollega@example.dk"):
@@ -47,8 +55,9 @@ def site(built, tmp_path):
 
 
 def login(client, email, password, address, **headers):
-    return client.post("/log-ind", data={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": address}, headers=headers)
+    return client.post(
+        "/log-ind", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}, headers=headers
+    )
 
 
 def token_for(data, email) -> str:
@@ -60,8 +69,9 @@ def token_for(data, email) -> str:
 
 
 def api(client, token, address="127.0.0.1"):
-    return client.get("/api/submissions", headers={"Authorization": f"Bearer {token}"},
-                      environ_base={"REMOTE_ADDR": address})
+    return client.get(
+        "/api/submissions", headers={"Authorization": f"Bearer {token}"}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def test_wrong_passwords_from_elsewhere_never_lock_the_owner_out(site):
@@ -122,8 +132,9 @@ def test_forwarded_for_is_ignored_unless_proxies_are_configured(site):
     client = app.test_client()
     for n in range(throttle.FREE_FAILURES):  # spoofing the header does not buy fresh attempts
         login(client, "vc@example.dk", "forkert-gæt", ATTACKER, **{"X-Forwarded-For": f"10.0.0.{n}"})
-    assert login(client, "vc@example.dk", "forkert-gæt", ATTACKER,
-                 **{"X-Forwarded-For": "10.0.0.99"}).status_code == 429
+    assert (
+        login(client, "vc@example.dk", "forkert-gæt", ATTACKER, **{"X-Forwarded-For": "10.0.0.99"}).status_code == 429
+    )
 
 
 def test_behind_a_trusted_proxy_two_people_are_told_apart(site):
@@ -134,8 +145,9 @@ def test_behind_a_trusted_proxy_two_people_are_told_apart(site):
     for _ in range(throttle.FREE_FAILURES + 3):
         login(client, "vc@example.dk", "forkert-gæt", proxy, **{"X-Forwarded-For": ATTACKER})
     assert login(client, "vc@example.dk", "forkert-gæt", proxy, **{"X-Forwarded-For": ATTACKER}).status_code == 429
-    assert login(proxied.test_client(), "vc@example.dk", PASSWORD, proxy,
-                 **{"X-Forwarded-For": USER}).status_code == 302
+    assert (
+        login(proxied.test_client(), "vc@example.dk", PASSWORD, proxy, **{"X-Forwarded-For": USER}).status_code == 302
+    )
     proxied.extensions["portal_index"].close()
 
 

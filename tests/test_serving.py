@@ -31,12 +31,21 @@ def served(tmp_path_factory):
     shutil.copytree(CONTENT, content)
     ingest(content, data)
     port = _free_port()
-    env = os.environ | {"PORTAL_DATA_DIR": str(data), "PORTAL_CONTENT_DIR": str(content),
-                        "PORTAL_SESSION_COOKIE_SECURE": "false"}
+    env = os.environ | {
+        "PORTAL_DATA_DIR": str(data),
+        "PORTAL_CONTENT_DIR": str(content),
+        "PORTAL_SESSION_COOKIE_SECURE": "false",
+    }
     log = tmp / "server.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen(server_command("127.0.0.1", port), cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            server_command("127.0.0.1", port),
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -77,8 +86,13 @@ def test_a_taken_port_is_explained_and_exits_non_zero(served):
     port = int(base.rsplit(":", 1)[1])
     assert "optaget" in port_problem("127.0.0.1", port)
     started = time.monotonic()
-    run = subprocess.run([sys.executable, "-m", "portal.web.serving", "--port", str(port)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=30)
+    run = subprocess.run(
+        [sys.executable, "-m", "portal.web.serving", "--port", str(port)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert run.returncode == 1
     assert f"port {port} på 127.0.0.1 er optaget" in run.stderr and f"PORT={port + 1}" in run.stderr
     assert "Portalen kører" not in run.stdout and time.monotonic() - started < 10  # no retries for 5 s

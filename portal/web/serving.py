@@ -42,8 +42,14 @@ LOOP_TICK = 1.0  # seconds; how often the loop wakes up to send the heartbeat wh
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def server_command(host: str = "127.0.0.1", port: int = 8000, *, workers: int = WORKERS,
-                   worker_class: str = "portal.web.serving.BufferingWorker", extra: list[str] | None = None) -> list[str]:
+def server_command(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    workers: int = WORKERS,
+    worker_class: str = "portal.web.serving.BufferingWorker",
+    extra: list[str] | None = None,
+) -> list[str]:
     """The argv of the production server (gunicorn with :class:`BufferingWorker`). Run it in the project root.
 
     ``worker_class="sync"`` is only for the bench's comparison with gunicorn's plain workers.
@@ -51,8 +57,20 @@ def server_command(host: str = "127.0.0.1", port: int = 8000, *, workers: int = 
     servers running side by side would fight over.
     """
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    argv = [str(gunicorn), "--workers", str(workers), "--worker-class", worker_class, "--bind", f"{host}:{port}",
-            "--timeout", str(TIMEOUT), "--no-control-socket", "--config", "python:portal.web.serving"]
+    argv = [
+        str(gunicorn),
+        "--workers",
+        str(workers),
+        "--worker-class",
+        worker_class,
+        "--bind",
+        f"{host}:{port}",
+        "--timeout",
+        str(TIMEOUT),
+        "--no-control-socket",
+        "--config",
+        "python:portal.web.serving",
+    ]
     return argv + list(extra or []) + ["app:app"]
 
 
@@ -73,11 +91,15 @@ class BufferingWorker(Worker):
         max_body = int(getattr(self.wsgi, "config", {}).get("MAX_CONTENT_LENGTH") or 2 * 1024 * 1024)
         sock_map: dict = {}
         server = create_server(
-            self.wsgi, map=sock_map, sockets=[s.sock for s in self.sockets], threads=THREADS,
+            self.wsgi,
+            map=sock_map,
+            sockets=[s.sock for s in self.sockets],
+            threads=THREADS,
             # A body over the application's limit is refused while it arrives (413), not spooled first.
             max_request_body_size=max_body + 64 * 1024,
             channel_timeout=60,  # a connection silent this long is closed (slow but active ones are harmless)
-            ident="hvad-virker", expose_tracebacks=False,
+            ident="hvad-virker",
+            expose_tracebacks=False,
         )
         try:
             while self.alive:
@@ -104,8 +126,10 @@ def port_problem(host: str, port: int) -> str | None:
             probe.bind(addr)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                return (f"port {port} på {host} er optaget af et andet program (kører portalen allerede?). "
-                        f"Stop det, eller vælg en anden port: make serve PORT={port + 1}")
+                return (
+                    f"port {port} på {host} er optaget af et andet program (kører portalen allerede?). "
+                    f"Stop det, eller vælg en anden port: make serve PORT={port + 1}"
+                )
             if exc.errno == errno.EACCES:
                 return f"port {port} kræver særlige rettigheder; vælg en port over 1023, fx make serve PORT=8000"
             return f"kan ikke lytte på {host}:{port}: {exc.strerror}"
