@@ -284,3 +284,13 @@ def test_a_really_full_disk_is_a_503_search_keeps_working_and_nothing_is_half_wr
     finally:
         app.extensions["portal_index"].close()
     assert _submissions(data) == 1
+
+
+def test_before_the_first_ingest_pages_are_a_503_that_says_what_to_run(tmp_path):
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "CONTENT_DIR": str(CONTENT)})
+    client = app.test_client()
+    _assert_503(client.get("/"), json=False)
+    response = client.get("/api/search?q=sprog")
+    _assert_503(response, json=True)
+    assert "ingest" in response.get_json()["error"]
+    assert client.get("/log-ind").status_code == 200
