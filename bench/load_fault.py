@@ -114,6 +114,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=8, help="rounds of each race")
     parser.add_argument("--slow", type=int, default=6, help="slow bodies, and as many slow readers")
     parser.add_argument("--slow-seconds", type=float, default=15.0)
+    parser.add_argument("--worker-class", default="portal.web.serving.BufferingWorker",
+                        help="gunicorn worker class (e.g. sync, to compare with the production server)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
     args = parser.parse_args()
     clients = max(1, min(args.clients, 8))
@@ -133,8 +135,8 @@ def main() -> int:
 
     port = free_port()
     env = dict(os.environ, PORTAL_DATA_DIR=str(data), PORTAL_CONTENT_DIR=str(content), PORTAL_SESSION_COOKIE_SECURE="false")
-    server = subprocess.Popen(server_command("127.0.0.1", port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=open(work / "gunicorn.log", "w"))
+    server = subprocess.Popen(server_command("127.0.0.1", port, worker_class=args.worker_class), cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"))
     client = Client(f"http://127.0.0.1:{port}")
     try:
         for _ in range(100):
