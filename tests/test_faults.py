@@ -294,3 +294,35 @@ def test_before_the_first_ingest_pages_are_a_503_that_says_what_to_run(tmp_path)
     _assert_503(response, json=True)
     assert "ingest" in response.get_json()["error"]
     assert client.get("/log-ind").status_code == 200
+
+
+def test_a_form_that_meets_a_held_lock_comes_back_filled_in(site, monkeypatch):
+    app, content, data, headers = site
+    app.config["WTF_CSRF_ENABLED"] = False
+    db = OwnedDB(data)
+    accounts.set_password(db, "vc@example.dk", "et-godt-testkodeord")
+    db.close()
+    client = app.test_client()
+    assert (
+        client.post("/log-ind", data={"email": "vc@example.dk", "password": "et-godt-testkodeord"}).status_code == 302
+    )
+    monkeypatch.setattr(owned, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(data / "owned.db", isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        typed = "En lang beskrivelse, som ikke må gå tabt (testindhold)."
+        form = {
+            "title": "Fejltest formular",
+            "kommuner": "Ishøj",
+            "evidence": "ikke-evalueret",
+            "topics": "sprog",
+            "body": typed,
+        }
+        response = client.post("/indsend", data=form)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    page = response.get_data(as_text=True)
+    assert typed in page and "Fejltest formular" in page and "Portalen har travlt" in page
+    assert _submissions(data) == 0

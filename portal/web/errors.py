@@ -118,7 +118,20 @@ def init_app(app: Flask) -> None:
         if fault is None:
             return _unexpected(exc)
         app.logger.error("%s ved %s %s: %s", fault.kind, request.method, request.path, fault.describe())
-        return unavailable(str(FAULT_MESSAGES[fault.kind]), fault.retry_after)
+        message = str(FAULT_MESSAGES[fault.kind])
+        if request.method == "POST" and not wants_json() and fault.kind in (faults.BUSY, faults.STORAGE):
+            # A write-up typed into a form comes back filled in, not lost with the fault.
+            from .views.contribute import refill_after_csrf_failure
+
+            try:
+                refilled = refill_after_csrf_failure(message, 503)
+            except Exception:  # the form itself cannot be drawn now: the plain answer below
+                refilled = None
+            if refilled is not None:
+                response = app.make_response(refilled)
+                response.headers["Retry-After"] = str(fault.retry_after)
+                return response
+        return unavailable(message, fault.retry_after)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
