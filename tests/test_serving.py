@@ -39,7 +39,7 @@ def served(tmp_path_factory):
     log = tmp / "server.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            server_command("127.0.0.1", port),
+            server_command("127.0.0.1", port, extra=["--access-logfile", "-"]),
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -79,6 +79,7 @@ def test_it_says_where_it_listens_once_it_does(served):
     assert f"Portalen kører på {base}/" in text
     # said after gunicorn reported its socket, never before
     assert text.index("Listening at") < text.index("Portalen kører på")
+    assert '"GET /" 200' in text  # the access log, one line per request
 
 
 def test_a_taken_port_is_explained_and_exits_non_zero(served):

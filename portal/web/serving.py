@@ -31,6 +31,7 @@ import errno
 import os
 import socket
 import sys
+import time
 from pathlib import Path
 
 from gunicorn.workers.base import Worker
@@ -78,7 +79,13 @@ def when_ready(server) -> None:  # a gunicorn server hook (this module is also i
     """Said once gunicorn listens, never before: the address a user can open."""
     for listener in server.LISTENERS:
         host, port = listener.sock.getsockname()[:2]
-        print(f"Portalen kører på http://{host}:{port}/ (stop med Ctrl+C)", flush=True)
+        if host in ("0.0.0.0", "::"):  # every interface: name one a browser can open
+            print(
+                f"Portalen kører på http://127.0.0.1:{port}/ og på alle maskinens adresser (stop med Ctrl+C)",
+                flush=True,
+            )
+        else:
+            print(f"Portalen kører på http://{host}:{port}/ (stop med Ctrl+C)", flush=True)
 
 
 class BufferingWorker(Worker):
@@ -90,8 +97,9 @@ class BufferingWorker(Worker):
 
         max_body = int(getattr(self.wsgi, "config", {}).get("MAX_CONTENT_LENGTH") or 2 * 1024 * 1024)
         sock_map: dict = {}
+        app = self._access_logged(self.wsgi) if self.log.access_log_enabled else self.wsgi
         server = create_server(
-            self.wsgi,
+            app,
             map=sock_map,
             sockets=[s.sock for s in self.sockets],
             threads=THREADS,
@@ -111,6 +119,34 @@ class BufferingWorker(Worker):
         finally:
             server.task_dispatcher.shutdown(timeout=10)  # lets requests in threads finish
             wasyncore.close_all(sock_map)
+
+    def _access_logged(self, app):
+        """gunicorn's access log (``--access-logfile``), which only its own workers write:
+        one line per request, with the time the application took."""
+        access = self.log.access_log
+
+        def logged(environ, start_response):
+            started, seen = time.monotonic(), {}
+
+            def start(status, headers, exc_info=None):
+                seen["status"] = status.split(" ", 1)[0]
+                return start_response(status, headers, exc_info)
+
+            try:
+                return app(environ, start)
+            finally:
+                query = environ.get("QUERY_STRING")
+                access.info(
+                    '%s "%s %s%s" %s %.0f ms',
+                    environ.get("REMOTE_ADDR", "-"),
+                    environ.get("REQUEST_METHOD"),
+                    environ.get("PATH_INFO"),
+                    f"?{query}" if query else "",
+                    seen.get("status", "-"),
+                    (time.monotonic() - started) * 1000,
+                )
+
+        return logged
 
 
 def port_problem(host: str, port: int) -> str | None:
@@ -145,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"Portalen kan ikke starte: {problem}", file=sys.stderr)
         return 1
-    command = server_command(args.host, args.port)
+    command = server_command(args.host, args.port, extra=["--access-logfile", "-"])
     os.chdir(ROOT)
     os.execv(command[0], command)  # gunicorn takes over this process (signals, exit status)
     return 0  # not reached
