@@ -117,8 +117,24 @@ class BufferingWorker(Worker):
                     break
                 wasyncore.loop(timeout=LOOP_TICK, map=sock_map, use_poll=True, count=1)
         finally:
-            server.task_dispatcher.shutdown(timeout=10)  # lets requests in threads finish
+            self._drain(server, sock_map, wasyncore)
+            server.task_dispatcher.shutdown(timeout=1)
             wasyncore.close_all(sock_map)
+
+    def _drain(self, server, sock_map: dict, wasyncore) -> None:
+        """A graceful stop: accept nothing new (the socket stays with the other workers), finish the
+        requests already read, and send their answers, so a write that was committed is also told
+        to its client. Bounded by gunicorn's graceful timeout (the master kills us after it anyway)."""
+        from waitress.channel import HTTPChannel
+
+        server.accepting = False
+        deadline = time.monotonic() + max(1.0, float(self.cfg.graceful_timeout) - 1.0)
+        while time.monotonic() < deadline:
+            channels = [c for c in list(sock_map.values()) if isinstance(c, HTTPChannel)]
+            if not any(c.requests or c.total_outbufs_len for c in channels):
+                return
+            self.notify()
+            wasyncore.loop(timeout=0.1, map=sock_map, use_poll=True, count=1)
 
     def _access_logged(self, app):
         """gunicorn's access log (``--access-logfile``), which only its own workers write:
