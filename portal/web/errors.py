@@ -26,6 +26,7 @@ MESSAGES = {  # translated when shown (Flask-Babel); the API's locale is always 
     404: _l("Siden findes ikke"),
     405: _l("Metoden er ikke tilladt her"),
     413: _l("Indholdet er for stort"),
+    429: _l("For mange forsøg"),
     500: _l("Der opstod en fejl hos os"),
     503: _l("Portalen er ikke klar endnu"),
 }
