@@ -79,11 +79,11 @@ def served(tmp_path_factory):
 
 def test_slow_bodies_and_slow_readers_do_not_freeze_readers(served):
     base, log = served
-    # Six bodies at 1 byte/s froze both sync workers for 30 s; here readers stay fast.
+    # Six bodies at 1 byte/s froze both sync workers for 30 s (a read waited 35 s); here readers stay fast.
     result = slow_phase(base, slow_bodies=8, slow_readers=4, seconds=6)
     p50, p95, worst = result.quantiles()
     assert set(result.statuses) == {200}, result.line()
-    assert len(result.latencies_ms) > 20 and worst < 2000, result.line()
+    assert len(result.latencies_ms) > 20 and worst < 5000, result.line()
     assert "WORKER TIMEOUT" not in log.read_text(errors="replace")
 
 
