@@ -172,6 +172,11 @@ def test_a_damaged_owned_database_is_a_finding_for_every_tool(site, tmp_path):
     assert not (tmp_path / "b").exists() or not any((tmp_path / "b").iterdir())  # no backup that looks good
     response = app.test_client().post("/api/submissions", data=PRACTICE.format(n=3).encode(), headers=headers)
     _assert_503(response, json=True)
+    ingested = runner.invoke(args=["ingest"])  # the content is rebuilt and served; the owned part is reported
+    assert ingested.exit_code == 1 and "Indlæst:" in ingested.output, ingested.output
+    assert "owned.db: en databasefil er beskadiget" in ingested.output and "Traceback" not in ingested.output
+    _assert_503(app.test_client().get("/erfaringer/bydelsmoedrene"), json=False)  # its history is owned data
+    assert app.test_client().get("/api/search?q=flygtninge").status_code == 200  # derived data only
 
 
 def test_a_missing_content_folder_is_a_finding_for_ingest_and_backup(site, tmp_path):
