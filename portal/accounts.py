@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .errors import PortalError
 from .owned import OwnedDB, now
 
 ROLES = ("contributor", "editor", "admin")
@@ -31,8 +32,11 @@ EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 _DUMMY_HASH = generate_password_hash("dummy-password-for-timing")
 
 
-class AccountError(ValueError):
+class AccountError(PortalError, ValueError):
     """A refused account operation, with a Danish message."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message, status)
 
 
 @dataclass
@@ -83,7 +87,7 @@ def list_users(db: OwnedDB) -> list[User]:
 def add_user(db: OwnedDB, email: str, role: str, *, networks=(), organisation: str | None = None,
              known_networks=None, actor_id: int | None = None) -> User:
     email = email.strip()
-    if not EMAIL_RE.match(email):
+    if not EMAIL_RE.fullmatch(email):
         raise AccountError(f"'{email}' er ikke en gyldig e-mailadresse")
     if role not in ROLES:
         raise AccountError(f"ukendt rolle '{role}'; brug én af {', '.join(ROLES)}")

@@ -77,6 +77,7 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
                 report.problems.append(f"udbakke #{p['id']} ({p['kind']} {p['slug']}) er ikke offentliggjort"
                                        + (f": {p['error']}" if p["error"] else ""))
             approved = owned.all("SELECT id, slug FROM submissions WHERE status = 'approved'")
+            accepted_writes(owned, content_dir, report)
         finally:
             owned.close()
     except FAULTS as exc:
@@ -118,6 +119,60 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
         if item_id("practice", sub["slug"]) not in rows:
             report.problems.append(f"godkendt indsendelse {sub['id']}: erfaringen {sub['slug']} er ikke i databasen")
     return report
+
+
+def _what(entry: dict) -> str:
+    if entry["kind"] == "note":
+        return f"notatet fra udbakke #{entry['id']}"
+    if entry["sid"]:
+        return f"godkendt indsendelse {entry['sid']}"
+    return f"udbakke #{entry['id']}"
+
+
+def accepted_writes(owned: OwnedDB, content_dir: Path | str, report: Report) -> None:
+    """Every accepted note and approved submission kept its own text in ``content/``.
+
+    The outbox holds every write the portal said yes to, in order. For one
+    item, a later entry may only replace an earlier one's text if it was an
+    update based on exactly that text (notes are never replaced, and a new
+    practice never replaces anything); otherwise the earlier text was lost.
+    The last entry's text must be the file's text. Entries without a
+    submission id (written before outbox rows kept it) are matched to their
+    approved submission by slug and text.
+    """
+    entries = owned.all(
+        """SELECT o.id, o.kind, o.slug, o.raw, o.done_at,
+                  COALESCE(o.submission_id, (
+                      SELECT s.id FROM submissions s WHERE s.status = 'approved' AND o.kind = 'practice'
+                      AND s.slug = o.slug AND s.raw = o.raw ORDER BY s.decided_at LIMIT 1)) AS sid
+           FROM outbox o ORDER BY o.id""")
+    bases = {r["id"]: (bool(r["is_update"]), r["base_raw"])
+             for r in owned.all("SELECT id, is_update, base_raw FROM submissions WHERE status = 'approved'")}
+    by_item: dict[tuple[str, str], list[dict]] = {}
+    for entry in entries:
+        by_item.setdefault((entry["kind"], entry["slug"]), []).append(entry)
+    for (kind, slug), group in by_item.items():
+        path = content_path(content_dir, kind, slug)
+        rel = f"{path.parent.name}/{path.name}"
+        for earlier, later in zip(group, group[1:]):
+            is_update, base_raw = bases.get(later["sid"], (False, None))
+            if kind == "note" or not is_update or base_raw != earlier["raw"]:
+                report.problems.append(f"{_what(earlier)} er gået tabt: {rel} blev overskrevet af {_what(later)}, "
+                                       "som ikke var baseret på den")
+        last = group[-1]
+        if last["done_at"] is None:
+            continue  # not published yet: reported above as a pending outbox entry
+        try:
+            on_disk = path.read_bytes()
+        except FileNotFoundError:
+            report.problems.append(f"{_what(last)}: filen {rel} mangler")
+            continue
+        except OSError as exc:
+            report.problems.append(f"{_what(last)}: {rel} kan ikke læses ({exc.strerror or exc})")
+            continue
+        if on_disk != last["raw"].encode("utf-8"):
+            report.problems.append(f"{_what(last)}: {rel} har ikke den tekst, der blev godkendt "
+                                   "(ændret uden om portalen, eller en godkendelse er gået tabt)")
 
 
 def reconcile(content_dir: Path | str, data_dir: Path | str) -> Report:

@@ -117,6 +117,29 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0005_publications_by_time", """
         CREATE INDEX publications_time ON publications(published_at, item_id);
     """),
+    # Addresses (slugs) of new items are reserved in the same write transaction
+    # that accepts the item (portal/reservations.py): the primary key makes two
+    # writers unable to get the same one. ``owner`` is the submission id of a
+    # new practice (released when it is rejected) or 'note' (a note is published at once).
+    # Outbox entries remember their submission, so `flask check` can tell an
+    # update that replaced the text it was based on from one that overwrote
+    # another approval. Existing entries and pending/approved new practices
+    # are reserved here (the oldest first, if two already share a slug).
+    ("0006_slug_reservations", """
+        CREATE TABLE reservations (
+            kind TEXT NOT NULL,
+            slug TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            reserved_at TEXT NOT NULL,
+            PRIMARY KEY (kind, slug)
+        );
+        ALTER TABLE outbox ADD COLUMN submission_id TEXT REFERENCES submissions(id);
+        INSERT OR IGNORE INTO reservations (kind, slug, owner, reserved_at)
+            SELECT kind, slug, 'note', created_at FROM outbox WHERE kind = 'note' ORDER BY id;
+        INSERT OR IGNORE INTO reservations (kind, slug, owner, reserved_at)
+            SELECT 'practice', slug, id, created_at FROM submissions
+            WHERE is_update = 0 AND status IN ('pending', 'approved') ORDER BY created_at
+    """),
 ]
 
 

@@ -37,12 +37,10 @@ from typing import Callable, Iterable, Iterator
 
 import tantivy
 
-from .analysis import analyse_with_spelling, prefix_term
+from .analysis import analyse_with_spelling, canonical_term, prefix_term, query_terms_for_word
 from .documents import PUBLIC, IndexDocument, IndexLockTimeout, IndexUnavailable
 from .facets import FacetCache, doc_info
-from .querying import (
-    MAX_CANDIDATES, MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, canonical_term, corrected, query_terms_for_word,
-)
+from .querying import MAX_CANDIDATES, MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, corrected
 from .schema import TEXT_FIELD_BOOSTS
 
 __all__ = ["TantivyEngine", "SCHEMA_VERSION"]

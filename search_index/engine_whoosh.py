@@ -37,7 +37,8 @@ from whoosh.util.numeric import byte_to_length
 
 from .documents import IndexDocument, IndexLockTimeout, IndexUnavailable
 from .facets import FacetCache, SegmentMemo
-from .querying import MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, canonical_term, query_terms_for_word
+from .analysis import canonical_term, query_terms_for_word
+from .querying import MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery
 from .analysis import prefix_term
 from .schema import SCHEMA, TEXT_FIELD_BOOSTS, fields_for
 from .suggestions import suggest

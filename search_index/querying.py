@@ -40,14 +40,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from itertools import islice
+from dataclasses import dataclass
 
-from whoosh import query as wq
-
-from .analysis import WORD_PATTERN, canonical_term, prefix_term, query_terms_for_word
+from .analysis import WORD_PATTERN, query_terms_for_word
 from .documents import QueryError
-from .schema import TEXT_FIELD_BOOSTS
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -56,10 +52,7 @@ __all__ = [
     "MAX_PREFIX_EXPANSIONS",
     "Clause",
     "ParsedQuery",
-    "BuiltQuery",
     "parse_query",
-    "build_query",
-    "word_query",
     "plan_clauses",
     "clause_terms",
 ]
@@ -158,67 +151,6 @@ def parse_query(q: str | None) -> ParsedQuery:
     return ParsedQuery(tuple(dict.fromkeys(clauses)))
 
 
-@dataclass
-class BuiltQuery:
-    """Whoosh queries for one parsed query.
-
-    ``any_query`` matches documents holding at least one clause (None if no
-    clause survived stop-word removal: the caller then browses);
-    ``all_query`` matches documents holding every clause (None if < 2).
-    """
-
-    parsed: ParsedQuery
-    any_query: wq.Query | None = None
-    all_query: wq.Query | None = None
-    clauses: list[tuple[Clause, wq.Query]] = field(default_factory=list)
-
-
-def _fields_or(make) -> wq.Query:
-    subs = [make(fname, boost) for fname, boost in TEXT_FIELD_BOOSTS.items()]
-    subs = [s for s in subs if s is not None]
-    if not subs:
-        return wq.NullQuery
-    return subs[0] if len(subs) == 1 else wq.Or(subs)
-
-
-def word_query(word: str) -> wq.Query | None:
-    """Query for one word in every text field, or None for a stop word."""
-    terms = query_terms_for_word(word)
-    if not terms:
-        return None
-
-    def make(fname, boost):
-        ts = [wq.Term(fname, t, boost=boost) for t in terms]
-        return ts[0] if len(ts) == 1 else wq.Or(ts)
-
-    return _fields_or(make)
-
-
-def _phrase_query(words: tuple[str, ...]) -> wq.Query | None:
-    surviving = [w for w in words if canonical_term(w)]  # stop words dropped
-    if not surviving:
-        return None
-    if len(surviving) == 1:
-        return word_query(surviving[0])
-    terms = [canonical_term(w) for w in surviving]
-    return _fields_or(lambda fname, boost: wq.Phrase(fname, terms, boost=boost))
-
-
-def _prefix_query(word: str, reader) -> wq.Query:
-    prefix = prefix_term(word)
-    schema = reader.schema
-
-    def make(fname, boost):
-        expansions = islice(reader.expand_prefix(fname, prefix), MAX_PREFIX_EXPANSIONS)
-        to_text = schema[fname].from_bytes
-        ts = [wq.Term(fname, to_text(b), boost=boost) for b in expansions]
-        if not ts:
-            return None
-        return ts[0] if len(ts) == 1 else wq.Or(ts)
-
-    return _fields_or(make)
-
-
 def plan_clauses(parsed: ParsedQuery) -> list[Clause]:
     """The clauses that can match anything (stop-word-only clauses dropped),
     engine-independent.  Raises QueryError when over MAX_QUERY_TERMS."""
@@ -252,30 +184,6 @@ def clause_terms(clause: Clause) -> list[str]:
             out.extend(query_terms_for_word(w))
         return list(dict.fromkeys(out))
     return []
-
-
-def build_query(parsed: ParsedQuery, reader) -> BuiltQuery:
-    """Translate clauses into Whoosh queries; prefixes are expanded against
-    ``reader``'s term list.  Raises QueryError when over MAX_QUERY_TERMS."""
-    built = BuiltQuery(parsed)
-    counted = plan_clauses(parsed)
-    for clause in counted:
-        if clause.kind == "word":
-            q = word_query(clause.words[0])
-        elif clause.kind == "phrase":
-            q = _phrase_query(clause.words)
-        else:
-            q = _prefix_query(clause.words[0], reader)
-        if q is not None:
-            built.clauses.append((clause, q))
-
-    subs = [q for _, q in built.clauses]
-    if len(subs) == 1:
-        built.any_query = subs[0]
-    elif subs:
-        built.any_query = wq.Or(subs)
-        built.all_query = wq.And(subs)
-    return built
 
 
 # -- "did you mean": the engine-neutral part -------------------------------------

@@ -24,13 +24,22 @@ from __future__ import annotations
 
 from itertools import islice
 
+from whoosh import query as wq
 from whoosh.query import Term
 
-from .querying import MAX_CANDIDATES, ParsedQuery, corrected, word_query
-from .schema import SPELL_FIELD
+from .analysis import query_terms_for_word
+from .querying import MAX_CANDIDATES, ParsedQuery, corrected
+from .schema import SPELL_FIELD, TEXT_FIELD_BOOSTS
 
 __all__ = ["suggest"]
 
+
+def word_query(word: str) -> wq.Query | None:
+    """A Whoosh query for one word in every text field, or None for a stop word."""
+    terms = query_terms_for_word(word)
+    if not terms:
+        return None
+    return wq.Or([wq.Term(fname, t, boost=boost) for fname, boost in TEXT_FIELD_BOOSTS.items() for t in terms])
 
 
 def _has_live_docs(searcher, q, within: set[int] | None = None) -> bool:

@@ -59,7 +59,7 @@ def html_lang(html: str) -> str:
 
 
 def without_charts(html: str) -> str:
-    """The SVG charts stay Danish by design (portal/charts.py); the tables follow the language."""
+    """The SVG charts stay Danish by design (portal/charts/); the tables follow the language."""
     return re.sub(r"<svg.*?</svg>", "", html, flags=re.S)
 
 

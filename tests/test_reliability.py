@@ -6,14 +6,13 @@ import threading
 
 import pytest
 
-from portal.web import create_app
 from portal.generations import current_generation
 from portal.ingest import ingest
 from portal.integrity import check, reconcile
 from portal.owned import OwnedDB
 from portal import accounts, submissions
 
-from conftest import CONTENT
+from conftest import close_site, make_site
 
 PRACTICE = """---
 title: {title}
@@ -27,18 +26,15 @@ Testindhold nummer {n}.
 
 @pytest.fixture
 def site(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
-    data = tmp_path / "data"
-    ingest(content, data)
-    app = create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content), "SESSION_COOKIE_SECURE": False})
+    app = make_site(tmp_path)
+    content, data = tmp_path / "content", tmp_path / "data"
     db = OwnedDB(data)
     editor = accounts.add_user(db, "red@example.dk", "editor")
     editor2 = accounts.add_user(db, "red2@example.dk", "editor")
     contributor = accounts.add_user(db, "vc@example.dk", "contributor")
     db.close()
     yield app, content, data, {"editor": editor, "editor2": editor2, "contributor": contributor}
-    app.extensions["portal_index"].close()
+    close_site(app)
 
 
 def test_twenty_submissions_at_once_all_land_and_two_editors_approve_at_once(site):

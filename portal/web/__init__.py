@@ -37,6 +37,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         CONTACT_EMAIL=None,
         # How many reverse proxies in front append to X-Forwarded-For (0: none; the header is ignored).
         TRUSTED_PROXIES=0,
+        # The canonical address of the portal ($PORTAL_BASE_URL): every absolute URL (sitemap, feeds,
+        # OpenSearch, robots.txt) is built from it, never from the Host header. Default: development.
+        BASE_URL=None,
+        # Host headers accepted ($PORTAL_TRUSTED_HOSTS, a JSON list or "a.dk,b.dk"); None = the base URL's
+        # host (with localhost/127.0.0.1 together on a loopback base URL). Others get a plain 400.
+        TRUSTED_HOSTS=None,
         PAGE_CACHE=True,
         # Per worker: documents the search result cache may hold (~100-130 bytes
         # each); 0 computes every search. See search_index.index.ResultCache.
@@ -55,10 +61,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import auth, cli, errors, pagecache, i18n, resources, security, templating
+    from . import auth, cli, errors, inputs, pagecache, i18n, resources, security, templating
     from .views import api, api_write, contribute, feeds, language, moderation, pages, search, site
     from .views import auth as auth_views
 
+    inputs.init_app(app)  # base URL, trusted hosts, full-match URL values, JSON depth
     security.init_app(app)
     resources.init_app(app)
     pagecache.init_app(app)

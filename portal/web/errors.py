@@ -17,6 +17,8 @@ from werkzeug.exceptions import HTTPException
 from search_index import IndexUnavailable
 
 from .. import faults
+from ..content.kommuner import KommuneError
+from ..errors import PortalError, Unavailable
 from .auth import TooManyAttempts
 from .resources import NotReady
 
@@ -45,11 +47,12 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str | None = None):
+def error_response(status: int, message: str | None = None, **details):
+    """The one shape of an error: ``{"error": message, **details}`` under /api/, the error page elsewhere."""
     title = str(MESSAGES.get(status) or _("Fejl"))
     message = str(message or title)
     if wants_json():
-        return jsonify({"error": message}), status
+        return jsonify({"error": message, **details}), status
     return render_template("error.html", status=status, title=title, message=message), status
 
 
@@ -74,6 +77,18 @@ def unavailable(message: str, retry_after: int):
 
 
 def init_app(app: Flask) -> None:
+    # The core's families (portal/errors.py), whatever module raised them.
+    @app.errorhandler(PortalError)
+    def _refused(exc: PortalError):
+        response = app.make_response(error_response(exc.status, exc.message, **exc.details))
+        if isinstance(exc, Unavailable):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.errorhandler(KommuneError)
+    def _unknown_kommune(exc: KommuneError):
+        return error_response(404, str(exc), suggestions=exc.suggestions)
+
     @app.errorhandler(BadRequest)
     def _bad_request(exc: BadRequest):
         return error_response(exc.status, exc.message)

@@ -98,6 +98,8 @@ SCHEMAS: dict[str, dict] = {
         "contact": _nullable(_STR),
         "body": {"type": "string", "description": "Markdown"},
         "html": {"type": "string", "description": "sanitized HTML"},
+        "version": _nullable({"type": "string", "description": "fingerprint of the practice's file; send it as "
+                              "?based_on= with an update so a change made in between is a 409, not undone"}),
     }),
     "ItemSummary": _obj({
         "id": _STR, "title": _STR, "url": _STR,
@@ -160,7 +162,8 @@ SCHEMAS: dict[str, dict] = {
         "top": {"type": "array", "items": _ref("RankingRow")},
         "bottom": {"type": "array", "items": _ref("RankingRow")},
     }),
-    "SubmissionCreated": _obj({"id": _STR, "status": {"type": "string", "enum": ["pending"]}}),
+    # slug: the address the practice will have (a same-titled one waiting for a decision gets -2, -3 …)
+    "SubmissionCreated": _obj({"id": _STR, "status": {"type": "string", "enum": ["pending"]}, "slug": _STR}),
     "Submission": _obj({
         "id": _STR,
         "status": {"type": "string", "enum": list(SUBMISSION_STATUSES)},
@@ -323,7 +326,11 @@ PATHS: dict[str, dict] = {
             "security": _WRITE_SECURITY,
             "parameters": [{"name": "slug", "in": "query", "required": False,
                             "description": "Submit an update of this existing practice",
-                            "schema": {"type": "string", "maxLength": 120}}],
+                            "schema": {"type": "string", "maxLength": 120}},
+                           {"name": "based_on", "in": "query", "required": False,
+                            "description": "The `version` of the practice the update started from "
+                                           "(GET /api/practices/{slug}); 409 if it changed since",
+                            "schema": {"type": "string", "maxLength": 64}}],
             "requestBody": _MARKDOWN_BODY,
             "responses": _responses(
                 {"201": {"description": "Stored, pending moderation",

@@ -47,6 +47,7 @@ PAGE_TYPES = [
     PageType("submit-empty", "/indsend", role="contributor"),
     PageType("submit-errors", "/indsend", role="contributor", status=422, form=BAD_PRACTICE,
              submit="Send til redaktionen"),
+    PageType("submit-update", "/indsend?slug=bydelsmoedrene", role="contributor"),  # carries based_on
     PageType("my-submissions", "/mine-indsendelser", role="contributor"),
     PageType("submission", "/indsendelser/{sid}", role="contributor"),
     PageType("moderation-queue", "/redaktion/", role="editor"),

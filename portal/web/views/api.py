@@ -7,7 +7,8 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from ...content import kommuner as kommune_registry
 from ...rankings import kommune_rankings
 from ..resources import get_store
-from ..auth import audiences
+from ..auth import audiences, owned_db
+from ...publishing import current_text, text_version
 from .pages import csv_response, linked_ranking_or_404
 from .search import parse_search_args, run_search
 
@@ -77,7 +78,9 @@ def practice(slug: str):
     item = store.get("practice", slug, audiences())
     if item is None:
         abort(404)
-    return jsonify(practice_json(store, item))
+    # The version an update submitted with ?based_on= says it started from (see api_write).
+    text = current_text(owned_db().conn, current_app.config["CONTENT_DIR"], "practice", slug)
+    return jsonify(practice_json(store, item) | {"version": text_version(text) if text is not None else None})
 
 
 def _summary(item: dict) -> dict:
@@ -86,10 +89,7 @@ def _summary(item: dict) -> dict:
 
 @bp.route("/kommuner/<ref>")
 def kommune(ref: str):
-    try:
-        k = kommune_registry.resolve(ref).kommune
-    except kommune_registry.KommuneError as exc:
-        return jsonify({"error": str(exc), "suggestions": exc.suggestions}), 404
+    k = kommune_registry.resolve(ref).kommune  # KommuneError: 404 with suggestions (web/errors.py)
     store = get_store()
     return jsonify(
         {

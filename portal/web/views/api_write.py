@@ -60,11 +60,15 @@ def create_submission():
     raw, error = _body_text()
     if error:
         return error
+    based_on = request.args.get("based_on") or None
+    if based_on is not None and len(based_on) > 64:
+        return _error(400, "'based_on' er for lang; send den 'version', som GET /api/practices/<slug> gav")
     try:
-        sub = submissions.submit(owned_db(), user, raw, current_app.config["CONTENT_DIR"], slug=request.args.get("slug") or None)
+        sub = submissions.submit(owned_db(), user, raw, current_app.config["CONTENT_DIR"],
+                                 slug=request.args.get("slug") or None, based_on=based_on)
     except SubmissionError as exc:
         return _submission_error(exc)
-    response = jsonify({"id": sub.id, "status": sub.status})
+    response = jsonify({"id": sub.id, "status": sub.status, "slug": sub.slug})
     response.status_code = 201
     response.headers["Location"] = f"/api/submissions/{sub.id}"
     return response

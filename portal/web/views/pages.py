@@ -17,6 +17,7 @@ from ...rankings import SORT_KEYS, kommune_rankings, linked_ranking, ranking_csv
 from ..pagecache import cached_page
 from ..resources import get_store
 from .feeds import recent
+from ...history import public_history, unpublished_proposals
 from ..auth import audiences, current_user, owned_db
 
 bp = Blueprint("pages", __name__)
@@ -63,8 +64,18 @@ def practice(slug: str):
         rankings=[(k, r) for k in kommuner for r in kommune_rankings(store, k["code"])],
         related=store.related_practices(item, audiences=audiences()),
         notes=store.notes_citing(slug, audiences()),
-        history=owned_db().history("practice", slug),
+        history=public_history(owned_db(), "practice", slug),  # published events only: the page is public
+        proposals=_proposals("practice", slug),
     )
+
+
+def _proposals(kind: str, slug: str) -> list[dict]:
+    """Unpublished proposals for an item, for an editor (all) or their author (their own); a signed-in
+    page is never cached, and an anonymous reader gets none."""
+    user = current_user()
+    if user is None:
+        return []
+    return unpublished_proposals(owned_db(), kind, slug, author_id=None if user.is_editor else user.id)
 
 
 @bp.route("/erfaringer")
