@@ -16,6 +16,7 @@ from pathlib import Path
 
 from search_index import IndexUnavailable, SearchIndex
 
+from . import faults
 from .content import kommuner as kommune_registry
 from .generations import current_generation, write_lock
 from .indexing import document_for, kommune_document
@@ -52,29 +53,49 @@ def expected_index_ids(rows: dict[str, dict]) -> set[str]:
     return set(rows) | {item_id("kommune", k.code) for k in kommune_registry.all_kommuner()}
 
 
+def _finding(name: str, exc: BaseException, advice: str) -> str:
+    """A damaged or missing file as one line of the report (the caller decides whether it is a fault)."""
+    fault = faults.classify(exc)
+    what = fault.describe() if fault else f"{type(exc).__name__}: {exc}"
+    return f"{name}: {what}; {advice}"
+
+
+FAULTS = (sqlite3.DatabaseError, OSError)  # what a damaged, missing or unwritable file raises
+
+
 def check(content_dir: Path | str, data_dir: Path | str) -> Report:
+    """Every disagreement as a finding. A damaged or missing file is a finding too (never a
+    traceback), and the parts that do not depend on it are still checked."""
     report = Report()
-    owned = OwnedDB(data_dir)
+    approved: list[dict] = []
     try:
-        _integrity(owned.conn, "owned.db", report)
-        pending = owned.all("SELECT id, kind, slug, error FROM outbox WHERE done_at IS NULL")
-        for p in pending:
-            report.problems.append(f"udbakke #{p['id']} ({p['kind']} {p['slug']}) er ikke offentliggjort"
-                                   + (f": {p['error']}" if p["error"] else ""))
-        approved = owned.all("SELECT id, slug FROM submissions WHERE status = 'approved'")
-        accepted_writes(owned, content_dir, report)
-    finally:
-        owned.close()
+        owned = OwnedDB(data_dir)
+        try:
+            _integrity(owned.conn, "owned.db", report)
+            pending = owned.all("SELECT id, kind, slug, error FROM outbox WHERE done_at IS NULL")
+            for p in pending:
+                report.problems.append(f"udbakke #{p['id']} ({p['kind']} {p['slug']}) er ikke offentliggjort"
+                                       + (f": {p['error']}" if p["error"] else ""))
+            approved = owned.all("SELECT id, slug FROM submissions WHERE status = 'approved'")
+            accepted_writes(owned, content_dir, report)
+        finally:
+            owned.close()
+    except FAULTS as exc:
+        report.problems.append(_finding("owned.db", exc, "gendan den fra den seneste backup (flask restore)"))
     gen = current_generation(data_dir)
     if gen is None:
         report.problems.append("ingen indlæst generation (kør ingest)")
         return report
-    conn = open_derived(gen.db_path)
     try:
-        _integrity(conn, "portal.db", report)
-    finally:
-        conn.close()
-    rows = _db_rows(gen.db_path)
+        conn = open_derived(gen.db_path)
+        try:
+            _integrity(conn, "portal.db", report)
+        finally:
+            conn.close()
+        rows = _db_rows(gen.db_path)
+    except FAULTS as exc:
+        report.problems.append(_finding(f"portal.db ({gen.name})", exc, "kør ingest for at bygge den igen"))
+        return report
     try:
         index = SearchIndex(gen.index_path)
     except IndexUnavailable as exc:
@@ -82,6 +103,9 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
         return report
     try:
         in_index = index.ids()
+    except (IndexUnavailable, *FAULTS) as exc:
+        report.problems.append(_finding("søgeindeks", exc, "kør ingest for at bygge det igen"))
+        return report
     finally:
         index.close()
     expected = expected_index_ids(rows)
@@ -153,11 +177,15 @@ def accepted_writes(owned: OwnedDB, content_dir: Path | str, report: Report) -> 
 
 def reconcile(content_dir: Path | str, data_dir: Path | str) -> Report:
     report = Report()
-    owned = OwnedDB(data_dir)
     try:
-        drained = drain(owned, content_dir, data_dir, wait=60)
-    finally:
-        owned.close()
+        owned = OwnedDB(data_dir)
+        try:
+            drained = drain(owned, content_dir, data_dir, wait=60)
+        finally:
+            owned.close()
+    except FAULTS as exc:
+        report.problems.append(_finding("owned.db", exc, "gendan den fra den seneste backup (flask restore)"))
+        return report
     report.repaired += [f"offentliggjort {i}" for i in drained.published]
     report.problems += [f"udbakke #{i}: {msg}" for i, msg in drained.failed]
     if drained.skipped:
@@ -167,7 +195,11 @@ def reconcile(content_dir: Path | str, data_dir: Path | str) -> Report:
     if gen is None:
         return report
     with write_lock(data_dir, blocking=True):
-        rows = _db_rows(gen.db_path)
+        try:
+            rows = _db_rows(gen.db_path)
+        except FAULTS as exc:
+            report.problems.append(_finding(f"portal.db ({gen.name})", exc, "kør ingest for at bygge den igen"))
+            return report
         try:
             index = SearchIndex(gen.index_path)
         except IndexUnavailable as exc:

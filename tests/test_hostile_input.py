@@ -393,11 +393,17 @@ def test_replayed_session_cookies_are_refused(site):
     client = login(site, "other")
     cookie = client.get_cookie("hv_session").value
     assert client.get("/mine-indsendelser").status_code == 200
+    old_token = site.tokens["other"]
     run_cli(site, "users", "password", PEOPLE["other"][0], "--password", PASSWORD)
     replay = site.test_client()
     replay.set_cookie("hv_session", cookie)
     assert replay.get("/mine-indsendelser").status_code == 302
     assert client.get("/mine-indsendelser").status_code == 302
+    # a password change revokes the API tokens too; the later tests get a new one
+    assert site.test_client().get("/api/submissions", headers=bearer(site, "other", None)).status_code == 401
+    site.tokens["other"] = run_cli(site, "users", "token", PEOPLE["other"][0]).strip().splitlines()[-1]
+    assert old_token != site.tokens["other"]
+    assert site.test_client().get("/api/submissions", headers=bearer(site, "other", None)).status_code == 200
     # a made-up or tampered cookie
     tampered = site.test_client()
     tampered.set_cookie("hv_session", cookie[:-4] + "AAAA")

@@ -35,6 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SEARCH_PER_PAGE=10,
         RANKING_TOP_N=5,
         CONTACT_EMAIL=None,
+        # How many reverse proxies in front append to X-Forwarded-For (0: none; the header is ignored).
+        TRUSTED_PROXIES=0,
         # The canonical address of the portal ($PORTAL_BASE_URL): every absolute URL (sitemap, feeds,
         # OpenSearch, robots.txt) is built from it, never from the Host header. Default: development.
         BASE_URL=None,

@@ -12,7 +12,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from portal.web import create_app
+from portal.web.serving import server_command
 
 from conftest import PASSWORD, close_site, make_site, run_cli
 
@@ -120,7 +120,6 @@ def _answers(url: str) -> bool:
 def live_server(site, tmp_path_factory) -> str:
     """The real production server: gunicorn with two workers, stopped at the end."""
     port = _free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
     env = os.environ | {
         "PORTAL_DATA_DIR": str(site.data),
         "PORTAL_CONTENT_DIR": str(site.content),
@@ -129,7 +128,7 @@ def live_server(site, tmp_path_factory) -> str:
     log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "30", "app:app"],
+            server_command("127.0.0.1", port),
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"

@@ -180,14 +180,15 @@ def _note_form(network, values, practices, errors=None, summary=None, status=200
     ), status
 
 
-def refill_after_csrf_failure():
+def refill_after_csrf_failure(message: str | None = None, status: int = 400):
     """A form whose CSRF token no longer matches (the session expired or ended in
-    another tab) comes back filled in with what was typed, never emptied."""
-    message = _("Din session er udløbet, så formularen blev ikke sendt. Din tekst er bevaret herunder: "
-                "log ind igen i et nyt faneblad, og send derefter formularen herfra.")
+    another tab) comes back filled in with what was typed, never emptied. So does a
+    form that met a fault (a held lock, a full disk: ``message`` and 503, see errors.py)."""
+    message = message or _("Din session er udløbet, så formularen blev ikke sendt. Din tekst er bevaret herunder: "
+                           "log ind igen i et nyt faneblad, og send derefter formularen herfra.")
     if request.endpoint == "contribute.submit":
         return _practice_form(form_values(request.form, PRACTICE_FIELDS), slug=request.form.get("slug") or None,
-                              summary=[message], status=400)
+                              summary=[message], status=status)
     if request.endpoint == "contribute.note_form":
         store = get_store()
         slug = (request.view_args or {}).get("slug", "")
@@ -195,5 +196,5 @@ def refill_after_csrf_failure():
         if network is not None:
             practices = {p["slug"]: p["title"] for p in store.items_of_type("practice", audiences())}
             values = form_values(request.form, NOTE_FIELDS) | {"network": slug}
-            return _note_form(network, values, practices, summary=[message], status=400)
+            return _note_form(network, values, practices, summary=[message], status=status)
     return None
