@@ -39,7 +39,7 @@ _n = itertools.count(1)
 
 def practice_file(title: str | None = None, body: str = "Frivillige hjælper med lektierne. (Testindhold.)") -> str:
     title = title or f"Kontraktprøve {next(_n)} for lektiehjælp"
-    return f"---\ntitle: {title}\nkommuner: [Ishøj]\nevidence: ikke-evalueret\ntopics: [lektiehjælp]\n---\n{body}\n"
+    return f"---\ntitle: {title}\nkommuner: [Ishøj]\nevidence: ikke-evalueret\nsource: Testmateriale, ingen rigtig kilde\ntopics: [lektiehjælp]\n---\n{body}\n"
 
 
 def note_file(network: str = "vestegnen") -> str:

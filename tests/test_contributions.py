@@ -15,6 +15,7 @@ GOOD = """---
 title: Sprogmakkere for nyankomne flygtninge i Ishøj
 kommuner: [Ishøj]
 evidence: ikke-evalueret
+source: Testmateriale, ingen rigtig kilde
 topics: [sprog, frivillighed]
 ---
 Frivillige sprogmakkere mødes med nyankomne flygtninge hver uge. (Testindhold.)
@@ -78,6 +79,7 @@ def test_submit_by_form_with_an_error_keeps_everything_then_fix_approve_and_find
     token = csrf(client, "/indsend")
     form = {
         "csrf_token": token, "title": "Mentorordning for unge flygtninge", "kommuner": ["165"], "evidence": "",
+        "source": "Testmateriale, ingen rigtig kilde",
         "topics": "mentor, unge", "target_groups": "unge", "end": "20x9", "body": "## Sådan gør vi\n\nMentorer hjælper unge flygtninge i job.",
         "action": "submit",
     }

@@ -27,6 +27,7 @@ PRACTICE = f"""---
 title: Fejltest {{n}}
 kommuner: [Ishøj]
 evidence: ikke-evalueret
+source: Testmateriale, ingen rigtig kilde
 topics: [sprog]
 ---
 {NOTE}
@@ -320,6 +321,7 @@ def test_a_form_that_meets_a_held_lock_comes_back_filled_in(site, monkeypatch):
             "title": "Fejltest formular",
             "kommuner": "Ishøj",
             "evidence": "ikke-evalueret",
+            "source": "Testmateriale, ingen rigtig kilde",
             "topics": "sprog",
             "body": typed,
         }

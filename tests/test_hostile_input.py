@@ -94,6 +94,8 @@ def assert_clear_refusal(response, statuses) -> str:
 
 def practice(front: str = "", body: str = "Tekst. (Testindhold.)\n", *, title="Hostil test", nl="\n") -> bytes:
     lines = [f"title: {title}", "kommuner: [Ishøj]", "evidence: ikke-evalueret", "topics: [test]"] if title else []
+    if title and "source" not in front:
+        lines.append("source: Testmateriale, ingen rigtig kilde")
     text = "---\n" + "".join(f"{line}\n" for line in lines) + front + "---\n" + body
     return text.replace("\n", nl).encode("utf-8")
 
@@ -278,11 +280,11 @@ def test_quadratic_markdown_is_refused(body):
 
 def test_quadratic_markdown_is_refused_at_submission_with_its_line(site):
     before = snapshot(site)
-    body = "---\ntitle: Langsom tekst\nevidence: effekt\ntopics: [a]\n---\nIndledning.\n\n" + "[" * 2_500 + "\n"
+    body = "---\ntitle: Langsom tekst\nevidence: effekt\ntopics: [a]\nsource: Testmateriale\n---\nIndledning.\n\n" + "[" * 2_500 + "\n"
     response = site.test_client().post("/api/submissions", data=body.encode(), headers=bearer(site, "owner"))
     assert_clear_refusal(response, {422})
     assert response.get_json()["errors"] == [
-        {"line": 8, "field": "body", "message": "et afsnit har for mange '[' (højst 300 pr. afsnit); del det op"}]
+        {"line": 9, "field": "body", "message": "et afsnit har for mange '[' (højst 300 pr. afsnit); del det op"}]
     assert snapshot(site) == before
 
 

@@ -366,6 +366,7 @@ def test_forms_errors_and_flash_messages_in_english(signed_in):
     assert html_lang(page) == "en" and "<h1>Submit a practice</h1>" in page and "(optional)" in page
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     form = {"csrf_token": token, "title": "Sprogcafé i Ishøj", "kommuner": ["183"], "evidence": "", "topics": "sprog",
+            "source": "Testmateriale, ingen rigtig kilde",
             "body": "Frivillige taler dansk med nyankomne.", "action": "submit"}
     response = client.post("/indsend", data=form)
     html = response.get_data(as_text=True)

@@ -25,6 +25,7 @@ GOOD = """---
 title: Sprogmakkere for nyankomne flygtninge i Ishøj
 kommuner: [Ishøj]
 evidence: ikke-evalueret
+source: Testmateriale, ingen rigtig kilde
 topics: [sprog, frivillighed]
 ---
 Frivillige sprogmakkere mødes med nyankomne flygtninge hver uge. (Testindhold.)

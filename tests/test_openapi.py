@@ -44,6 +44,7 @@ GOOD = """---
 title: Lektiecafé for unge flygtninge i Høje-Taastrup
 kommuner: [Høje-Taastrup]
 evidence: ikke-evalueret
+source: Testmateriale, ingen rigtig kilde
 topics: [lektiehjælp, unge]
 ---
 Frivillige hjælper unge flygtninge med lektierne to gange om ugen. (Testindhold.)

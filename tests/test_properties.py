@@ -96,13 +96,13 @@ practice_values = st.fixed_dictionaries(
         "title": _text(80),
         "evidence": st.sampled_from(list(EVIDENCE)),
         "topics": st.lists(_tag(), min_size=1, max_size=5, unique=True),
+        "source": _text(120),
     },
     optional={
         "kommuner": st.lists(st.sampled_from(KOMMUNER), min_size=1, max_size=3, unique=True),
         "target_groups": st.lists(_tag(), min_size=1, max_size=3, unique=True),
         "organisation": _text(60),
         "status": st.sampled_from(STATUSES),
-        "source": _text(120),
         "contact": _text(60),
         "start": st.integers(1900, 2000).map(str),
         "end": st.integers(2000, 2100).map(str),
@@ -126,7 +126,8 @@ def _check_record(record: dict, values: dict, body: str) -> None:
 
 @bounded(150)
 @given(values=practice_values, body=st.text(_SAFE, max_size=200))
-@example(values={"title": "no", "evidence": "effekt", "topics": ["0101"], "contact": "1.10", "organisation": "yes"},
+@example(values={"title": "no", "evidence": "effekt", "topics": ["0101"], "contact": "1.10", "organisation": "yes",
+                 "source": "2006-02-30"},
          body="# no")
 def test_a_valid_practice_round_trips_with_every_scalar_as_text(values, body):
     """Written with JSON-style quoting (a subset of YAML), read back unchanged."""

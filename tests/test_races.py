@@ -39,6 +39,7 @@ PRACTICE = """---
 title: Samtidig ny erfaring i runde {n}
 kommuner: [Ishøj]
 evidence: ikke-evalueret
+source: Testmateriale, ingen rigtig kilde
 topics: [sprog]
 ---
 Testindhold: erfaringen skrevet af {who} i runde {n}.

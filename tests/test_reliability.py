@@ -18,6 +18,7 @@ PRACTICE = """---
 title: {title}
 kommuner: [Ishøj]
 evidence: ikke-evalueret
+source: Testmateriale, ingen rigtig kilde
 topics: [sprog]
 ---
 Testindhold nummer {n}.

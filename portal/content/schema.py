@@ -116,10 +116,36 @@ def validate_practice(doc: Document, path: str, slug: str | None = None) -> dict
         "body_md": _body(doc, c),
         "path": path,
     }
+    if "source" not in data or data.get("source") in (None, "", []):  # a present but wrong value has its own error
+        # On the line of the claim that needs a source (``evidence``), else of the empty key or the file.
+        at = ("source",) if "source" in data else ("evidence",) if record["evidence"] else ()
+        for message in provenance_problems(record):
+            c.error(at, message, field="source")
     if record["start"] and record["end"] and record["end"] < record["start"]:
         c.error(("end",), f"'end' ({record['end']}) ligger før 'start' ({record['start']})")
     c.done()
     return record
+
+
+def provenance_problems(record: dict, evaluations: tuple = ()) -> list[str]:
+    """Why a practice does not say where it comes from, or where its evidence category comes from.
+
+    Every practice names its ``source``. A practice in a category other than
+    ``ikke-evalueret`` claims a judgement, and the reader must be able to check
+    it: the judgement's origin is its source — or, once evaluation reports are
+    a kind of their own, an evaluation (``evaluations``: the ones covering the
+    practice), which is why this is a function of both rather than a plain
+    required field.
+    """
+    if record.get("source"):
+        return []
+    evidence = record.get("evidence")
+    if evidence and evidence != "ikke-evalueret":
+        if evaluations:
+            return []
+        return [f"'source' skal udfyldes: en erfaring i kategorien '{EVIDENCE.get(evidence, evidence)}' skal sige, "
+                "hvor vurderingen kommer fra (rapport, evaluering eller anden kilde)"]
+    return ["'source' skal udfyldes: skriv, hvor erfaringen kommer fra (fx rapport, hjemmeside eller organisation)"]
 
 
 def validate_note(doc: Document, path: str, slug: str | None = None) -> dict:

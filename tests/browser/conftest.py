@@ -45,6 +45,7 @@ PENDING = """---
 title: Sprogcafé for nyankomne i Albertslund
 kommuner: [Albertslund]
 evidence: ikke-evalueret
+source: Testmateriale, ingen rigtig kilde
 topics: [sprog, frivillighed]
 ---
 ## Sådan gør vi

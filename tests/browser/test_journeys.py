@@ -132,6 +132,7 @@ def test_submit_with_an_error_fix_it_moderate_and_find_it(pages):
     page.locator("#topics").fill("mentor, beskæftigelse")
     page.locator("#target_groups").fill("kvinder")
     page.locator("#body").fill(BODY)
+    page.locator("#source").fill("Testmateriale, ingen rigtig kilde")
     # no evidence chosen: a deliberate error
     with page.expect_navigation():
         page.get_by_role("button", name="Send til redaktionen").click()

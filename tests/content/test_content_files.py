@@ -11,6 +11,7 @@ title: Tidlig, virksomhedsrettet indsats for flygtninge
 kommuner: [København]
 evidence: effekt
 topics: [beskæftigelse, flygtninge]
+source: Testmateriale, ingen rigtig kilde
 end: 2018
 status: igangværende
 ---
@@ -58,7 +59,7 @@ def test_bad_practice_is_refused_with_path_and_line(front, expected):
 
 def test_all_problems_of_a_file_are_reported_at_once():
     errors = errors_of("practice", "---\ntitel: T\nevidence: virker\n---\n")
-    assert len(errors) == 4  # unknown key, missing title, bad evidence, missing topics
+    assert len(errors) == 5  # unknown key, missing title, bad evidence, missing topics, missing source
 
 
 @pytest.mark.parametrize(
@@ -80,9 +81,10 @@ def test_broken_files_are_refused(raw, expected):
 
 def test_yaml_typing_traps_stay_text():
     """YAML 1.1 would make 'no' False and 0101 the number 65."""
-    rec = parse_file("practice", "---\ntitle: no\nevidence: effekt\ntopics: [0101, 1.10]\n---\n".encode(), "p/x.md")
+    rec = parse_file("practice", "---\ntitle: no\nevidence: effekt\ntopics: [0101, 1.10]\nsource: yes\n---\n".encode(), "p/x.md")
     assert rec["title"] == "no"
     assert rec["topics"] == ["0101", "1.10"]
+    assert rec["source"] == "yes"
 
 
 def test_crlf_and_bom_are_accepted():
@@ -91,8 +93,45 @@ def test_crlf_and_bom_are_accepted():
 
 
 def test_kommune_references_by_old_name_and_code():
-    rec = parse_file("practice", "---\ntitle: T\nevidence: effekt\ntopics: [a]\nkommuner: [Grindsted, \"101\", Århus]\n---\n".encode(), "p/x.md")
+    rec = parse_file("practice", "---\ntitle: T\nevidence: effekt\ntopics: [a]\nsource: Test\nkommuner: [Grindsted, \"101\", Århus]\n---\n".encode(), "p/x.md")
     assert [(k["name"], k["as"]) for k in rec["kommuner"]] == [("Billund", "Grindsted"), ("København", "København"), ("Aarhus", "Aarhus")]
+
+
+@pytest.mark.parametrize("evidence", ["effekt", "delvis-effekt", "ingen-effekt"])
+def test_a_practice_claiming_an_evidence_category_must_name_where_the_judgement_comes_from(evidence):
+    """The issue's case: 'evidence: effekt' and no source would be published as "Viser effekt"
+    with nothing a reader could check. Refused on the line of the claim, as a 'source' field error."""
+    text = f"---\ntitle: T\nkommuner: [København]\nevidence: {evidence}\ntopics: [a]\n---\nTekst\n"
+    with pytest.raises(ContentErrors) as info:
+        parse_file("practice", text.encode(), "content/practices/x.md")
+    [error] = info.value.errors
+    assert str(error).startswith("content/practices/x.md:4: 'source' skal udfyldes: en erfaring i kategorien")
+    assert error.field == "source" and "hvor vurderingen kommer fra" in error.message
+
+
+@pytest.mark.parametrize("source_line, line", [("", 4), ("source:\n", 6), ("source: ''\n", 6)])
+def test_every_practice_names_its_source_even_one_not_yet_evaluated(source_line, line):
+    text = f"---\ntitle: T\nkommuner: [København]\nevidence: ikke-evalueret\ntopics: [a]\n{source_line}---\nTekst\n"
+    with pytest.raises(ContentErrors) as info:
+        parse_file("practice", text.encode(), "content/practices/x.md")
+    assert [(e.line, e.field) for e in info.value.errors] == [(line, "source")]
+    assert "skriv, hvor erfaringen kommer fra" in info.value.errors[0].message
+
+
+def test_the_provenance_rule_accepts_an_evaluation_instead_of_a_source():
+    """Ready for evaluation reports: a claim backed by an evaluation that covers the practice is sourced."""
+    from portal.content.schema import provenance_problems
+
+    claim = {"evidence": "effekt", "source": None}
+    assert provenance_problems(claim) and provenance_problems(claim, evaluations=("en-evaluering",)) == []
+    assert provenance_problems(claim | {"source": "Rapport, 2018"}) == []
+
+
+def test_every_shipped_practice_names_its_source():
+    content = load_content("content")
+    assert not content.errors
+    practices = content.items["practice"].values()
+    assert practices and all(p["source"] for p in practices)
 
 
 def test_ranking_rows_are_checked():
