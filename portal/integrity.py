@@ -21,7 +21,7 @@ from .content import kommuner as kommune_registry
 from .generations import current_generation, write_lock
 from .indexing import document_for, kommune_document
 from .owned import OwnedDB
-from .publishing import content_path, drain
+from .publishing import content_path, drain, text_version
 from .store import full_rows, item_id, open_derived
 
 
@@ -76,7 +76,11 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
             for p in pending:
                 report.problems.append(f"udbakke #{p['id']} ({p['kind']} {p['slug']}) er ikke offentliggjort"
                                        + (f": {p['error']}" if p["error"] else ""))
-            approved = owned.all("SELECT id, slug FROM submissions WHERE status = 'approved'")
+            # Approved items that were later withdrawn (a note) are meant to be gone: not checked for presence.
+            approved = owned.all(
+                """SELECT s.id, s.kind, s.slug FROM submissions s WHERE s.status = 'approved' AND COALESCE((
+                       SELECT o.op FROM outbox o WHERE o.kind = s.kind AND o.slug = s.slug ORDER BY o.id DESC LIMIT 1),
+                       'write') != 'delete'""")
             accepted_writes(owned, content_dir, report)
         finally:
             owned.close()
@@ -114,10 +118,12 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
     for extra in sorted(in_index - expected):
         report.problems.append(f"søgeindeks har {extra}, som ikke er i databasen")
     for sub in approved:
-        if not content_path(content_dir, "practice", sub["slug"]).exists():
-            report.problems.append(f"godkendt indsendelse {sub['id']}: filen practices/{sub['slug']}.md mangler")
-        if item_id("practice", sub["slug"]) not in rows:
-            report.problems.append(f"godkendt indsendelse {sub['id']}: erfaringen {sub['slug']} er ikke i databasen")
+        path = content_path(content_dir, sub["kind"], sub["slug"])
+        what = "notatet" if sub["kind"] == "note" else "erfaringen"
+        if not path.exists():
+            report.problems.append(f"godkendt indsendelse {sub['id']}: filen {path.parent.name}/{path.name} mangler")
+        if item_id(sub["kind"], sub["slug"]) not in rows:
+            report.problems.append(f"godkendt indsendelse {sub['id']}: {what} {sub['slug']} er ikke i databasen")
     return report
 
 
@@ -134,14 +140,16 @@ def accepted_writes(owned: OwnedDB, content_dir: Path | str, report: Report) -> 
 
     The outbox holds every write the portal said yes to, in order. For one
     item, a later entry may only replace an earlier one's text if it was an
-    update based on exactly that text (notes are never replaced, and a new
-    practice never replaces anything); otherwise the earlier text was lost.
-    The last entry's text must be the file's text. Entries without a
+    update based on exactly that text (an approved update's ``base_raw``, or
+    a note edit's ``based_on`` version; a new item never replaces anything);
+    otherwise the earlier text was lost. A withdrawal (``op = 'delete'``) is
+    a deliberate end, not a loss: after it the file must be gone. The last
+    entry's text must be the file's text. Entries without a
     submission id (written before outbox rows kept it) are matched to their
     approved submission by slug and text.
     """
     entries = owned.all(
-        """SELECT o.id, o.kind, o.slug, o.raw, o.done_at,
+        """SELECT o.id, o.kind, o.slug, o.raw, o.done_at, o.op, o.based_on,
                   COALESCE(o.submission_id, (
                       SELECT s.id FROM submissions s WHERE s.status = 'approved' AND o.kind = 'practice'
                       AND s.slug = o.slug AND s.raw = o.raw ORDER BY s.decided_at LIMIT 1)) AS sid
@@ -155,13 +163,20 @@ def accepted_writes(owned: OwnedDB, content_dir: Path | str, report: Report) -> 
         path = content_path(content_dir, kind, slug)
         rel = f"{path.parent.name}/{path.name}"
         for earlier, later in zip(group, group[1:]):
+            if later["op"] == "delete" or earlier["op"] == "delete":
+                continue  # a withdrawal ends the item; nothing is written after one (its address stays reserved)
             is_update, base_raw = bases.get(later["sid"], (False, None))
-            if kind == "note" or not is_update or base_raw != earlier["raw"]:
+            edited = later["based_on"] is not None and later["based_on"] == text_version(earlier["raw"])
+            if not edited and (not is_update or base_raw != earlier["raw"]):
                 report.problems.append(f"{_what(earlier)} er gået tabt: {rel} blev overskrevet af {_what(later)}, "
                                        "som ikke var baseret på den")
         last = group[-1]
         if last["done_at"] is None:
             continue  # not published yet: reported above as a pending outbox entry
+        if last["op"] == "delete":
+            if path.exists():
+                report.problems.append(f"{rel} er trukket tilbage (udbakke #{last['id']}), men filen findes stadig")
+            continue
         try:
             on_disk = path.read_bytes()
         except FileNotFoundError:

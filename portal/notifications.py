@@ -38,9 +38,13 @@ def _quoted(text: str) -> str:
     return "\n".join(f"  {line}" for line in text.strip().splitlines())
 
 
-def submission_received(conn: sqlite3.Connection, *, sid: str, title: str, is_update: bool, contributor: User) -> int:
+def submission_received(conn: sqlite3.Connection, *, sid: str, title: str, is_update: bool, contributor: User,
+                        kind: str = "practice") -> int:
     """Tell every editor that a submission waits. Returns the number of mails queued."""
-    what = "en opdatering af erfaringen" if is_update else "en ny erfaring"
+    if kind == "note":
+        what = "en ændring af det offentlige notat" if is_update else "et offentligt notat"
+    else:
+        what = "en opdatering af erfaringen" if is_update else "en ny erfaring"
     who = contributor.email + (f" ({contributor.organisation})" if contributor.organisation else "")
     body = (f"Hej\n\n{who} har indsendt {what} »{title}« til Hvad virker.\n"
             "Den venter på, at en redaktør godkender eller afviser den.\n\n"
@@ -70,9 +74,14 @@ def batch_received(conn: sqlite3.Connection, *, titles: list[tuple[str, str]], c
 
 
 def submission_decided(conn: sqlite3.Connection, *, sid: str, slug: str, title: str, to_addr: str,
-                       approved: bool, reason: str | None = None) -> None:
+                       approved: bool, reason: str | None = None, kind: str = "practice") -> None:
     """Tell the contributor what the editors decided (and why, for a rejection)."""
-    if approved:
+    if approved and kind == "note":
+        subject = f"Dit notat er godkendt: {title}"
+        body = (f"Hej\n\nDit notat »{title}« er godkendt af redaktionen og er nu offentliggjort "
+                "på Hvad virker.\n\nSe det her:")
+        link = f"/notater/{slug}"
+    elif approved:
         subject = f"Din erfaring er godkendt: {title}"
         body = (f"Hej\n\nDin indsendelse »{title}« er godkendt af redaktionen og er nu offentliggjort "
                 "på Hvad virker.\n\nSe den her:")
@@ -100,6 +109,15 @@ def note_posted(conn: sqlite3.Connection, *, network: str, slug: str, title: str
         queue(conn, email, f"Nyt notat i {network}: {title}", body, link=f"/notater/{slug}",
               footer=footer, topic="note")
     return len(followers)
+
+
+def note_taken_down(conn: sqlite3.Connection, *, slug: str, title: str, to_addr: str, reason: str) -> None:
+    """Tell a note's author that an editor took it down, and why."""
+    body = (f"Hej\n\nRedaktionen har fjernet dit notat »{title}« fra Hvad virker.\n\n"
+            f"Redaktørens begrundelse:\n\n{_quoted(reason)}\n\n"
+            "Notatet kan ikke længere ses. Du kan se dine indsendelser her:")
+    queue(conn, to_addr, f"Dit notat er fjernet: {title}", body, link="/mine-indsendelser",
+          footer=SIGNATURE, topic="decided")
 
 
 # -- following a network ---------------------------------------------------------

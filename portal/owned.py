@@ -171,6 +171,31 @@ MIGRATIONS: list[tuple[str, str]] = [
             PRIMARY KEY (user_id, network)
         );
     """),
+    # Notes with a life cycle (portal/notes.py): who wrote each note (its author
+    # and editors may edit or withdraw it), who may see it (``audience``, kept
+    # when it is withdrawn, so its 410 page is shown only to those who could
+    # read it), and who withdrew or took it down and why. Outbox entries get an
+    # ``op`` ('write' or 'delete': a withdrawal leaves content/ through the one
+    # publishing path) and the version an edit was based on, so `flask check`
+    # can tell an edit of the text it saw from a lost write. Notes posted
+    # before are registered from their log entries (network-only to be safe).
+    ("0008_note_life_cycle", """
+        CREATE TABLE notes (
+            slug TEXT PRIMARY KEY,
+            network TEXT NOT NULL,
+            author_id INTEGER REFERENCES users(id),
+            audience TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            withdrawn_at TEXT,
+            withdrawn_by INTEGER REFERENCES users(id),
+            withdrawn_reason TEXT
+        );
+        ALTER TABLE outbox ADD COLUMN op TEXT NOT NULL DEFAULT 'write';
+        ALTER TABLE outbox ADD COLUMN based_on TEXT;
+        INSERT OR IGNORE INTO notes (slug, network, author_id, audience, created_at)
+            SELECT slug, detail, actor_id, 'network:' || detail, at FROM moderation_log
+            WHERE action = 'note_posted' AND slug IS NOT NULL AND detail IS NOT NULL ORDER BY id
+    """),
 ]
 
 

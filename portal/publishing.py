@@ -11,6 +11,10 @@ outbox then, for each entry:
 3. updates the live search index (synchronous writer, explicit lock timeout);
 4. marks the entry done and records the publication time.
 
+An entry with ``op = 'delete'`` (a withdrawn note) runs the same steps the
+other way: the file leaves ``content/``, the item leaves the database
+(:func:`portal.store.delete_item`) and the index. The owned log keeps who did it.
+
 Every step is idempotent, so an entry interrupted by a crash or a full disk is
 simply done again by the next drain (after the next approval, after every
 ingest, or by ``flask reconcile``): nothing approved is ever lost, and no write
@@ -37,7 +41,7 @@ from .kinds import FILE_KINDS
 from .indexing import document_for
 from .generations import current_generation, write_lock
 from .owned import OwnedDB, now
-from .store import item_id, item_row, open_derived, replace_item
+from .store import delete_item, item_id, item_row, open_derived, replace_item
 
 INDEX_WRITE_TIMEOUT = 10.0
 LOCK_WAIT = 5.0
@@ -51,10 +55,17 @@ class DrainReport:
 
 
 def enqueue(db: OwnedDB, conn: sqlite3.Connection, kind: str, slug: str, raw: str,
-            submission_id: str | None = None) -> int:
-    """Add an outbox entry inside the caller's write transaction; its id."""
-    cur = conn.execute("INSERT INTO outbox (kind, slug, raw, created_at, submission_id) VALUES (?, ?, ?, ?, ?)",
-                       (kind, slug, raw, now(), submission_id))
+            submission_id: str | None = None, *, op: str = "write", based_on: str | None = None) -> int:
+    """Add an outbox entry inside the caller's write transaction; its id.
+
+    ``op``: 'write' (publish ``raw``) or 'delete' (withdraw the item; ``raw`` is empty).
+    ``based_on``: the :func:`text_version` an edit replaced, for `flask check`.
+    """
+    if op not in ("write", "delete"):
+        raise ValueError(f"unknown outbox op {op!r}")
+    cur = conn.execute(
+        "INSERT INTO outbox (kind, slug, raw, created_at, submission_id, op, based_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (kind, slug, raw, now(), submission_id, op, based_on))
     return cur.lastrowid
 
 
@@ -74,10 +85,11 @@ def current_text(conn: sqlite3.Connection, content_dir: Path | str, kind: str, s
     too, silently replacing the first.
     """
     row = conn.execute(
-        "SELECT raw FROM outbox WHERE kind = ? AND slug = ? AND done_at IS NULL ORDER BY id DESC LIMIT 1", (kind, slug),
+        "SELECT raw, op FROM outbox WHERE kind = ? AND slug = ? AND done_at IS NULL ORDER BY id DESC LIMIT 1",
+        (kind, slug),
     ).fetchone()
     if row is not None:
-        return row[0]
+        return None if row[1] == "delete" else row[0]  # a withdrawal on its way: no text any more
     path = content_path(content_dir, kind, slug)
     return path.read_text(encoding="utf-8") if path.exists() else None
 
@@ -152,7 +164,10 @@ def _drain_entries(db, content_dir, data_dir, entries, report, failed_ids, block
             report.failed.append((entry["id"], f"venter på en tidligere udgivelse af {entry['slug']}, som fejlede"))
             continue
         try:
-            publish_one(content_dir, data_dir, entry["kind"], entry["slug"], entry["raw"])
+            if entry.get("op") == "delete":
+                unpublish_one(content_dir, data_dir, entry["kind"], entry["slug"])
+            else:
+                publish_one(content_dir, data_dir, entry["kind"], entry["slug"], entry["raw"])
         except Exception as exc:  # keep it pending and report it: never drop a write
             with db.write() as conn:
                 conn.execute("UPDATE outbox SET error = ? WHERE id = ?", (f"{type(exc).__name__}: {exc}"[:2000], entry["id"]))
@@ -163,7 +178,8 @@ def _drain_entries(db, content_dir, data_dir, entries, report, failed_ids, block
         iid = item_id(entry["kind"], entry["slug"])
         with db.write() as conn:
             conn.execute("UPDATE outbox SET done_at = ?, error = NULL WHERE id = ?", (now(), entry["id"]))
-            conn.execute("INSERT OR IGNORE INTO publications VALUES (?, ?)", (iid, now()))
+            if entry.get("op") != "delete":
+                conn.execute("INSERT OR IGNORE INTO publications VALUES (?, ?)", (iid, now()))
         report.published.append(iid)
 
 
@@ -193,3 +209,34 @@ def publish_one(content_dir, data_dir, kind: str, slug: str, raw: str) -> None:
     finally:
         index.close()
 
+
+
+def unpublish_one(content_dir, data_dir, kind: str, slug: str) -> None:
+    """Steps 1-3 of a withdrawal (each idempotent: a missing file, row or document is no error)."""
+    path = content_path(content_dir, kind, slug)
+    if path.exists():
+        path.unlink()
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)  # the removal is durable before the entry is marked done
+        finally:
+            os.close(fd)
+    gen = current_generation(data_dir)
+    if gen is None:
+        return
+    conn = open_derived(gen.db_path, write=True)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            delete_item(conn, kind, slug)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    index = SearchIndex(gen.index_path)
+    try:
+        index.delete([item_id(kind, slug)], timeout=INDEX_WRITE_TIMEOUT)
+    finally:
+        index.close()

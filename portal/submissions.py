@@ -71,6 +71,12 @@ class Submission:
     decided_at: str | None
     owner_email: str | None = None
     owner_organisation: str | None = None
+    kind: str = "practice"  # or 'note': a public note waits for an editor like a practice
+
+    @property
+    def url(self) -> str:
+        """Where the item is (or will be) published."""
+        return f"/notater/{self.slug}" if self.kind == "note" else f"/erfaringer/{self.slug}"
 
     def diff(self) -> list[str]:
         """Unified diff against the text the update was based on."""
@@ -210,7 +216,7 @@ def _pending(db: OwnedDB, sid: str) -> Submission:
 def overtaken(db: OwnedDB, sub: Submission, content_dir) -> bool:
     """Would approving this pending submission be refused as a conflict right now?
     (The editor is told before trying; :func:`approve` checks again in its transaction.)"""
-    return sub.status == "pending" and current_text(db.conn, content_dir, "practice", sub.slug) != sub.base_raw
+    return sub.status == "pending" and current_text(db.conn, content_dir, sub.kind, sub.slug) != sub.base_raw
 
 
 def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submission:
@@ -223,7 +229,11 @@ def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submi
         # published (the outbox first, then the file): two updates prepared
         # against the same version cannot both pass, even when the first
         # approval is committed but not yet written to content/.
-        current = current_text(conn, content_dir, "practice", sub.slug)
+        current = current_text(conn, content_dir, sub.kind, sub.slug)
+        if current != sub.base_raw and sub.kind == "note":
+            from .notes import overtaken_message  # notes build on this module
+
+            raise SubmissionError(overtaken_message(sub), status=409)
         if current != sub.base_raw:
             if sub.is_update:
                 what, then = "er blevet ændret", "indsende ændringen igen ud fra den nye udgave"
@@ -237,14 +247,18 @@ def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submi
                 status=409,
             )
         if not sub.is_update:
-            reservations.claim(conn, "practice", sub.slug, sid)  # submissions stored before reservations existed
+            reservations.claim(conn, sub.kind, sub.slug, sid)  # submissions stored before reservations existed
         conn.execute("UPDATE submissions SET status = 'approved', decided_at = ?, decided_by = ? WHERE id = ?",
                      (now(), editor.id, sid))
-        db.log(conn, editor.id, "approved", kind="practice", slug=sub.slug, submission_id=sid,
+        db.log(conn, editor.id, "approved", kind=sub.kind, slug=sub.slug, submission_id=sid,
                detail=f"indsendt af {sub.owner_email}")
-        enqueue(db, conn, "practice", sub.slug, sub.raw, submission_id=sid)
+        enqueue(db, conn, sub.kind, sub.slug, sub.raw, submission_id=sid)
+        if sub.kind == "note":  # the note is published now: register its author, tell its followers
+            from .notes import approved as note_approved
+
+            note_approved(db, conn, sub)
         notifications.submission_decided(conn, sid=sid, slug=sub.slug, title=sub.title, to_addr=sub.owner_email,
-                                         approved=True)
+                                         approved=True, kind=sub.kind)
     drain(db, content_dir, data_dir)
     return get(db, sid)
 
@@ -265,11 +279,11 @@ def reject(db: OwnedDB, editor: User, sid: str, reason: str) -> Submission:
         sub = _pending(db, sid)
         conn.execute("UPDATE submissions SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ?",
                      (reason, now(), editor.id, sid))
-        db.log(conn, editor.id, "rejected", kind="practice", slug=sub.slug, submission_id=sid, detail=reason)
+        db.log(conn, editor.id, "rejected", kind=sub.kind, slug=sub.slug, submission_id=sid, detail=reason)
         if not sub.is_update:  # its address is free again for the next new practice
-            reservations.release(conn, "practice", sub.slug, sid)
+            reservations.release(conn, sub.kind, sub.slug, sid)
         notifications.submission_decided(conn, sid=sid, slug=sub.slug, title=sub.title, to_addr=sub.owner_email,
-                                         approved=False, reason=reason)
+                                         approved=False, reason=reason, kind=sub.kind)
     return get(db, sid)
 
 
@@ -279,28 +293,8 @@ _STATUS_DA = {"pending": "afventende", "approved": "godkendt", "rejected": "afvi
 # -- notes from network members --------------------------------------------------
 def post_note(db: OwnedDB, user: User, raw: str, content_dir, data_dir, *, networks: set[str],
               practices: set[str]) -> dict:
-    """Validate and publish a member's note at once. Raises SubmissionError (422/403)."""
-    raw = raw.replace("\r\n", "\n")
-    _check_size(raw.encode("utf-8"), "notes/ny.md")
-    try:
-        record = parse_file("note", raw.encode("utf-8"), "notes/ny.md", slug="ny")
-    except ContentErrors as exc:
-        raise SubmissionError("notatet er ikke gyldigt", errors=exc.errors) from None
-    errors = note_reference_errors(record, raw, networks, practices)
-    if errors:
-        raise SubmissionError("notatet er ikke gyldigt", errors=errors)
-    if record["network"] not in user.networks:
-        raise SubmissionError(f"du er ikke medlem af netværket '{record['network']}'", status=403)
-    base = slugify(f"{record['date']}-{record['title']}")
-    # The address is chosen and reserved in the transaction that accepts the
-    # note. A same-titled note of the same day gets the next free one (-2, -3 …)
-    # rather than a 409: the member did not choose the address, the note is
-    # published at once, and two members writing up the same meeting both mean
-    # their own text to be kept.
-    with db.write() as conn:
-        slug = reservations.reserve(conn, content_dir, "note", base, "note")
-        enqueue(db, conn, "note", slug, raw)
-        db.log(conn, user.id, "note_posted", kind="note", slug=slug, detail=record["network"])
-        notifications.note_posted(conn, network=record["network"], slug=slug, title=record["title"], author_id=user.id)
-    drain(db, content_dir, data_dir)
-    return {"id": slug, "url": f"/notater/{slug}", "network": record["network"], "visibility": record["visibility"]}
+    """A member's note: network-only ones are published at once, public ones wait for an editor
+    (see :func:`portal.notes.post`)."""
+    from . import notes
+
+    return notes.post(db, user, raw, content_dir, data_dir, networks=networks, practices=practices)

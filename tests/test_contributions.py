@@ -235,20 +235,37 @@ def test_network_only_note_stays_hidden_from_strangers(site, people):
     assert "Sag om sprogpraktik" in browser.get("/netvaerk/vestegnen").get_data(as_text=True)
 
 
-def test_public_note_from_the_web_publishes_at_once(site, people):
+def test_public_note_from_the_web_waits_for_an_editor(site, people):
     browser = site.test_client()
     login(browser, "leder@broendby.example.dk")
+    form_page = browser.get("/netvaerk/vestegnen/nyt-notat").get_data(as_text=True)
+    assert re.search(r'id="visibility-network" name="visibility" value="network" checked', form_page)  # the default
     token = csrf(browser, "/netvaerk/vestegnen/nyt-notat")
     response = browser.post("/netvaerk/vestegnen/nyt-notat", data={
         "csrf_token": token, "title": "Erfaringer med virksomhedspraktik", "date": "2026-11-21", "visibility": "public",
-        "kommuner": ["153"], "topics": "virksomhedspraktik", "body": "Vi deler vores erfaringer.",
+        "kommuner": ["153"], "topics": "virksomhedspraktik", "body": "Vi deler vores erfaringer. (Testindhold.)",
     })
-    assert response.status_code == 302
-    assert "Erfaringer med virksomhedspraktik" in site.test_client().get("/netvaerk/vestegnen").get_data(as_text=True)
-    assert "Erfaringer med virksomhedspraktik" in site.test_client().get("/netvaerk/vestegnen/feed.atom").get_data(as_text=True)
+    assert response.status_code == 302 and "/indsendelser/" in response.headers["Location"]
+    anonymous = site.test_client()
+    assert "Erfaringer med virksomhedspraktik" not in anonymous.get("/netvaerk/vestegnen").get_data(as_text=True)
+    assert anonymous.get("/notater/2026-11-21-erfaringer-med-virksomhedspraktik").status_code == 404
+    editor = bearer(people["redaktoer@example.dk"])
+    [pending] = [s for s in client_json(site, "/api/submissions?status=pending", editor)["submissions"]
+                 if s["kind"] == "note"]
+    assert pending["title"] == "Erfaringer med virksomhedspraktik"
+    assert site.test_client().post(f"/api/submissions/{pending['id']}/approve", headers=editor).status_code == 200
+    assert "Erfaringer med virksomhedspraktik" in anonymous.get("/netvaerk/vestegnen").get_data(as_text=True)
+    assert "Erfaringer med virksomhedspraktik" in anonymous.get("/netvaerk/vestegnen/feed.atom").get_data(as_text=True)
+    assert "Offentlig" in anonymous.get("/notater/2026-11-21-erfaringer-med-virksomhedspraktik").get_data(as_text=True)
     stranger = site.test_client()
     login(stranger, "fremmed@example.dk")
     assert stranger.get("/netvaerk/vestegnen/nyt-notat").status_code == 403
+
+
+def client_json(site, url, headers):
+    response = site.test_client().get(url, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
 
 
 def test_owned_data_survives_a_full_ingest(site, people):

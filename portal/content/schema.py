@@ -161,7 +161,9 @@ def validate_note(doc: Document, path: str, slug: str | None = None) -> dict:
         "kommuner": c.kommuner(data, "kommuner"),
         "topics": c.text_list(data, "topics", lower=True),
         "practices": c.text_list(data, "practices"),
-        "visibility": c.choice(data, "visibility", VISIBILITIES) or "public",
+        # Network-only unless it says otherwise: a note is written for the network's members,
+        # and going public (through moderation) must be a deliberate choice.
+        "visibility": c.choice(data, "visibility", VISIBILITIES) or "network",
         "body_md": _body(doc, c),
         "path": path,
     }

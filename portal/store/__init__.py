@@ -16,10 +16,10 @@ from ..kinds import item_id, item_url
 from .connection import open_derived
 from .reader import PUBLIC, Store, full_rows, store_version, text_of
 from .rows import EVIDENCE_RANK, NO_EVIDENCE_RANK, SUMMARY_CHARS, item_row
-from .writer import STORE_VERSION, build_store, refresh_counts, replace_item
+from .writer import STORE_VERSION, build_store, delete_item, refresh_counts, replace_item
 
 __all__ = [
-    "EVIDENCE_RANK", "NO_EVIDENCE_RANK", "PUBLIC", "STORE_VERSION", "SUMMARY_CHARS", "Store", "build_store",
+    "EVIDENCE_RANK", "NO_EVIDENCE_RANK", "PUBLIC", "STORE_VERSION", "SUMMARY_CHARS", "Store", "build_store", "delete_item",
     "full_rows", "item_id", "item_row", "item_url", "open_derived", "refresh_counts", "replace_item",
     "store_version", "text_of",
 ]

@@ -153,6 +153,16 @@ def replace_item(conn: sqlite3.Connection, record: dict, row: dict) -> None:
     refresh_counts(conn)
 
 
+def delete_item(conn: sqlite3.Connection, kind: str, slug: str) -> None:
+    """Remove one item from a live derived database (a withdrawn note): every
+    row of it, a new revision for the page caches, fresh counts. Idempotent.
+    The caller holds a write transaction."""
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('revision', "
+                 "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'), 0) + 1)")
+    _delete_item(conn, {"type": kind, "slug": slug}, item_id(kind, slug))
+    refresh_counts(conn)
+
+
 # The counts of the entry points (front page, evidence map), per audience: an
 # item has one audience, so a reader's counts are sums over their audiences.
 # Kept in a table because counting 30,000 link rows took ~25 ms a page at 10k;

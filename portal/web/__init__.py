@@ -85,7 +85,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     mailer.init_app(app)  # SMTP settings, a mail drain after each write, flask mail
     follow.init_app(app)
     app.register_blueprint(follow.bp)
-    for blueprint in (api_batch.bp, follow.api_bp):  # Bearer tokens only, like api_write
+    from .views import api_notes, notes as note_views
+
+    app.register_blueprint(note_views.bp)
+    for blueprint in (api_batch.bp, follow.api_bp, api_notes.bp):  # Bearer tokens only, like api_write
         app.register_blueprint(blueprint)
         security.csrf.exempt(blueprint)
     return app

@@ -65,6 +65,7 @@ _SUBMISSION = {
     "decided_at": _nullable(_STR),
     "reason": _nullable(_STR),
     "url": _nullable(_STR),
+    "kind": {"type": "string", "enum": ["practice", "note"], "description": "A practice, or a public note"},
 }
 
 SCHEMAS: dict[str, dict] = {
@@ -205,7 +206,6 @@ SCHEMAS: dict[str, dict] = {
         "status": {"type": "string", "enum": list(SUBMISSION_STATUSES)},
         "submissions": {"type": "array", "items": _ref("Submission")},
     }),
-    "NoteCreated": _obj({"id": _STR, "url": _STR}),
     "RejectRequest": {
         "type": "object",
         "required": ["reason"],
@@ -323,19 +323,15 @@ PATHS: dict[str, dict] = {
         "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("RejectRequest")}}},
         "responses": _responses(_ok(_ref("Submission")), 400, 401, 403, 404, 409, 413, 422, 429),
     }},
-    "/api/notes": {"post": {
-        "operationId": "createNote",
-        "summary": "A network member posts a note; published at once",
-        "security": _WRITE_SECURITY,
-        "requestBody": _MARKDOWN_BODY,
-        "responses": _responses(_ok(_ref("NoteCreated"), "Published", 201), 400, 401, 403, 413, 415, 422, 429),
-    }},
 }
 
 from .openapi_notify import PATHS as _NOTIFY_PATHS, SCHEMAS as _NOTIFY_SCHEMAS  # noqa: E402 (needs the helpers)
+from .openapi_notes import PATHS as _NOTE_PATHS, SCHEMAS as _NOTE_SCHEMAS  # noqa: E402
 
 PATHS.update(_NOTIFY_PATHS)
 SCHEMAS.update(_NOTIFY_SCHEMAS)
+PATHS.update(_NOTE_PATHS)
+SCHEMAS.update(_NOTE_SCHEMAS)
 
 SPEC: dict = {
     "openapi": "3.0.3",

@@ -48,7 +48,7 @@ def _submission_json(sub) -> dict:
     return {
         "id": sub.id, "status": sub.status, "slug": sub.slug, "title": sub.title, "is_update": sub.is_update,
         "created_at": sub.created_at, "decided_at": sub.decided_at, "reason": sub.reason,
-        "url": f"/erfaringer/{sub.slug}" if sub.status == "approved" else None,
+        "url": sub.url if sub.status == "approved" else None, "kind": sub.kind,
     }
 
 
@@ -144,6 +144,12 @@ def create_note():
         networks={n["slug"] for n in store.items_of_type("network")},
         practices={p["slug"] for p in store.items_of_type("practice", user.audiences())},
     )
-    response = jsonify({"id": result["id"], "url": result["url"]})
-    response.status_code = 201
+    # A network-only note is published at once (201); a public one waits for an editor (202, its submission).
+    body = {"id": result["id"], "url": result["url"], "status": result["status"]}
+    if result["status"] == "pending":
+        body["submission"] = result["submission"]
+    response = jsonify(body)
+    response.status_code = 201 if result["status"] == "published" else 202
+    response.headers["Location"] = (f"/api/notes/{result['id']}" if result["status"] == "published"
+                                    else f"/api/submissions/{result['submission']}")
     return response

@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 from ... import submissions
 from ..auth import audiences, current_user, login_required, owned_db
 from ...content import kommuner as kommune_registry
+from ...content.errors import ContentErrors
 from ...content.kommuner import danish_sort_key
+from ...content.loader import parse_file
 from ...content.schema import EVIDENCE, STATUSES
 from ...limits import MAX_SUBMISSION_BYTES
 from ...publishing import current_text, text_version
@@ -134,9 +136,12 @@ def submission(sid: str):
 def rendered(sub) -> dict:
     """The submission as it will look once published (it was valid when stored)."""
     try:
-        record = submissions.validate(sub.raw, sub.slug)
+        if sub.kind == "note":  # a public note waiting for an editor
+            record = parse_file("note", sub.raw.encode("utf-8"), f"notes/{sub.slug}.md", slug=sub.slug)
+        else:
+            record = submissions.validate(sub.raw, sub.slug)
         return {"record": record, "html": render_markdown(record["body_md"])}
-    except (SubmissionError, MarkdownTooLarge):
+    except (SubmissionError, ContentErrors, MarkdownTooLarge):
         return {"record": None, "html": ""}
 
 
@@ -153,7 +158,7 @@ def note_form(slug: str):
     practices = {p["slug"]: p["title"] for p in store.items_of_type("practice", audiences())}
     if request.method == "GET":
         values = {n: "" for n in NOTE_FIELDS} | {"network": slug, "date": dt.date.today().isoformat(),
-                                                  "visibility": "public", "kommuner": [], "topics": [], "practices": []}
+                                                  "visibility": "network", "kommuner": [], "topics": [], "practices": []}
         return _note_form(network, values, practices)
     values = form_values(request.form, NOTE_FIELDS) | {"network": slug}
     try:
@@ -166,17 +171,22 @@ def note_form(slug: str):
             abort(403)
         by_field, other = field_errors(exc.errors, NOTE_FIELDS)
         return _note_form(network, values, practices, errors=by_field, summary=other, status=422)
-    flash(_("Notatet er offentliggjort.") if result["visibility"] == "public" else _("Notatet er delt med netværkets medlemmer."))
+    if result["status"] == "pending":
+        flash(_("Tak! Dit offentlige notat er sendt til redaktionen og bliver vist for alle, når det er godkendt."))
+    else:
+        flash(_("Notatet er delt med netværkets medlemmer."))
     return redirect(result["url"])
 
 
-def _note_form(network, values, practices, errors=None, summary=None, status=200):
-    heading = _("Nyt notat til %(network)s", network=network["title"])
+def _note_form(network, values, practices, errors=None, summary=None, status=200, *, editing=None, based_on=None,
+               action_url=None):
+    heading = (_("Ret notatet »%(title)s«", title=editing) if editing
+               else _("Nyt notat til %(network)s", network=network["title"]))
     title = _("Fejl: %(title)s", title=heading) if errors or summary else heading
     return render_template(
         "note_form.html", page_title=title, heading=heading, network=network, values=values,
         practices=practices, errors=errors or {}, summary=summary or [],
-        kommuner=kommune_registry.all_kommuner(),
+        kommuner=kommune_registry.all_kommuner(), editing=editing, based_on=based_on, action_url=action_url,
     ), status
 
 

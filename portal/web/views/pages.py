@@ -23,6 +23,7 @@ from ...history import public_history, unpublished_proposals
 from .search import parse_search_args, run_search
 from ..auth import audiences, current_user, owned_db
 from ..inputs import base_url
+from .notes import may_change as note_may_change
 
 bp = Blueprint("pages", __name__)
 
@@ -91,7 +92,13 @@ def practices():
 @cached_page
 def note(slug: str):
     store = get_store()
-    item = _item_or_404("note", slug)
+    item = store.get("note", slug, audiences())
+    if item is None:
+        from .notes import gone  # a withdrawn note: 410 for those who could read it, else 404
+
+        if (answer := gone(slug)) is not None:
+            return answer
+        abort(404)
     data = item["data"]
     cited = [p for p in (store.get("practice", s, audiences()) for s in data.get("practices") or []) if p]
     return render_template(
@@ -101,6 +108,7 @@ def note(slug: str):
         network=store.get("network", data["network"], audiences()),
         kommuner=store.kommune_links(item["id"]),
         practices=cited,
+        may_change=note_may_change(current_user(), slug),
     )
 
 
