@@ -338,7 +338,10 @@ def test_hostile_titles_and_bodies_published_keep_every_xml_output_well_formed(s
     client = site.test_client()
     title = 'Testnotat <b>&amp;</b> ]]> "citat" æøå'
     body = "<script>alert(1)</script> ]]> & \u2028 (testindhold)\n"
-    assert client.post("/api/notes", data=note(f"'{title}'", body), headers=bearer(site, "member")).status_code == 201
+    posted = client.post("/api/notes", data=note(f"'{title}'", body), headers=bearer(site, "member"))
+    assert posted.status_code == 202  # a public note: published when an editor approves it
+    approved = client.post(f"/api/submissions/{posted.get_json()['submission']}/approve", headers=bearer(site, "editor"))
+    assert approved.status_code == 200, approved.get_json()
     documents = all_xml(client)
     assert_well_formed(documents)
     feed = ET.fromstring(documents["/netvaerk/vestegnen/feed.atom"])

@@ -415,7 +415,7 @@ def test_replayed_session_cookies_are_refused(site):
 # ----------------------------------------------------------------- the role × endpoint × item-state matrix
 
 ROLES = ("anonymous", "owner", "other", "member", "editor")
-STATES = ("pending", "approved", "rejected", "public-note", "network-note")
+STATES = ("pending", "approved", "rejected", "public-note", "network-note", "pending-note", "withdrawn-note")
 # which roles see an item in each state on the public surfaces (pages, search, feeds, sitemap, kommune, network)
 SEES = {
     "pending": set(),
@@ -423,6 +423,8 @@ SEES = {
     "rejected": set(),
     "public-note": set(ROLES),
     "network-note": {"member"},
+    "pending-note": set(),  # a public note waiting for an editor
+    "withdrawn-note": set(),  # a public note its author withdrew: its page is a 410 for everyone
 }
 # who may read the submission itself (its page and its API record); everyone else gets 404 (anonymous: login / 401)
 SUBMISSION_READERS = {"owner", "editor"}
@@ -446,15 +448,22 @@ def matrix(site):
         slug = site.test_client().get(f"/api/submissions/{sid}", headers=bearer(site, "owner", None)).get_json()["slug"]
         items[state] = {"sid": sid, "slug": slug, "title": title, "word": word, "page": f"/erfaringer/{slug}",
                         "api": f"/api/practices/{slug}"}
-    for state, visibility in (("public-note", "public"), ("network-note", "network")):
-        word = f"matrixord{visibility}notat"
+    for state, visibility in (("public-note", "public"), ("network-note", "network"), ("pending-note", "public"),
+                              ("withdrawn-note", "public")):
+        word = f"matrixord{state.replace('-', '')}"
         title = f"Matrixnotat {visibility} {word}"
         raw = (f"---\ntitle: {title}\nnetwork: vestegnen\ndate: 2026-11-23\nvisibility: {visibility}\n"
                f"kommuner: [Ishøj]\ntopics: [{word}emne]\n---\nNotat med {word}.\n")
         created = site.test_client().post("/api/notes", data=raw.encode(), headers=bearer(site, "member"))
-        assert created.status_code == 201, created.get_json()
-        items[state] = {"slug": created.get_json()["id"], "title": title, "word": word, "page": created.get_json()["url"],
-                        "api": None}
+        assert created.status_code == (202 if visibility == "public" else 201), created.get_json()
+        slug = created.get_json()["id"]
+        if visibility == "public" and state != "pending-note":
+            sid = created.get_json()["submission"]
+            assert site.test_client().post(f"/api/submissions/{sid}/approve",
+                                           headers=bearer(site, "editor", None)).status_code == 200
+        if state == "withdrawn-note":
+            assert site.test_client().delete(f"/api/notes/{slug}", headers=bearer(site, "member", None)).status_code == 200
+        items[state] = {"slug": slug, "title": title, "word": word, "page": f"/notater/{slug}", "api": None}
     clients = {"anonymous": site.test_client()} | {r: login(site, r) for r in ROLES if r != "anonymous"}
     headers = {"anonymous": {}} | {r: bearer(site, r, None) for r in ROLES if r != "anonymous"}
     return items, clients, headers
@@ -472,8 +481,8 @@ def test_access_matrix(site, matrix, role, state):
     item, client, auth = items[state], clients[role], headers[role]
     sees = role in SEES[state]
 
-    # the item's own page and API record: 200 or 404, never 403
-    assert client.get(item["page"]).status_code == (200 if sees else 404)
+    # the item's own page and API record: 200 or 404, never 403; a withdrawn public note says so (410)
+    assert client.get(item["page"]).status_code == (410 if state == "withdrawn-note" else 200 if sees else 404)
     if item["api"]:
         assert site.test_client().get(item["api"], headers=auth).status_code == (200 if sees else 404)
 

@@ -31,7 +31,7 @@ NOTE = """---
 title: Samtidigt notat fra netværksmødet
 network: vestegnen
 date: 2026-11-30
-visibility: public
+visibility: network
 ---
 Testindhold: notatet skrevet af {who} i runde {n}.
 """
@@ -433,13 +433,13 @@ def test_a_same_titled_note_from_the_form_gets_its_own_page(site, web):
         member, token = _login(web, email)
         response = member.post("/netvaerk/vestegnen/nyt-notat", data={
             "csrf_token": token("/netvaerk/vestegnen/nyt-notat"), "title": "Referat af netværksmødet",
-            "date": "2026-11-30", "visibility": "public", "body": f"Det {words} referat (testindhold).",
+            "date": "2026-11-30", "visibility": "network", "body": f"Det {words} referat (testindhold).",
         })
         assert response.status_code == 302
         urls.append(response.headers["Location"])
     first_url = "/notater/2026-11-30-referat-af-netvaerksmoedet"
     assert urls == [first_url, f"{first_url}-2"]
-    reader = web.test_client()
+    reader = member  # network-only notes: a member of the network reads both
     assert "Det første referat" in reader.get(urls[0]).get_data(as_text=True)
     assert "Det anden referat" in reader.get(urls[1]).get_data(as_text=True)
 
