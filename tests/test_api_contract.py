@@ -42,10 +42,10 @@ def practice_file(title: str | None = None, body: str = "Frivillige hjælper med
     return f"---\ntitle: {title}\nkommuner: [Ishøj]\nevidence: ikke-evalueret\nsource: Testmateriale, ingen rigtig kilde\ntopics: [lektiehjælp]\n---\n{body}\n"
 
 
-def note_file(network: str = "vestegnen") -> str:
+def note_file(network: str = "vestegnen", visibility: str = "network", title: str | None = None) -> str:
     return (
-        f"---\ntitle: Kontraktnotat {next(_n)}\nnetwork: {network}\ndate: 2026-11-22\nvisibility: public\n---\n"
-        "Referat. (Testindhold.)\n"
+        f"---\ntitle: {title or f'Kontraktnotat {next(_n)}'}\nnetwork: {network}\ndate: 2026-11-22\n"
+        f"visibility: {visibility}\n---\nReferat. (Testindhold.)\n"
     )
 
 
@@ -167,6 +167,53 @@ def _follow(method, network, who, app="app"):
                                                    headers=_auth(env[app], who) if who else {})
 
 
+NOTE = "/api/notes/{slug}"
+
+
+def _note(env, visibility: str = "network") -> str:
+    """A note of the member's (a public one approved by the editor); its slug."""
+    app = env["app"]
+    created = app.test_client().post("/api/notes", data=note_file(visibility=visibility).encode(),
+                                     headers=_auth(app, "member", MARKDOWN))
+    assert created.status_code in (201, 202), created.get_data(as_text=True)
+    if visibility == "public":
+        sid = created.get_json()["submission"]
+        assert app.test_client().post(_approve(sid), headers=_auth(app, "editor")).status_code == 200
+    return created.get_json()["id"]
+
+
+def _note_version(env, slug: str) -> str:
+    return env["app"].test_client().get(f"/api/notes/{slug}", headers=_auth(env["app"], "member")).get_json()["version"]
+
+
+def _note_op(method, who="member", visibility="network", version=True, data=None, content_type=MARKDOWN,
+             app="app", **kwargs):
+    """``method`` on a fresh note of the member's; ``version``: send its current version (or this string)."""
+    def run(env):
+        slug = _note(env, visibility) if app == "app" else "2006-09-08-benchmarking-af-integrationsindsatsen"
+        query = ""
+        if version is True:
+            query = f"?based_on={_note_version(env, slug) if app == 'app' else 'abc'}"
+        elif version:
+            query = f"?based_on={version}"
+        body = data(slug) if callable(data) else data
+        headers = _auth(env[app], who, content_type) if who else ({"Content-Type": content_type} if content_type else {})
+        return env[app].test_client().open(f"/api/notes/{slug}{query}", method=method, data=body, headers=headers,
+                                           **kwargs)
+
+    return run
+
+
+def _withdrawn_twice(env):
+    slug = _note(env)
+    app = env["app"]
+    assert app.test_client().delete(f"/api/notes/{slug}", headers=_auth(app, "member")).status_code == 200
+    return app.test_client().delete(f"/api/notes/{slug}", headers=_auth(app, "member"))
+
+
+_edited = lambda slug: note_file(title=f"Rettet kontraktnotat {next(_n)}").encode()  # noqa: E731
+_edited_public = lambda slug: note_file(visibility="public").encode()  # noqa: E731
+
 #: (method, documented path, status) → how to make the API answer exactly that.
 SCENARIOS = {
     ("GET", "/api/search", 200): _get("/api/search?q=flygtninge&type=practice,note"),
@@ -243,6 +290,7 @@ SCENARIOS = {
         _reject("x"), b'{"reason": "x"}', "editor", "application/json", app="damaged"
     ),
     ("POST", "/api/notes", 201): _post("/api/notes", lambda env: note_file().encode(), who="member"),
+    ("POST", "/api/notes", 202): _post("/api/notes", lambda env: note_file(visibility="public").encode(), who="member"),
     ("POST", "/api/notes", 400): _truncated("/api/notes", "member"),
     ("POST", "/api/notes", 401): _post("/api/notes", lambda env: note_file().encode(), who=None),
     ("POST", "/api/notes", 403): _post("/api/notes", lambda env: note_file().encode(), who="stranger"),
@@ -251,6 +299,35 @@ SCENARIOS = {
     ("POST", "/api/notes", 422): _post("/api/notes", lambda env: note_file("findes-ikke").encode(), who="member"),
     ("POST", "/api/notes", 429): _blocked("POST", "/api/notes"),
     ("POST", "/api/notes", 503): _post("/api/notes", lambda env: note_file().encode(), "member", app="unbuilt"),
+    # a note's life cycle (portal/web/views/api_notes.py)
+    ("GET", NOTE, 200): lambda env: _get(f"/api/notes/{_note(env)}", who="member")(env),
+    ("GET", NOTE, 401): lambda env: _get(f"/api/notes/{_note(env)}")(env),
+    ("GET", NOTE, 404): lambda env: _get(f"/api/notes/{_note(env)}", who="stranger")(env),
+    ("GET", NOTE, 429): _blocked("GET", "/api/notes/x"),
+    ("GET", NOTE, 503): _get("/api/notes/x", who="member", app="unbuilt"),
+    ("PUT", NOTE, 200): _note_op("PUT", data=_edited),
+    ("PUT", NOTE, 202): _note_op("PUT", visibility="public", data=_edited_public),
+    ("PUT", NOTE, 400): _note_op("PUT", data=b"---\ntitle: afbrudt", environ_overrides={"CONTENT_LENGTH": "5000"}),
+    ("PUT", NOTE, 401): _note_op("PUT", who=None, data=_edited),
+    ("PUT", NOTE, 403): _note_op("PUT", who="owner", visibility="public", version="abc", data=_edited_public),
+    ("PUT", NOTE, 404): _note_op("PUT", who="stranger", version="abc", data=_edited),
+    ("PUT", NOTE, 409): _note_op("PUT", version="abc", data=_edited),
+    ("PUT", NOTE, 413): _note_op("PUT", data=TOO_LARGE),
+    ("PUT", NOTE, 415): _note_op("PUT", data=_edited, content_type="image/png"),
+    ("PUT", NOTE, 422): _note_op("PUT", version=None, data=_edited),
+    ("PUT", NOTE, 429): _blocked("PUT", "/api/notes/x?based_on=abc"),
+    ("PUT", NOTE, 503): _note_op("PUT", data=_edited, app="unbuilt"),
+    ("DELETE", NOTE, 200): _note_op("DELETE", content_type=None),
+    ("DELETE", NOTE, 400): _note_op("DELETE", data=b"ikke json", content_type="text/plain"),
+    ("DELETE", NOTE, 401): _note_op("DELETE", who=None, content_type=None),
+    ("DELETE", NOTE, 403): _note_op("DELETE", who="owner", visibility="public", version=None, content_type=None),
+    ("DELETE", NOTE, 404): _note_op("DELETE", who="stranger", version=None, content_type=None),
+    ("DELETE", NOTE, 409): _withdrawn_twice,
+    ("DELETE", NOTE, 413): _note_op("DELETE", data=TOO_LARGE, content_type="application/json"),
+    ("DELETE", NOTE, 422): _note_op("DELETE", who="editor", version=None, data=b'{"reason": ""}',
+                                    content_type="application/json"),
+    ("DELETE", NOTE, 429): _blocked("DELETE", "/api/notes/x"),
+    ("DELETE", NOTE, 503): _note_op("DELETE", version=None, content_type=None, app="damaged"),
     # batch submission (portal/web/views/api_batch.py): multipart, one part "file" per Markdown file
     ("POST", BATCH, 200): _batch([practice_file, practice_file]),
     ("POST", BATCH, 400): _batch([]),
