@@ -294,3 +294,13 @@ def test_an_editor_takes_down_a_shipped_note_from_the_web_with_a_reason(site):
     assert done.status_code == 302
     assert site.test_client().get(f"/notater/{slug}").status_code == 410
     assert login(site, "member").get(url).status_code == 404
+
+
+def test_an_edit_form_whose_session_expired_comes_back_filled_in(site):
+    slug = post_network_note(site)
+    client = login(site, "member")
+    typed = "En lang rettelse, som ikke må gå tabt (testindhold)."
+    response = client.post(f"/notater/{slug}/rediger", data={
+        "csrf_token": "udløbet", "based_on": "abc", "title": "Referat", "date": "2026-11-24", "body": typed})
+    assert response.status_code == 400 and typed in response.get_data(as_text=True)
+    assert 'name="based_on" value="abc"' in response.get_data(as_text=True)

@@ -57,6 +57,11 @@ PAGE_TYPES = [
     PageType("moderation-review", "/redaktion/{sid}", role="editor"),
     PageType("note-form", "/netvaerk/vestegnen/nyt-notat", role="member"),
     PageType("network-member", "/netvaerk/vestegnen", role="member"),  # with the follow toggle
+    # a note's life cycle, as an editor (the shipped note has no author in the portal)
+    PageType("note-editor", "/notater/2006-09-08-benchmarking-af-integrationsindsatsen", role="editor"),
+    PageType("note-edit", "/notater/2006-09-08-benchmarking-af-integrationsindsatsen/rediger", role="editor"),
+    PageType("note-withdraw", "/notater/2006-09-08-benchmarking-af-integrationsindsatsen/traek-tilbage",
+             role="editor"),
     PageType("not-found", "/findes-ikke", status=404),
 ]
 

@@ -207,4 +207,15 @@ def refill_after_csrf_failure(message: str | None = None, status: int = 400):
             practices = {p["slug"]: p["title"] for p in store.items_of_type("practice", audiences())}
             values = form_values(request.form, NOTE_FIELDS) | {"network": slug}
             return _note_form(network, values, practices, summary=[message], status=status)
+    if request.endpoint == "notes.edit":  # an edit of a note: kept too, with the version it started from
+        store = get_store()
+        slug = (request.view_args or {}).get("slug", "")
+        item = store.get("note", slug, audiences())
+        if item is not None:
+            network = store.get("network", item["data"]["network"])
+            practices = {p["slug"]: p["title"] for p in store.items_of_type("practice", audiences())}
+            values = form_values(request.form, NOTE_FIELDS) | {"network": network["slug"]}
+            return _note_form(network, values, practices, summary=[message], status=status, editing=item["title"],
+                              based_on=request.form.get("based_on") or None,
+                              action_url=url_for("notes.edit", slug=slug))
     return None

@@ -26,6 +26,10 @@ def may_change(user, slug: str) -> bool:
     return user is not None and (user.is_editor or notes.author_of(owned_db(), slug) == user.id)
 
 
+def is_author(user, slug: str) -> bool:
+    return user is not None and notes.author_of(owned_db(), slug) == user.id
+
+
 def _current(slug: str):
     """(the note's item as this reader sees it, its current text); 404 if the reader may not see it."""
     item = get_store().get("note", slug, audiences())

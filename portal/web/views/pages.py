@@ -23,7 +23,7 @@ from ...history import public_history, unpublished_proposals
 from .search import parse_search_args, run_search
 from ..auth import audiences, current_user, owned_db
 from ..inputs import base_url
-from .notes import may_change as note_may_change
+from .notes import is_author as note_is_author, may_change as note_may_change
 
 bp = Blueprint("pages", __name__)
 
@@ -109,6 +109,7 @@ def note(slug: str):
         kommuner=store.kommune_links(item["id"]),
         practices=cited,
         may_change=note_may_change(current_user(), slug),
+        is_author=note_is_author(current_user(), slug),
     )
 
 
