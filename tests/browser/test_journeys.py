@@ -174,28 +174,59 @@ def test_submit_with_an_error_fix_it_moderate_and_find_it(pages):
     expect(reader.locator("main")).to_contain_text("Videnscenter Test")
 
 
-def test_network_member_posts_a_note(pages):
+def test_network_member_posts_a_public_note_an_editor_approves_it_then_it_is_edited_and_withdrawn(pages):
     page = pages("member")
     page.goto("/netvaerk/vestegnen")
     page.get_by_role("link", name="Skriv et notat til netværket").click()
     page.wait_for_url(re.compile(r"/nyt-notat$"))
+    expect(page.get_by_label("Kun netværkets medlemmer (deles med det samme)")).to_be_checked()  # the default
     title = "Erfaringer med sprogpraktik i Brøndby"
     page.locator("#title").fill(title)
     page.locator("#date").fill(dt.date.today().isoformat())
-    page.get_by_label("Alle (offentligt)").check()
+    page.get_by_label("Alle (offentligt, når redaktionen har godkendt det)").check()
     page.locator("#kommuner").select_option(label="Brøndby")
     page.locator("#topics").fill("sprogpraktik")
     page.locator("#body").fill("Vi deler vores erfaringer med sprogpraktik. (Testindhold fra browsertesten.)")
     with page.expect_navigation():
         page.get_by_role("button", name="Del notatet").click()
     assert not page.title().startswith("Fejl:"), page.locator("#error-summary").all_inner_texts()
+    expect(page.locator("main")).to_contain_text("Afventer redaktionen")
+
+    editor = pages("editor")
+    editor.goto("/redaktion/")
+    editor.get_by_role("link", name=title).click()
+    expect(editor.locator("main")).to_contain_text("Offentligt notat fra netværket vestegnen")
+    with editor.expect_navigation():
+        editor.get_by_role("button", name="Godkend og offentliggør").click()
 
     reader = pages()
     reader.goto("/netvaerk/vestegnen")
     reader.locator("main").get_by_role("link", name=title).click()
     reader.wait_for_url(re.compile(r"/notater/"))
+    note_url = reader.url
     expect(reader.locator("h1")).to_have_text(title)
-    expect(reader.locator("main")).to_contain_text("Vi deler vores erfaringer med sprogpraktik.")
+    expect(reader.locator("#note-audience")).to_contain_text("Offentlig")
+
+    # The author corrects it: a public note's change waits for the editors, so it is shown once approved.
+    page.goto(note_url)
+    page.get_by_role("link", name="Ret notatet").click()
+    page.locator("#body").fill("Rettet: vi deler vores erfaringer med sprogpraktik. (Testindhold.)")
+    page.get_by_label("Kun netværkets medlemmer (deles med det samme)").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gem ændringerne").click()
+    expect(page.locator("main")).to_contain_text("Rettet: vi deler")
+    expect(page.locator("#note-audience")).to_contain_text("Kun for medlemmer af")
+    reader.goto(note_url)
+    expect(reader.locator("h1")).not_to_have_text(title)  # network-only now: not for the public
+
+    page.get_by_role("link", name="Træk notatet tilbage").click()
+    expect(page.locator("h1")).to_have_text("Træk notatet tilbage")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ja, træk notatet tilbage").click()
+    expect(page.locator("main [role=status]")).to_contain_text("trukket tilbage")
+    expect(page.locator("main")).not_to_contain_text(title)
+    page.goto(note_url)
+    expect(page.locator("h1")).to_have_text("Notatet er fjernet")
 
 
 def test_network_member_follows_and_unfollows_the_network(pages):
