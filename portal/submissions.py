@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .accounts import User
 from .content.errors import ContentError, ContentErrors
-from .content.loader import note_reference_errors, parse_file
+from .content.loader import parse_file
 from .content import characters
 from .content.schema import SLUG_RE
 from .limits import MAX_REASON, MAX_SUBMISSION_BYTES as MAX_RAW_BYTES

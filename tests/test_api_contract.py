@@ -39,7 +39,7 @@ _n = itertools.count(1)
 
 def practice_file(title: str | None = None, body: str = "Frivillige hjælper med lektierne. (Testindhold.)") -> str:
     title = title or f"Kontraktprøve {next(_n)} for lektiehjælp"
-    return f"---\ntitle: {title}\nkommuner: [Ishøj]\nevidence: ikke-evalueret\nsource: Testmateriale, ingen rigtig kilde\ntopics: [lektiehjælp]\n---\n{body}\n"
+    return f"---\ntitle: {title}\nkommuner: [Ishøj]\nevidence: ikke-evalueret\nsource: Testmateriale\ntopics: [lektiehjælp]\n---\n{body}\n"
 
 
 def note_file(network: str = "vestegnen", visibility: str = "network", title: str | None = None) -> str:
@@ -197,7 +197,8 @@ def _note_op(method, who="member", visibility="network", version=True, data=None
         elif version:
             query = f"?based_on={version}"
         body = data(slug) if callable(data) else data
-        headers = _auth(env[app], who, content_type) if who else ({"Content-Type": content_type} if content_type else {})
+        headers = (_auth(env[app], who, content_type) if who
+                   else {"Content-Type": content_type} if content_type else {})
         return env[app].test_client().open(f"/api/notes/{slug}{query}", method=method, data=body, headers=headers,
                                            **kwargs)
 

@@ -15,7 +15,7 @@ CONTRIBUTOR, EDITOR = "videnscenter@example.dk", "redaktoer@example.dk"
 
 
 def practice(title: str, kommune: str = "Ishøj", evidence: str = "ikke-evalueret") -> bytes:
-    return (f"---\ntitle: {title}\nkommuner: [{kommune}]\nevidence: {evidence}\nsource: Testmateriale, ingen rigtig kilde\ntopics: [sprog]\n---\n"
+    return (f"---\ntitle: {title}\nkommuner: [{kommune}]\nevidence: {evidence}\nsource: Testmateriale\ntopics: [sprog]\n---\n"
             f"Beskrivelse af {title}. (Testindhold.)\n").encode()
 
 

@@ -109,7 +109,7 @@ def test_yaml_escapes_in_a_title_are_refused_with_path_and_line(name):
     ],
 )
 def test_single_line_fields_take_no_tab_or_new_line(front, field, line):
-    raw = f"---\n{front}evidence: effekt\nsource: Testmateriale, ingen rigtig kilde\n" + ("topics: [a]\n" if "topics" not in front else "") + "---\nTekst\n"
+    raw = f"---\n{front}evidence: effekt\nsource: Testmateriale\n" + ("topics: [a]\n" if "topics" not in front else "") + "---\nTekst\n"
     with pytest.raises(ContentErrors) as caught:
         parse_file("practice", raw.encode(), "practices/x.md", slug="x")
     assert [(e.field, e.line) for e in caught.value.errors] == [(field, line)]
@@ -160,7 +160,7 @@ def test_an_ingest_refuses_an_escaped_title_and_keeps_the_live_generation(tmp_pa
     before = current_generation(data)
     bad = content / "practices" / "styretegn.md"
     bad.write_text(
-        '---\ntitle: "Titel med \\e[31m farve"\nevidence: effekt\ntopics: [test]\nsource: Testmateriale, ingen rigtig kilde\n---\nTestindhold.\n', encoding="utf-8"
+        '---\ntitle: "Titel med \\e[31m farve"\nevidence: effekt\ntopics: [test]\nsource: Testmateriale\n---\nTestindhold.\n', encoding="utf-8"
     )
     with pytest.raises(IngestFailed) as info:
         ingest(content, data)

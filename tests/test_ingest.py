@@ -35,7 +35,7 @@ def test_a_bad_file_is_refused_and_the_old_generation_keeps_serving(tmp_path, co
     ingest(content_copy, data)
     before = current_generation(data)
     bad = content_copy / "practices" / "ny.md"
-    bad.write_text("---\ntitle: Ny\nevidence: efekt\nsource: Testmateriale, ingen rigtig kilde\ntopics: [x]\n---\n", encoding="utf-8")
+    bad.write_text("---\ntitle: Ny\nevidence: efekt\nsource: Testmateriale\ntopics: [x]\n---\n", encoding="utf-8")
     with pytest.raises(IngestFailed) as info:
         ingest(content_copy, data)
     assert [str(e) for e in info.value.errors] == [
@@ -61,7 +61,7 @@ def test_cli_reports_every_problem_as_path_line_and_exits_non_zero(tmp_path, con
     assert ok.exit_code == 0, ok.output
     assert "Indlæst: 26 erfaringer, 1 netværksnotater, 1 netværk, 1 rangeringer, 3 nøgletal" in ok.output
 
-    (content_copy / "practices" / "a.md").write_text("---\ntitle: A\nevidence: effekt\nsource: Testmateriale, ingen rigtig kilde\ntopics: [x]\nkommuner: [Atlantis]\n---\n")
+    (content_copy / "practices" / "a.md").write_text("---\ntitle: A\nevidence: effekt\nsource: Testmateriale\ntopics: [x]\nkommuner: [Atlantis]\n---\n")
     (content_copy / "networks" / "b.yaml").write_text("name: B\nregion: Jylland\n")
     (content_copy / "rankings" / "c.yaml").write_text("title: !!python/object/apply:os.system ['touch /tmp/pwned']\n")
     bad = runner.invoke(args=["ingest"])

@@ -88,7 +88,8 @@ def everywhere(site, who=None) -> dict[str, bool]:
         "network": "Referat af netværksmødet" in client.get("/netvaerk/vestegnen").get_data(as_text=True),
         "kommune": "Referat af netværksmødet" in client.get("/kommuner/broendby").get_data(as_text=True),
         "feed": "Referat af netværksmødet" in client.get("/feed.atom").get_data(as_text=True),
-        "network_feed": "Referat af netværksmødet" in client.get("/netvaerk/vestegnen/feed.atom").get_data(as_text=True),
+        "network_feed": "Referat af netværksmødet" in client.get("/netvaerk/vestegnen/feed.atom").get_data(
+            as_text=True),
         "sitemap": "referat-af-netvaerksmoedet" in client.get("/sitemap.xml").get_data(as_text=True),
     }
 
@@ -210,8 +211,8 @@ def test_the_web_form_edits_a_note_and_a_stale_form_keeps_what_was_typed(site):
     form = client.get(f"/notater/{slug}/rediger").get_data(as_text=True)
     based_on = re.search(r'name="based_on" value="([^"]+)"', form).group(1)
     assert WORD in form
-    data = {"csrf_token": csrf(client, f"/notater/{slug}/rediger"), "based_on": based_on, "title": "Referat af netværksmødet",
-            "date": "2026-11-24", "visibility": "network", "kommuner": ["153"], "topics": "sprogpraktik",
+    data = {"csrf_token": csrf(client, f"/notater/{slug}/rediger"), "based_on": based_on,
+            "title": "Referat af netværksmødet", "date": "2026-11-24", "visibility": "network", "kommuner": ["153"], "topics": "sprogpraktik",
             "body": f"Rettet i formularen. {WORD}"}
     response = client.post(f"/notater/{slug}/rediger", data=data)
     assert response.status_code == 302

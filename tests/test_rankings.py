@@ -191,7 +191,7 @@ def test_indicators_page_draws_the_national_tables(client):
 
 def _practice(path, title, kommune, evidence, topics):
     path.write_text(
-        f"---\ntitle: {title}\nkommuner: [{kommune}]\nevidence: {evidence}\nsource: Testmateriale, ingen rigtig kilde\ntopics: [{', '.join(topics)}]\n---\nTekst.\n",
+        f"---\ntitle: {title}\nkommuner: [{kommune}]\nevidence: {evidence}\nsource: Testmateriale\ntopics: [{', '.join(topics)}]\n---\nTekst.\n",
         encoding="utf-8",
     )
 

@@ -93,7 +93,7 @@ def test_lessons_on_the_kommune_page_are_those_of_the_ranking_page(tmp_path):
 
     def practice(slug, title, kommuner, evidence, topics):
         (content / "practices" / f"{slug}.md").write_text(
-            f"---\ntitle: {title} (testdata)\nkommuner: [{', '.join(kommuner)}]\nevidence: {evidence}\nsource: Testmateriale, ingen rigtig kilde\n"
+            f"---\ntitle: {title} (testdata)\nkommuner: [{', '.join(kommuner)}]\nevidence: {evidence}\nsource: Testmateriale\n"
             f"topics: [{', '.join(topics)}]\n---\nTestindhold.\n", encoding="utf-8")
 
     practice("faelles", "Fælles projekt", ["Horsens", "Brøndby"], "effekt", ["mentor"])

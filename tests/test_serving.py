@@ -126,7 +126,7 @@ def test_a_graceful_stop_finishes_the_request_in_flight_and_tells_its_client(tmp
 
         def submit():
             body = (
-                "---\ntitle: Sendt under nedlukning\nkommuner: [Ishøj]\nevidence: ikke-evalueret\nsource: Testmateriale, ingen rigtig kilde\n"
+                "---\ntitle: Sendt under nedlukning\nkommuner: [Ishøj]\nevidence: ikke-evalueret\nsource: Testmateriale\n"
                 "topics: [sprog]\n---\nTestindhold fra tests/test_serving.py.\n"
             ).encode()
             request = urllib.request.Request(

@@ -157,8 +157,10 @@ def note_form(slug: str):
         abort(403)
     practices = {p["slug"]: p["title"] for p in store.items_of_type("practice", audiences())}
     if request.method == "GET":
+        # Network-only is preselected: going public (through moderation) is a deliberate choice.
         values = {n: "" for n in NOTE_FIELDS} | {"network": slug, "date": dt.date.today().isoformat(),
-                                                  "visibility": "network", "kommuner": [], "topics": [], "practices": []}
+                                                  "visibility": "network", "kommuner": [], "topics": [],
+                                                  "practices": []}
         return _note_form(network, values, practices)
     values = form_values(request.form, NOTE_FIELDS) | {"network": slug}
     try:

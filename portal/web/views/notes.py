@@ -68,13 +68,15 @@ def edit(slug: str):
         _refusal_status(exc)
         if exc.status == 409:
             fresh = current_text(owned_db().conn, current_app.config["CONTENT_DIR"], "note", slug)
-            message = _("Notatet er blevet ændret eller trukket tilbage, siden du åbnede formularen, så din ændring "
-                        "ville fjerne den ændring. Din tekst er bevaret herunder: se den nuværende udgave, og send igen.")
+            message = _("Notatet er blevet ændret eller trukket tilbage, siden du åbnede formularen, så din "
+                        "ændring ville fjerne den ændring. Din tekst er bevaret herunder: se den nuværende udgave, "
+                        "og send igen.")
             return _note_form(network, values, practices, summary=[message], status=409,
                               based_on=text_version(fresh) if fresh is not None else None, **form_args)
         by_field, other = field_errors(exc.errors, NOTE_FIELDS)
-        return _note_form(network, values, practices, errors=by_field, summary=other or ([] if by_field else [exc.message]),
-                          status=422, based_on=based_on, **form_args)
+        return _note_form(network, values, practices, errors=by_field,
+                          summary=other or ([] if by_field else [exc.message]), status=422, based_on=based_on,
+                          **form_args)
     if result["status"] == "pending":
         flash(_("Tak! Din ændring af det offentlige notat er sendt til redaktionen og bliver vist, når den er "
                 "godkendt."))
