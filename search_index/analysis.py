@@ -67,6 +67,7 @@ __all__ = [
     "danish_sort_key",
     "DANISH_STOPWORDS",
     "word_forms",
+    "index_forms",
     "analyse_for_index",
     "analyse_with_spelling",
     "spelling_words",
@@ -139,12 +140,76 @@ def _danish_stemmer():
 
 
 def _forms(word: str) -> tuple[str, ...]:
-    """The index forms of one lowercase word: (stem→fold[, fold→stem])."""
-    primary = fold(_stem(word))
+    """The own forms of one lowercase word: (stem→fold[, fold→stem]), with
+    three exceptions (word lists in ``lexicon.py``):
+
+    * a kommune name is one unstemmed, folded form ("aars", "hoejer"), so
+      Aars does not meet "år" nor Højer "høje"; Århus/Aarhus, Fanø/Fanoe meet;
+    * a form the stemmer cannot bring together is stemmed from its lemma
+      (sprogcentret → sprogcenter, bydelsmødre → bydelsmor);
+    * where folding would merge the word with a different real ASCII-spelt
+      word (bøde/boede, køn/koen, rønne/roen), the Danish letters stay.
+    """
+    from .lexicon import fold_guarded, is_name, name_keys
+
+    if word.endswith("s") and len(word) > 3 and is_name(word[:-1]):  # Fanøs, Vesthimmerlands
+        return (fold(word[:-1]),)
+    if is_name(word):
+        return (fold(word),)
+    word = _lemma(word)
+    stem = _stem(word)
+    primary = fold(stem)
     secondary = _stem(fold(word))
+    if not word.isascii():
+        names = name_keys()
+        if fold_guarded(primary) or primary in names:  # "års" must not become the name Aars
+            primary = stem
+        if fold_guarded(secondary) or secondary in names:
+            secondary = stem
     if secondary == primary:
         return (primary,)
     return (primary, secondary)
+
+
+def _lemma(word: str) -> str:
+    """``word`` with a form from the exception table replaced by its lemma, as
+    the whole word or as the last part of a compound."""
+    from .compounds import split_compound
+    from .lexicon import inflection_lemma
+
+    lemma = inflection_lemma(word)
+    if lemma is not None:
+        return lemma
+    parts = split_compound(word)
+    if parts:
+        lemma = inflection_lemma(parts[-1])
+        if lemma is not None:
+            return word[: len(word) - len(parts[-1])] + lemma
+    return word
+
+
+@functools.lru_cache(maxsize=200_000)
+def index_forms(lower_word: str) -> tuple[str, ...]:
+    """What a word is indexed under: its own forms (:func:`word_forms`) and
+    those of its compound parts (virksomhedspraktik → … "virksom", "praktik"),
+    so that a part finds the compound. The LAST form is still the word's
+    canonical one (phrases use it).
+
+    Input → Output: "jobcentret" → ("job", "cent", "jobcent");
+    "flygtningene" → ("flygtning",)
+    """
+    own = word_forms(lower_word)
+    if not own:
+        return own
+    from .compounds import split_compound
+
+    parts = split_compound(lower_word)
+    if not parts:
+        return own
+    extra = [f for p in parts for f in word_forms(p) if f not in own]
+    if not extra:
+        return own
+    return tuple(dict.fromkeys((*own[:-1], *extra, own[-1])))
 
 
 class DanishStemFoldFilter(Filter):
@@ -168,7 +233,7 @@ class DanishStemFoldFilter(Filter):
             if t.stopped:
                 yield t
                 continue
-            forms = _forms(t.text)
+            forms = (word_forms if t.mode == "query" else index_forms)(t.text)
             for form in forms:
                 # The token object is re-used by the tokenizer; consumers read
                 # it before asking for the next one, so mutating is safe.
@@ -203,6 +268,7 @@ class _FusedAnalyzer(Tokenizer):
     """
 
     PATTERN = WORD_PATTERN
+    _query_forms_of = None  # forms for mode="query", when they differ from _forms_of
 
     def __init__(self):
         pass
@@ -223,6 +289,9 @@ class _FusedAnalyzer(Tokenizer):
         kwargs.pop("no_morph", None)  # our stemming is not a "morph" filter in Whoosh's sense
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         forms_of = self._forms_of
+        if mode == "query" and self._query_forms_of is not None:
+            # A query word means itself; its parts are weighed apart (expansion.py).
+            forms_of = self._query_forms_of
         if not tokenize:
             t.original = t.text = value
             t.boost = 1.0
@@ -302,6 +371,10 @@ class DanishAnalyzer(_FusedAnalyzer):
 
     @staticmethod
     def _forms_of(low: str) -> tuple[str, ...]:
+        return index_forms(low)
+
+    @staticmethod
+    def _query_forms_of(low: str) -> tuple[str, ...]:
         return word_forms(low)
 
     @staticmethod
@@ -314,7 +387,7 @@ class DanishAnalyzer(_FusedAnalyzer):
         """
         out: dict[str, list[int]] = {}
         get = out.get
-        forms_of = word_forms
+        forms_of = index_forms
         pos = -1
         first = True
         for i, word in enumerate(_WORD_RE.findall(value)):
@@ -481,13 +554,13 @@ def analyse_for_index(text: str) -> tuple[str, str]:
     """
     canon: list[str] = []
     alt: list[str] = []
-    forms = word_forms
+    forms = index_forms
     for w in _WORD_RE.findall(text):
         f = forms(w.lower())
         if f:
             canon.append(f[-1])
             if len(f) > 1:
-                alt.append(f[0])
+                alt.extend(f[:-1])
     return " ".join(canon), " ".join(alt)
 
 
@@ -505,7 +578,7 @@ def analyse_with_spelling(text: str) -> tuple[str, str, list[str]]:
     canon: list[str] = []
     alt: list[str] = []
     spell: list[str] = []
-    forms = word_forms
+    forms = index_forms
     stop = DANISH_STOPWORDS
     for w in _WORD_RE.findall(text):
         low = w.lower()
@@ -513,7 +586,7 @@ def analyse_with_spelling(text: str) -> tuple[str, str, list[str]]:
         if f:
             canon.append(f[-1])
             if len(f) > 1:
-                alt.append(f[0])
+                alt.extend(f[:-1])
         if w.isalpha():
             if len(w) >= 3 and len(low) >= 3 and low not in stop:
                 spell.append(low)
