@@ -55,6 +55,10 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     audiences: frozenset[str] = frozenset({PUBLIC})  # which audiences the reader may see
+    # Also find the thesaurus' synonyms, renamed terms and abbreviations (lower weight).
+    expand: bool = True
+    # A query that finds nothing runs its spelling correction instead (and says so).
+    correct: bool = True
 
 
 @dataclass
@@ -83,6 +87,11 @@ class SearchResponse:
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]]  # facet -> {value: count}, disjunctive counts
     suggestion: str | None  # "did you mean" query text, or None
+    # Thesaurus terms that found something for this query ("Viser også resultater for …").
+    expanded_with: list[str] = field(default_factory=list)
+    # The query as typed when it found nothing and these are the results of ``query``,
+    # its correction ("Viser resultater for … — søg i stedet efter …"); else None.
+    corrected_from: str | None = None
 
 
 class QueryError(ValueError):

@@ -1,0 +1,127 @@
+"""Query expansion: what else a query word should find, and how much less it counts.
+
+Two sources, both applied per clause at query time (the index holds only
+what is written, plus compound parts):
+
+* **compound parts**: a compound typed in the query also finds texts that
+  write its parts apart (beskæftigelsesindsats → texts with both
+  "beskæftigelse" and "indsats"), weighted ``PART_WEIGHT``;
+* **the thesaurus** (``data/thesaurus.tsv``, plus entries an index was built
+  with from content): synonyms, renamed terms and abbreviations
+  (sprogskole → danskuddannelse), weighted ``SYNONYM_WEIGHT`` and named to the
+  reader; a search can switch them off (``SearchRequest.expand``).
+
+Lower weights keep exact matches first: a text that says what was typed
+outranks one that only says a part or a synonym.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from .analysis import WORD_PATTERN, canonical_term
+from .compounds import split_compound
+from .querying import Clause
+
+import re
+
+__all__ = ["PART_WEIGHT", "SYNONYM_WEIGHT", "Alternative", "Thesaurus", "shipped_thesaurus", "alternatives",
+           "parse_thesaurus"]
+
+PART_WEIGHT = 0.35
+SYNONYM_WEIGHT = 0.5
+THESAURUS_KINDS = ("synonym", "renamed", "abbreviation")
+_WORD_RE = re.compile(WORD_PATTERN)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another way to match one clause: ``clauses`` must all match (the parts
+    of a compound) or the one clause does (a synonym); ``label`` is what the
+    reader is told (None for compound parts, which are not announced)."""
+
+    clauses: tuple[Clause, ...]
+    weight: float
+    label: str | None = None
+
+
+def _key(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    terms = tuple(t for t in (canonical_term(w) for w in words) if t)
+    return terms or None
+
+
+class Thesaurus:
+    """Groups of equivalent terms, looked up by the canonical (stemmed, folded)
+    forms of their words, so any inflection of a term finds its group."""
+
+    def __init__(self, groups: list[tuple[str, ...]]) -> None:
+        self.groups = [tuple(dict.fromkeys(g)) for g in groups if len(g) > 1]
+        self._by_key: dict[tuple[str, ...], list[str]] = {}
+        for group in self.groups:
+            for term in group:
+                key = _key(tuple(_WORD_RE.findall(term.lower())))
+                if key is None:
+                    continue
+                others = self._by_key.setdefault(key, [])
+                others.extend(t for t in group if t != term and t not in others and _key(
+                    tuple(_WORD_RE.findall(t.lower()))) != key)
+
+    def merged(self, extra: "Thesaurus | None") -> "Thesaurus":
+        return self if extra is None or not extra.groups else Thesaurus(self.groups + extra.groups)
+
+    def related(self, words: tuple[str, ...]) -> list[str]:
+        key = _key(words)
+        return list(self._by_key.get(key, ())) if key else []
+
+
+def parse_thesaurus(text: str, source: str = "thesaurus.tsv") -> list[tuple[str, ...]]:
+    """Lines ``terms<TAB>kind<TAB>explanation`` → groups of terms. A bad line
+    raises ValueError with ``source:line: message`` (an entry must say why)."""
+    groups = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        cols = raw.split("\t")
+        if len(cols) < 3 or not cols[2].strip():
+            raise ValueError(f"{source}:{n}: skriv 'termer<TAB>art<TAB>kilde eller forklaring'")
+        kind = cols[1].strip()
+        if kind not in THESAURUS_KINDS:
+            raise ValueError(f"{source}:{n}: ukendt art {kind!r}; brug {', '.join(THESAURUS_KINDS)}")
+        terms = tuple(t.strip().lower() for t in cols[0].split(",") if t.strip())
+        if len(terms) < 2:
+            raise ValueError(f"{source}:{n}: en gruppe skal have mindst to termer")
+        groups.append(terms)
+    return groups
+
+
+@functools.cache
+def shipped_thesaurus() -> Thesaurus:
+    path = Path(__file__).resolve().parent / "data" / "thesaurus.tsv"
+    return Thesaurus(parse_thesaurus(path.read_text(encoding="utf-8"), str(path)))
+
+
+def _as_clause(term: str) -> Clause | None:
+    words = tuple(w.lower() for w in _WORD_RE.findall(term))
+    if not words:
+        return None
+    return Clause("word", words) if len(words) == 1 else Clause("phrase", words)
+
+
+def alternatives(clause: Clause, thesaurus: Thesaurus | None) -> list[Alternative]:
+    """The other ways ``clause`` may match. ``thesaurus=None``: compound parts only."""
+    out: list[Alternative] = []
+    if clause.kind == "prefix":
+        return out
+    if clause.kind == "word":
+        parts = split_compound(clause.words[0])
+        if parts:
+            out.append(Alternative(tuple(Clause("word", (p,)) for p in parts), PART_WEIGHT))
+    if thesaurus is not None:
+        for term in thesaurus.related(clause.words):
+            alt = _as_clause(term)
+            if alt is not None and alt != clause:
+                out.append(Alternative((alt,), SYNONYM_WEIGHT, term))
+    return out
