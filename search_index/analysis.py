@@ -241,6 +241,37 @@ class DanishStemFoldFilter(Filter):
                 yield t
 
 
+_SUSPENDED_RE = re.compile(r"(\w+)-\s+(?:og|eller|samt)\s+(\w+)", re.IGNORECASE)
+
+
+def suspended_forms(text: str) -> dict[int, tuple[str, ...]]:
+    """Index forms of the compounds a text writes with a suspended first word:
+    "Beskæftigelses- og Integrationsforvaltningen" also means
+    Beskæftigelsesforvaltningen. Word number (as ``WORD_PATTERN`` counts
+    them) → the forms of the completed compound, added at that word.
+
+    Input → Output: "Beskæftigelses- og Integrationsforvaltningen"
+                    → {0: (…, "beskaeftigelsesforvaltning")}
+    """
+    from .compounds import split_compound
+
+    out: dict[int, tuple[str, ...]] = {}
+    for m in _SUSPENDED_RE.finditer(text):
+        parts = split_compound(m.group(2).lower())
+        if not parts:
+            continue
+        forms = index_forms(m.group(1).lower() + parts[-1])
+        if forms:
+            out[len(_WORD_RE.findall(text, 0, m.start(1)))] = forms
+    return out
+
+
+def _with_suspended(forms: tuple[str, ...], extra: tuple[str, ...]) -> tuple[str, ...]:
+    # The word's own canonical form stays last (phrases use it).
+    canon = forms[-1]
+    return (*dict.fromkeys(f for f in (*forms[:-1], *extra) if f != canon), canon)
+
+
 def _build_stoplist() -> frozenset[str]:
     words = set(stopwords_for_language("da"))
     # "paa", "ogsaa", "naar", "vaere": folded spellings are stop words too.
@@ -390,8 +421,11 @@ class DanishAnalyzer(_FusedAnalyzer):
         forms_of = index_forms
         pos = -1
         first = True
+        extra = suspended_forms(value) if "- " in value else None
         for i, word in enumerate(_WORD_RE.findall(value)):
             forms = forms_of(word.lower())
+            if extra and forms and i in extra:
+                forms = _with_suspended(forms, extra[i])
             if forms:
                 if first:  # StopFilter keeps the first kept word's position
                     pos, first = i, False
@@ -555,8 +589,11 @@ def analyse_for_index(text: str) -> tuple[str, str]:
     canon: list[str] = []
     alt: list[str] = []
     forms = index_forms
-    for w in _WORD_RE.findall(text):
+    extra = suspended_forms(text) if "- " in text else None
+    for i, w in enumerate(_WORD_RE.findall(text)):
         f = forms(w.lower())
+        if extra and f and i in extra:
+            f = _with_suspended(f, extra[i])
         if f:
             canon.append(f[-1])
             if len(f) > 1:
@@ -580,9 +617,12 @@ def analyse_with_spelling(text: str) -> tuple[str, str, list[str]]:
     spell: list[str] = []
     forms = index_forms
     stop = DANISH_STOPWORDS
-    for w in _WORD_RE.findall(text):
+    extra = suspended_forms(text) if "- " in text else None
+    for i, w in enumerate(_WORD_RE.findall(text)):
         low = w.lower()
         f = forms(low)
+        if extra and f and i in extra:
+            f = _with_suspended(f, extra[i])
         if f:
             canon.append(f[-1])
             if len(f) > 1:

@@ -43,6 +43,7 @@ from .facets import FacetCache, doc_info
 from .querying import (
     MAX_CANDIDATES, MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, canonical_term, corrected, query_terms_for_word,
 )
+from .respelling import respell
 from .schema import TEXT_FIELD_BOOSTS
 
 __all__ = ["TantivyEngine", "SCHEMA_VERSION"]
@@ -246,7 +247,15 @@ class _Snapshot:
                 return True  # a stop word is "known"
             return any(d in visible for d in self.clause_scores(Clause("word", (word,)), audiences))
 
-        return corrected(parsed, is_known, self._correct)
+        public = frozenset({PUBLIC})
+
+        def term_df(term: str) -> int:
+            return self.searcher.doc_freq("body", term) + self.searcher.doc_freq("title", term)
+
+        def finds(word: str) -> bool:
+            return bool(self.clause_scores(Clause("word", (word,)), public))
+
+        return corrected(parsed, is_known, self._correct, lambda w: respell(w, term_df, finds))
 
     def _correct(self, word: str) -> str | None:
         counts = dict(self.searcher.terms_with_prefix("spell", word[:1]))

@@ -35,7 +35,7 @@ from whoosh.index import LockError
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
-from .documents import IndexDocument, IndexLockTimeout, IndexUnavailable
+from .documents import PUBLIC, IndexDocument, IndexLockTimeout, IndexUnavailable
 from .facets import FacetCache, SegmentMemo
 from .querying import MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, canonical_term, query_terms_for_word
 from .analysis import prefix_term
@@ -252,7 +252,7 @@ class _Snapshot:
         return self.searcher.stored_fields(docnum)
 
     def suggest(self, parsed: ParsedQuery, visible: set[int], audiences=frozenset()) -> str | None:
-        return suggest(self.searcher, parsed, visible)
+        return suggest(self.searcher, parsed, visible, self.cache.visible(frozenset({PUBLIC})))
 
     def doc_count(self) -> int:
         return self.searcher.doc_count()

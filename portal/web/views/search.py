@@ -43,6 +43,16 @@ def _values(args: MultiDict, name: str) -> list[str]:
     return values
 
 
+def _switch(args: MultiDict, name: str) -> bool:
+    """An on/off parameter: absent or 1 is on, 0 is off."""
+    raw = args.get(name, "").strip()
+    if raw in ("", "1"):
+        return True
+    if raw == "0":
+        return False
+    raise BadRequest(_("'%(name)s' skal være 0 eller 1, ikke '%(value)s'", name=name, value=raw[:40]))
+
+
 def _choices(args: MultiDict, name: str, allowed) -> list[str]:
     values = _values(args, name)
     for v in values:
@@ -83,6 +93,8 @@ def parse_search_args(args: MultiDict, default_per_page: int = 10) -> SearchRequ
         page=_int(args, "page", 1, 1, MAX_PAGE),
         per_page=_int(args, "per_page", default_per_page, 1, MAX_PER_PAGE),
         audiences=audiences(),
+        expand=_switch(args, "expand"),
+        correct=_switch(args, "correct"),
     )
 
 

@@ -1,0 +1,73 @@
+"""Corrections the spelling vocabulary cannot make: misspelt compounds and ASCII spellings.
+
+The "did you mean" of ``suggestions.py`` proposes words of the public texts
+within two edits. That misses a compound whose written forms are all
+inflected (``mentorordnig`` is three edits from the only form in the texts,
+``mentorordninger``) and an ASCII spelling of a Danish word two letters off
+(``bydelsmodre`` → bydelsmødre, ``bydelsmøder`` → bydelsmødre). Here the
+candidates are the one-edit variants of the word (with transpositions and
+Danish letters) and its ASCII→Danish respellings; a candidate counts when its
+canonical *index* form is in the index (so any inflection in the texts will
+do), the most plausible (a known word or compound of known words), then the
+most frequent, first. The caller checks that it finds a public document.
+
+Input → Output (texts with "mentorordninger", "Bydelsmødrene"):
+    "mentorordnig" → "mentorordning"; "bydelsmodre" → "bydelsmødre"
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .analysis import word_forms
+from .compounds import split_compound
+from .lexicon import is_word
+
+__all__ = ["candidates", "respell"]
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyzæøå"
+_ASCII = (("aa", "å"), ("oe", "ø"), ("ae", "æ"), ("o", "ø"), ("a", "æ"), ("a", "å"))
+MAX_WORD = 30  # longer "words" are not respelled (the candidates grow with the length)
+TOP = 5  # candidates handed to the caller's (costlier) check, best first
+
+
+def candidates(word: str) -> set[str]:
+    """One edit away (delete, transpose, replace, insert), and one ASCII pair
+    or letter replaced by its Danish letter."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in _ALPHABET if c != b[0]}
+    out |= {a + c + b for a, b in splits for c in _ALPHABET}
+    for ascii_, danish in _ASCII:
+        i = word.find(ascii_)
+        while i != -1:
+            out.add(word[:i] + danish + word[i + len(ascii_):])
+            i = word.find(ascii_, i + 1)
+    out.discard(word)
+    return out
+
+
+def _plausible(word: str) -> bool:
+    return is_word(word) or bool(split_compound(word))
+
+
+def respell(word: str, term_df: Callable[[str], int], finds: Callable[[str], bool]) -> str | None:
+    """The best respelling of ``word`` whose index form ``term_df`` knows and
+    for which ``finds`` (a public document matches) holds, else None."""
+    if len(word) > MAX_WORD or not word.isalpha():
+        return None
+    scored = []
+    own = word_forms(word)
+    for cand in candidates(word):
+        forms = word_forms(cand)
+        if not forms or forms == own:
+            continue
+        df = term_df(forms[-1])
+        if df:
+            scored.append((not _plausible(cand), -df, cand))
+    scored.sort()
+    for _implausible, _df, cand in scored[:TOP]:
+        if finds(cand):
+            return cand
+    return None
