@@ -59,6 +59,7 @@ __all__ = [
     "DanishStemFoldFilter",
     "DanishAnalyzer",
     "SpellingAnalyzer",
+    "PartsAnalyzer",
     "danish_analyzer",
     "spelling_analyzer",
     "query_terms_for_word",
@@ -68,6 +69,8 @@ __all__ = [
     "DANISH_STOPWORDS",
     "word_forms",
     "index_forms",
+    "part_forms",
+    "parts_text",
     "analyse_for_index",
     "analyse_with_spelling",
     "spelling_words",
@@ -131,7 +134,13 @@ class FoldFilter(Filter):
 
 @functools.lru_cache(maxsize=50_000)
 def _stem(word: str) -> str:
-    return _danish_stemmer()(word)
+    stem = _danish_stemmer()(word)
+    if stem.endswith("s") and stem != word:
+        # Snowball strips the s of "indsats" but not of "indsatsen" (→ "indsats"):
+        # stemming such a stem once more makes the forms of one word meet
+        # (indsats/indsatsen, proces/processen, beskæftigelsesindsats/-en).
+        stem = _danish_stemmer()(stem)
+    return stem
 
 
 @functools.lru_cache(maxsize=1)
@@ -189,11 +198,42 @@ def _lemma(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=200_000)
+def part_forms(lower_word: str) -> tuple[str, ...]:
+    """The forms of a word's compound parts that are not its own forms:
+    indexed in the low-weight ``parts`` field, so that a part finds the
+    compound, ranked below texts that write the part as a word.
+
+    Input → Output: "virksomhedspraktik" → ("virksom", "praktik"); "job" → ()
+    """
+    if len(lower_word) < 2 or lower_word in DANISH_STOPWORDS:
+        return ()
+    from .compounds import split_compound
+
+    parts = split_compound(lower_word)
+    if not parts:
+        return ()
+    own = word_forms(lower_word)
+    return tuple(dict.fromkeys(f for p in parts for f in word_forms(p) if f not in own))
+
+
+def parts_text(text: str) -> str:
+    """The ``parts`` field of a text: the part forms of its compounds, space-separated.
+
+    Input → Output: "Virksomhedspraktik og job" → "virksom praktik"
+    """
+    out: list[str] = []
+    for w in _WORD_RE.findall(text):
+        if len(w) >= 7:
+            out.extend(part_forms(w.lower()))
+    return " ".join(out)
+
+
+@functools.lru_cache(maxsize=200_000)
 def index_forms(lower_word: str) -> tuple[str, ...]:
-    """What a word is indexed under: its own forms (:func:`word_forms`) and
-    those of its compound parts (virksomhedspraktik → … "virksom", "praktik"),
-    so that a part finds the compound. The LAST form is still the word's
-    canonical one (phrases use it).
+    """Every form a word matches under: its own forms (:func:`word_forms`) and
+    those of its compound parts (virksomhedspraktik → … "virksom", "praktik").
+    Used by the highlighter, so that a part marks the compound. The LAST form
+    is still the word's canonical one.
 
     Input → Output: "jobcentret" → ("job", "cent", "jobcent");
     "flygtningene" → ("flygtning",)
@@ -233,7 +273,7 @@ class DanishStemFoldFilter(Filter):
             if t.stopped:
                 yield t
                 continue
-            forms = (word_forms if t.mode == "query" else index_forms)(t.text)
+            forms = _forms(t.text)
             for form in forms:
                 # The token object is re-used by the tokenizer; consumers read
                 # it before asking for the next one, so mutating is safe.
@@ -260,7 +300,7 @@ def suspended_forms(text: str) -> dict[int, tuple[str, ...]]:
         parts = split_compound(m.group(2).lower())
         if not parts:
             continue
-        forms = index_forms(m.group(1).lower() + parts[-1])
+        forms = word_forms(m.group(1).lower() + parts[-1])
         if forms:
             out[len(_WORD_RE.findall(text, 0, m.start(1)))] = forms
     return out
@@ -299,7 +339,6 @@ class _FusedAnalyzer(Tokenizer):
     """
 
     PATTERN = WORD_PATTERN
-    _query_forms_of = None  # forms for mode="query", when they differ from _forms_of
 
     def __init__(self):
         pass
@@ -320,9 +359,6 @@ class _FusedAnalyzer(Tokenizer):
         kwargs.pop("no_morph", None)  # our stemming is not a "morph" filter in Whoosh's sense
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         forms_of = self._forms_of
-        if mode == "query" and self._query_forms_of is not None:
-            # A query word means itself; its parts are weighed apart (expansion.py).
-            forms_of = self._query_forms_of
         if not tokenize:
             t.original = t.text = value
             t.boost = 1.0
@@ -402,10 +438,6 @@ class DanishAnalyzer(_FusedAnalyzer):
 
     @staticmethod
     def _forms_of(low: str) -> tuple[str, ...]:
-        return index_forms(low)
-
-    @staticmethod
-    def _query_forms_of(low: str) -> tuple[str, ...]:
         return word_forms(low)
 
     @staticmethod
@@ -418,7 +450,7 @@ class DanishAnalyzer(_FusedAnalyzer):
         """
         out: dict[str, list[int]] = {}
         get = out.get
-        forms_of = index_forms
+        forms_of = word_forms
         pos = -1
         first = True
         extra = suspended_forms(value) if "- " in value else None
@@ -464,6 +496,32 @@ class SpellingAnalyzer(_FusedAnalyzer):
             low = word.lower()
             if len(low) >= 3 and low not in stop:
                 out[low] = get(low, 0) + 1
+        return out
+
+
+class PartsAnalyzer(_FusedAnalyzer):
+    """The compound parts of a text's words (:func:`part_forms`), for the
+    low-weight ``parts`` field; no positions (no phrases over parts).
+    Pickled into the index like the others: keep the name importable."""
+
+    PATTERN = WORD_PATTERN
+
+    @staticmethod
+    def _forms_of(low: str) -> tuple[str, ...]:
+        return part_forms(low) if len(low) >= 7 else ()
+
+    @staticmethod
+    def word_counts(value: str) -> dict[str, int]:
+        """Part form -> how often (schema.FusedFrequency).
+
+        Input → Output: "jobcenter og jobcentret" → {"job": 2, "cent": 2}
+        """
+        out: dict[str, int] = {}
+        get = out.get
+        for word in _WORD_RE.findall(value):
+            if len(word) >= 7:
+                for form in part_forms(word.lower()):
+                    out[form] = get(form, 0) + 1
         return out
 
 
@@ -588,7 +646,7 @@ def analyse_for_index(text: str) -> tuple[str, str]:
     """
     canon: list[str] = []
     alt: list[str] = []
-    forms = index_forms
+    forms = word_forms
     extra = suspended_forms(text) if "- " in text else None
     for i, w in enumerate(_WORD_RE.findall(text)):
         f = forms(w.lower())
@@ -615,7 +673,7 @@ def analyse_with_spelling(text: str) -> tuple[str, str, list[str]]:
     canon: list[str] = []
     alt: list[str] = []
     spell: list[str] = []
-    forms = index_forms
+    forms = word_forms
     stop = DANISH_STOPWORDS
     extra = suspended_forms(text) if "- " in text else None
     for i, w in enumerate(_WORD_RE.findall(text)):

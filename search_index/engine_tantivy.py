@@ -37,18 +37,18 @@ from typing import Callable, Iterable, Iterator
 
 import tantivy
 
-from .analysis import analyse_with_spelling, prefix_term
+from .analysis import analyse_with_spelling, parts_text, prefix_term
 from .documents import PUBLIC, IndexDocument, IndexLockTimeout, IndexUnavailable
 from .facets import FacetCache, doc_info
 from .querying import (
     MAX_CANDIDATES, MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, canonical_term, corrected, query_terms_for_word,
 )
 from .respelling import respell
-from .schema import TEXT_FIELD_BOOSTS
+from .schema import PARTS_BOOST, PARTS_FIELD, TEXT_FIELD_BOOSTS
 
 __all__ = ["TantivyEngine", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the parts field (issue 13)
 WRITER_HEAP = 64_000_000
 BUILD_HEAP = 256_000_000
 _Q = tantivy.Query
@@ -64,6 +64,7 @@ def _schema():
     for fname in TEXT_FIELD_BOOSTS:
         sb.add_text_field(fname, tokenizer_name="whitespace", index_option="position")
         sb.add_text_field(fname + "_alt", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field(PARTS_FIELD, tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("spell", tokenizer_name="whitespace", index_option="freq")
     return sb.build()
 
@@ -99,6 +100,9 @@ def _document(doc: IndexDocument) -> tantivy.Document:
             d.add_text(fname, canon)
         if alt:
             d.add_text(fname + "_alt", alt)
+    parts = parts_text("\n".join([texts["title"], texts["body"], *doc.topics]))
+    if parts:
+        d.add_text(PARTS_FIELD, parts)
     if audience == PUBLIC:
         words = [w for fname in ("title", "body", "kommune_names", "topics_text") for w in spell[fname]]
         if words:
@@ -177,6 +181,8 @@ class _Snapshot:
             for f in (fname, fname + "_alt"):
                 for t in terms:
                     subs.append((_SHOULD, _Q.boost_query(_Q.term_query(self.schema, f, t), boost)))
+        for t in terms:
+            subs.append((_SHOULD, _Q.boost_query(_Q.term_query(self.schema, PARTS_FIELD, t), PARTS_BOOST)))
         return _Q.boolean_query(subs)
 
     def expansions(self, fname: str, prefix: str) -> list[str]:

@@ -39,7 +39,7 @@ from .documents import PUBLIC, IndexDocument, IndexLockTimeout, IndexUnavailable
 from .facets import FacetCache, SegmentMemo
 from .querying import MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, canonical_term, query_terms_for_word
 from .analysis import prefix_term
-from .schema import SCHEMA, TEXT_FIELD_BOOSTS, fields_for
+from .schema import PARTS_BOOST, PARTS_FIELD, SCHEMA, TEXT_FIELD_BOOSTS, fields_for
 from .suggestions import suggest
 
 __all__ = ["WhooshEngine"]
@@ -222,6 +222,8 @@ class _Snapshot:
             for fname, boost in TEXT_FIELD_BOOSTS.items():
                 for t in terms:
                     self._add_term(acc, fname, t, boost)
+            for t in terms:
+                self._add_term(acc, PARTS_FIELD, t, PARTS_BOOST)
         elif clause.kind == "prefix":
             prefix = prefix_term(clause.words[0])
             for fname, boost in TEXT_FIELD_BOOSTS.items():
