@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pathlib import Path
+
 from search_index import IndexDocument
+from search_index.expansion import ThesaurusError, parse_thesaurus
 
 from .content import kommuner as kommune_registry
+from .content.errors import ContentError
 from .content.loader import Content
 from .store import item_id, item_row, item_url
 
@@ -95,3 +99,25 @@ def all_documents(content: Content, rows: dict[str, dict]) -> Iterator[IndexDocu
             yield document_for(record, rows[item_id(kind, record["slug"])])
     for k in kommune_registry.all_kommuner():
         yield kommune_document(k)
+
+
+#: Thesaurus entries a content root may add to the shipped ones (same format as
+#: search_index/data/thesaurus.tsv; see docs/search.md).
+THESAURUS_FILE = "thesaurus.tsv"
+
+
+def content_thesaurus(content_dir) -> tuple[str | None, list[ContentError]]:
+    """The content's own thesaurus text (None without one), and its problems
+    as content errors (``path:line: message``) so an ingest refuses it."""
+    path = Path(content_dir) / THESAURUS_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, []
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [ContentError(str(path), None, f"kan ikke læses: {type(exc).__name__}")]
+    try:
+        parse_thesaurus(text, str(path))
+    except ThesaurusError as exc:
+        return None, [ContentError(str(path), exc.line, exc.message)]
+    return text, []

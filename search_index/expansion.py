@@ -27,8 +27,8 @@ from .querying import Clause
 
 import re
 
-__all__ = ["PART_WEIGHT", "SYNONYM_WEIGHT", "Alternative", "Thesaurus", "shipped_thesaurus", "alternatives",
-           "parse_thesaurus"]
+__all__ = ["PART_WEIGHT", "SYNONYM_WEIGHT", "Alternative", "Thesaurus", "ThesaurusError", "shipped_thesaurus",
+           "alternatives", "parse_thesaurus"]
 
 PART_WEIGHT = 0.35
 SYNONYM_WEIGHT = 0.5
@@ -76,9 +76,17 @@ class Thesaurus:
         return list(self._by_key.get(key, ())) if key else []
 
 
+class ThesaurusError(ValueError):
+    """A malformed thesaurus line; ``str()`` is ``source:line: message``."""
+
+    def __init__(self, source: str, line: int, message: str) -> None:
+        super().__init__(f"{source}:{line}: {message}")
+        self.source, self.line, self.message = source, line, message
+
+
 def parse_thesaurus(text: str, source: str = "thesaurus.tsv") -> list[tuple[str, ...]]:
     """Lines ``terms<TAB>kind<TAB>explanation`` → groups of terms. A bad line
-    raises ValueError with ``source:line: message`` (an entry must say why)."""
+    raises ThesaurusError (an entry must say why it is there)."""
     groups = []
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
@@ -86,13 +94,13 @@ def parse_thesaurus(text: str, source: str = "thesaurus.tsv") -> list[tuple[str,
             continue
         cols = raw.split("\t")
         if len(cols) < 3 or not cols[2].strip():
-            raise ValueError(f"{source}:{n}: skriv 'termer<TAB>art<TAB>kilde eller forklaring'")
+            raise ThesaurusError(source, n, "skriv 'termer<TAB>art<TAB>kilde eller forklaring' (adskilt af tabulatorer)")
         kind = cols[1].strip()
         if kind not in THESAURUS_KINDS:
-            raise ValueError(f"{source}:{n}: ukendt art {kind!r}; brug {', '.join(THESAURUS_KINDS)}")
+            raise ThesaurusError(source, n, f"ukendt art {kind!r}; brug {', '.join(THESAURUS_KINDS)}")
         terms = tuple(t.strip().lower() for t in cols[0].split(",") if t.strip())
         if len(terms) < 2:
-            raise ValueError(f"{source}:{n}: en gruppe skal have mindst to termer")
+            raise ThesaurusError(source, n, "en gruppe skal have mindst to termer, adskilt af kommaer")
         groups.append(terms)
     return groups
 

@@ -23,7 +23,7 @@ from .analysis import word_forms
 from .compounds import split_compound
 from .lexicon import is_word
 
-__all__ = ["candidates", "respell"]
+__all__ = ["candidates", "danish_respellings", "respell"]
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyzæøå"
 _ASCII = (("aa", "å"), ("oe", "ø"), ("ae", "æ"), ("o", "ø"), ("a", "æ"), ("a", "å"))
@@ -39,12 +39,20 @@ def candidates(word: str) -> set[str]:
     out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     out |= {a + c + b[1:] for a, b in splits if b for c in _ALPHABET if c != b[0]}
     out |= {a + c + b for a, b in splits for c in _ALPHABET}
+    out |= danish_respellings(word)
+    out.discard(word)
+    return out
+
+
+def danish_respellings(word: str) -> set[str]:
+    """The word with one ASCII pair or letter written as the Danish letter it
+    may stand for: "bydelsmodre" → {"bydelsmødre", …}."""
+    out = set()
     for ascii_, danish in _ASCII:
         i = word.find(ascii_)
         while i != -1:
             out.add(word[:i] + danish + word[i + len(ascii_):])
             i = word.find(ascii_, i + 1)
-    out.discard(word)
     return out
 
 
@@ -59,15 +67,18 @@ def respell(word: str, term_df: Callable[[str], int], finds: Callable[[str], boo
         return None
     scored = []
     own = word_forms(word)
+    danish = danish_respellings(word)
     for cand in candidates(word):
         forms = word_forms(cand)
         if not forms or forms == own:
             continue
         df = term_df(forms[-1])
         if df:
-            scored.append((not _plausible(cand), -df, cand))
+            # Plausible words first; of those, a Danish-letter reading of an ASCII
+            # spelling before any other edit (bydelsmodre is bydelsmødre, not bydelsmore).
+            scored.append((not _plausible(cand), cand not in danish, -df, cand))
     scored.sort()
-    for _implausible, _df, cand in scored[:TOP]:
+    for *_rank, cand in scored[:TOP]:
         if finds(cand):
             return cand
     return None
