@@ -68,9 +68,6 @@ __all__ = [
     "danish_sort_key",
     "DANISH_STOPWORDS",
     "word_forms",
-    "index_forms",
-    "part_forms",
-    "parts_text",
     "analyse_for_index",
     "analyse_with_spelling",
     "spelling_words",
@@ -197,61 +194,6 @@ def _lemma(word: str) -> str:
     return word
 
 
-@functools.lru_cache(maxsize=200_000)
-def part_forms(lower_word: str) -> tuple[str, ...]:
-    """The forms of a word's compound parts that are not its own forms:
-    indexed in the low-weight ``parts`` field, so that a part finds the
-    compound, ranked below texts that write the part as a word.
-
-    Input → Output: "virksomhedspraktik" → ("virksom", "praktik"); "job" → ()
-    """
-    if len(lower_word) < 2 or lower_word in DANISH_STOPWORDS:
-        return ()
-    from .compounds import split_compound
-
-    parts = split_compound(lower_word)
-    if not parts:
-        return ()
-    own = word_forms(lower_word)
-    return tuple(dict.fromkeys(f for p in parts for f in word_forms(p) if f not in own))
-
-
-def parts_text(text: str) -> str:
-    """The ``parts`` field of a text: the part forms of its compounds, space-separated.
-
-    Input → Output: "Virksomhedspraktik og job" → "virksom praktik"
-    """
-    out: list[str] = []
-    for w in _WORD_RE.findall(text):
-        if len(w) >= 7:
-            out.extend(part_forms(w.lower()))
-    return " ".join(out)
-
-
-@functools.lru_cache(maxsize=200_000)
-def index_forms(lower_word: str) -> tuple[str, ...]:
-    """Every form a word matches under: its own forms (:func:`word_forms`) and
-    those of its compound parts (virksomhedspraktik → … "virksom", "praktik").
-    Used by the highlighter, so that a part marks the compound. The LAST form
-    is still the word's canonical one.
-
-    Input → Output: "jobcentret" → ("job", "cent", "jobcent");
-    "flygtningene" → ("flygtning",)
-    """
-    own = word_forms(lower_word)
-    if not own:
-        return own
-    from .compounds import split_compound
-
-    parts = split_compound(lower_word)
-    if not parts:
-        return own
-    extra = [f for p in parts for f in word_forms(p) if f not in own]
-    if not extra:
-        return own
-    return tuple(dict.fromkeys((*own[:-1], *extra, own[-1])))
-
-
 class DanishStemFoldFilter(Filter):
     """Snowball Danish stemming followed by :func:`fold`, plus a
     fold-before-stem form at the same position when the two differ.
@@ -279,37 +221,6 @@ class DanishStemFoldFilter(Filter):
                 # it before asking for the next one, so mutating is safe.
                 t.text = form
                 yield t
-
-
-_SUSPENDED_RE = re.compile(r"(\w+)-\s+(?:og|eller|samt)\s+(\w+)", re.IGNORECASE)
-
-
-def suspended_forms(text: str) -> dict[int, tuple[str, ...]]:
-    """Index forms of the compounds a text writes with a suspended first word:
-    "Beskæftigelses- og Integrationsforvaltningen" also means
-    Beskæftigelsesforvaltningen. Word number (as ``WORD_PATTERN`` counts
-    them) → the forms of the completed compound, added at that word.
-
-    Input → Output: "Beskæftigelses- og Integrationsforvaltningen"
-                    → {0: (…, "beskaeftigelsesforvaltning")}
-    """
-    from .compounds import split_compound
-
-    out: dict[int, tuple[str, ...]] = {}
-    for m in _SUSPENDED_RE.finditer(text):
-        parts = split_compound(m.group(2).lower())
-        if not parts:
-            continue
-        forms = word_forms(m.group(1).lower() + parts[-1])
-        if forms:
-            out[len(_WORD_RE.findall(text, 0, m.start(1)))] = forms
-    return out
-
-
-def _with_suspended(forms: tuple[str, ...], extra: tuple[str, ...]) -> tuple[str, ...]:
-    # The word's own canonical form stays last (phrases use it).
-    canon = forms[-1]
-    return (*dict.fromkeys(f for f in (*forms[:-1], *extra) if f != canon), canon)
 
 
 def _build_stoplist() -> frozenset[str]:
@@ -453,11 +364,11 @@ class DanishAnalyzer(_FusedAnalyzer):
         forms_of = word_forms
         pos = -1
         first = True
-        extra = suspended_forms(value) if "- " in value else None
+        extra = _suspended(value) if "- " in value else None
         for i, word in enumerate(_WORD_RE.findall(value)):
             forms = forms_of(word.lower())
             if extra and forms and i in extra:
-                forms = _with_suspended(forms, extra[i])
+                forms = _with_extra(forms, extra[i])
             if forms:
                 if first:  # StopFilter keeps the first kept word's position
                     pos, first = i, False
@@ -508,6 +419,8 @@ class PartsAnalyzer(_FusedAnalyzer):
 
     @staticmethod
     def _forms_of(low: str) -> tuple[str, ...]:
+        from .compound_forms import part_forms
+
         return part_forms(low) if len(low) >= 7 else ()
 
     @staticmethod
@@ -516,6 +429,8 @@ class PartsAnalyzer(_FusedAnalyzer):
 
         Input → Output: "jobcenter og jobcentret" → {"job": 2, "cent": 2}
         """
+        from .compound_forms import part_forms
+
         out: dict[str, int] = {}
         get = out.get
         for word in _WORD_RE.findall(value):
@@ -647,11 +562,11 @@ def analyse_for_index(text: str) -> tuple[str, str]:
     canon: list[str] = []
     alt: list[str] = []
     forms = word_forms
-    extra = suspended_forms(text) if "- " in text else None
+    extra = _suspended(text) if "- " in text else None
     for i, w in enumerate(_WORD_RE.findall(text)):
         f = forms(w.lower())
         if extra and f and i in extra:
-            f = _with_suspended(f, extra[i])
+            f = _with_extra(f, extra[i])
         if f:
             canon.append(f[-1])
             if len(f) > 1:
@@ -675,12 +590,12 @@ def analyse_with_spelling(text: str) -> tuple[str, str, list[str]]:
     spell: list[str] = []
     forms = word_forms
     stop = DANISH_STOPWORDS
-    extra = suspended_forms(text) if "- " in text else None
+    extra = _suspended(text) if "- " in text else None
     for i, w in enumerate(_WORD_RE.findall(text)):
         low = w.lower()
         f = forms(low)
         if extra and f and i in extra:
-            f = _with_suspended(f, extra[i])
+            f = _with_extra(f, extra[i])
         if f:
             canon.append(f[-1])
             if len(f) > 1:
@@ -704,3 +619,15 @@ def spelling_words(text: str) -> list[str]:
     """
     stop = DANISH_STOPWORDS
     return [w for w in (m.lower() for m in _SPELL_RE.findall(text)) if w not in stop and len(w) >= 3]
+
+
+def _suspended(text: str) -> dict[int, tuple[str, ...]]:
+    from .compound_forms import suspended_forms
+
+    return suspended_forms(text)
+
+
+def _with_extra(forms: tuple[str, ...], extra: tuple[str, ...]) -> tuple[str, ...]:
+    # The word's own canonical form stays last (phrases use it).
+    canon = forms[-1]
+    return (*dict.fromkeys(f for f in (*forms[:-1], *extra) if f != canon), canon)

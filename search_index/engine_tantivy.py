@@ -37,7 +37,8 @@ from typing import Callable, Iterable, Iterator
 
 import tantivy
 
-from .analysis import analyse_with_spelling, parts_text, prefix_term
+from .analysis import analyse_with_spelling, prefix_term
+from .compound_forms import parts_text
 from .documents import PUBLIC, IndexDocument, IndexLockTimeout, IndexUnavailable
 from .facets import FacetCache, doc_info
 from .querying import (

@@ -33,7 +33,8 @@ import html
 import re
 import unicodedata
 
-from .analysis import fold, index_forms
+from .analysis import fold
+from .compound_forms import index_forms
 
 __all__ = ["QueryHighlighter", "highlighted_snippet", "plain_snippet", "without_title", "without_boilerplate",
            "line_key", "BOILERPLATE_MIN_DOCS"]
