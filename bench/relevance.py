@@ -40,15 +40,24 @@ _WORD_RE = re.compile(r"\w+")
 
 
 def documents() -> list[IndexDocument]:
-    return [IndexDocument(id=doc_id, type="practice", title=title, url=f"/test/{doc_id}", body=f"{LABEL}\n{body}",
-                          kommune_names=names, topics=topics)
-            for doc_id, (title, body, names, topics) in DOCS.items()]
+    return [
+        IndexDocument(
+            id=doc_id,
+            type="practice",
+            title=title,
+            url=f"/test/{doc_id}",
+            body=f"{LABEL}\n{body}",
+            kommune_names=names,
+            topics=topics,
+        )
+        for doc_id, (title, body, names, topics) in DOCS.items()
+    ]
 
 
 def ndcg(ranked: list[str], judged: dict[str, int], k: int = K) -> float:
     dcg = sum((2 ** judged.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
     ideal = sorted(judged.values(), reverse=True)[:k]
-    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
     return dcg / idcg if idcg else 1.0
 
 
@@ -58,6 +67,7 @@ def recall(ranked: list[str], judged: dict[str, int], k: int = K) -> float:
 
 
 # -- the FTS5 baseline: the analysis before issue 13 --------------------------------------------
+
 
 def _old_term(word: str) -> str | None:
     low = word.lower()
@@ -74,9 +84,19 @@ class Fts5Baseline:
     def __init__(self, docs: list[IndexDocument]) -> None:
         self.db = sqlite3.connect(":memory:")
         self.db.execute("CREATE VIRTUAL TABLE d USING fts5(id UNINDEXED, title, names, topics, body)")
-        self.db.executemany("INSERT INTO d VALUES (?, ?, ?, ?, ?)", [
-            (d.id, _old_text(d.title), _old_text(" ".join(d.kommune_names)), _old_text(" ".join(d.topics)),
-             _old_text(d.body)) for d in docs])
+        self.db.executemany(
+            "INSERT INTO d VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    d.id,
+                    _old_text(d.title),
+                    _old_text(" ".join(d.kommune_names)),
+                    _old_text(" ".join(d.topics)),
+                    _old_text(d.body),
+                )
+                for d in docs
+            ],
+        )
 
     def search(self, q: str) -> list[str]:
         clauses = []
@@ -90,8 +110,10 @@ class Fts5Baseline:
                 clauses.append('"' + " ".join(terms) + '"')
         if not clauses:
             return []
-        rows = self.db.execute("SELECT id FROM d WHERE d MATCH ? ORDER BY bm25(d, 0, 3.0, 2.0, 1.5, 1.0) LIMIT ?",
-                               (" OR ".join(clauses), K)).fetchall()
+        rows = self.db.execute(
+            "SELECT id FROM d WHERE d MATCH ? ORDER BY bm25(d, 0, 3.0, 2.0, 1.5, 1.0) LIMIT ?",
+            (" OR ".join(clauses), K),
+        ).fetchall()
         return [r[0] for r in rows]
 
 
@@ -126,8 +148,10 @@ def summary(result: dict) -> dict[str, dict[str, tuple[float, float, int]]]:
         by_kind["all"].append(row)
     out = {}
     for kind, rows in by_kind.items():
-        out[kind] = {s: (sum(r[s]["ndcg"] for r in rows) / len(rows), sum(r[s]["recall"] for r in rows) / len(rows),
-                         len(rows)) for s in result["systems"]}
+        out[kind] = {
+            s: (sum(r[s]["ndcg"] for r in rows) / len(rows), sum(r[s]["recall"] for r in rows) / len(rows), len(rows))
+            for s in result["systems"]
+        }
     return out
 
 

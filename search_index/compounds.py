@@ -40,13 +40,52 @@ MIN_WORD = 7
 MIN_PART = 4
 MAX_PARTS = 2
 #: Three-letter words that are real parts of the field's compounds.
-SHORT_PARTS = frozenset({"job", "mor", "far", "råd", "liv", "hus", "ung", "sag", "lov", "tid", "løn", "mål", "ret",
-                         "arv", "syg", "kur"})
+SHORT_PARTS = frozenset(
+    {"job", "mor", "far", "råd", "liv", "hus", "ung", "sag", "lov", "tid", "løn", "mål", "ret", "arv", "syg", "kur"}
+)
 #: Endings that are words on their own but, as the last "part", are suffixes.
-SUFFIX_TAILS = frozenset({"ring", "ringer", "ringen", "ning", "ninger", "ningen", "ling", "lingen",
-                          "heder", "hedes", "skab", "skaber", "skabet", "skabs", "else", "elser", "elsen", "ender", "enden", "isme", "hede", "heden", "inde",
-                          "ider", "erne", "ener", "nere", "ister", "ende", "ører", "ered", "sion", "tion",
-                          "tioner", "ionen", "ative", "ilder", "trice"})
+SUFFIX_TAILS = frozenset(
+    {
+        "ring",
+        "ringer",
+        "ringen",
+        "ning",
+        "ninger",
+        "ningen",
+        "ling",
+        "lingen",
+        "heder",
+        "hedes",
+        "skab",
+        "skaber",
+        "skabet",
+        "skabs",
+        "else",
+        "elser",
+        "elsen",
+        "ender",
+        "enden",
+        "isme",
+        "hede",
+        "heden",
+        "inde",
+        "ider",
+        "erne",
+        "ener",
+        "nere",
+        "ister",
+        "ende",
+        "ører",
+        "ered",
+        "sion",
+        "tion",
+        "tioner",
+        "ionen",
+        "ative",
+        "ilder",
+        "trice",
+    }
+)
 _LINKS = ("s", "e")
 #: Inflectional endings, longest first: a word that is a known word plus one of
 #: these is that word inflected, not a compound with the ending's letters.

@@ -18,6 +18,7 @@ outranks one that only says a part or a synonym.
 from __future__ import annotations
 
 import functools
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +28,20 @@ from .querying import Clause
 
 import re
 
-__all__ = ["PART_WEIGHT", "SYNONYM_WEIGHT", "Alternative", "Thesaurus", "ThesaurusError", "shipped_thesaurus",
-           "alternatives", "parse_thesaurus"]
+__all__ = [
+    "PART_WEIGHT",
+    "SYNONYM_WEIGHT",
+    "Alternative",
+    "Thesaurus",
+    "ThesaurusError",
+    "shipped_thesaurus",
+    "alternatives",
+    "parse_thesaurus",
+    "expanded_scores",
+    "thesaurus_of",
+]
+
+log = logging.getLogger(__name__)
 
 PART_WEIGHT = 0.35
 SYNONYM_WEIGHT = 0.5
@@ -65,8 +78,11 @@ class Thesaurus:
                 if key is None:
                     continue
                 others = self._by_key.setdefault(key, [])
-                others.extend(t for t in group if t != term and t not in others and _key(
-                    tuple(_WORD_RE.findall(t.lower()))) != key)
+                others.extend(
+                    t
+                    for t in group
+                    if t != term and t not in others and _key(tuple(_WORD_RE.findall(t.lower()))) != key
+                )
 
     def merged(self, extra: "Thesaurus | None") -> "Thesaurus":
         return self if extra is None or not extra.groups else Thesaurus(self.groups + extra.groups)
@@ -94,7 +110,9 @@ def parse_thesaurus(text: str, source: str = "thesaurus.tsv") -> list[tuple[str,
             continue
         cols = raw.split("\t")
         if len(cols) < 3 or not cols[2].strip():
-            raise ThesaurusError(source, n, "skriv 'termer<TAB>art<TAB>kilde eller forklaring' (adskilt af tabulatorer)")
+            raise ThesaurusError(
+                source, n, "skriv 'termer<TAB>art<TAB>kilde eller forklaring' (adskilt af tabulatorer)"
+            )
         kind = cols[1].strip()
         if kind not in THESAURUS_KINDS:
             raise ThesaurusError(source, n, f"ukendt art {kind!r}; brug {', '.join(THESAURUS_KINDS)}")
@@ -133,3 +151,51 @@ def alternatives(clause: Clause, thesaurus: Thesaurus | None) -> list[Alternativ
             if alt is not None and alt != clause:
                 out.append(Alternative((alt,), SYNONYM_WEIGHT, term))
     return out
+
+
+def expanded_scores(clause_scores, clause: Clause, thesaurus: Thesaurus | None, visible):
+    """(document -> score, thesaurus terms that found a visible document) of
+    one clause with its alternatives: the parts of a compound (all required)
+    and, with a thesaurus, its terms, each weighted below the clause itself.
+    ``clause_scores(clause)`` gives one clause's scores (cached by the caller;
+    never mutated here)."""
+    exact = clause_scores(clause)
+    alts = alternatives(clause, thesaurus)
+    if not alts:
+        return exact, ()
+    scores = dict(exact)
+    used: list[str] = []
+    for alt in alts:
+        parts = [clause_scores(c) for c in alt.clauses]
+        if not all(parts):
+            continue
+        docs = set(min(parts, key=len))
+        if len(parts) > 1:
+            for other in parts:
+                docs.intersection_update(other.keys())
+        if not docs:
+            continue
+        if alt.label is not None and not visible.isdisjoint(docs - exact.keys()):
+            used.append(alt.label)  # it found something the words typed did not
+        w = alt.weight
+        get = scores.get
+        for d in docs:
+            scores[d] = get(d, 0.0) + w * sum(p[d] for p in parts)
+    return scores, tuple(used)
+
+
+def thesaurus_of(extra_file: Path) -> Thesaurus:
+    """The shipped thesaurus plus the content's entries an index was built with
+    (``extra_file``; a damaged one is logged and ignored, never a failed search)."""
+    try:
+        extra = extra_file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return shipped_thesaurus()
+    except (OSError, UnicodeDecodeError):
+        log.exception("thesaurus %s ignored", extra_file)
+        return shipped_thesaurus()
+    try:
+        return shipped_thesaurus().merged(Thesaurus(parse_thesaurus(extra, str(extra_file))))
+    except ThesaurusError:
+        log.exception("thesaurus %s ignored", extra_file)
+        return shipped_thesaurus()

@@ -22,12 +22,12 @@ from .documents import (
     SearchResponse,
 )
 from .analysis import prefix_term
-from .expansion import Thesaurus, alternatives, parse_thesaurus, shipped_thesaurus
+from .expansion import Thesaurus, alternatives, expanded_scores, parse_thesaurus, thesaurus_of
 from .facets import filter_and_count, normalize_filters
 from .querying import clause_terms, parse_query, plan_clauses
 from .snippets import (
-    BOILERPLATE_MIN_DOCS, QueryHighlighter, highlighted_snippet, line_key, plain_snippet, without_boilerplate,
-    without_title,
+    BOILERPLATE_MIN_DOCS, QueryHighlighter, boilerplate_of, highlighted_snippet, line_key, plain_snippet,
+    without_boilerplate, without_title,
 )
 
 __all__ = ["SearchIndex", "MAX_PER_PAGE", "MAX_PAGE", "ENGINES", "ENGINE_ENV", "ENGINE_FILE", "resolve_engine"]
@@ -168,8 +168,8 @@ class SearchIndex:
         self.engine = recorded_engine(self.path)
         self._engine = _engine_class(self.engine)(self.path)
         self.text_source = text_source
-        self.thesaurus = _thesaurus_of(self.path)
-        self.boilerplate = _boilerplate_of(self.path)
+        self.thesaurus = thesaurus_of(self.path / THESAURUS_FILE)
+        self.boilerplate = boilerplate_of(self.path / BOILERPLATE_FILE)
         self._cache = ResultCache(cache_docs)
         self._lock = threading.RLock()
         self._closed = False
@@ -313,33 +313,10 @@ class SearchIndex:
         return self._cache.fetch(("clause", clause, audiences), lambda: snap.clause_scores(clause, audiences), len)
 
     def _expanded_scores(self, snap, clause, audiences, visible, expand: bool):
-        """(document -> score, thesaurus terms that found a visible document) of
-        one clause with its alternatives (expansion.py): compound parts, all of
-        them required, and with ``expand`` the thesaurus' terms, each weighted
-        below the clause itself."""
-        exact = self._clause_scores(snap, clause, audiences)
-        alts = alternatives(clause, self.thesaurus if expand else None)
-        if not alts:
-            return exact, ()
-        scores = dict(exact)
-        used: list[str] = []
-        for alt in alts:
-            parts = [self._clause_scores(snap, c, audiences) for c in alt.clauses]
-            if not all(parts):
-                continue
-            docs = set(min(parts, key=len))
-            for other in parts:
-                if len(parts) > 1:
-                    docs.intersection_update(other.keys())
-            if not docs:
-                continue
-            if alt.label is not None and not visible.isdisjoint(docs - exact.keys()):
-                used.append(alt.label)  # it found something the words typed did not
-            w = alt.weight
-            get = scores.get
-            for d in docs:
-                scores[d] = get(d, 0.0) + w * sum(p[d] for p in parts)
-        return scores, tuple(used)
+        """One clause with its alternatives (expansion.expanded_scores), every
+        clause's scores from the per-generation clause cache."""
+        return expanded_scores(lambda c: self._clause_scores(snap, c, audiences), clause,
+                               self.thesaurus if expand else None, visible)
 
     def _match(self, snap, clauses, visible, filters, audiences, expand=True):
         """(scores, allowed, tier1, facet counts, thesaurus terms used) of a query
@@ -503,32 +480,6 @@ def _highlighter(clauses, thesaurus: Thesaurus | None = None) -> QueryHighlighte
                 for sub in alt.clauses:
                     terms.extend(clause_terms(sub))
     return QueryHighlighter(terms, prefixes)
-
-
-def _boilerplate_of(path: Path) -> frozenset[str]:
-    """Boilerplate paragraph keys of this index (none for an index built before them)."""
-    try:
-        return frozenset(json.loads((path / BOILERPLATE_FILE).read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        return frozenset()
-    except (OSError, ValueError, TypeError):
-        log.exception("boilerplate list of %s ignored", path)
-        return frozenset()
-
-
-def _thesaurus_of(path: Path) -> Thesaurus:
-    """The shipped thesaurus plus the content's entries this index was built with."""
-    try:
-        extra = (path / THESAURUS_FILE).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return shipped_thesaurus()
-    except OSError as exc:
-        raise IndexUnavailable(f"Søgeindekset i {path} kan ikke læses: {type(exc).__name__}") from exc
-    try:
-        return shipped_thesaurus().merged(Thesaurus(parse_thesaurus(extra, str(path / THESAURUS_FILE))))
-    except ValueError:
-        log.exception("thesaurus of %s ignored", path)
-        return shipped_thesaurus()
 
 
 def _ranked_page(scores: dict, tier1: set | None, allowed: set, start: int, end: int) -> list[int]:

@@ -40,8 +40,12 @@ def name_keys(kommune_dir: Path, dictionary: set[str]) -> list[str]:
     also ordinary lowercase words or stop words ("høje" of Høje-Taastrup is a
     word; "taastrup" is a name)."""
     names: set[str] = set()
-    for fname, column in (("kommuner.csv", "name"), ("former_kommuner.csv", "name"), ("aliases.csv", "alias"),
-                          ("aliases.csv", "name")):
+    for fname, column in (
+        ("kommuner.csv", "name"),
+        ("former_kommuner.csv", "name"),
+        ("aliases.csv", "alias"),
+        ("aliases.csv", "name"),
+    ):
         with (kommune_dir / fname).open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 names.add(row[column])

@@ -51,7 +51,7 @@ def danish_respellings(word: str) -> set[str]:
     for ascii_, danish in _ASCII:
         i = word.find(ascii_)
         while i != -1:
-            out.add(word[:i] + danish + word[i + len(ascii_):])
+            out.add(word[:i] + danish + word[i + len(ascii_) :])
             i = word.find(ascii_, i + 1)
     return out
 

@@ -13,7 +13,8 @@ from whoosh.system import pack_uint
 from .analysis import PartsAnalyzer, danish_analyzer, spelling_analyzer
 from .documents import PUBLIC, IndexDocument
 
-__all__ = ["SCHEMA", "TEXT_FIELD_BOOSTS", "PARTS_FIELD", "PARTS_BOOST", "SPELL_FIELD", "fields_for", "FusedPositions", "FusedFrequency"]
+__all__ = ["SCHEMA", "TEXT_FIELD_BOOSTS", "PARTS_FIELD", "PARTS_BOOST",
+           "SPELL_FIELD", "fields_for", "FusedPositions", "FusedFrequency"]
 
 _DANISH = danish_analyzer()
 

@@ -30,14 +30,20 @@ from __future__ import annotations
 import bisect
 import hashlib
 import html
+import json
+import logging
 import re
 import unicodedata
+from pathlib import Path
 
 from .analysis import fold
 from .compound_forms import index_forms
 
 __all__ = ["QueryHighlighter", "highlighted_snippet", "plain_snippet", "without_title", "without_boilerplate",
+           "boilerplate_of",
            "line_key", "BOILERPLATE_MIN_DOCS"]
+
+log = logging.getLogger(__name__)
 
 SNIPPET_FRAGMENTS = 2  # at most this many fragments, each marked "…" where cut
 FRAGMENT_CHARS = 140  # max characters per fragment  (so <= ~300 visible chars)
@@ -234,6 +240,18 @@ def line_key(line: str) -> str | None:
     if len(norm) < 40:
         return None
     return hashlib.blake2b(norm.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def boilerplate_of(path) -> frozenset[str]:
+    """The boilerplate paragraph keys an index was built with (a JSON list in
+    ``path``); none for an index from before them or a damaged file."""
+    try:
+        return frozenset(json.loads(Path(path).read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return frozenset()
+    except (OSError, ValueError, TypeError):
+        log.exception("boilerplate list %s ignored", path)
+        return frozenset()
 
 
 def without_boilerplate(text: str | None, keys: frozenset[str]) -> str | None:
