@@ -8,8 +8,8 @@ inflected (``mentorordnig`` is three edits from the only form in the texts,
 candidates are the one-edit variants of the word (with transpositions and
 Danish letters) and its ASCII→Danish respellings; a candidate counts when its
 canonical *index* form is in the index (so any inflection in the texts will
-do), the most plausible (a known word or compound of known words), then the
-most frequent, first. The caller checks that it finds a public document.
+do); only plausible candidates (a known word or a compound of known words)
+count, Danish-letter readings first, then the most frequent. The caller checks that it finds a public document.
 
 Input → Output (texts with "mentorordninger", "Bydelsmødrene"):
     "mentorordnig" → "mentorordning"; "bydelsmodre" → "bydelsmødre"
@@ -69,14 +69,18 @@ def respell(word: str, term_df: Callable[[str], int], finds: Callable[[str], boo
     own = word_forms(word)
     danish = danish_respellings(word)
     for cand in candidates(word):
+        # Plausible words only (cheap set lookups) before any stemming: of the
+        # ~700 one-edit variants of a long word, a handful are words.
+        if not _plausible(cand):
+            continue
         forms = word_forms(cand)
         if not forms or forms == own:
             continue
         df = term_df(forms[-1])
         if df:
-            # Plausible words first; of those, a Danish-letter reading of an ASCII
-            # spelling before any other edit (bydelsmodre is bydelsmødre, not bydelsmore).
-            scored.append((not _plausible(cand), cand not in danish, -df, cand))
+            # A Danish-letter reading of an ASCII spelling before any other edit
+            # (bydelsmodre is bydelsmødre, not bydelsmore).
+            scored.append((cand not in danish, -df, cand))
     scored.sort()
     for *_rank, cand in scored[:TOP]:
         if finds(cand):
