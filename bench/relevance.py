@@ -158,7 +158,7 @@ def summary(result: dict) -> dict[str, dict[str, tuple[float, float, int]]]:
 def print_table(result: dict, per_query: bool = False, out=sys.stdout) -> None:
     systems = result["systems"]
     table = summary(result)
-    head = "kind (queries)".ljust(22) + "".join(f" | {s + ' nDCG@10 / R@10':>26}" for s in systems)
+    head = "kind (queries)".ljust(22) + "".join(f" | {s + ' nDCG@10 / R@10':>22}" for s in systems)
     print(head, file=out)
     print("-" * len(head), file=out)
     kinds = [k for k in dict.fromkeys(r["kind"] for r in result["rows"])] + ["all"]
