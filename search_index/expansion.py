@@ -43,6 +43,11 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+#: Alternatives are looked for only while the words typed find fewer texts than
+#: this: beyond it, texts found only by a lower-weighted alternative would rank
+#: below a page's worth of exact matches anyway, and computing them is most of
+#: the cost of a common word (each alternative is a search of its own).
+EXPAND_BELOW = 200
 PART_WEIGHT = 0.35
 SYNONYM_WEIGHT = 0.5
 THESAURUS_KINDS = ("synonym", "renamed", "abbreviation")
@@ -160,6 +165,8 @@ def expanded_scores(clause_scores, clause: Clause, thesaurus: Thesaurus | None, 
     ``clause_scores(clause)`` gives one clause's scores (cached by the caller;
     never mutated here)."""
     exact = clause_scores(clause)
+    if len(exact) >= EXPAND_BELOW:
+        return exact, ()
     alts = alternatives(clause, thesaurus)
     if not alts:
         return exact, ()
