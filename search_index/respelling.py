@@ -5,11 +5,12 @@ within two edits. That misses a compound whose written forms are all
 inflected (``mentorordnig`` is three edits from the only form in the texts,
 ``mentorordninger``) and an ASCII spelling of a Danish word two letters off
 (``bydelsmodre`` → bydelsmødre, ``bydelsmøder`` → bydelsmødre). Here the
-candidates are the one-edit variants of the word (with transpositions and
-Danish letters) and its ASCII→Danish respellings; a candidate counts when its
+candidates are the word with the last part of the compound one edit away
+(with transpositions and Danish letters) and its ASCII→Danish respellings,
+each a known word or compound of known words; a candidate counts when its
 canonical *index* form is in the index (so any inflection in the texts will
-do); only plausible candidates (a known word or a compound of known words)
-count, Danish-letter readings first, then the most frequent. The caller checks that it finds a public document.
+do); Danish-letter readings first, then the most frequent. The caller
+checks that it finds a public document.
 
 Input → Output (texts with "mentorordninger", "Bydelsmødrene"):
     "mentorordnig" → "mentorordning"; "bydelsmodre" → "bydelsmødre"
@@ -31,15 +32,33 @@ MAX_WORD = 30  # longer "words" are not respelled (the candidates grow with the 
 TOP = 5  # candidates handed to the caller's (costlier) check, best first
 
 
-def candidates(word: str) -> set[str]:
-    """One edit away (delete, transpose, replace, insert), and one ASCII pair
-    or letter replaced by its Danish letter."""
+def _edits1(word: str) -> set[str]:
+    """Everything one edit away: delete, transpose, replace, insert."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     out = {a + b[1:] for a, b in splits if b}
     out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     out |= {a + c + b[1:] for a, b in splits if b for c in _ALPHABET if c != b[0]}
     out |= {a + c + b for a, b in splits for c in _ALPHABET}
-    out |= danish_respellings(word)
+    return out
+
+
+def _compound_candidates(word: str) -> set[str]:
+    """The word with its last part corrected: after the longest known head
+    (with a linking s/e), the one-edit variants of the rest that are words.
+    Only set lookups: a long word has ~700 variants, a handful of them words."""
+    for i in range(len(word) - 3, 3, -1):
+        head = word[:i]
+        if is_word(head) or (head[-1] in "se" and is_word(head[:-1])):
+            out = {head + t for t in _edits1(word[i:]) if len(t) >= 3 and is_word(t)}
+            if out:
+                return out
+    return set()
+
+
+def candidates(word: str) -> set[str]:
+    """Respellings worth trying: the last part of a compound corrected, and an
+    ASCII pair or letter read as the Danish letter it stands for."""
+    out = _compound_candidates(word) | {c for c in danish_respellings(word) if _plausible(c)}
     out.discard(word)
     return out
 
@@ -69,10 +88,6 @@ def respell(word: str, term_df: Callable[[str], int], finds: Callable[[str], boo
     own = word_forms(word)
     danish = danish_respellings(word)
     for cand in candidates(word):
-        # Plausible words only (cheap set lookups) before any stemming: of the
-        # ~700 one-edit variants of a long word, a handful are words.
-        if not _plausible(cand):
-            continue
         forms = word_forms(cand)
         if not forms or forms == own:
             continue
