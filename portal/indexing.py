@@ -15,6 +15,7 @@ from search_index import IndexDocument
 from search_index.expansion import ThesaurusError, parse_thesaurus
 
 from .content import kommuner as kommune_registry
+from .content import vocabulary
 from .content.errors import ContentError
 from .content.loader import Content
 from .store import item_id, item_row, item_url
@@ -47,14 +48,18 @@ def document_for(record: dict, row: dict | None = None) -> IndexDocument:
         body = row["text"]
         if kind == "network" and record.get("region"):
             facets["regions"] = sorted(set(facets["regions"]) | {record["region"]})
-    extra = [record.get("organisation"), " ".join(record.get("target_groups") or [])]
+    extra = [record.get("organisation"), " ".join(record.get("target_groups") or []),
+             " ".join(t for t in record.get("topics") or [] if vocabulary.canonical("topic", t) != t.lower())]
     return IndexDocument(
         id=row["id"],
         type=kind,
         title=record["title"],
         url=row["url"],
         body="\n".join([body, *[x for x in extra if x]]),
-        topics=list(record.get("topics") or []),
+        # Facets count the managed vocabulary's canonical values; the words the
+        # content used stay searchable in the body.
+        topics=vocabulary.canonical_list("topic", record.get("topics")),
+        target_groups=vocabulary.canonical_list("target_group", record.get("target_groups")),
         evidence=record.get("evidence"),
         audience=row["audience"],
         date=row["date"],

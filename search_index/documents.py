@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 #: The facet names, in display order.  Also the allowed ``SearchRequest.filters`` keys.
-FACETS: tuple[str, ...] = ("type", "kommune", "region", "topic", "evidence")
+FACETS: tuple[str, ...] = ("type", "kommune", "region", "topic", "evidence", "target_group")
 
 PUBLIC = "public"
 
@@ -35,6 +35,7 @@ class IndexDocument:
     kommune_names: list[str] = field(default_factory=list)  # current and former names, e.g. ["Billund", "Grindsted"]
     regions: list[str] = field(default_factory=list)  # e.g. ["Hovedstaden"]
     topics: list[str] = field(default_factory=list)  # tags, e.g. ["beskæftigelse", "flygtninge"]
+    target_groups: list[str] = field(default_factory=list)  # facet values, e.g. ["flygtninge", "unge"]
     evidence: str | None = None  # "effekt" | "delvis-effekt" | "ingen-effekt" | "ikke-evalueret" | None
     audience: str = PUBLIC  # "public" or "network:<slug>" (visible only to that network's members)
     date: str | None = None  # ISO date/year for sorting, optional

@@ -81,6 +81,7 @@ def _document(doc: IndexDocument) -> tantivy.Document:
     data = {
         "id": doc.id, "type": doc.type, "audience": audience, "title": doc.title or "", "url": doc.url,
         "kommuner": list(doc.kommuner), "regions": list(doc.regions), "topics": list(doc.topics),
+        "target_groups": list(doc.target_groups),
         "evidence": doc.evidence, "date": doc.date, "boost": float(doc.boost),
     }
     d.add_bytes("data", json.dumps(data, ensure_ascii=False).encode("utf-8"))

@@ -111,6 +111,7 @@ SCHEMA = Schema(
     kommuner=STORED(),
     regions=STORED(),
     topics=STORED(),
+    target_groups=STORED(),
     # ISO date/year, stored only (for callers that want to sort by it).
     date=STORED(),
 )
@@ -138,6 +139,7 @@ def fields_for(doc: IndexDocument) -> dict[str, object]:
         "kommuner": list(doc.kommuner),
         "regions": list(doc.regions),
         "topics": list(doc.topics),
+        "target_groups": list(doc.target_groups),
         "date": doc.date,
     }
     for name, values in (("kommune", doc.kommuner), ("region", doc.regions), ("topic", doc.topics)):

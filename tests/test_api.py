@@ -13,7 +13,7 @@ def test_search_contract(client):
     first = body["results"][0]
     assert set(first) == {"id", "type", "title", "url", "kommuner", "evidence", "snippet"}
     assert any("<mark>" in r["snippet"] for r in body["results"])
-    assert set(body["facets"]) == {"type", "kommune", "topic", "evidence", "region"}
+    assert set(body["facets"]) == {"type", "kommune", "topic", "evidence", "region", "target_group"}
     assert body["facets"]["kommune"]["101"] >= 2
 
 

@@ -121,3 +121,23 @@ def test_content_can_extend_the_thesaurus_and_a_bad_line_is_refused(tmp_path):
     with SearchIndex(report.generation.index_path) as index:
         response = index.search(SearchRequest(q="velkomsthus"))
     assert response.total >= 1 and response.expanded_with == ["welcome house"]
+
+
+def test_facets_count_canonical_topics_and_target_groups(client):
+    from portal.content import vocabulary
+
+    facets = api(client, "", type="practice")["facets"]
+    assert "flygtningeområdet" not in facets["topic"] and "best practice" not in facets["topic"]
+    tagged = texts_mentioning(r"(?m)^topics:.*\b(flygtninge|flygtningeområdet)\b")
+    assert facets["topic"]["flygtninge"] == len(tagged) >= 2
+    assert facets["target_group"]["flygtninge"] >= 4 and facets["target_group"]["unge"] >= 4
+    # A filter by an alias is a filter by its canonical value.
+    by_alias = api(client, "", topic="flygtningeområdet")
+    assert by_alias["total"] == api(client, "", topic="flygtninge")["total"] == facets["topic"]["flygtninge"]
+    assert api(client, "", target_group="flygtninge")["total"] >= 4
+    html = page(client, "", type="practice")
+    assert "Målgruppe" in html and 'name="target_group" value="flygtninge"' in html
+    # Unknown tags stay as written; the nearest known value is there to suggest.
+    assert vocabulary.canonical("topic", "Natteliv") == "natteliv"
+    assert vocabulary.nearest("topic", "beskæftigelsen") == "beskæftigelse"
+    assert vocabulary.nearest("target_group", "flygtningene") == "flygtninge"

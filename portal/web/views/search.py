@@ -10,6 +10,7 @@ from search_index import QueryError, SearchRequest
 
 from ...content import kommuner as kommune_registry
 from ...content.kommuner import danish_sort_key
+from ...content import vocabulary
 from ...content.schema import EVIDENCE
 from ..errors import BadRequest
 from ..resources import get_index
@@ -79,6 +80,12 @@ def parse_search_args(args: MultiDict, default_per_page: int = 10) -> SearchRequ
         if any(len(t) > 80 for t in topics):
             raise BadRequest(_("et emne er for langt (højst %(max)d tegn)", max=80))
         filters["topic"] = topics
+    if groups := [g.lower() for g in _values(args, "target_group")]:
+        if any(len(g) > 80 for g in groups):
+            raise BadRequest(_("en målgruppe er for lang (højst %(max)d tegn)", max=80))
+        filters["target_group"] = [vocabulary.canonical("target_group", g) for g in groups]
+    if "topic" in filters:
+        filters["topic"] = [vocabulary.canonical("topic", t) for t in filters["topic"]]
     codes = []
     for ref in _values(args, "kommune"):
         try:
@@ -139,5 +146,5 @@ def search_page():
         pages=pages,
         kommune_name=kommune_name,
         ranked_facet=ranked_facet,
-        facet_order=("type", "evidence", "topic", "kommune", "region"),
+        facet_order=("type", "evidence", "topic", "target_group", "kommune", "region"),
     )
