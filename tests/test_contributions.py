@@ -123,6 +123,9 @@ def test_submit_by_form_with_an_error_keeps_everything_then_fix_approve_and_find
     assert "Mentorordning for unge flygtninge" in queue
     review = editor.get(f"/redaktion/{sid}").get_data(as_text=True)
     assert "<h2>Sådan gør vi</h2>" in review.replace(' id="sadan-gor-vi"', "") or "Sådan gør vi" in review
+    # "unge" is a target group, not a known topic: the editor is shown it (issue 13's vocabulary)
+    assert "Emner og målgrupper uden for ordlisten" in review
+    assert re.search(r"<li>Emne: <span[^>]*>unge</span>", review)
     token = re.search(r'name="csrf_token" value="([^"]+)"', review).group(1)
     response = editor.post(f"/redaktion/{sid}/godkend", data={"csrf_token": token})
     assert response.status_code == 302

@@ -16,7 +16,7 @@ import difflib
 import functools
 from pathlib import Path
 
-__all__ = ["KINDS", "canonical", "canonical_list", "is_known", "nearest", "known"]
+__all__ = ["KINDS", "canonical", "canonical_list", "is_known", "nearest", "known", "unknown_tags"]
 
 KINDS = ("topic", "target_group")
 _FILE = Path(__file__).resolve().parent / "data" / "vocabulary.tsv"
@@ -31,7 +31,8 @@ def _table() -> dict[str, dict[str, str]]:
             continue
         cols = raw.split("\t")
         if len(cols) < 4 or cols[0] not in KINDS or not cols[1].strip() or not cols[3].strip():
-            raise ValueError(f"{_FILE}:{n}: skriv 'art<TAB>værdi<TAB>aliasser<TAB>hvorfor' (art: topic eller target_group)")
+            raise ValueError(f"{_FILE}:{n}: skriv 'art<TAB>værdi<TAB>aliasser<TAB>hvorfor' "
+                             "(art: topic eller target_group)")
         kind, value = cols[0], cols[1].strip().lower()
         table[kind][value] = value
         for alias in cols[2].split(","):
@@ -63,3 +64,15 @@ def nearest(kind: str, tag: str) -> str | None:
     names = list(_table()[kind])
     match = difflib.get_close_matches(" ".join(tag.split()).lower(), names, n=1, cutoff=0.6)
     return _table()[kind][match[0]] if match else None
+
+
+def unknown_tags(record: dict | None) -> list[tuple[str, str, str | None]]:
+    """(kind, tag as written, nearest known value or None) for each topic and
+    target group of a record that the vocabulary does not know: what an editor
+    is shown in moderation, to map the tag or accept it as a new value."""
+    out = []
+    for kind, key in (("topic", "topics"), ("target_group", "target_groups")):
+        for tag in (record or {}).get(key) or ():
+            if tag and tag.strip() and not is_known(kind, tag):
+                out.append((kind, tag, nearest(kind, tag)))
+    return out

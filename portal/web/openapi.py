@@ -283,10 +283,12 @@ PATHS: dict[str, dict] = {
             {"name": "per_page", "in": "query", "required": False,
              "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10}},
             {"name": "expand", "in": "query", "required": False,
-             "description": "1: also find the thesaurus' synonyms, renamed terms and abbreviations; 0: only the words typed",
+             "description": "1: also find the thesaurus' synonyms, renamed terms and abbreviations; "
+                            "0: only the words typed",
              "schema": {"type": "integer", "enum": [0, 1], "default": 1}},
             {"name": "correct", "in": "query", "required": False,
-             "description": "1: a query that finds nothing searches its spelling correction (corrected_from says so); 0: never",
+             "description": "1: a query that finds nothing searches its spelling correction "
+                            "(corrected_from says so); 0: never",
              "schema": {"type": "integer", "enum": [0, 1], "default": 1}},
         ],
         "responses": _responses(_ok(_ref("SearchResponse")), 400, 429),
