@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .content import kommuner as kommune_registry
+from .content import vocabulary
 from .content.kommuner import danish_sort_key
 from .content.loader import Content
 from .content.schema import EVIDENCE
@@ -126,9 +127,12 @@ def _links(record: dict) -> tuple[list[dict], list[dict]]:
             **_sort_keys(record)}
     # The topics ride along with the kommune links: a ranking weighs the
     # topics of every practice of ten kommuner (see kommune_practices).
-    topic_list = json.dumps(list(record.get("topics") or []), ensure_ascii=False)
+    # Canonical topics (content/vocabulary.py): the evidence map, topic counts and
+    # related practices count "flygtningeområdet" as "flygtninge".
+    canonical = vocabulary.canonical_list("topic", record.get("topics"))
+    topic_list = json.dumps(canonical, ensure_ascii=False)
     kommuner = [dict(same, code=k["code"], as_name=k["as"], topics=topic_list) for k in places]
-    topics = [dict(same, topic=t) for t in record.get("topics") or []]
+    topics = [dict(same, topic=t) for t in canonical]
     return kommuner, topics
 
 
@@ -337,7 +341,7 @@ class Store:
         marks = ",".join("?" * len(types))
         return self._items(
             f"id IN (SELECT item_id FROM item_topics WHERE topic = ? AND type IN ({marks}) AND {clause})",
-            [topic, *types, *aparams], audiences,
+            [vocabulary.canonical("topic", topic), *types, *aparams], audiences,
         )
 
     def kommune_links(self, iid: str) -> list[dict]:

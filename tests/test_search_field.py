@@ -141,3 +141,9 @@ def test_facets_count_canonical_topics_and_target_groups(client):
     assert vocabulary.canonical("topic", "Natteliv") == "natteliv"
     assert vocabulary.nearest("topic", "beskæftigelsen") == "beskæftigelse"
     assert vocabulary.nearest("target_group", "flygtningene") == "flygtninge"
+
+
+def test_the_evidence_map_counts_canonical_topics(client):
+    evidence_map = htmllib.unescape(client.get("/evidenskort").get_data(as_text=True))
+    assert ">flygtningeområdet<" not in evidence_map and ">best practice<" not in evidence_map
+    assert ">flygtninge<" in evidence_map and ">gode erfaringer<" in evidence_map
