@@ -44,6 +44,7 @@ from .facets import FacetCache, doc_info
 from .querying import (
     MAX_CANDIDATES, MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, canonical_term, corrected, query_terms_for_word,
 )
+from .expansion import EXPAND_BELOW
 from .respelling import respell
 from .schema import PARTS_BOOST, PARTS_FIELD, TEXT_FIELD_BOOSTS
 
@@ -177,14 +178,15 @@ class _Snapshot:
 
     # -------------------------------------------------------------- queries
 
-    def _terms_query(self, terms: list[str]):
+    def _terms_query(self, terms: list[str], parts: bool = False):
         subs = []
         for fname, boost in TEXT_FIELD_BOOSTS.items():
             for f in (fname, fname + "_alt"):
                 for t in terms:
                     subs.append((_SHOULD, _Q.boost_query(_Q.term_query(self.schema, f, t), boost)))
-        for t in terms:
-            subs.append((_SHOULD, _Q.boost_query(_Q.term_query(self.schema, PARTS_FIELD, t), PARTS_BOOST)))
+        if parts:
+            for t in terms:
+                subs.append((_SHOULD, _Q.boost_query(_Q.term_query(self.schema, PARTS_FIELD, t), PARTS_BOOST)))
         return _Q.boolean_query(subs)
 
     def expansions(self, fname: str, prefix: str) -> list[str]:
@@ -224,8 +226,14 @@ class _Snapshot:
         q = self.clause_query(clause)
         if q is None or not self.n or not audiences:
             return {}
-        q = _Q.boolean_query([(_MUST, q), (_MUST, self._audience_filter(audiences))])
-        hits = self.searcher.search(q, limit=self.n, count=False).hits
+        audience = self._audience_filter(audiences)
+        hits = self.searcher.search(_Q.boolean_query([(_MUST, q), (_MUST, audience)]), limit=self.n, count=False).hits
+        if clause.kind == "word" and len(hits) < EXPAND_BELOW:
+            # With the compounds that hold the word as a part (ranked below; past
+            # EXPAND_BELOW texts they never reach a page: see engine_whoosh).
+            terms = query_terms_for_word(clause.words[0])
+            q = _Q.boolean_query([(_MUST, self._terms_query(terms, parts=True)), (_MUST, audience)])
+            hits = self.searcher.search(q, limit=self.n, count=False).hits
         if not hits:
             return {}
         keys = self.searcher.fast_field_values("ver", [a for _s, a in hits])

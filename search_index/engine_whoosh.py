@@ -41,6 +41,7 @@ from .querying import MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, canonical_term
 from .analysis import prefix_term
 from .schema import PARTS_BOOST, PARTS_FIELD, SCHEMA, TEXT_FIELD_BOOSTS, fields_for
 from .suggestions import suggest
+from .expansion import EXPAND_BELOW
 
 __all__ = ["WhooshEngine"]
 
@@ -222,8 +223,12 @@ class _Snapshot:
             for fname, boost in TEXT_FIELD_BOOSTS.items():
                 for t in terms:
                     self._add_term(acc, fname, t, boost)
-            for t in terms:
-                self._add_term(acc, PARTS_FIELD, t, PARTS_BOOST)
+            if len(acc) < EXPAND_BELOW:
+                # Compounds holding the word as a part rank below every text that
+                # writes it; past EXPAND_BELOW such texts they never reach a page,
+                # and a common part's postings are most of a common word's cost.
+                for t in terms:
+                    self._add_term(acc, PARTS_FIELD, t, PARTS_BOOST)
         elif clause.kind == "prefix":
             prefix = prefix_term(clause.words[0])
             for fname, boost in TEXT_FIELD_BOOSTS.items():
