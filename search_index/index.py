@@ -26,8 +26,8 @@ from .expansion import Thesaurus, alternatives, expanded_scores, parse_thesaurus
 from .facets import filter_and_count, normalize_filters
 from .querying import clause_terms, parse_query, plan_clauses
 from .snippets import (
-    BOILERPLATE_MIN_DOCS, QueryHighlighter, boilerplate_of, highlighted_snippet, line_key, plain_snippet,
-    without_boilerplate, without_title,
+    BOILERPLATE_MIN_DOCS, QueryHighlighter, boilerplate_of, highlighted_snippet, line_key, start_snippet,
+    without_title,
 )
 
 __all__ = ["SearchIndex", "MAX_PER_PAGE", "MAX_PAGE", "ENGINES", "ENGINE_ENV", "ENGINE_FILE", "resolve_engine"]
@@ -267,7 +267,7 @@ class SearchIndex:
                     for d in page_docs:
                         stored = snap.stored(d)
                         text = self._snippet_text(stored)
-                        snippet = highlighted_snippet(text, highlighter) if text else ""
+                        snippet = highlighted_snippet(text, highlighter, self.boilerplate) if text else ""
                         hits.append(self._hit(stored, float(scores[d]), snippet))
                     return hits
 
@@ -354,13 +354,13 @@ class SearchIndex:
         hits = []
         for d in page_docs:
             stored = snap.stored(d)
-            hits.append(self._hit(stored, 0.0, plain_snippet(self._snippet_text(stored))))
+            hits.append(self._hit(stored, 0.0, start_snippet(self._snippet_text(stored), self.boilerplate)))
         return hits
 
     def _snippet_text(self, stored: dict) -> str | None:
-        """The text a snippet is cut from: not the title again, no boilerplate."""
-        text = without_title(self._text(stored["id"]), stored.get("title"))
-        return without_boilerplate(text, self.boilerplate)
+        """The text a snippet is cut from: not the title again (boilerplate is
+        left out by the snippet functions, which key only the paragraphs they use)."""
+        return without_title(self._text(stored["id"]), stored.get("title"))
 
     def _text(self, doc_id: str) -> str | None:
         if self.text_source is None:

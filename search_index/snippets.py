@@ -40,7 +40,7 @@ from .analysis import fold
 from .compound_forms import index_forms
 
 __all__ = ["QueryHighlighter", "highlighted_snippet", "plain_snippet", "without_title", "without_boilerplate",
-           "boilerplate_of",
+           "boilerplate_of", "start_snippet",
            "line_key", "BOILERPLATE_MIN_DOCS"]
 
 log = logging.getLogger(__name__)
@@ -236,6 +236,8 @@ BOILERPLATE_MIN_DOCS = 3
 def line_key(line: str) -> str | None:
     """A short, case- and space-insensitive key of one paragraph (None if too
     short to matter: headings like "## Kilde" are left alone)."""
+    if len(line) < 40:
+        return None
     norm = " ".join(line.split()).lower()
     if len(norm) < 40:
         return None
@@ -288,18 +290,45 @@ def without_title(text: str | None, title: str | None) -> str | None:
     return text
 
 
-def highlighted_snippet(text: str | None, highlighter: QueryHighlighter | None) -> str:
+def _outside_boilerplate(matches, scan: str, keys: frozenset[str]):
+    """The matches not inside a boilerplate paragraph (only the paragraphs
+    holding a match are keyed: a few, not the whole text)."""
+    memo: dict[int, bool] = {}
+    kept = []
+    for m in matches:
+        start = scan.rfind("\n", 0, m[0]) + 1
+        shared = memo.get(start)
+        if shared is None:
+            end = scan.find("\n", m[1])
+            shared = memo[start] = line_key(scan[start: end if end != -1 else len(scan)]) in keys
+        if not shared:
+            kept.append(m)
+    return kept
+
+
+def start_snippet(text: str | None, boilerplate: frozenset[str] = frozenset()) -> str:
+    """:func:`plain_snippet` of the text's start, boilerplate paragraphs left out."""
+    if text and boilerplate:
+        text = without_boilerplate(text[: PLAIN_SNIPPET_CHARS * 8], boilerplate)
+    return plain_snippet(text)
+
+
+def highlighted_snippet(text: str | None, highlighter: QueryHighlighter | None,
+                        boilerplate: frozenset[str] = frozenset()) -> str:
     """Snippet of ``text`` with the query's words marked; falls back to
     :func:`plain_snippet` when nothing in the (scanned part of the) text
-    matched."""
+    matched. Matches inside ``boilerplate`` paragraphs (keys of
+    :func:`line_key`) do not count."""
     if not text:
         return ""
     if not highlighter:
-        return plain_snippet(text)
+        return start_snippet(text, boilerplate)
     scan = text[:MAX_SCAN_CHARS]
     matches = _find_matches(scan, highlighter)
+    if matches and boilerplate:
+        matches = _outside_boilerplate(matches, scan, boilerplate)
     if not matches:
-        return plain_snippet(text)
+        return start_snippet(text, boilerplate)
     frags = _fragments(matches, scan)
     ranked = sorted(
         range(len(frags)),
