@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import heapq
 import json
 import logging
-import os
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .engines import ENGINE_ENV, ENGINE_FILE, ENGINES, engine_class, recorded_engine, resolve_engine  # noqa: F401
+from .result_cache import RESULT_CACHE_DOCS, ResultCache  # noqa: F401  (re-exported)
 from .documents import (
     FACETS,
     IndexUnavailable,
@@ -21,12 +21,12 @@ from .documents import (
     SearchRequest,
     SearchResponse,
 )
-from .analysis import prefix_term
-from .expansion import Thesaurus, alternatives, expanded_scores, parse_thesaurus, thesaurus_of
+from .expansion import expanded_scores, parse_thesaurus, thesaurus_of
+from .hits import highlighter_for, ranked_page
 from .facets import filter_and_count, normalize_filters
-from .querying import clause_terms, parse_query, plan_clauses
+from .querying import parse_query, plan_clauses
 from .snippets import (
-    BOILERPLATE_MIN_DOCS, QueryHighlighter, boilerplate_of, highlighted_snippet, line_key, start_snippet,
+    BOILERPLATE_MIN_DOCS, boilerplate_of, highlighted_snippet, line_key, start_snippet,
     without_title,
 )
 
@@ -37,16 +37,7 @@ log = logging.getLogger(__name__)
 MAX_PER_PAGE = 100  # per_page is clamped to 1..MAX_PER_PAGE
 MAX_PAGE = 10_000  # page is clamped to 1..MAX_PAGE
 BROWSE_CACHE_ENTRIES = 256  # per generation: (audiences, filters) -> (allowed, facet counts)
-#: Per open index: how many matched documents the result cache may hold, summed
-#: over its entries (~100-130 bytes each: 500,000 is ~60 MB). 0 turns it off.
-RESULT_CACHE_DOCS = 500_000
 
-#: The engines, the default first.
-ENGINES = ("whoosh", "tantivy")
-#: Environment variable choosing the engine of a NEW index (build).
-ENGINE_ENV = "PORTAL_SEARCH_ENGINE"
-#: The file in the index directory that records which engine built it.
-ENGINE_FILE = "engine.json"
 #: Thesaurus entries from content, written beside an index when it is built
 #: (so the index and its expansions are of one generation).
 THESAURUS_FILE = "thesaurus.tsv"
@@ -54,44 +45,6 @@ THESAURUS_FILE = "thesaurus.tsv"
 BOILERPLATE_FILE = "boilerplate.json"
 
 TextSource = Callable[[str], "str | None"]
-
-
-def resolve_engine(name: str | None = None) -> str:
-    """The engine for a new index: ``name``, else ``$PORTAL_SEARCH_ENGINE``,
-    else "whoosh".  Unknown names raise ValueError."""
-    chosen = (name or os.environ.get(ENGINE_ENV) or ENGINES[0]).strip().lower()
-    if chosen not in ENGINES:
-        raise ValueError(f"Ukendt søgemaskine {chosen!r}; vælg en af {', '.join(ENGINES)} ({ENGINE_ENV})")
-    return chosen
-
-
-def _engine_class(name: str):
-    if name == "tantivy":
-        from .engine_tantivy import TantivyEngine
-
-        return TantivyEngine
-    from .engine_whoosh import WhooshEngine
-
-    return WhooshEngine
-
-
-def recorded_engine(path: Path) -> str:
-    """The engine that built the index in ``path`` (``engine.json``; an index
-    from before engines were recorded is Whoosh's)."""
-    marker = path / ENGINE_FILE
-    try:
-        raw = marker.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return "tantivy" if (path / "meta.json").is_file() else "whoosh"
-    except OSError as exc:
-        raise IndexUnavailable(f"Søgeindekset i {path} kan ikke læses: {type(exc).__name__}") from exc
-    try:
-        name = json.loads(raw)["engine"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise IndexUnavailable(f"Søgeindekset i {path} kan ikke læses: {ENGINE_FILE} er beskadiget") from exc
-    if name not in ENGINES:
-        raise IndexUnavailable(f"Søgeindekset i {path} er bygget med en ukendt søgemaskine: {str(name)[:40]!r}")
-    return name
 
 
 class SearchIndex:
@@ -151,7 +104,7 @@ class SearchIndex:
                 counts.update({k for k in map(line_key, (doc.body or "").split("\n")) if k})
                 yield doc
 
-        _engine_class(name).create(path, counted(documents), batch_size, progress)
+        engine_class(name).create(path, counted(documents), batch_size, progress)
         shared = sorted(k for k, n in counts.items() if n >= BOILERPLATE_MIN_DOCS)
         (path / BOILERPLATE_FILE).write_text(json.dumps(shared) + "\n", encoding="utf-8")
         return cls(path, text_source=text_source)
@@ -166,7 +119,7 @@ class SearchIndex:
         if not self.path.is_dir():
             raise IndexUnavailable(f"Intet søgeindeks i {self.path}")
         self.engine = recorded_engine(self.path)
-        self._engine = _engine_class(self.engine)(self.path)
+        self._engine = engine_class(self.engine)(self.path)
         self.text_source = text_source
         self.thesaurus = thesaurus_of(self.path / THESAURUS_FILE)
         self.boilerplate = boilerplate_of(self.path / BOILERPLATE_FILE)
@@ -261,8 +214,8 @@ class SearchIndex:
                 total = len(allowed)
 
                 def page_hits() -> list[SearchHit]:
-                    page_docs = _ranked_page(scores, tier1, allowed, start, end) if start < total else []
-                    highlighter = _highlighter(clauses, self.thesaurus if expand else None)
+                    page_docs = ranked_page(scores, tier1, allowed, start, end) if start < total else []
+                    highlighter = highlighter_for(clauses, self.thesaurus if expand else None)
                     hits = []
                     for d in page_docs:
                         stored = snap.stored(d)
@@ -416,88 +369,3 @@ class SearchIndex:
 
     def __repr__(self) -> str:
         return f"SearchIndex({str(self.path)!r}, engine={self.engine!r})"
-
-
-class ResultCache:
-    """Results of one index generation, least recently used first out.
-
-    Holds per-clause scores (``("clause", clause, audiences)``), whole matches
-    with facet counts (``("query", clauses, filters, audiences)``: paging
-    through a result costs only the page) and pages of hits with their
-    snippets (the same search again costs almost nothing). Bounded by the
-    number of documents held, summed over the entries. Emptied whenever the
-    index changes (:meth:`bind` with a new snapshot), so a publication or a
-    new generation is never hidden by it. Callers hold the index lock.
-    """
-
-    def __init__(self, max_docs: int) -> None:
-        self.max_docs = max(0, int(max_docs))
-        self._snap = None
-        self._entries: OrderedDict = OrderedDict()
-        self._docs = 0
-
-    def bind(self, snap) -> "ResultCache":
-        if snap is not self._snap:
-            self.clear()
-            self._snap = snap
-        return self
-
-    def clear(self) -> None:
-        self._entries.clear()
-        self._docs = 0
-        self._snap = None
-
-    def fetch(self, key, compute, docs_of):
-        """The cached value of ``key``, else ``compute()`` — kept when
-        ``docs_of(value)``, the documents it holds, fits. The value may be
-        None (no suggestion) and is shared: callers never mutate it."""
-        hit = self._entries.get(key)
-        if hit is not None:
-            self._entries.move_to_end(key)
-            return hit[0]
-        value = compute()
-        docs = max(1, docs_of(value))
-        if docs > self.max_docs // 4:
-            return value  # one huge result must not flush everything else
-        self._entries[key] = (value, docs)
-        self._docs += docs
-        while self._docs > self.max_docs and self._entries:
-            _key, (_value, n) = self._entries.popitem(last=False)
-            self._docs -= n
-        return value
-
-
-def _highlighter(clauses, thesaurus: Thesaurus | None = None) -> QueryHighlighter:
-    """Marks the query's words, and the parts and synonyms that matched for them."""
-    terms: list[str] = []
-    prefixes: list[str] = []
-    for c in clauses:
-        if c.kind == "prefix":
-            prefixes.append(prefix_term(c.words[0]))
-        else:
-            terms.extend(clause_terms(c))
-            for alt in alternatives(c, thesaurus):
-                for sub in alt.clauses:
-                    terms.extend(clause_terms(sub))
-    return QueryHighlighter(terms, prefixes)
-
-
-def _ranked_page(scores: dict, tier1: set | None, allowed: set, start: int, end: int) -> list[int]:
-    """Documents holding every clause first, then the rest; each tier by
-    score (ties: document number).  Only the top ``end`` of a tier are
-    ordered (a heap), never the whole match set."""
-    tiers = [allowed & tier1, allowed - tier1] if tier1 is not None else [allowed]
-    out: list[int] = []
-    offset = 0
-    for tier in tiers:
-        if not tier:
-            continue
-        if offset + len(tier) > start and offset < end:
-            lo = max(0, start - offset)
-            hi = min(len(tier), end - offset)
-            top = heapq.nsmallest(hi, tier, key=lambda d: (-scores[d], d))
-            out.extend(top[lo:hi])
-        offset += len(tier)
-        if offset >= end:
-            break
-    return out
