@@ -44,7 +44,7 @@ from .facets import FacetCache, doc_info
 from .querying import MAX_CANDIDATES, MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, corrected
 from .expansion import EXPAND_BELOW
 from .respelling import respell
-from .schema import PARTS_BOOST, PARTS_FIELD, TEXT_FIELD_BOOSTS
+from .fields import PARTS_BOOST, PARTS_FIELD, TEXT_FIELD_BOOSTS
 
 __all__ = ["TantivyEngine", "SCHEMA_VERSION"]
 
@@ -251,7 +251,7 @@ class _Snapshot:
         return self._count(_Q.term_query(self.schema, "spell", word)) > 0
 
     def suggest(self, parsed: ParsedQuery, visible: set[int], audiences=frozenset()) -> str | None:
-        """As :func:`suggestions.suggest`: only words neither in the public
+        """As :func:`whoosh_suggestions.suggest`: only words neither in the public
         vocabulary nor matching a visible document are corrected, towards the
         most frequent live public word within edit distance 1, else 2,
         sharing the first letter."""

@@ -1,6 +1,6 @@
 """The Whoosh engine: building, opening, scoring, writing.
 
-Whoosh stores the index (schema in ``schema.py``, Danish analysis in
+Whoosh stores the index (schema in ``whoosh_schema.py``, Danish analysis in
 ``analysis.py``); the *search* side does not use Whoosh's matchers or
 collectors for word and prefix clauses any more, because walking Whoosh's
 matcher trees in pure Python was most of the search time (``docs_for_query``
@@ -40,8 +40,9 @@ from .facets import FacetCache, SegmentMemo
 from .analysis import canonical_term, query_terms_for_word
 from .querying import MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery
 from .analysis import prefix_term
-from .schema import PARTS_BOOST, PARTS_FIELD, SCHEMA, TEXT_FIELD_BOOSTS, fields_for
-from .suggestions import suggest
+from .fields import PARTS_BOOST, PARTS_FIELD, TEXT_FIELD_BOOSTS
+from .whoosh_schema import SCHEMA, fields_for
+from .whoosh_suggestions import suggest
 from .expansion import EXPAND_BELOW
 
 __all__ = ["WhooshEngine"]
@@ -293,7 +294,7 @@ class WhooshEngine:
             # its postings in Python too: with one process per core and a
             # segment each (not merged at the end) it takes about 0.6 of the
             # wall time (1k synthetic corpus: 12.7 s -> 7.2 s on 2 cores, before
-            # the fused analyzers and formats of schema.py).
+            # the fused analyzers and formats of whoosh_schema.py).
             procs = min(BUILD_PROCS, os.cpu_count() or 1)
             writer = ix.writer(limitmb=BUILD_LIMITMB, procs=procs, multisegment=procs > 1)
             seen: set[str] = set()

@@ -1,6 +1,6 @@
 """Corrections the spelling vocabulary cannot make: misspelt compounds and ASCII spellings.
 
-The "did you mean" of ``suggestions.py`` proposes words of the public texts
+The "did you mean" of ``whoosh_suggestions.py`` proposes words of the public texts
 within two edits. That misses a compound whose written forms are all
 inflected (``mentorordnig`` is three edits from the only form in the texts,
 ``mentorordninger``) and an ASCII spelling of a Danish word two letters off

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from search_index.whoosh_analyzers import danish_analyzer, spelling_analyzer
 from search_index.analysis import (
     canonical_term,
-    danish_analyzer,
     danish_sort_key,
     fold,
     query_terms_for_word,
-    spelling_analyzer,
 )
 
 

@@ -30,7 +30,7 @@ from whoosh.query import Term
 from .analysis import query_terms_for_word
 from .querying import MAX_CANDIDATES, ParsedQuery, corrected
 from .respelling import respell
-from .schema import SPELL_FIELD, TEXT_FIELD_BOOSTS
+from .fields import SPELL_FIELD, TEXT_FIELD_BOOSTS
 
 __all__ = ["suggest"]
 

@@ -10,11 +10,11 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-from .analysis import PartsAnalyzer, danish_analyzer, spelling_analyzer
+from .fields import PARTS_FIELD, SPELL_FIELD
+from .whoosh_analyzers import PartsAnalyzer, danish_analyzer, spelling_analyzer
 from .documents import PUBLIC, IndexDocument
 
-__all__ = ["SCHEMA", "TEXT_FIELD_BOOSTS", "PARTS_FIELD", "PARTS_BOOST",
-           "SPELL_FIELD", "fields_for", "FusedPositions", "FusedFrequency"]
+__all__ = ["SCHEMA", "fields_for", "FusedPositions", "FusedFrequency"]
 
 _DANISH = danish_analyzer()
 
@@ -22,7 +22,7 @@ _DANISH = danish_analyzer()
 class FusedPositions(Positions):
     """Whoosh's Positions format, collecting a text's terms and positions from
     ``analyzer.word_positions(text)`` when the analyzer has it
-    (``analysis.DanishAnalyzer``) instead of from a stream of token objects:
+    (``whoosh_analyzers.DanishAnalyzer``) instead of from a stream of token objects:
     the same (term, frequency, weight, encoded positions) tuples, in the same
     order, at a fraction of the cost.  Anything else goes the usual way.
 
@@ -41,7 +41,7 @@ class FusedPositions(Positions):
 
 class FusedFrequency(Frequency):
     """Whoosh's Frequency format, counting from ``analyzer.word_counts(text)``
-    when the analyzer has it (``analysis.SpellingAnalyzer``); see FusedPositions."""
+    when the analyzer has it (``whoosh_analyzers.SpellingAnalyzer``); see FusedPositions."""
 
     def word_values(self, value, analyzer, **kwargs):
         fast = getattr(analyzer, "word_counts", None)
@@ -56,24 +56,6 @@ def _text(analyzer, phrase: bool = True, **kwargs) -> TEXT:
     fb = field.format.field_boost
     field.format = FusedPositions(field_boost=fb) if phrase else FusedFrequency(field_boost=fb)
     return field
-
-#: Text fields a query is matched against, with their query-time boosts.
-#: Title hits count three times a body hit, so title matches rank first.
-TEXT_FIELD_BOOSTS: dict[str, float] = {
-    "title": 3.0,
-    "kommune_names": 2.0,
-    "topics_text": 1.5,
-    "body": 1.0,
-}
-
-#: The compound parts of title, body and topics (virksomhedspraktik → virksom,
-#: praktik): a part finds the compound, with a weight below any text field, so
-#: texts that write the word itself rank first. Matched by word clauses only.
-PARTS_FIELD = "parts"
-PARTS_BOOST = 0.4
-
-#: The unstemmed vocabulary used for "did you mean" suggestions.
-SPELL_FIELD = "spell"
 
 SCHEMA = Schema(
     # Unique document key ("practice:<slug>"); update() and delete() go by it.
