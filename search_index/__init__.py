@@ -55,14 +55,14 @@ Modules (each small, named for what it holds). Engine-neutral:
 
 Per engine (only these import their library; ``tests/test_layers.py`` checks):
 
-``engine_whoosh``  Whoosh: build, open, per-term BM25F scoring from raw posting
-                   blocks, phrase check from positions, writing; with
+``engine_whoosh``  Whoosh: build, open, writing; ``whoosh_snapshot`` per-term BM25F
+                   scoring from raw posting blocks, phrase check from positions;
                    ``whoosh_schema`` (the schema, a comment per field),
                    ``whoosh_analyzers`` (the analysis as Whoosh tokens) and
                    ``whoosh_suggestions`` ("did you mean" from the unstemmed
                    vocabulary of public documents only).
-``engine_tantivy`` tantivy: pre-analysed fields, BM25 per field, writing,
-                   suggestions.
+``engine_tantivy`` tantivy: pre-analysed fields, build, writing; ``tantivy_snapshot``
+                   BM25 per field and suggestions.
 
 Search flow: parse q (may raise QueryError) → per clause, the score of every
 matching document (engine) → restricted to the reader's audiences → facet
