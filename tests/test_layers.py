@@ -86,3 +86,14 @@ def test_the_neutral_search_layer_loads_no_engine():
         assert not loaded & set(ENGINE_LIBRARIES), f"{module} loads {sorted(loaded & set(ENGINE_LIBRARIES))}"
     for path in (ROOT / "portal").rglob("*.py"):
         assert not _imported_libraries(path) & set(ENGINE_LIBRARIES), f"{path} imports a search engine"
+
+
+MAX_MODULE_LINES = 400
+
+
+@pytest.mark.parametrize("package", ["portal", "search_index"])
+def test_no_module_is_over_400_lines(package):
+    """A module past 400 lines is doing more than one job: split it by job."""
+    long = {str(p.relative_to(ROOT)): n for p in (ROOT / package).rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}, f"split these by job: {long}"
