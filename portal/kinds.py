@@ -154,6 +154,9 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
 #: Kinds read from files in content/, in the order the loader walks them.
 FILE_KINDS: dict[str, Kind] = {name: kind for name, kind in KINDS.items() if kind.folder}
 
+#: Kinds listed on the pages of the practices they cite (each under its plural label).
+ON_PRACTICE_PAGE: tuple[str, ...] = tuple(name for name, kind in KINDS.items() if kind.on_practice_page)
+
 #: Values of the search's type filter, in the order the facet shows them.
 SEARCH_TYPES: tuple[str, ...] = tuple(name for name, kind in KINDS.items() if kind.searchable)
 

@@ -120,14 +120,23 @@ def plain_snippet(text: str | None, limit: int = PLAIN_SNIPPET_CHARS) -> str:
     """
     if not text:
         return ""
-    text = " ".join(strip_sections(text[: limit * 4]).split())
+    label = ""
+    if _SECTION_START in text:  # the body before the sections; with no body, the first section, labelled
+        body, _, rest = text.partition(_SECTION_START)
+        if body.strip():
+            text = body
+        else:
+            label, _, text = rest.partition(_SECTION_END)
+            label = html.escape(label) + ": " if label else ""
+            text = text.partition(_SECTION_START)[0]
+    text = " ".join(text[: limit * 4].split())
     if len(text) <= limit:
-        return html.escape(text)
+        return label + html.escape(text)
     cut = text[:limit]
     space = cut.rfind(" ")
     if space > limit // 2:
         cut = cut[:space]
-    return html.escape(cut.rstrip(" ,.;:-")) + "…"
+    return label + html.escape(cut.rstrip(" ,.;:-")) + "…"
 
 
 def _fragments(matches: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, list]]:
@@ -255,11 +264,12 @@ def highlighted_snippet(text: str | None, highlighter: QueryHighlighter | None) 
         return ""
     if not highlighter:
         return plain_snippet(text)
+    marked = text
     text, starts, labels = _unmark(text)
     scan = text[:MAX_SECTIONED_SCAN_CHARS if starts else MAX_SCAN_CHARS]
     matches = _find_matches(scan, highlighter)
     if not matches:
-        return plain_snippet(text)
+        return plain_snippet(marked)
     frags = _fragments(matches, scan)
     ranked = sorted(
         range(len(frags)),

@@ -159,6 +159,9 @@ def replace_item(conn: sqlite3.Connection, record: dict, row: dict) -> None:
     refresh_counts(conn)
 
 
+#: The ids of practices that an evaluation report cites.
+_EVALUATED = "SELECT 'practice:' || practice_slug FROM item_practices WHERE type = 'evaluation'"
+
 # The counts of the entry points (front page, evidence map), per audience: an
 # item has one audience, so a reader's counts are sums over their audiences.
 # Kept in a table because counting 30,000 link rows took ~25 ms a page at 10k;
@@ -171,6 +174,11 @@ _COUNTS = (
     "WHERE type IN ('practice', 'note') GROUP BY audience, code",
     "SELECT 'evidence', audience, COALESCE(evidence, ''), '', COUNT(*) FROM items WHERE type = 'practice' "
     "GROUP BY audience, evidence",
+    # Practices with at least one evaluation report, per topic and in all (the evidence map's last column).
+    f"SELECT 'topic_evaluated', audience, topic, '', COUNT(*) FROM item_topics WHERE type = 'practice' "
+    f"AND item_id IN ({_EVALUATED}) GROUP BY audience, topic",
+    f"SELECT 'evaluated', audience, '', '', COUNT(*) FROM items WHERE type = 'practice' AND id IN ({_EVALUATED}) "
+    "GROUP BY audience",
 )
 
 
