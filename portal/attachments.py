@@ -67,8 +67,9 @@ def sha256_name(data: bytes) -> str:
 def check_pdf_bytes(data: bytes) -> None:
     """Size and magic bytes: the cheap checks, before anything parses the file."""
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise AttachmentError(f"PDF-filen er for stor ({len(data) / 1_048_576:.1f} MB; højst "
-                              f"{MAX_ATTACHMENT_BYTES // 1_048_576} MB)")
+        raise AttachmentError(
+            f"PDF-filen er for stor ({len(data) / 1_048_576:.1f} MB; højst {MAX_ATTACHMENT_BYTES // 1_048_576} MB)"
+        )
     if not data:
         raise AttachmentError("filen er tom")
     if not data.startswith(PDF_MAGIC):
@@ -103,8 +104,9 @@ def _extract(data: bytes, digest: str) -> PdfText:
         try:
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted:
-                raise AttachmentError("PDF-filen er krypteret (beskyttet med adgangskode); "
-                                      "gem den uden kryptering og prøv igen")
+                raise AttachmentError(
+                    "PDF-filen er krypteret (beskyttet med adgangskode); gem den uden kryptering og prøv igen"
+                )
             if len(reader.pages) > MAX_PAGES:
                 raise AttachmentError(f"PDF-filen har for mange sider ({len(reader.pages)}; højst {MAX_PAGES})")
             pages, total = [], 0
@@ -117,8 +119,9 @@ def _extract(data: bytes, digest: str) -> PdfText:
         except AttachmentError:
             raise
         except Exception as exc:  # pypdf raises many types for a damaged file; none may stop an ingest
-            raise AttachmentError(f"PDF-filen er beskadiget og kan ikke læses ({type(exc).__name__}: "
-                                  f"{str(exc)[:200]})") from None
+            raise AttachmentError(
+                f"PDF-filen er beskadiget og kan ikke læses ({type(exc).__name__}: {str(exc)[:200]})"
+            ) from None
     if not pages:
         raise AttachmentError("PDF-filen har ingen sider")
     return PdfText(sha256=digest, size=len(data), pages=pages)
@@ -131,15 +134,18 @@ def read_attachment(path: Path) -> PdfText:
     except OSError:
         raise AttachmentError("filen findes ikke") from None
     if size > MAX_ATTACHMENT_BYTES:  # refused before reading 20+ MB into memory
-        raise AttachmentError(f"PDF-filen er for stor ({size / 1_048_576:.1f} MB; højst "
-                              f"{MAX_ATTACHMENT_BYTES // 1_048_576} MB)")
+        raise AttachmentError(
+            f"PDF-filen er for stor ({size / 1_048_576:.1f} MB; højst {MAX_ATTACHMENT_BYTES // 1_048_576} MB)"
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise AttachmentError(f"filen kan ikke læses: {exc.strerror}") from None
     if sha256_name(data) != path.name:
-        raise AttachmentError(f"filnavnet skal være filens SHA-256 ({sha256_name(data)}); "
-                              "filen er ændret, eller navnet er skrevet forkert")
+        raise AttachmentError(
+            f"filnavnet skal være filens SHA-256 ({sha256_name(data)}); "
+            "filen er ændret, eller navnet er skrevet forkert"
+        )
     return pdf_text(data)
 
 

@@ -38,11 +38,13 @@ def make_pdf(pages: list[str], encrypt: bool = False) -> bytes:
     return bytes(pdf.output())
 
 
-TEST_PDF = make_pdf([
-    "Side 1: Indledning til testrapporten.",
-    "Side 2: Metode. Deltagerne blev fulgt i to år.",
-    f"Side 3: Resultater. {PDF_ONLY.capitalize()} blandt deltagerne.",
-])
+TEST_PDF = make_pdf(
+    [
+        "Side 1: Indledning til testrapporten.",
+        "Side 2: Metode. Deltagerne blev fulgt i to år.",
+        f"Side 3: Resultater. {PDF_ONLY.capitalize()} blandt deltagerne.",
+    ]
+)
 
 
 def evaluation_yaml(attachment: str | None = None, **over) -> str:
@@ -100,6 +102,7 @@ def monkeypatch_module():
 
 # -- validation --------------------------------------------------------------
 
+
 def _errors(tmp_path: Path, text: str, pdf: bytes | None = None, name: str | None = None) -> list[str]:
     content = tmp_path / "content"
     (content / "practices").mkdir(parents=True, exist_ok=True)
@@ -130,30 +133,38 @@ def test_a_good_evaluation_with_its_pdf_is_read(tmp_path):
     assert record["method"] == ["før-/eftermåling", "kvalitativ"]
 
 
-@pytest.mark.parametrize("over,expected", [
-    ({"evaluator": None}, r"x\.yaml:1: 'evaluator' skal udfyldes"),
-    ({"method": "[efektmåling]"}, r"x\.yaml:4: ukendt metode 'efektmåling' – mente du 'effektmåling'\?"),
-    ({"method": "effektmåling"}, r"x\.yaml:4: 'method' skal være en liste"),
-    ({"published": "maj 2021"}, r"x\.yaml:3: 'published' skal være en gyldig dato"),
-    ({"practices": "[minoritetsfamilier-paa-kontanthjaelpp]"},
-     r"x\.yaml:6: erfaringen 'minoritetsfamilier-paa-kontanthjaelpp' findes ikke .* mente du 'minoritetsfamilier-paa-kontanthjaelp'"),
-    ({"kommuner": "[Købnhavn]"}, r"x\.yaml:7: .*Købnhavn"),
-    ({"source": None}, r"x\.yaml:1: 'source' skal udfyldes"),
-    ({"resultat": "x"}, r"x\.yaml:9: ukendt nøgle 'resultat' – mente du 'result'\?"),
-    ({"attachment": "rapport.pdf"}, r"x\.yaml:9: 'attachment' skal have formen 'filer/<sha256>.pdf'"),
-    ({"attachment": "filer/" + "0" * 64 + ".pdf"}, r"x\.yaml:9: filen 'filer/0+\.pdf' findes ikke"),
-])
+@pytest.mark.parametrize(
+    "over,expected",
+    [
+        ({"evaluator": None}, r"x\.yaml:1: 'evaluator' skal udfyldes"),
+        ({"method": "[efektmåling]"}, r"x\.yaml:4: ukendt metode 'efektmåling' – mente du 'effektmåling'\?"),
+        ({"method": "effektmåling"}, r"x\.yaml:4: 'method' skal være en liste"),
+        ({"published": "maj 2021"}, r"x\.yaml:3: 'published' skal være en gyldig dato"),
+        (
+            {"practices": "[minoritetsfamilier-paa-kontanthjaelpp]"},
+            r"x\.yaml:6: erfaringen 'minoritetsfamilier-paa-kontanthjaelpp' findes ikke .* mente du 'minoritetsfamilier-paa-kontanthjaelp'",
+        ),
+        ({"kommuner": "[Købnhavn]"}, r"x\.yaml:7: .*Købnhavn"),
+        ({"source": None}, r"x\.yaml:1: 'source' skal udfyldes"),
+        ({"resultat": "x"}, r"x\.yaml:9: ukendt nøgle 'resultat' – mente du 'result'\?"),
+        ({"attachment": "rapport.pdf"}, r"x\.yaml:9: 'attachment' skal have formen 'filer/<sha256>.pdf'"),
+        ({"attachment": "filer/" + "0" * 64 + ".pdf"}, r"x\.yaml:9: filen 'filer/0+\.pdf' findes ikke"),
+    ],
+)
 def test_bad_evaluations_are_refused_with_their_line(tmp_path, over, expected):
     errors = _errors(tmp_path, evaluation_yaml(**over))
     assert any(re.search(expected, e) for e in errors), errors
 
 
-@pytest.mark.parametrize("pdf,name,expected", [
-    (b"%PDF-1.4\n1 0 obj garbage without an xref\n", None, r"filer/[0-9a-f]{64}\.pdf:1: PDF-filen er beskadiget"),
-    (make_pdf(["Hemmelig testrapport."], encrypt=True), None, r"\.pdf:1: PDF-filen er krypteret"),
-    (b"<!doctype html><script>alert(1)</script>", None, r"\.pdf:1: filen er ikke en PDF"),
-    (TEST_PDF, "a" * 64 + ".pdf", r"\.pdf:1: filnavnet skal være filens SHA-256"),
-])
+@pytest.mark.parametrize(
+    "pdf,name,expected",
+    [
+        (b"%PDF-1.4\n1 0 obj garbage without an xref\n", None, r"filer/[0-9a-f]{64}\.pdf:1: PDF-filen er beskadiget"),
+        (make_pdf(["Hemmelig testrapport."], encrypt=True), None, r"\.pdf:1: PDF-filen er krypteret"),
+        (b"<!doctype html><script>alert(1)</script>", None, r"\.pdf:1: filen er ikke en PDF"),
+        (TEST_PDF, "a" * 64 + ".pdf", r"\.pdf:1: filnavnet skal være filens SHA-256"),
+    ],
+)
 def test_a_bad_pdf_is_an_ingest_error_on_the_pdf_and_the_ingest_refuses(tmp_path, pdf, name, expected):
     errors = _errors(tmp_path, evaluation_yaml(), pdf, name)
     assert any(re.search(expected, e) for e in errors), errors
@@ -176,6 +187,7 @@ def test_parse_file_gives_every_problem_at_once():
 
 
 # -- pages and downloads -----------------------------------------------------
+
 
 def test_the_practice_page_lists_its_evaluation(site):
     html = site.test_client().get(f"/erfaringer/{PRACTICE}").get_data(as_text=True)
@@ -200,7 +212,10 @@ def test_the_pdf_is_served_only_as_a_download(site):
         body = r.data
     assert r.status_code == 200 and body == TEST_PDF
     assert r.headers["Content-Type"] == "application/pdf"
-    assert r.headers["Content-Disposition"].startswith("attachment;") and "testevaluering.pdf" in r.headers["Content-Disposition"]
+    assert (
+        r.headers["Content-Disposition"].startswith("attachment;")
+        and "testevaluering.pdf" in r.headers["Content-Disposition"]
+    )
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in r.headers["Content-Security-Policy"]
 
@@ -218,14 +233,18 @@ def test_evidence_map_and_evaluation_debt_count_the_evaluation(site, app):
     shipped = app.test_client()  # the shipped content, where no report cites the practice
     assert PRACTICE in shipped.get("/evalueringsgaeld").get_data(as_text=True)
     assert PRACTICE not in with_eval.get("/evalueringsgaeld").get_data(as_text=True)
-    row = re.search(r'topic=kontanthj%C3%A6lp&amp;type=practice".*?</tr>',
-                    with_eval.get("/evidenskort").get_data(as_text=True), re.S).group(0)
+    row = re.search(
+        r'topic=kontanthj%C3%A6lp&amp;type=practice".*?</tr>',
+        with_eval.get("/evidenskort").get_data(as_text=True),
+        re.S,
+    ).group(0)
     assert re.findall(r'<td class="num">(\d+)</td>', row)[-1] == "1"  # the "Med evalueringsrapport" column
     foot = with_eval.get("/evidenskort").get_data(as_text=True).split("<tfoot>")[1]
     assert re.findall(r'<td class="num">(\d+)</td>', foot)[-1] == "1"
 
 
 # -- search ------------------------------------------------------------------
+
 
 def test_a_phrase_only_the_pdf_holds_finds_the_evaluation_with_its_page(site):
     hits = site.test_client().get(f'/api/search?q="{PDF_ONLY}"').get_json()["results"]
@@ -238,7 +257,9 @@ def test_a_phrase_only_the_pdf_holds_finds_the_evaluation_with_its_page(site):
 def test_the_pdf_text_does_not_become_the_summary_or_the_type_filter_breaks(site):
     hits = site.test_client().get("/api/search?type=evaluation").get_json()
     assert {h["url"] for h in hits["results"]} == {
-        "/evalueringer/testevaluering", "/evalueringer/akf-effektmaaling-selvforsoergelse-1999-2005"}
+        "/evalueringer/testevaluering",
+        "/evalueringer/akf-effektmaaling-selvforsoergelse-1999-2005",
+    }
     assert all("\x1e" not in h["snippet"] and "TESTMATERIALE" not in h["snippet"] for h in hits["results"])
 
 
@@ -248,6 +269,7 @@ def test_the_kind_is_in_the_registry_only_where_it_says():
 
 
 # -- backup ------------------------------------------------------------------
+
 
 def test_a_pdf_survives_backup_and_restore(site, tmp_path):
     content = Path(site.config["CONTENT_DIR"])

@@ -22,12 +22,20 @@ from .frontmatter import Document
 from .schema import MAX_TITLE, _Checker, _root, slug_of
 
 EVALUATION_KEYS = (
-    "title", "evaluator", "published", "method", "result", "practices", "kommuner", "source", "attachment",
+    "title",
+    "evaluator",
+    "published",
+    "method",
+    "result",
+    "practices",
+    "kommuner",
+    "source",
+    "attachment",
 )
 #: The managed list of evaluation methods: key → what it means (shown on the page and in the docs).
 METHODS = {
     "effektmåling": "Måler indsatsens effekt ved at sammenligne med, hvad der kunne forventes uden den "
-                    "(fx en kontrolgruppe eller en statistisk model, der tager højde for forskelle).",
+    "(fx en kontrolgruppe eller en statistisk model, der tager højde for forskelle).",
     "før-/eftermåling": "Sammenligner målgruppens situation før og efter indsatsen, uden en sammenligningsgruppe.",
     "kvalitativ": "Bygger på interview, observation eller fokusgrupper med deltagere og medarbejdere.",
     "registeranalyse": "Bygger på oplysninger fra offentlige registre om deltagernes forløb.",
@@ -73,8 +81,11 @@ def _attachment(c: _Checker, path: str, name: str) -> tuple[dict | None, list[st
     """The PDF named in ``attachment``: checked, and its pages' text (for the index)."""
     folder, _, file = name.partition("/")
     if folder != ATTACHMENT_FOLDER or not NAME_RE.match(file):
-        c.error(("attachment",), f"'attachment' skal have formen '{ATTACHMENT_FOLDER}/<sha256>.pdf' (filen "
-                "navngives efter sit indhold; se docs/content-format.md), ikke '" + name[:80] + "'")
+        c.error(
+            ("attachment",),
+            f"'attachment' skal have formen '{ATTACHMENT_FOLDER}/<sha256>.pdf' (filen "
+            "navngives efter sit indhold; se docs/content-format.md), ikke '" + name[:80] + "'",
+        )
         return None, []
     pdf = Path(path).parent / ATTACHMENT_FOLDER / file
     try:

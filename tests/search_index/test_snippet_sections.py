@@ -11,8 +11,10 @@ def _hl(*words):
 
 
 BODY = "Resultatet i kildens ord. (Testtekst.)"
-TEXT = BODY + "".join(f"\n\n{section_marker(f'PDF s. {n}')}Side {n} handler om {word}."
-                      for n, word in enumerate(["indledning", "metode", "flygtninge"], 1))
+TEXT = BODY + "".join(
+    f"\n\n{section_marker(f'PDF s. {n}')}Side {n} handler om {word}."
+    for n, word in enumerate(["indledning", "metode", "flygtninge"], 1)
+)
 
 
 def test_a_fragment_from_a_section_names_it():
@@ -34,8 +36,12 @@ def test_the_plain_snippet_is_the_body_only():
 
 
 def test_a_match_beyond_the_usual_scan_limit_still_gets_its_page():
-    long_text = BODY + f"\n\n{section_marker('PDF s. 1')}" + "fyld " * (MAX_SCAN_CHARS // 4) + \
-        f"\n\n{section_marker('PDF s. 40')}Her står ordet pindsvin."
+    long_text = (
+        BODY
+        + f"\n\n{section_marker('PDF s. 1')}"
+        + "fyld " * (MAX_SCAN_CHARS // 4)
+        + f"\n\n{section_marker('PDF s. 40')}Her står ordet pindsvin."
+    )
     snippet = highlighted_snippet(long_text, _hl("pindsvin"))
     assert snippet.startswith("PDF s. 40: ") and "<mark>pindsvin</mark>" in snippet
 

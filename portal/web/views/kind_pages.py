@@ -53,6 +53,7 @@ def _register(kind: Kind) -> None:
     bp.add_url_rule(f"{kind.url_prefix}<slug>", endpoint=kind.name, view_func=cached_page(page))
     bp.add_url_rule(kind.url_prefix.rstrip("/"), endpoint=f"{kind.name}_list", view_func=listing)
     if kind.attachment_folder:
+
         def attachment(slug: str, name: str):
             item = _item_or_404(kind, slug)
             cited = kind.attachment_of(item["data"])
@@ -61,14 +62,23 @@ def _register(kind: Kind) -> None:
             path = Path(current_app.config["CONTENT_DIR"]) / kind.folder / cited["file"]
             if not path.is_file():
                 abort(404)
-            response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=f"{slug}.pdf",
-                                 conditional=True, etag=cited["sha256"])
+            response = send_file(
+                path,
+                mimetype="application/pdf",
+                as_attachment=True,
+                download_name=f"{slug}.pdf",
+                conditional=True,
+                etag=cited["sha256"],
+            )
             response.headers.update(DOWNLOAD_HEADERS)
             return response
 
         attachment.__name__ = f"{kind.name}_attachment"
-        bp.add_url_rule(f"{kind.url_prefix}<slug>/{kind.attachment_folder}/<name>", endpoint=attachment.__name__,
-                        view_func=attachment)
+        bp.add_url_rule(
+            f"{kind.url_prefix}<slug>/{kind.attachment_folder}/<name>",
+            endpoint=attachment.__name__,
+            view_func=attachment,
+        )
 
 
 for _kind in KINDS.values():
