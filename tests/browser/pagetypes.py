@@ -43,6 +43,7 @@ PAGE_TYPES = [
     PageType("indicators", "/indikatorer"),
     PageType("evidence-map", "/evidenskort"),
     PageType("evaluation-debt", "/evalueringsgaeld"),
+    PageType("evaluation", "/evalueringer/akf-effektmaaling-selvforsoergelse-1999-2005"),
     PageType("login", "/log-ind"),
     PageType("submit-empty", "/indsend", role="contributor"),
     PageType("submit-errors", "/indsend", role="contributor", status=422, form=BAD_PRACTICE,
