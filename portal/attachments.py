@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -152,3 +153,21 @@ def read_attachment(path: Path) -> PdfText:
 def _clean(text: str) -> str:
     text = _CONTROL_RE.sub(" ", text)
     return _BLANK_LINES_RE.sub("\n\n", text).strip()
+
+
+def store_attachment(folder: Path, data: bytes) -> str:
+    """Check a PDF and put it in ``folder`` under its hash (atomically: a reader sees
+    the whole file or none). Returns the file name; storing the same bytes twice is a no-op."""
+    pdf_text(data)
+    name = sha256_name(data)
+    target = folder / name
+    if target.is_file() and target.stat().st_size == len(data):
+        return name
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{name}.tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+    return name

@@ -281,3 +281,20 @@ def test_a_pdf_survives_backup_and_restore(site, tmp_path):
     result = runner.invoke(args=["restore", str(backup_dir), "--yes"])
     assert result.exit_code == 0, result.output
     assert pdf.read_bytes() == TEST_PDF
+
+
+def test_attach_stores_a_pdf_under_its_hash_and_refuses_a_disguised_file(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "CONTENT_DIR": str(content)})
+    (tmp_path / "rapport.pdf").write_bytes(TEST_PDF)
+    result = app.test_cli_runner().invoke(args=["attach", str(tmp_path / "rapport.pdf")])
+    assert result.exit_code == 0, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line == f"attachment: filer/{hashlib.sha256(TEST_PDF).hexdigest()}.pdf"
+    write_evaluation(content, "testevaluering", evaluation_yaml(line.split(": ", 1)[1]))
+    ingest(content, tmp_path / "data")  # the file is where the ingest looks, under the right name
+    (tmp_path / "side.pdf").write_bytes(b"<html><body>ikke en pdf (testmateriale)</body></html>")
+    result = app.test_cli_runner().invoke(args=["attach", str(tmp_path / "side.pdf")])
+    assert result.exit_code == 1 and "filen er ikke en PDF" in result.output
+    assert len(list((content / "evalueringer" / "filer").iterdir())) == 1
