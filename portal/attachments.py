@@ -27,6 +27,7 @@ import io
 import logging
 import os
 import re
+import secrets
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,7 +165,7 @@ def store_attachment(folder: Path, data: bytes) -> str:
     if target.is_file() and target.stat().st_size == len(data):
         return name
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{name}.tmp"
+    tmp = folder / f".{name}.{secrets.token_hex(4)}.tmp"  # two writers of the same file never share one
     with open(tmp, "wb") as fh:
         fh.write(data)
         fh.flush()

@@ -70,6 +70,7 @@ class Submission:
     decided_at: str | None
     owner_email: str | None = None
     owner_organisation: str | None = None
+    kind: str = "practice"  #: "practice", or "evaluation" (portal/evaluation_submissions.py)
 
     def diff(self) -> list[str]:
         """Unified diff against the text the update was based on."""
@@ -168,7 +169,7 @@ def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submi
         raise SubmissionError("kun redaktører kan godkende", status=403)
     with db.write() as conn:
         sub = _pending(db, sid)
-        path = content_path(content_dir, "practice", sub.slug)
+        path = content_path(content_dir, sub.kind, sub.slug)
         current = path.read_text(encoding="utf-8") if path.exists() else None
         if current != sub.base_raw:
             what = "er blevet ændret" if sub.is_update else "er blevet oprettet"
@@ -178,9 +179,9 @@ def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submi
             )
         conn.execute("UPDATE submissions SET status = 'approved', decided_at = ?, decided_by = ? WHERE id = ?",
                      (now(), editor.id, sid))
-        db.log(conn, editor.id, "approved", kind="practice", slug=sub.slug, submission_id=sid,
+        db.log(conn, editor.id, "approved", kind=sub.kind, slug=sub.slug, submission_id=sid,
                detail=f"indsendt af {sub.owner_email}")
-        enqueue(db, conn, "practice", sub.slug, sub.raw)
+        enqueue(db, conn, sub.kind, sub.slug, sub.raw)
     drain(db, content_dir, data_dir)
     return get(db, sid)
 
@@ -198,7 +199,7 @@ def reject(db: OwnedDB, editor: User, sid: str, reason: str) -> Submission:
         sub = _pending(db, sid)
         conn.execute("UPDATE submissions SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ?",
                      (reason, now(), editor.id, sid))
-        db.log(conn, editor.id, "rejected", kind="practice", slug=sub.slug, submission_id=sid, detail=reason)
+        db.log(conn, editor.id, "rejected", kind=sub.kind, slug=sub.slug, submission_id=sid, detail=reason)
     return get(db, sid)
 
 

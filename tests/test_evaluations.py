@@ -298,3 +298,12 @@ def test_attach_stores_a_pdf_under_its_hash_and_refuses_a_disguised_file(tmp_pat
     result = app.test_cli_runner().invoke(args=["attach", str(tmp_path / "side.pdf")])
     assert result.exit_code == 1 and "filen er ikke en PDF" in result.output
     assert len(list((content / "evalueringer" / "filer").iterdir())) == 1
+
+
+def test_check_finds_the_evaluation_in_database_and_index_and_english_pages_work(site):
+    result = site.test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 0, result.output
+    html = site.test_client().get("/evalueringer/testevaluering?lang=en").get_data(as_text=True)
+    assert "Evaluation by" in html and "Download the report (PDF, 3 pages" in html
+    practice = site.test_client().get(f"/erfaringer/{PRACTICE}?lang=en").get_data(as_text=True)
+    assert "<h2>Evaluation reports</h2>" in practice
