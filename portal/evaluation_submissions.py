@@ -47,13 +47,20 @@ def submit_evaluation(db: OwnedDB, user: User, raw: str, pdf: bytes | None, cont
                       practices: set[str]) -> Submission:
     """Store a pending evaluation report (and its PDF). Raises SubmissionError (422/409)."""
     raw = raw.replace("\r\n", "\n")
+    pdf_errors = []
     if pdf is not None:
         try:
             pdf_text(pdf)  # size, magic bytes, pypdf: before anything is stored
         except AttachmentError as exc:
-            raise SubmissionError("rapporten (PDF) kan ikke bruges",
-                                  errors=[ContentError("attachment", 1, str(exc), field="attachment")]) from None
-    record = validate_raw(raw, "ny", content_dir)
+            pdf_errors = [ContentError("attachment", 1, str(exc), field="attachment")]
+    try:
+        record = validate_raw(raw, "ny", content_dir)
+    except SubmissionError as exc:  # every problem at once: the file's and the PDF's
+        exc.errors += pdf_errors
+        exc.details = {"errors": [e.as_dict() for e in exc.errors]}
+        raise
+    if pdf_errors:
+        raise SubmissionError("rapporten (PDF) kan ikke bruges", errors=pdf_errors)
     if pdf is not None and record["attachment"] is not None:
         raise SubmissionError("filen nævner allerede en 'attachment'; send enten PDF'en med eller linjen, ikke begge",
                               errors=[ContentError("attachment", 1, "to rapporter", field="attachment")])

@@ -151,3 +151,59 @@ def test_two_knowledge_centres_send_the_same_pdf_at_once_and_both_submissions_ho
         assert client.get(f"/api/submissions/{sid}",
                           headers={"Authorization": f"Bearer {tokens['redaktoer@example.dk']}"}).status_code == 200
     assert _files(site) == [hashlib.sha256(TEST_PDF).hexdigest() + ".pdf"]
+
+
+def _form_post(client, fields: dict, pdf: bytes | None):
+    from test_contributions import csrf
+
+    token = csrf(client, "/indsend/evaluering")
+    boundary = "formgraense"
+    parts = [(k, None, v.encode("utf-8")) for k, values in {**fields, "csrf_token": token}.items()
+             for v in (values if isinstance(values, list) else [values])]
+    if pdf is not None:
+        parts.append(("attachment", "rapport.pdf", pdf))
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'.encode()
+        + (f'; filename="{filename}"\r\nContent-Type: application/pdf'.encode() if filename else b"")
+        + b"\r\n\r\n" + data + b"\r\n"
+        for name, filename, data in parts
+    ) + f"--{boundary}--\r\n".encode()
+    return client.post("/indsend/evaluering", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+FORM = {
+    "title": "Formularens testevaluering", "evaluator": "Testinstitut (testmateriale)", "published": "2021-05",
+    "method": ["kvalitativ"], "result": "Deltagerne var tilfredse. (Testmateriale.)", "practices": [PRACTICE],
+    "kommuner": "København", "source": "Testmateriale fra tests/test_evaluation_submissions.py",
+}
+
+
+def test_the_form_refuses_a_disguised_pdf_keeps_everything_then_accepts_the_real_one(site, tokens):
+    _cli(site, "users", "password", "videnscenter@example.dk", "--password", "en-lang-adgangskode")
+    client = site.test_client()
+    login(client, "videnscenter@example.dk")
+    assert "Indsend en evalueringsrapport" in client.get("/indsend/evaluering").get_data(as_text=True)
+    bad = _form_post(client, {**FORM, "published": "maj 2021"}, b"<html>forklaedt testmateriale</html>")
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert 'id="attachment-error"' in html and "Filen er ikke en PDF" in html
+    assert 'id="published-error"' in html  # every problem at once, the file's and the form's
+    assert 'value="Formularens testevaluering"' in html and "Deltagerne var tilfredse. (Testmateriale.)" in html
+    assert f'value="{PRACTICE}" checked' in html and 'value="kvalitativ" checked' in html
+    assert _files(site) == []
+    typo = _form_post(client, {**FORM, "published": "maj 2021"}, TEST_PDF)
+    assert typo.status_code == 422 and 'id="published-error"' in typo.get_data(as_text=True)
+    assert "vælg filen igen" in typo.get_data(as_text=True) and _files(site) == []
+    good = _form_post(client, FORM, TEST_PDF)
+    assert good.status_code == 302 and "/indsendelser/" in good.headers["Location"]
+    assert _files(site) == [hashlib.sha256(TEST_PDF).hexdigest() + ".pdf"]
+    page = client.get(good.headers["Location"]).get_data(as_text=True)
+    assert "Testinstitut (testmateriale)" in page and "PDF, 3 sider" in page
+
+
+def test_the_form_checks_its_csrf_token_itself(site, tokens):
+    _cli(site, "users", "password", "videnscenter@example.dk", "--password", "en-lang-adgangskode")
+    client = site.test_client()
+    login(client, "videnscenter@example.dk")
+    r = client.post("/indsend/evaluering", data={**FORM, "csrf_token": "forkert"})
+    assert r.status_code == 400 and _files(site) == []

@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import auth, cli, errors, pagecache, i18n, resources, security, templating
     from .views import api, api_write, contribute, feeds, kind_pages, language, moderation, pages, search, site
+    from .views import contribute_evaluation
     from .views import auth as auth_views
 
     security.init_app(app)
@@ -66,7 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     for blueprint in (pages.bp, search.bp, api.bp, auth_views.bp, contribute.bp, moderation.bp, feeds.bp, language.bp,
-                      site.bp, kind_pages.bp):
+                      site.bp, kind_pages.bp, contribute_evaluation.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_write.bp)
     security.csrf.exempt(api_write.bp)  # Bearer tokens only; never reads the session cookie

@@ -49,6 +49,7 @@ PAGE_TYPES = [
     PageType("submit-errors", "/indsend", role="contributor", status=422, form=BAD_PRACTICE,
              submit="Send til redaktionen"),
     PageType("my-submissions", "/mine-indsendelser", role="contributor"),
+    PageType("submit-evaluation", "/indsend/evaluering", role="contributor"),
     PageType("submission", "/indsendelser/{sid}", role="contributor"),
     PageType("moderation-queue", "/redaktion/", role="editor"),
     PageType("moderation-review", "/redaktion/{sid}", role="editor"),
