@@ -94,7 +94,8 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
         if not path.exists():
             report.problems.append(f"godkendt indsendelse {sub['id']}: filen {path.parent.name}/{path.name} mangler")
         if item_id(sub["kind"], sub["slug"]) not in rows:
-            report.problems.append(f"godkendt indsendelse {sub['id']}: {KINDS[sub['kind']].label.lower()} {sub['slug']} er ikke i databasen")
+            what = KINDS[sub["kind"]].label.lower()
+            report.problems.append(f"godkendt indsendelse {sub['id']}: {what} {sub['slug']} er ikke i databasen")
     return report
 
 

@@ -36,7 +36,7 @@ def _cli(app, *args) -> str:
 
 @pytest.fixture
 def tokens(site):
-    _cli(site, "users", "add", "videnscenter@example.dk", "--role", "contributor", "--organisation", "Videnscenter Test")
+    _cli(site, "users", "add", "videnscenter@example.dk", "--role", "contributor", "--organisation", "Videnscenter")
     _cli(site, "users", "add", "redaktoer@example.dk", "--role", "editor")
     _cli(site, "users", "password", "redaktoer@example.dk", "--password", "en-lang-adgangskode")
     return {e: _cli(site, "users", "token", e).strip().splitlines()[-1]
@@ -111,7 +111,8 @@ def test_a_bad_pdf_is_refused_on_its_field_and_nothing_is_stored(site, tokens, p
 
 
 def test_an_upload_over_the_request_limit_is_a_json_413(site, tokens):
-    r = _send(site.test_client(), tokens["videnscenter@example.dk"], evaluation_yaml(), b"%PDF-" + b"0" * (21 * 2 ** 20))
+    too_big = b"%PDF-" + b"0" * (21 * 2**20)
+    r = _send(site.test_client(), tokens["videnscenter@example.dk"], evaluation_yaml(), too_big)
     assert r.status_code == 413 and r.is_json
 
 
@@ -119,7 +120,8 @@ def test_a_bad_yaml_is_refused_by_line_and_the_pdf_is_not_stored(site, tokens):
     r = _send(site.test_client(), tokens["videnscenter@example.dk"], evaluation_yaml(method="[gaetteri]"), TEST_PDF)
     assert r.status_code == 422
     assert any(e["field"] == "method" and e["line"] == 4 for e in r.get_json()["errors"])
-    r = _send(site.test_client(), tokens["videnscenter@example.dk"], evaluation_yaml(practices="[findes-ikke]"), TEST_PDF)
+    r = _send(site.test_client(), tokens["videnscenter@example.dk"], evaluation_yaml(practices="[findes-ikke]"),
+              TEST_PDF)
     assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "practices"
     r = _send(site.test_client(), tokens["videnscenter@example.dk"], None, TEST_PDF)
     assert r.status_code == 422
