@@ -4,8 +4,14 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 FLASK  := $(VENV)/bin/flask --app app
+# Where `make serve` listens: `make serve PORT=8080`, `make serve HOST=0.0.0.0` (all interfaces).
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Each install step runs again only when its inputs changed: pip leaves a stamp in the
+# virtualenv per requirements file, npm one in node_modules (both go when the folder
+# goes), and the compiled catalogue is its own stamp.
+STAMP  := $(VENV)/.stamp
+MO     := portal/web/translations/en/LC_MESSAGES/messages.mo
 
 .PHONY: install install-dev browser-deps ingest serve test bench lint clean
 
@@ -13,21 +19,35 @@ $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 
 # Python packages (pinned) and the design system from npm (not committed).
-install: $(VENV)/bin/python
-	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
-	$(VENV)/bin/pybabel --quiet compile -d portal/web/translations  # English UI catalogue (.mo is not committed)
-	npm ci --no-audit --no-fund --loglevel=error
+install: $(STAMP)-requirements $(MO) node_modules/.stamp-npm
 
-install-dev: install
+$(STAMP)-requirements: requirements.txt | $(VENV)/bin/python
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+# English UI catalogue (.mo is not committed)
+$(MO): $(MO:.mo=.po) $(STAMP)-requirements
+	$(VENV)/bin/pybabel --quiet compile -d portal/web/translations
+	@touch $@
+
+node_modules/.stamp-npm: package-lock.json package.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install-dev: install $(STAMP)-requirements-dev
+
+$(STAMP)-requirements-dev: requirements-dev.txt requirements.txt $(STAMP)-requirements
 	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
 
 ingest: install
 	$(FLASK) ingest
 
-# Production server: gunicorn with two workers (never Flask's development server).
+# Production server: gunicorn's master with two workers, each reading whole requests
+# with waitress before the app sees them (portal/web/serving.py says why). It says
+# where it listens once it does, and explains a taken port instead of retrying.
 serve: ingest
-	@echo "Portalen kører på http://$(HOST):$(PORT)/"
-	$(VENV)/bin/gunicorn --workers 2 --bind $(HOST):$(PORT) --timeout 30 --access-logfile - app:app
+	@$(PY) -m portal.web.serving --host $(HOST) --port $(PORT)
 
 # The browser tests need Debian's chromium (Playwright drives it; browsers cannot be
 # downloaded) and Java for the HTML checker: installed with apt-get when missing.

@@ -396,10 +396,11 @@ def http_phase(data_dir: Path, content_dir: Path, label_: str, requests_n: int, 
     if not search_cache:
         env["PORTAL_SEARCH_CACHE_DOCS"] = "0"
     env.setdefault("PORTAL_SECRET_KEY", BENCH_SECRET)
-    gunicorn = Path(sys.executable).parent / "gunicorn"
     log = open(OUT / f"gunicorn-{label_}.log", "w")
+    from portal.web.serving import server_command  # the production server, built in one place
+
     proc = subprocess.Popen(
-        [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "30", "app:app"],
+        server_command("127.0.0.1", port),
         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     urls = [f"{base}/api/search?{urllib.parse.urlencode(p)}" for _c, p in QUERIES]
     out: dict = {}

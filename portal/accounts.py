@@ -87,7 +87,7 @@ def list_users(db: OwnedDB) -> list[User]:
 def add_user(db: OwnedDB, email: str, role: str, *, networks=(), organisation: str | None = None,
              known_networks=None, actor_id: int | None = None) -> User:
     email = email.strip()
-    if not EMAIL_RE.match(email):
+    if not EMAIL_RE.fullmatch(email):
         raise AccountError(f"'{email}' er ikke en gyldig e-mailadresse")
     if role not in ROLES:
         raise AccountError(f"ukendt rolle '{role}'; brug én af {', '.join(ROLES)}")
@@ -108,7 +108,9 @@ def add_user(db: OwnedDB, email: str, role: str, *, networks=(), organisation: s
     return get_user(db, email)
 
 
-def set_password(db: OwnedDB, email: str, password: str) -> None:
+def set_password(db: OwnedDB, email: str, password: str) -> int:
+    """Set the password; every session ends and every API token is revoked (returns how many
+    tokens): whoever knew the old password, or took a token with it, is out."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"adgangskoden skal være mindst {MIN_PASSWORD} tegn")
     user = get_user(db, email)
@@ -116,9 +118,32 @@ def set_password(db: OwnedDB, email: str, password: str) -> None:
         raise AccountError(f"ingen bruger med e-mailen {email}")
     with db.write() as conn:
         conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (generate_password_hash(password), user.id))
-        # A new password ends every session: whoever knew the old one is out.
         conn.execute("DELETE FROM sessions WHERE user_id = ?", (user.id,))
-        db.log(conn, user.id, "password_set", detail=email)
+        revoked = _revoke_all(conn, user.id)
+        db.log(conn, user.id, "password_set", detail=f"{email}; {revoked} API-nøgle(r) tilbagekaldt")
+    return revoked
+
+
+def _revoke_all(conn, user_id: int) -> int:
+    cur = conn.execute("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", (now(), user_id))
+    return cur.rowcount
+
+
+def set_disabled(db: OwnedDB, email: str, disabled: bool, actor_id: int | None = None) -> tuple[User, int, int]:
+    """Disable or enable a user. Disabling ends every session and revokes every API token for
+    good: enabling again revives none of them (the user signs in anew, and gets new tokens).
+    Returns (user, sessions ended, tokens revoked)."""
+    user = get_user(db, email)
+    if user is None:
+        raise AccountError(f"ingen bruger med e-mailen {email}")
+    sessions = tokens = 0
+    with db.write() as conn:
+        conn.execute("UPDATE users SET disabled = ? WHERE id = ?", (int(disabled), user.id))
+        if disabled:
+            sessions = conn.execute("DELETE FROM sessions WHERE user_id = ?", (user.id,)).rowcount
+            tokens = _revoke_all(conn, user.id)
+        db.log(conn, actor_id, "user_disabled" if disabled else "user_enabled", detail=email)
+    return get_user(db, email), sessions, tokens
 
 
 def authenticate(db: OwnedDB, email: str, password: str) -> User | None:

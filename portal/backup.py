@@ -51,8 +51,14 @@ def backup(content_dir: Path | str, data_dir: Path | str, dest: Path | str) -> P
     target = Path(dest) / f"hvad-virker-{dt.datetime.now():%Y%m%dT%H%M%S}"
     target.mkdir(parents=True, exist_ok=False)
     try:
+        if not content_dir.is_dir():
+            raise BackupError(f"{content_dir}: indholdsmappen findes ikke; intet er taget backup af")
         owned = OwnedDB(data_dir)  # also applies pending migrations, so the copy is current
         try:
+            # A damaged database is refused, not copied into a backup that looks good.
+            result = owned.conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if result != "ok":
+                raise BackupError(f"{data_dir / OWNED_DB}: beskadiget ({result}); gendan fra en tidligere backup")
             owned.conn.execute("VACUUM INTO ?", (str(target / OWNED_DB),))
         finally:
             owned.close()

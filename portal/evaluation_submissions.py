@@ -23,6 +23,7 @@ from .content.errors import ContentError, ContentErrors
 from .content.loader import parse_file, practice_reference_errors
 from .kinds import KINDS
 from .owned import OwnedDB, now
+from . import reservations
 from .publishing import content_path
 from .submissions import MAX_RAW_BYTES, Submission, SubmissionError, get, slugify
 
@@ -67,18 +68,23 @@ def submit_evaluation(db: OwnedDB, user: User, raw: str, pdf: bytes | None, cont
     errors = practice_reference_errors(record, raw, practices)
     if errors:
         raise SubmissionError("indholdet er ikke gyldigt", errors=errors)
-    slug = slugify(record["title"])
-    if content_path(content_dir, KIND, slug).exists() or db.one(
-            "SELECT 1 FROM submissions WHERE kind = ? AND slug = ? AND status = 'pending'", (KIND, slug)):
-        raise SubmissionError(f"der findes allerede en evaluering med adressen '{slug}'", status=409,
-                              errors=[ContentError("title", 1, "evalueringen findes allerede", field="title")])
-    if pdf is not None:
-        spec = KINDS[KIND]
-        name = store_attachment(Path(content_dir) / spec.folder / spec.attachment_folder, pdf)
-        raw = raw.rstrip("\n") + f"\nattachment: {spec.attachment_folder}/{name}\n"
-        record = validate_raw(raw, slug, content_dir)  # the file as it will be published
+    base = slugify(record["title"])
     sid = secrets.token_urlsafe(9)
     with db.write() as conn:
+        # The address is reserved in the transaction that stores the submission (portal/reservations.py):
+        # two reports with one title sent at once cannot both take it.
+        try:
+            slug = reservations.reserve(conn, content_dir, KIND, base, sid, suffix=False)
+        except reservations.SlugTaken:
+            raise SubmissionError(f"der findes allerede en evaluering med adressen '{base}' (offentliggjort eller "
+                                  "ventende); giv rapporten en anden titel", status=409,
+                                  errors=[ContentError("title", 1, "evalueringen findes allerede", field="title")],
+                                  ) from None
+        if pdf is not None:
+            spec = KINDS[KIND]
+            name = store_attachment(Path(content_dir) / spec.folder / spec.attachment_folder, pdf)
+            raw = raw.rstrip("\n") + f"\nattachment: {spec.attachment_folder}/{name}\n"
+            record = validate_raw(raw, slug, content_dir)  # the file as it will be published
         conn.execute(
             """INSERT INTO submissions (id, user_id, kind, slug, title, raw, is_update, base_raw, status, created_at)
                VALUES (?, ?, ?, ?, ?, ?, 0, NULL, 'pending', ?)""",

@@ -66,7 +66,7 @@ def former_names(k) -> list[str]:
 
 def kommune_text(k) -> str:
     """The searchable (and snippet) text of a kommune's own page."""
-    text = f"{k.name} Kommune ligger i Region {k.region}."
+    text = f"{k.official_name} ligger i Region {k.region}."
     former = former_names(k)
     if former:
         text += " Omfatter de tidligere kommuner " + ", ".join(former) + "."
@@ -80,7 +80,7 @@ def kommune_document(k) -> IndexDocument:
     return IndexDocument(
         id=item_id("kommune", k.code),
         type="kommune",
-        title=f"{k.name} Kommune",
+        title=k.official_name,
         url=item_url("kommune", k.slug),
         body=body,
         kommuner=[k.code],

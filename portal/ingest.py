@@ -21,8 +21,9 @@ import datetime as dt
 import os
 import secrets
 import shutil
+import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -34,7 +35,7 @@ from .generations import Generation, current_generation, derived_dir, fsync_tree
 from .indexing import all_documents
 from .owned import OwnedDB
 from .publishing import drain
-from . import render_cache, rendering
+from . import faults, render_cache, rendering
 from .rendering import MarkdownTooLarge
 from .store import build_store, item_row, open_derived
 
@@ -54,6 +55,9 @@ class IngestReport:
     generation: Generation
     counts: dict
     seconds: float
+    # Owned data that could not be updated after the swap (a damaged owned.db, a full
+    # disk): the new content is live, but first-publication times and the outbox wait.
+    problems: list[str] = field(default_factory=list)
 
 
 def ingest(content_dir: Path | str, data_dir: Path | str, progress: Callable[[str], None] | None = None) -> IngestReport:
@@ -69,15 +73,23 @@ def ingest(content_dir: Path | str, data_dir: Path | str, progress: Callable[[st
             gen, counts = _build_and_swap(content_dir, data_dir, say)
             # Owned data: remember when items were first published, and
             # publish whatever was approved while this ingest held the lock.
-            owned = OwnedDB(data_dir)
+            problems = []
             try:
-                owned.record_publications(_item_ids(gen))
-                drain(owned, content_dir, data_dir, locked=True)
-            finally:
-                owned.close()
+                owned = OwnedDB(data_dir)
+                try:
+                    owned.record_publications(_item_ids(gen))
+                    drain(owned, content_dir, data_dir, locked=True)
+                finally:
+                    owned.close()
+            except (sqlite3.DatabaseError, OSError) as exc:
+                fault = faults.classify(exc)
+                if fault is None:
+                    raise
+                problems.append(f"owned.db: {fault.describe()}; det nye indhold vises, men udgivelsestider og "
+                                "udbakken er ikke opdateret (gendan owned.db fra en backup, og kør ingest igen)")
     except BlockingIOError:
         raise IngestFailed(message="en anden indlæsning eller udgivelse kører allerede; prøv igen om lidt") from None
-    return IngestReport(generation=gen, counts=dict(counts), seconds=time.monotonic() - started)
+    return IngestReport(generation=gen, counts=dict(counts), seconds=time.monotonic() - started, problems=problems)
 
 
 def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict]:

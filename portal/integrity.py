@@ -16,6 +16,7 @@ from pathlib import Path
 
 from search_index import IndexUnavailable, SearchIndex
 
+from . import faults
 from .content import kommuner as kommune_registry
 from .generations import current_generation, write_lock
 from .indexing import document_for, kommune_document
@@ -53,28 +54,49 @@ def expected_index_ids(rows: dict[str, dict]) -> set[str]:
     return set(rows) | {item_id("kommune", k.code) for k in kommune_registry.all_kommuner()}
 
 
+def _finding(name: str, exc: BaseException, advice: str) -> str:
+    """A damaged or missing file as one line of the report (the caller decides whether it is a fault)."""
+    fault = faults.classify(exc)
+    what = fault.describe() if fault else f"{type(exc).__name__}: {exc}"
+    return f"{name}: {what}; {advice}"
+
+
+FAULTS = (sqlite3.DatabaseError, OSError)  # what a damaged, missing or unwritable file raises
+
+
 def check(content_dir: Path | str, data_dir: Path | str) -> Report:
+    """Every disagreement as a finding. A damaged or missing file is a finding too (never a
+    traceback), and the parts that do not depend on it are still checked."""
     report = Report()
-    owned = OwnedDB(data_dir)
+    approved: list[dict] = []
     try:
-        _integrity(owned.conn, "owned.db", report)
-        pending = owned.all("SELECT id, kind, slug, error FROM outbox WHERE done_at IS NULL")
-        for p in pending:
-            report.problems.append(f"udbakke #{p['id']} ({p['kind']} {p['slug']}) er ikke offentliggjort"
-                                   + (f": {p['error']}" if p["error"] else ""))
-        approved = owned.all("SELECT id, kind, slug FROM submissions WHERE status = 'approved'")
-    finally:
-        owned.close()
+        owned = OwnedDB(data_dir)
+        try:
+            _integrity(owned.conn, "owned.db", report)
+            pending = owned.all("SELECT id, kind, slug, error FROM outbox WHERE done_at IS NULL")
+            for p in pending:
+                report.problems.append(f"udbakke #{p['id']} ({p['kind']} {p['slug']}) er ikke offentliggjort"
+                                       + (f": {p['error']}" if p["error"] else ""))
+            approved = owned.all("SELECT id, kind, slug FROM submissions WHERE status = 'approved'")
+            accepted_writes(owned, content_dir, report)
+        finally:
+            owned.close()
+    except FAULTS as exc:
+        report.problems.append(_finding("owned.db", exc, "gendan den fra den seneste backup (flask restore)"))
     gen = current_generation(data_dir)
     if gen is None:
         report.problems.append("ingen indlæst generation (kør ingest)")
         return report
-    conn = open_derived(gen.db_path)
     try:
-        _integrity(conn, "portal.db", report)
-    finally:
-        conn.close()
-    rows = _db_rows(gen.db_path)
+        conn = open_derived(gen.db_path)
+        try:
+            _integrity(conn, "portal.db", report)
+        finally:
+            conn.close()
+        rows = _db_rows(gen.db_path)
+    except FAULTS as exc:
+        report.problems.append(_finding(f"portal.db ({gen.name})", exc, "kør ingest for at bygge den igen"))
+        return report
     try:
         index = SearchIndex(gen.index_path)
     except IndexUnavailable as exc:
@@ -82,6 +104,9 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
         return report
     try:
         in_index = index.ids()
+    except (IndexUnavailable, *FAULTS) as exc:
+        report.problems.append(_finding("søgeindeks", exc, "kør ingest for at bygge det igen"))
+        return report
     finally:
         index.close()
     expected = expected_index_ids(rows)
@@ -99,13 +124,71 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
     return report
 
 
+def _what(entry: dict) -> str:
+    if entry["kind"] == "note":
+        return f"notatet fra udbakke #{entry['id']}"
+    if entry["sid"]:
+        return f"godkendt indsendelse {entry['sid']}"
+    return f"udbakke #{entry['id']}"
+
+
+def accepted_writes(owned: OwnedDB, content_dir: Path | str, report: Report) -> None:
+    """Every accepted note and approved submission kept its own text in ``content/``.
+
+    The outbox holds every write the portal said yes to, in order. For one
+    item, a later entry may only replace an earlier one's text if it was an
+    update based on exactly that text (notes are never replaced, and a new
+    practice never replaces anything); otherwise the earlier text was lost.
+    The last entry's text must be the file's text. Entries without a
+    submission id (written before outbox rows kept it) are matched to their
+    approved submission by slug and text.
+    """
+    entries = owned.all(
+        """SELECT o.id, o.kind, o.slug, o.raw, o.done_at,
+                  COALESCE(o.submission_id, (
+                      SELECT s.id FROM submissions s WHERE s.status = 'approved' AND o.kind = 'practice'
+                      AND s.slug = o.slug AND s.raw = o.raw ORDER BY s.decided_at LIMIT 1)) AS sid
+           FROM outbox o ORDER BY o.id""")
+    bases = {r["id"]: (bool(r["is_update"]), r["base_raw"])
+             for r in owned.all("SELECT id, is_update, base_raw FROM submissions WHERE status = 'approved'")}
+    by_item: dict[tuple[str, str], list[dict]] = {}
+    for entry in entries:
+        by_item.setdefault((entry["kind"], entry["slug"]), []).append(entry)
+    for (kind, slug), group in by_item.items():
+        path = content_path(content_dir, kind, slug)
+        rel = f"{path.parent.name}/{path.name}"
+        for earlier, later in zip(group, group[1:]):
+            is_update, base_raw = bases.get(later["sid"], (False, None))
+            if kind == "note" or not is_update or base_raw != earlier["raw"]:
+                report.problems.append(f"{_what(earlier)} er gået tabt: {rel} blev overskrevet af {_what(later)}, "
+                                       "som ikke var baseret på den")
+        last = group[-1]
+        if last["done_at"] is None:
+            continue  # not published yet: reported above as a pending outbox entry
+        try:
+            on_disk = path.read_bytes()
+        except FileNotFoundError:
+            report.problems.append(f"{_what(last)}: filen {rel} mangler")
+            continue
+        except OSError as exc:
+            report.problems.append(f"{_what(last)}: {rel} kan ikke læses ({exc.strerror or exc})")
+            continue
+        if on_disk != last["raw"].encode("utf-8"):
+            report.problems.append(f"{_what(last)}: {rel} har ikke den tekst, der blev godkendt "
+                                   "(ændret uden om portalen, eller en godkendelse er gået tabt)")
+
+
 def reconcile(content_dir: Path | str, data_dir: Path | str) -> Report:
     report = Report()
-    owned = OwnedDB(data_dir)
     try:
-        drained = drain(owned, content_dir, data_dir, wait=60)
-    finally:
-        owned.close()
+        owned = OwnedDB(data_dir)
+        try:
+            drained = drain(owned, content_dir, data_dir, wait=60)
+        finally:
+            owned.close()
+    except FAULTS as exc:
+        report.problems.append(_finding("owned.db", exc, "gendan den fra den seneste backup (flask restore)"))
+        return report
     report.repaired += [f"offentliggjort {i}" for i in drained.published]
     report.problems += [f"udbakke #{i}: {msg}" for i, msg in drained.failed]
     if drained.skipped:
@@ -115,7 +198,11 @@ def reconcile(content_dir: Path | str, data_dir: Path | str) -> Report:
     if gen is None:
         return report
     with write_lock(data_dir, blocking=True):
-        rows = _db_rows(gen.db_path)
+        try:
+            rows = _db_rows(gen.db_path)
+        except FAULTS as exc:
+            report.problems.append(_finding(f"portal.db ({gen.name})", exc, "kør ingest for at bygge den igen"))
+            return report
         try:
             index = SearchIndex(gen.index_path)
         except IndexUnavailable as exc:

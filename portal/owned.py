@@ -117,6 +117,60 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0005_publications_by_time", """
         CREATE INDEX publications_time ON publications(published_at, item_id);
     """),
+    # Addresses (slugs) of new items are reserved in the same write transaction
+    # that accepts the item (portal/reservations.py): the primary key makes two
+    # writers unable to get the same one. ``owner`` is the submission id of a
+    # new practice (released when it is rejected) or 'note' (a note is published at once).
+    # Outbox entries remember their submission, so `flask check` can tell an
+    # update that replaced the text it was based on from one that overwrote
+    # another approval. Existing entries and pending/approved new practices
+    # are reserved here (the oldest first, if two already share a slug).
+    ("0006_slug_reservations", """
+        CREATE TABLE reservations (
+            kind TEXT NOT NULL,
+            slug TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            reserved_at TEXT NOT NULL,
+            PRIMARY KEY (kind, slug)
+        );
+        ALTER TABLE outbox ADD COLUMN submission_id TEXT REFERENCES submissions(id);
+        INSERT OR IGNORE INTO reservations (kind, slug, owner, reserved_at)
+            SELECT kind, slug, 'note', created_at FROM outbox WHERE kind = 'note' ORDER BY id;
+        INSERT OR IGNORE INTO reservations (kind, slug, owner, reserved_at)
+            SELECT 'practice', slug, id, created_at FROM submissions
+            WHERE is_update = 0 AND status IN ('pending', 'approved') ORDER BY created_at
+    """),
+    # E-mail notifications (portal/mail.py, portal/notifications.py): mails are
+    # queued here in the same transaction as what they tell of, and sent later,
+    # so an SMTP server that is down loses nothing. ``link`` is a path on the
+    # portal, made absolute with BASE_URL when sent. A sender claims rows
+    # (claimed_by/claimed_until) before sending, so two never send one mail.
+    ("0007_mail", """
+        CREATE TABLE mail_outbox (
+            id INTEGER PRIMARY KEY,
+            to_addr TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            link TEXT,
+            footer TEXT NOT NULL DEFAULT '',
+            topic TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            claimed_by TEXT,
+            claimed_until TEXT,
+            sent_at TEXT,
+            given_up_at TEXT,
+            error TEXT
+        );
+        CREATE INDEX mail_outbox_due ON mail_outbox(sent_at, given_up_at, next_attempt_at);
+        CREATE TABLE network_follows (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            network TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, network)
+        );
+    """),
 ]
 
 

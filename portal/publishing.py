@@ -21,6 +21,7 @@ Flask-free.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import sqlite3
@@ -49,9 +50,36 @@ class DrainReport:
     skipped: bool = False  # another drain or an ingest holds the lock; it will publish the entries
 
 
-def enqueue(db: OwnedDB, conn: sqlite3.Connection, kind: str, slug: str, raw: str) -> None:
-    """Add an outbox entry inside the caller's write transaction."""
-    conn.execute("INSERT INTO outbox (kind, slug, raw, created_at) VALUES (?, ?, ?, ?)", (kind, slug, raw, now()))
+def enqueue(db: OwnedDB, conn: sqlite3.Connection, kind: str, slug: str, raw: str,
+            submission_id: str | None = None) -> int:
+    """Add an outbox entry inside the caller's write transaction; its id."""
+    cur = conn.execute("INSERT INTO outbox (kind, slug, raw, created_at, submission_id) VALUES (?, ?, ?, ?, ?)",
+                       (kind, slug, raw, now(), submission_id))
+    return cur.lastrowid
+
+
+def text_version(text: str) -> str:
+    """A short fingerprint of an item's text: the version an edit form or an API
+    client says it started from (``based_on``), compared when the change is sent."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def current_text(conn: sqlite3.Connection, content_dir: Path | str, kind: str, slug: str) -> str | None:
+    """The text an item has once every decided publication is written: the newest
+    pending outbox entry for it, else its file (None: no such item).
+
+    A conflict check must read this, not the file alone: an approval committed
+    a moment ago by another worker may not have reached ``content/`` yet, and
+    checking the file would let a second update based on the same version win
+    too, silently replacing the first.
+    """
+    row = conn.execute(
+        "SELECT raw FROM outbox WHERE kind = ? AND slug = ? AND done_at IS NULL ORDER BY id DESC LIMIT 1", (kind, slug),
+    ).fetchone()
+    if row is not None:
+        return row[0]
+    path = content_path(content_dir, kind, slug)
+    return path.read_text(encoding="utf-8") if path.exists() else None
 
 
 def content_path(content_dir: Path | str, kind: str, slug: str) -> Path:
@@ -103,17 +131,26 @@ def drain(db: OwnedDB, content_dir: Path | str, data_dir: Path | str, *, locked:
 def _drain(db: OwnedDB, content_dir, data_dir) -> DrainReport:
     report = DrainReport([], [])
     failed_ids: set[int] = set()
+    blocked: set[tuple[str, str]] = set()  # items with a failed entry: their later entries wait
     # Re-read until nothing is pending: entries added by a concurrent approval
     # while we held the lock are published by us, not left behind.
     while True:
         entries = [e for e in db.all("SELECT * FROM outbox WHERE done_at IS NULL ORDER BY id") if e["id"] not in failed_ids]
         if not entries:
             return report
-        _drain_entries(db, content_dir, data_dir, entries, report, failed_ids)
+        _drain_entries(db, content_dir, data_dir, entries, report, failed_ids, blocked)
 
 
-def _drain_entries(db, content_dir, data_dir, entries, report, failed_ids) -> None:
+def _drain_entries(db, content_dir, data_dir, entries, report, failed_ids, blocked) -> None:
     for entry in entries:
+        key = (entry["kind"], entry["slug"])
+        if key in blocked:
+            # An earlier entry for this item failed: publishing this later one now
+            # and the earlier one on a retry would leave the older text in place.
+            # Keep the item's entries in order; the next drain does both.
+            failed_ids.add(entry["id"])
+            report.failed.append((entry["id"], f"venter på en tidligere udgivelse af {entry['slug']}, som fejlede"))
+            continue
         try:
             publish_one(content_dir, data_dir, entry["kind"], entry["slug"], entry["raw"])
         except Exception as exc:  # keep it pending and report it: never drop a write
@@ -121,6 +158,7 @@ def _drain_entries(db, content_dir, data_dir, entries, report, failed_ids) -> No
                 conn.execute("UPDATE outbox SET error = ? WHERE id = ?", (f"{type(exc).__name__}: {exc}"[:2000], entry["id"]))
             report.failed.append((entry["id"], str(exc)))
             failed_ids.add(entry["id"])
+            blocked.add(key)
             continue
         iid = item_id(entry["kind"], entry["slug"])
         with db.write() as conn:

@@ -14,7 +14,7 @@ Flask-free; reads through :class:`portal.store.Store`.
 from __future__ import annotations
 
 from .content import kommuner as kommune_registry
-from .store import PUBLIC, Store
+from .store import EVIDENCE_RANK, PUBLIC, Store
 
 MAX_SUGGESTIONS = 5
 #: Practices listed under each top and bottom kommune (the strongest evidence first).
@@ -25,7 +25,7 @@ def kommune_json(code: str | None) -> dict | None:
     if not code:
         return None
     k = kommune_registry.by_code(code)
-    return {"code": k.code, "name": k.name, "region": k.region, "slug": k.slug}
+    return {"code": k.code, "name": k.name, "official_name": k.official_name, "region": k.region, "slug": k.slug}
 
 
 def _practice_summary(item: dict) -> dict:
@@ -38,9 +38,20 @@ def _practice_summary(item: dict) -> dict:
     }
 
 
-def row_json(row: dict) -> dict:
+def row_json(row: dict, of: int | None = None, previous_of: int | None = None,
+             previous_note: str | None = None) -> dict:
+    """One ranking row for pages and API.
+
+    Rank movement is shown as the source gives it: both positions with the size of
+    their edition ("nr. 50 af 53 → nr. 70 af 72"). A raw difference of ranks is
+    only given (``movement``) when both editions ranked as many kommuner; between
+    editions of different size it would mislead (a kommune "falls 20 places" by
+    staying at the bottom of a longer list).
+    """
+    same_size = previous_of is not None and previous_of == of
     return {
         "rank": row["rank"],
+        "of": of,
         "kommune_as_published": row["kommune_as_published"],
         "kommune": kommune_json(row["code"]),
         "effect": row["effect"],
@@ -50,8 +61,95 @@ def row_json(row: dict) -> dict:
         "cases": row["cases"],
         "share_completed": row["share_completed"],
         "previous_rank": row["previous_rank"],
-        "movement": (row["previous_rank"] - row["rank"]) if row["previous_rank"] else None,
+        "previous_of": previous_of if row["previous_rank"] else None,
+        "previous_note": previous_note if row["previous_rank"] else None,
+        "movement": (row["previous_rank"] - row["rank"]) if row["previous_rank"] and same_size else None,
     }
+
+
+def _notes_by_rank(data: dict) -> dict[int, str]:
+    """The source's own words on a row's movement (``previous_note`` in the content file), by rank."""
+    return {r["rank"]: r["previous_note"] for r in data.get("rows") or [] if r.get("previous_note")}
+
+
+def rows_json(store: Store, item: dict) -> list[dict]:
+    data = item["data"]
+    raw = store.ranking_rows(item["slug"])
+    notes = _notes_by_rank(data)
+    return [row_json(r, len(raw), data.get("previous_of"), notes.get(r["rank"])) for r in raw]
+
+
+class _Linked:
+    """The top kommuner of a ranking and every practice they document, read once.
+
+    One read of the link table gives every practice of the linked kommuner,
+    strongest evidence first, with its topics: the lists, the counts and the
+    weighing of suggestions all come from it; only the practices shown are read
+    in full, at the end. The ranking page and a kommune's own page both use it,
+    so a kommune is offered the same practices in both places.
+    """
+
+    def __init__(self, store: Store, top_rows: list[dict], other_rows: list[dict], audiences):
+        codes = sorted({c for c in (code_of(r) for r in top_rows + other_rows) if c})
+        self.linked = store.kommune_practices(codes, audiences)
+        self.codes_of: dict[str, set[str]] = {}
+        for code, practices in self.linked.items():
+            for p in practices:
+                self.codes_of.setdefault(p["id"], set()).add(code)
+        self.published_as = {code_of(r): r["kommune_as_published"] for r in top_rows if code_of(r)}
+        self.pool = {p["id"]: p for code in self.published_as for p in self.linked[code]}
+        pool = self.pool
+        self.candidates = sorted(pool, key=lambda i: (pool[i]["evidence_rank"], pool[i]["title_sort"], i))
+
+    def listed(self, row: dict, per_kommune: int) -> dict:
+        own = self.linked.get(code_of(row), [])
+        return dict(row, practices=[p["id"] for p in own[:per_kommune]], practices_total=len(own))
+
+    def lessons(self, row: dict) -> dict:
+        """What the top kommuner document that this kommune could learn from.
+
+        Never the kommune's own practice (a joint project it takes part in is not
+        "what the fastest do" for it); practices with a shown effect come first as
+        ``suggested_practices``; the rest are ``other_practices``, so a page can
+        say honestly that nothing with a shown effect fits and still show what there is.
+        """
+        code = code_of(row)
+        own_topics = set().union(*(p["topics"] for p in self.linked.get(code, [])))
+        fits = [i for i in self.candidates if code not in self.codes_of[i]]
+        shown = [i for i in fits if self.pool[i]["evidence_rank"] in SHOWS_EFFECT_RANKS]
+        rest = [i for i in fits if self.pool[i]["evidence_rank"] not in SHOWS_EFFECT_RANKS]
+        return {"suggested_practices": suggest(own_topics, shown, self.pool),
+                "other_practices": suggest(own_topics, rest, self.pool)}
+
+    def fill(self, store: Store, rows: list[dict], audiences) -> None:
+        """Replace the ids in ``rows`` by practice summaries (one read of the shown items)."""
+        shown = [i for row in rows for i in row.get("practices", [])]
+        shown += [s["id"] for row in rows for key in LESSON_KEYS for s in row.get(key, [])]
+        summary = {p["id"]: _practice_summary(p) for p in store.items_by_ids(shown, audiences)}
+        for row in rows:
+            if "practices" in row:
+                row["practices"] = [summary[i] for i in row["practices"] if i in summary]
+            for key in LESSON_KEYS:
+                if key in row:
+                    row[key] = [
+                        dict(summary[s["id"]], shared_topics=s["shared_topics"], from_kommuner=[
+                            self.published_as[c] for c in self.published_as if c in self.codes_of[s["id"]]])
+                        for s in row[key] if s["id"] in summary
+                    ]
+
+
+#: Evidence ranks (store.EVIDENCE_RANK) of practices that show an effect, clearly or partly.
+SHOWS_EFFECT_RANKS = {EVIDENCE_RANK["effekt"], EVIDENCE_RANK["delvis-effekt"]}
+LESSON_KEYS = ("suggested_practices", "other_practices")
+
+
+def code_of(row: dict) -> str | None:
+    return row["kommune"] and row["kommune"]["code"]
+
+
+def _split(rows: list[dict], top_n: int) -> tuple[list[dict], list[dict]]:
+    n = max(0, min(top_n, len(rows) // 2))
+    return rows[:n], (rows[len(rows) - n:] if n else [])
 
 
 def linked_ranking(store: Store, slug: str, top_n: int = 5, audiences=PUBLIC,
@@ -66,50 +164,19 @@ def linked_ranking(store: Store, slug: str, top_n: int = 5, audiences=PUBLIC,
     item = store.get("ranking", slug, audiences)
     if item is None:
         return None
-    rows = [row_json(r) for r in store.ranking_rows(slug)]
-    n = max(0, min(top_n, len(rows) // 2))
-    top_rows, bottom_rows = rows[:n], (rows[len(rows) - n:] if n else [])
-    code_of = lambda row: row["kommune"] and row["kommune"]["code"]  # noqa: E731
-    # One read of the link table gives every practice of the linked kommuner,
-    # strongest evidence first, with its topics: the lists, the counts and
-    # the weighing of suggestions all come from it; only the practices shown
-    # are read in full, at the end.
-    linked = store.kommune_practices(sorted({code_of(r) for r in top_rows + bottom_rows if code_of(r)}), audiences)
-    codes_of: dict[str, set[str]] = {}
-    for code, practices in linked.items():
-        for p in practices:
-            codes_of.setdefault(p["id"], set()).add(code)
+    rows = rows_json(store, item)
+    top_rows, bottom_rows = _split(rows, top_n)
+    linked = _Linked(store, top_rows, bottom_rows, audiences)
+    top = [linked.listed(row, per_kommune) for row in top_rows]
+    bottom = [dict(linked.listed(row, per_kommune), **linked.lessons(row)) for row in bottom_rows]
+    linked.fill(store, top + bottom, audiences)
+    return {**_ranking_fields(item), "rows": rows, "top": top, "bottom": bottom}
 
-    published_as = {code_of(r): r["kommune_as_published"] for r in top_rows if code_of(r)}
-    pool = {p["id"]: p for code in published_as for p in linked[code]}
-    candidates = sorted(pool, key=lambda i: (pool[i]["evidence_rank"], pool[i]["title_sort"], i))
 
-    def listed(row: dict) -> dict:
-        own = linked.get(code_of(row), [])
-        return dict(row, practices=[p["id"] for p in own[:per_kommune]], practices_total=len(own))
-
-    top = [listed(row) for row in top_rows]
-    bottom = [listed(row) for row in bottom_rows]
-    for row in bottom:
-        own_topics = set().union(*(p["topics"] for p in linked.get(code_of(row), [])))
-        row["suggested_practices"] = suggest(own_topics, candidates, pool)
-
-    shown = [i for row in top + bottom for i in row["practices"]]
-    shown += [s["id"] for row in bottom for s in row["suggested_practices"]]
-    summary = {p["id"]: _practice_summary(p) for p in store.items_by_ids(shown, audiences)}
-    for row in top + bottom:
-        row["practices"] = [summary[i] for i in row["practices"] if i in summary]
-    for row in bottom:
-        code = code_of(row)
-        row["suggested_practices"] = [
-            dict(summary[s["id"]], from_kommuner=[published_as[c] for c in published_as if c in codes_of[s["id"]]],
-                 shared_topics=s["shared_topics"], shared=code in codes_of[s["id"]])
-            for s in row["suggested_practices"] if s["id"] in summary
-        ]
-
+def _ranking_fields(item: dict) -> dict:
     data = item["data"]
     return {
-        "slug": slug,
+        "slug": item["slug"],
         "title": item["title"],
         "source": data.get("source"),
         "published": data.get("published"),
@@ -118,12 +185,42 @@ def linked_ranking(store: Store, slug: str, top_n: int = 5, audiences=PUBLIC,
         "unit": data.get("unit"),
         "notes": data.get("notes"),
         "previous_edition": data.get("previous_edition"),
+        "previous_of": data.get("previous_of"),
         "lower_is_better": data.get("lower_is_better"),
-        "rows": rows,
         "national": data.get("national"),
-        "top": top,
-        "bottom": bottom,
     }
+
+
+def in_lower_part(row: dict) -> bool:
+    """Below the middle of its ranking: where "Lær af de hurtigste" is offered on the kommune page."""
+    return bool(row["of"]) and row["rank"] > row["of"] / 2
+
+
+def kommune_against_rankings(store: Store, code: str, top_n: int = 5, audiences=PUBLIC,
+                             per_kommune: int = PRACTICES_PER_KOMMUNE) -> list[dict]:
+    """Each ranking row of kommune ``code`` beside the ranking's national row, and, for a
+    row in the lower part, what the ranking's top kommuner document (as on the ranking page).
+
+    ``[{"ranking": {...fields}, "row": row, "top": [rows with practices] | [],
+    "suggested_practices": [...], "other_practices": [...]}]``, one per row (a kommune
+    made of several former kommuner has several rows; they are never added up).
+    """
+    out = []
+    for slug in dict.fromkeys(r["ranking_slug"] for r in store.ranking_rows_for_kommune(code)):
+        item = store.get("ranking", slug, audiences)
+        if item is None:
+            continue
+        rows = rows_json(store, item)
+        top_rows, _bottom = _split(rows, top_n)
+        own_rows = [r for r in rows if code_of(r) == code]
+        lower = [r for r in own_rows if in_lower_part(r)]
+        linked = _Linked(store, top_rows, lower, audiences)
+        top = [linked.listed(r, per_kommune) for r in top_rows] if lower else []
+        entries = [dict(row=r, **(linked.lessons(r) if r in lower else {})) for r in own_rows]
+        linked.fill(store, top + entries, audiences)
+        for entry in entries:
+            out.append({"ranking": _ranking_fields(item), "top": top if entry["row"] in lower else [], **entry})
+    return out
 
 
 def suggest(own_topics: set[str], candidates: list[str], pool: dict[str, dict], limit: int = MAX_SUGGESTIONS) -> list[dict]:
@@ -131,10 +228,6 @@ def suggest(own_topics: set[str], candidates: list[str], pool: dict[str, dict], 
     kommune's own practices (``[{"id", "shared_topics"}]``); ties keep the
     order of ``candidates`` (strongest evidence, then Danish title order):
     the sort is stable.
-
-    A practice the bottom kommune has documented itself (a joint project) is
-    still listed — it is what the top kommune does too — and marked ``shared``
-    by the caller.
     """
     shared = [len(own_topics & pool[i]["topics"]) for i in candidates]
     best = sorted(range(len(candidates)), key=shared.__getitem__, reverse=True)[:limit]
@@ -156,44 +249,6 @@ def kommune_rankings(store: Store, code: str) -> list[dict]:
         }
         for r in store.ranking_rows_for_kommune(code)
     ]
-
-
-CSV_COLUMNS = (
-    "rank", "kommune_as_published", "kommune_code", "kommune_name", "region", "observed", "expected",
-    "effect", "significance", "cases", "share_completed", "previous_rank",
-)
-
-
-def ranking_csv(ranking: dict) -> str:
-    """The full table as CSV (comma-separated, decimal point, national row last)."""
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for r in ranking["rows"]:
-        k = r["kommune"] or {}
-        writer.writerow([
-            r["rank"], r["kommune_as_published"], k.get("code", ""), k.get("name", ""), k.get("region", ""),
-            _num(r["observed"]), _num(r["expected"]), _num(r["effect"]), r["significance"], _num(r["cases"]),
-            _num(r["share_completed"]), _num(r["previous_rank"]),
-        ])
-    national = ranking.get("national")
-    if national:
-        writer.writerow([
-            "", "Hele landet", "", "", "", _num(national.get("observed")), _num(national.get("expected")),
-            _num(national.get("effect")), "", _num(national.get("cases")), _num(national.get("share_completed")), "",
-        ])
-    return out.getvalue()
-
-
-def _num(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 SORT_KEYS = {

@@ -129,7 +129,7 @@ def _convert(text: str) -> str:
 #: Bump when the HTML or text for the same Markdown changes (allow-list,
 #: heading shift, html_to_text): it is part of every render-cache key, as are
 #: the versions of python-markdown and nh3.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"  # 2: links whose href was removed are unwrapped
 
 
 def render_key(text: str) -> str:
@@ -187,14 +187,25 @@ def take_fresh() -> dict[str, tuple[str, str]]:
 def _render(text: str) -> str:
     raw = _convert(text)
     raw = _shift_headings(raw)
-    return nh3.clean(
+    return _unwrap_dead_links(nh3.clean(
         raw,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         clean_content_tags={"script", "style"},
         link_rel="noopener noreferrer nofollow",
-    )
+    ))
+
+
+# nh3 drops a ``javascript:`` (or other refused) href but keeps ``<a rel="…">``: an
+# anchor without href is no link, only a trap for the HTML checker and for readers
+# who expect it to go somewhere. Keep its text, drop the tag. nh3's output never nests
+# anchors, and its attributes are double-quoted, so a regular expression is safe here.
+_DEAD_LINK = re.compile(r'<a(?![^>]*\shref=)(?:\s[^>]*)?>(.*?)</a>', re.S)
+
+
+def _unwrap_dead_links(html_text: str) -> str:
+    return _DEAD_LINK.sub(r"\1", html_text)
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])>")

@@ -25,13 +25,14 @@ from pathlib import Path
 from .accounts import User
 from .content.errors import ContentError, ContentErrors
 from .content.loader import note_reference_errors, parse_file
+from .content import characters
 from .content.schema import SLUG_RE
+from .limits import MAX_REASON, MAX_SUBMISSION_BYTES as MAX_RAW_BYTES
 from .owned import OwnedDB, now
+from . import reservations
 from .errors import PortalError
-from .publishing import content_path, drain, enqueue
-
-MAX_RAW_BYTES = 200_000
-MAX_REASON = 2_000
+from .publishing import current_text, drain, enqueue, text_version
+from . import notifications
 
 
 class SubmissionError(PortalError):
@@ -92,37 +93,79 @@ _SELECT = """SELECT s.*, u.email AS owner_email, u.organisation AS owner_organis
              FROM submissions s JOIN users u ON u.id = s.user_id"""
 
 
+def _check_size(data: bytes, path: str) -> None:
+    """The one size limit of a submitted file (practice or note), as the API documents it."""
+    if len(data) > MAX_RAW_BYTES:
+        raise SubmissionError(f"filen er for stor (højst {MAX_RAW_BYTES:,} bytes)".replace(",", "."),
+                              errors=[ContentError(path, 1, "filen er for stor")])
+
+
 def validate(raw: str, slug: str) -> dict:
     """Validate a practice file text as the ingest would. Raises SubmissionError (422)."""
     data = raw.encode("utf-8")
-    if len(data) > MAX_RAW_BYTES:
-        raise SubmissionError(f"filen er for stor (højst {MAX_RAW_BYTES:,} bytes)".replace(",", "."),
-                              errors=[ContentError(f"practices/{slug}.md", 1, "filen er for stor")])
+    _check_size(data, f"practices/{slug}.md")
     try:
         return parse_file("practice", data, f"practices/{slug}.md", slug=slug)
     except ContentErrors as exc:
         raise SubmissionError("indholdet er ikke gyldigt", errors=exc.errors) from None
 
 
-def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str | None = None) -> Submission:
-    """Store a pending submission of a practice (new, or an update when ``slug`` exists)."""
+def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str | None = None,
+           based_on: str | None = None, *, notify: bool = True) -> Submission:
+    """Store a pending submission of a practice (new, or an update when ``slug`` exists).
+
+    The slug of a new practice is reserved in the transaction that stores it.
+    Without an explicit slug it comes from the title; if another new practice
+    with that title is waiting for a decision (or being published), this one
+    gets the next free address (``-2``, ``-3`` …) rather than a 409: the
+    contributor cannot see the other submission and did not choose an address,
+    and both are real write-ups that should both be published. A title that
+    names a *published* practice is still a 409 that points to the update
+    path, and an explicitly chosen slug is never changed behind the user's
+    back (409 when another new practice holds it).
+
+    ``based_on`` (:func:`~portal.publishing.text_version` of the text an edit
+    started from, sent by the edit form): an update is refused with a 409 if
+    the practice changed since, instead of being stored against the newer text
+    it never saw, which would let its approval undo that change unnoticed.
+
+    ``notify``: queue a mail to every editor (a batch queues one for all its files instead).
+    """
     raw = raw.replace("\r\n", "\n")
     explicit = bool(slug)
-    if slug is not None and not SLUG_RE.match(slug):
+    if slug is not None and not SLUG_RE.fullmatch(slug):
         raise SubmissionError("'slug' skal bestå af små bogstaver a-z, tal og bindestreger",
                               errors=[ContentError("slug", 1, "ugyldig slug", field="slug")])
     record = validate(raw, slug or "ny")
-    slug = slug or slugify(record["title"])
-    path = content_path(content_dir, "practice", slug)
-    is_update = path.exists()
-    if is_update and not explicit:
-        raise SubmissionError(
-            f"der findes allerede en erfaring med adressen '{slug}'; angiv slug={slug} for at indsende en opdatering af den",
-            status=409, errors=[ContentError(f"practices/{slug}.md", 1, "erfaringen findes allerede", field="title")],
-        )
-    base_raw = path.read_text(encoding="utf-8") if is_update else None
+    base = slug or slugify(record["title"])
     sid = secrets.token_urlsafe(9)
     with db.write() as conn:
+        base_raw = current_text(conn, content_dir, "practice", base)
+        is_update = base_raw is not None
+        if is_update and not explicit:
+            raise SubmissionError(
+                f"der findes allerede en erfaring med adressen '{base}'; "
+                f"angiv slug={base} for at indsende en opdatering af den",
+                status=409,
+                errors=[ContentError(f"practices/{base}.md", 1, "erfaringen findes allerede", field="title")],
+            )
+        if is_update and based_on is not None and text_version(base_raw) != based_on:
+            raise SubmissionError(
+                f"erfaringen '{base}' er blevet ændret, siden du hentede den, så dit forslag ville fjerne den ændring; "
+                "se den nuværende udgave, og indsend dit forslag ud fra den",
+                status=409,
+                errors=[ContentError("based_on", 1, "erfaringen er ændret i mellemtiden", field="based_on")],
+            )
+        slug = base
+        if not is_update:
+            try:
+                slug = reservations.reserve(conn, content_dir, "practice", base, sid, suffix=not explicit)
+            except reservations.SlugTaken:
+                raise SubmissionError(
+                    f"adressen '{base}' er allerede reserveret til en anden ny erfaring, der venter på godkendelse; "
+                    "vælg en anden slug",
+                    status=409, errors=[ContentError("slug", 1, "adressen er optaget", field="slug")],
+                ) from None
         conn.execute(
             """INSERT INTO submissions (id, user_id, kind, slug, title, raw, is_update, base_raw, status, created_at)
                VALUES (?, ?, 'practice', ?, ?, ?, ?, ?, 'pending', ?)""",
@@ -130,6 +173,8 @@ def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str
         )
         db.log(conn, user.id, "submitted", kind="practice", slug=slug, submission_id=sid,
                detail="opdatering" if is_update else "ny erfaring")
+        if notify:
+            notifications.submission_received(conn, sid=sid, title=record["title"], is_update=is_update, contributor=user)
     return get(db, sid)
 
 
@@ -163,25 +208,45 @@ def _pending(db: OwnedDB, sid: str) -> Submission:
     return sub
 
 
+def overtaken(db: OwnedDB, sub: Submission, content_dir) -> bool:
+    """Would approving this pending submission be refused as a conflict right now?
+    (The editor is told before trying; :func:`approve` checks again in its transaction.)"""
+    return sub.status == "pending" and current_text(db.conn, content_dir, "practice", sub.slug) != sub.base_raw
+
+
 def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submission:
     """Approve and publish at once. Raises SubmissionError (404/409/403)."""
     if not editor.is_editor:
         raise SubmissionError("kun redaktører kan godkende", status=403)
     with db.write() as conn:
         sub = _pending(db, sid)
-        path = content_path(content_dir, sub.kind, sub.slug)
-        current = path.read_text(encoding="utf-8") if path.exists() else None
+        # The text the practice will have once every decided approval is
+        # published (the outbox first, then the file): two updates prepared
+        # against the same version cannot both pass, even when the first
+        # approval is committed but not yet written to content/.
+        current = current_text(conn, content_dir, sub.kind, sub.slug)
         if current != sub.base_raw:
-            what = "er blevet ændret" if sub.is_update else "er blevet oprettet"
+            if sub.is_update:
+                what, then = "er blevet ændret", "indsende ændringen igen ud fra den nye udgave"
+            else:
+                what, then = "er blevet oprettet", "indsende sin erfaring igen under en anden titel"
+            # Raised inside the transaction: nothing is written, the submission stays pending.
             raise SubmissionError(
-                f"erfaringen '{sub.slug}' {what}, siden dette blev indsendt; afvis og indsend igen ud fra den nye udgave",
+                f"erfaringen '{sub.slug}' {what} (af en anden godkendelse eller i filen), siden dette blev "
+                f"indsendt, så godkendelsen ville overskrive den; indsendelsen venter stadig: afvis den, så "
+                f"indsenderen kan {then}",
                 status=409,
             )
+        if not sub.is_update:
+            reservations.claim(conn, sub.kind, sub.slug, sid)  # submissions stored before reservations existed
         conn.execute("UPDATE submissions SET status = 'approved', decided_at = ?, decided_by = ? WHERE id = ?",
                      (now(), editor.id, sid))
         db.log(conn, editor.id, "approved", kind=sub.kind, slug=sub.slug, submission_id=sid,
                detail=f"indsendt af {sub.owner_email}")
-        enqueue(db, conn, sub.kind, sub.slug, sub.raw)
+        enqueue(db, conn, sub.kind, sub.slug, sub.raw, submission_id=sid)
+        notifications.submission_decided(conn, sid=sid, slug=sub.slug, kind=sub.kind, title=sub.title,
+                                         to_addr=sub.owner_email,
+                                         approved=True)
     drain(db, content_dir, data_dir)
     return get(db, sid)
 
@@ -195,11 +260,19 @@ def reject(db: OwnedDB, editor: User, sid: str, reason: str) -> Submission:
                               errors=[ContentError("reason", 1, "begrundelse mangler", field="reason")])
     if len(reason) > MAX_REASON:
         raise SubmissionError(f"begrundelsen er for lang (højst {MAX_REASON} tegn)")
+    if (found := characters.problem(reason)) is not None:  # decoded: JSON's "\u0000" is caught too
+        raise SubmissionError(f"begrundelsen {found[1]}",
+                              errors=[ContentError("reason", 1, f"begrundelsen {found[1]}", field="reason")])
     with db.write() as conn:
         sub = _pending(db, sid)
         conn.execute("UPDATE submissions SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ?",
                      (reason, now(), editor.id, sid))
         db.log(conn, editor.id, "rejected", kind=sub.kind, slug=sub.slug, submission_id=sid, detail=reason)
+        if not sub.is_update:  # its address is free again for the next new practice
+            reservations.release(conn, sub.kind, sub.slug, sid)
+        notifications.submission_decided(conn, sid=sid, slug=sub.slug, kind=sub.kind, title=sub.title,
+                                         to_addr=sub.owner_email,
+                                         approved=False, reason=reason)
     return get(db, sid)
 
 
@@ -211,6 +284,7 @@ def post_note(db: OwnedDB, user: User, raw: str, content_dir, data_dir, *, netwo
               practices: set[str]) -> dict:
     """Validate and publish a member's note at once. Raises SubmissionError (422/403)."""
     raw = raw.replace("\r\n", "\n")
+    _check_size(raw.encode("utf-8"), "notes/ny.md")
     try:
         record = parse_file("note", raw.encode("utf-8"), "notes/ny.md", slug="ny")
     except ContentErrors as exc:
@@ -221,15 +295,15 @@ def post_note(db: OwnedDB, user: User, raw: str, content_dir, data_dir, *, netwo
     if record["network"] not in user.networks:
         raise SubmissionError(f"du er ikke medlem af netværket '{record['network']}'", status=403)
     base = slugify(f"{record['date']}-{record['title']}")
-    slug, n = base, 1
-    while content_path(content_dir, "note", slug).exists() or db.one(
-        "SELECT 1 FROM outbox WHERE kind = 'note' AND slug = ? AND done_at IS NULL", (slug,)
-    ):
-        n += 1
-        slug = f"{base}-{n}"
+    # The address is chosen and reserved in the transaction that accepts the
+    # note. A same-titled note of the same day gets the next free one (-2, -3 …)
+    # rather than a 409: the member did not choose the address, the note is
+    # published at once, and two members writing up the same meeting both mean
+    # their own text to be kept.
     with db.write() as conn:
-        db.log(conn, user.id, "note_posted", kind="note", slug=slug, detail=record["network"])
+        slug = reservations.reserve(conn, content_dir, "note", base, "note")
         enqueue(db, conn, "note", slug, raw)
+        db.log(conn, user.id, "note_posted", kind="note", slug=slug, detail=record["network"])
+        notifications.note_posted(conn, network=record["network"], slug=slug, title=record["title"], author_id=user.id)
     drain(db, content_dir, data_dir)
     return {"id": slug, "url": f"/notater/{slug}", "network": record["network"], "visibility": record["visibility"]}
-

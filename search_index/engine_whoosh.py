@@ -356,7 +356,10 @@ class WhooshEngine:
         if searcher is None or searcher.reader().generation() != self._ix.latest_generation():
             if searcher is not None:
                 searcher.close()
-            searcher = self._ix.searcher()
+            try:
+                searcher = self._ix.searcher()
+            except Exception as exc:  # the TOC vanished under us (EmptyIndexError) or is half-written
+                raise IndexUnavailable(f"Søgeindekset kan ikke læses: {type(exc).__name__}") from exc
         try:
             new = _Snapshot(searcher, self._memo, self._lengths_memo, previous=current)
         except BaseException:

@@ -56,7 +56,8 @@ def test_bad_parameters_get_400_json(client, query, fragment):
 def test_practice_endpoint(client):
     body = client.get("/api/practices/tidlig-virksomhedsrettet-indsats-for-flygtninge").get_json()
     assert body["title"] == "Tidlig, virksomhedsrettet indsats for flygtninge"
-    assert body["kommuner"] == [{"code": "101", "name": "København", "region": "Hovedstaden"}]
+    assert body["kommuner"] == [{"code": "101", "name": "København", "official_name": "Københavns Kommune",
+                                 "region": "Hovedstaden"}]
     assert body["evidence"] == "effekt"
     assert body["html"].startswith("<")
 

@@ -336,3 +336,18 @@ def test_direction_captions_never_overlap_when_zero_is_at_an_edge():
     (pos,) = by_class(root, "text", "direction--positive")
     assert neg.get("y") != pos.get("y") or float(pos.get("x")) > float(neg.get("x"))
     assert float(by_class(root, "rect", "bar")[0].get("y")) > float(pos.get("y"))  # plot moved down
+
+
+def test_a_narrow_indicator_chart_keeps_everything_inside_its_width():
+    """A two-category chart drawn 360 units wide (the kommune page's chart against the country)."""
+    data = {"title": "Varighed (testdata)", "unit": "måneder", "chart": "bar",
+            "categories": ["Observeret varighed", "Forventet varighed"],
+            "series": [{"name": "Brøndby (nr. 72 af 72)", "values": [37.592, 31.036]},
+                       {"name": "Hele landet", "values": [37.891, 37.891]}]}
+    root = parse(indicator_chart(data, chart_id="smal", width=360))
+    assert root.get("viewBox").split()[2] == "360"
+    for el in root.iter():
+        for attr in ("x", "x1", "x2"):
+            if el.get(attr) is not None and not el.get("transform"):
+                assert float(el.get(attr)) <= 360, (el.tag, el.get("class"), el.get(attr))
+    assert parse(indicator_chart(data, chart_id="bred")).get("viewBox").split()[2] == "640"

@@ -2,16 +2,14 @@
 line, submissions by form and API, moderation, network notes, feeds."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from portal.web import create_app
 from portal.ingest import ingest
 from portal.owned import OwnedDB
 
-from conftest import CONTENT
+from conftest import close_site, make_people, make_site, run_cli
 
 GOOD = """---
 title: Sprogmakkere for nyankomne flygtninge i Ishøj
@@ -23,35 +21,26 @@ Frivillige sprogmakkere mødes med nyankomne flygtninge hver uge. (Testindhold.)
 """
 
 
+PEOPLE = {
+    "contributor": ("videnscenter@example.dk", "contributor", (), "--organisation", "Videnscenter Test"),
+    "editor": ("redaktoer@example.dk", "editor", ()),
+    "member": ("leder@broendby.example.dk", "contributor", ("vestegnen",)),
+    "stranger": ("fremmed@example.dk", "contributor", ()),
+}
+
+
 @pytest.fixture
 def site(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
-    data = tmp_path / "data"
-    ingest(content, data)
-    app = create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content), "SESSION_COOKIE_SECURE": False})
+    app = make_site(tmp_path)
     yield app
-    app.extensions["portal_index"].close()
-
-
-def cli(app, *args):
-    result = app.test_cli_runner().invoke(args=list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
+    close_site(app)
 
 
 @pytest.fixture
 def people(site):
-    """An admin creates a contributor, an editor and a network member from the command line."""
-    cli(site, "users", "add", "videnscenter@example.dk", "--role", "contributor", "--organisation", "Videnscenter Test")
-    cli(site, "users", "add", "redaktoer@example.dk", "--role", "editor")
-    cli(site, "users", "add", "leder@broendby.example.dk", "--role", "contributor", "--network", "vestegnen")
-    cli(site, "users", "add", "fremmed@example.dk", "--role", "contributor")
-    for email in ("videnscenter@example.dk", "redaktoer@example.dk", "leder@broendby.example.dk", "fremmed@example.dk"):
-        cli(site, "users", "password", email, "--password", "en-lang-adgangskode")
-    tokens = {email: cli(site, "users", "token", email).strip().splitlines()[-1]
-              for email in ("videnscenter@example.dk", "redaktoer@example.dk", "leder@broendby.example.dk", "fremmed@example.dk")}
-    return tokens
+    """An admin creates a contributor, an editor and a network member from the command line: email → API token."""
+    made = make_people(site, PEOPLE)
+    return {PEOPLE[role][0]: token for role, token in made.items()}
 
 
 def csrf(client, url):
@@ -70,7 +59,7 @@ def bearer(token):
 
 
 def test_cli_users(site, people):
-    listing = cli(site, "users", "list")
+    listing = run_cli(site, "users", "list")
     assert "videnscenter@example.dk\tcontributor\tVidenscenter Test" in listing
     assert "leder@broendby.example.dk\tcontributor\t\tvestegnen" in listing
     assert all(t.startswith("hv_") for t in people.values())
@@ -78,7 +67,7 @@ def test_cli_users(site, people):
     assert bad.exit_code != 0 and "netværket 'findes-ikke' findes ikke" in bad.output
     dup = site.test_cli_runner().invoke(args=["users", "add", "videnscenter@example.dk", "--role", "editor"])
     assert dup.exit_code != 0 and "findes allerede" in dup.output
-    assert "1 API-nøgle(r) tilbagekaldt" in cli(site, "users", "revoke", "fremmed@example.dk")
+    assert "1 API-nøgle(r) tilbagekaldt" in run_cli(site, "users", "revoke", "fremmed@example.dk")
     response = site.test_client().post("/api/submissions", data=GOOD.encode(), headers=bearer(people["fremmed@example.dk"]))
     assert response.status_code == 401
 
@@ -152,7 +141,8 @@ def test_submission_api(site, people):
     created = client.post("/api/submissions", data=GOOD.encode(), headers=bearer(contributor))
     assert created.status_code == 201
     sid = created.get_json()["id"]
-    assert created.get_json() == {"id": sid, "status": "pending"}
+    slug = "sprogmakkere-for-nyankomne-flygtninge-i-ishoej"
+    assert created.get_json() == {"id": sid, "status": "pending", "slug": slug}
     assert client.get(f"/api/submissions/{sid}", headers=bearer(contributor)).get_json()["status"] == "pending"
     assert client.get(f"/api/submissions/{sid}", headers=bearer(people["fremmed@example.dk"])).status_code == 404
     assert client.get(f"/api/submissions/{sid}").status_code == 401
@@ -268,7 +258,7 @@ def test_owned_data_survives_a_full_ingest(site, people):
     after = client.get("/api/search?q=sprogmakkere").get_json()
     assert before["results"] == after["results"] and after["total"] == 1
     assert client.get(f"/api/submissions/{sid}", headers=bearer(people["videnscenter@example.dk"])).get_json()["status"] == "approved"
-    assert "videnscenter@example.dk" in cli(site, "users", "list")
+    assert "videnscenter@example.dk" in run_cli(site, "users", "list")
 
 
 def test_login_refuses_bad_password_and_offsite_next(site, people):

@@ -1,6 +1,7 @@
 """The core's exception families are answered in one place: JSON under /api/, a page elsewhere."""
 
 import pytest
+from flask.testing import FlaskClient
 
 from portal.errors import Conflict, NotFound, PortalError, Unavailable
 from portal.web import create_app
@@ -9,6 +10,7 @@ from portal.web import create_app
 @pytest.fixture
 def client(built_data):
     app = create_app({"TESTING": True, "DATA_DIR": str(built_data), "PAGE_CACHE": False})
+    app.test_client_class = FlaskClient  # the routes below are this test's, not the documented API
     raised = {
         "refused": PortalError("forkert værdi i 'x'"),
         "missing": NotFound("indsendelsen findes ikke"),

@@ -33,7 +33,7 @@ PAGES = [  # one of each public page type, and what its English version must say
     ("/netvaerk", "Regional leader networks"),
     ("/netvaerk/vestegnen", "Notes from the network"),
     ("/kommuner", "All 98 municipalities since the 2007"),
-    ("/kommuner/broendby", "Brøndby Municipality"),
+    ("/kommuner/broendby", "Learn from the fastest"),  # the name is the official Danish one: Brøndby Kommune
     ("/rangeringer", "Rankings of the municipalities"),
     (RANKING, "How to read the measurement"),
     ("/indikatorer", "The figures behind the chart"),
@@ -59,7 +59,7 @@ def html_lang(html: str) -> str:
 
 
 def without_charts(html: str) -> str:
-    """The SVG charts stay Danish by design (portal/charts.py); the tables follow the language."""
+    """The SVG charts stay Danish by design (portal/charts/); the tables follow the language."""
     return re.sub(r"<svg.*?</svg>", "", html, flags=re.S)
 
 

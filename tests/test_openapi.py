@@ -11,7 +11,6 @@ Bounded: ``MAX_EXAMPLES`` per operation and mode, derandomized (the same cases
 on every run), no example database.
 """
 
-import shutil
 
 import pytest
 import schemathesis
@@ -26,11 +25,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from portal.web import create_app
-from portal.ingest import ingest
 from portal.web.openapi import PATHS
 
-from conftest import CONTENT
+from conftest import close_site, make_site
 
 MAX_EXAMPLES = 20
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -61,29 +58,15 @@ Referat fra mødet. (Testindhold.)
 """
 
 
-def _cli(app, *args) -> str:
-    result = app.test_cli_runner().invoke(args=list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A copy of the content, ingested, with an editor and a network member (tokens from the CLI)."""
-    root = tmp_path_factory.mktemp("openapi")
-    content = root / "content"
-    shutil.copytree(CONTENT, content)
-    ingest(content, root / "data")
-    app = create_app({"TESTING": True, "DATA_DIR": str(root / "data"), "CONTENT_DIR": str(content),
-                      "SESSION_COOKIE_SECURE": False})
-    _cli(app, "users", "add", "redaktoer@example.dk", "--role", "editor")
-    _cli(app, "users", "add", "leder@broendby.example.dk", "--role", "contributor", "--network", "vestegnen")
-    app.tokens = {
-        "editor": _cli(app, "users", "token", "redaktoer@example.dk").strip().splitlines()[-1],
-        "member": _cli(app, "users", "token", "leder@broendby.example.dk").strip().splitlines()[-1],
-    }
+    app = make_site(tmp_path_factory.mktemp("openapi"), people={
+        "editor": ("redaktoer@example.dk", "editor", ()),
+        "member": ("leder@broendby.example.dk", "contributor", ("vestegnen",)),
+    })
     yield app
-    app.extensions["portal_index"].close()
+    close_site(app)
 
 
 @pytest.fixture(scope="module")

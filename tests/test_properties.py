@@ -24,7 +24,8 @@ from portal.content.errors import ContentError, ContentErrors
 from portal.content.frontmatter import read_markdown, read_yaml
 from portal.content.loader import parse_file
 from portal.kinds import FILE_KINDS
-from portal.content.schema import EVIDENCE, MAX_TAG, MAX_TITLE, STATUSES
+from portal.content.checker import MAX_TAG
+from portal.content.schema import EVIDENCE, MAX_TITLE, STATUSES
 from portal.web.forms import PRACTICE_FIELDS, to_file
 from portal.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, MarkdownTooLarge, render_markdown
 from search_index import MAX_QUERY_CHARS, QueryError, SearchIndex, SearchRequest, SearchResponse

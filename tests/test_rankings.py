@@ -51,15 +51,23 @@ def test_ranking_chart_is_accessible_svg_beside_the_table(client):
     svg = html[html.index("<svg"): html.index("</svg>")]
     assert 'role="img"' in svg and "aria-labelledby" in svg
     assert "Grindsted" in svg and "Brøndby" in svg
-    assert html.index("<svg") < html.index('id="tabel"')
+    assert html.index('id="tabel"') < html.index("<svg")  # results first: the table, then the chart
 
 
 def test_rank_movement_only_where_the_source_gives_it(client):
+    """The editions ranked 53 and 72 kommuner: positions with their edition's size, the
+    source's words, and no raw difference ("ned 20") that would mislead."""
     body = client.get(f"/api/rankings/{SLUG}").get_json()
-    moved = {r["kommune_as_published"]: r["movement"] for r in body["rows"] if r["movement"] is not None}
-    assert moved == {"Helsingør": 12, "Horsens": -4, "Hedensted": -20, "Skive": -20}
+    assert body["previous_of"] == 53
+    before = {r["kommune_as_published"]: (r["previous_rank"], r["previous_of"], r["rank"], r["of"])
+              for r in body["rows"] if r["previous_rank"]}
+    assert before == {"Helsingør": (16, 53, 4, 72), "Horsens": (1, 53, 5, 72), "Hedensted": (50, 53, 70, 72),
+                      "Skive": (51, 53, 71, 72)}
+    assert all(r["movement"] is None for r in body["rows"])
     html = page(client, f"/rangeringer/{SLUG}")
-    assert "op 12 (fra nr. 16)" in html and "ned 4 (fra nr. 1)" in html
+    assert "nr. 50 af 53 → nr. 70 af 72" in html and "nr. 16 af 53 → nr. 4 af 72" in html
+    assert "i den tidligere analyse i bunden af rangordningen" in html and "rykket meget op" in html
+    assert "ned 20" not in html and "op 12" not in html
 
 
 def test_table_sorts_without_javascript(client):
@@ -105,12 +113,18 @@ def test_brondby_row_lists_practices_from_the_top_five(client):
     assert [r["rank"] for r in body["bottom"]] == [68, 69, 70, 71, 72]
     brondby = body["bottom"][-1]
     assert brondby["kommune"]["name"] == "Brøndby"
-    suggested = brondby["suggested_practices"]
-    assert suggested, "Brøndby should get practices from the top five"
-    first = suggested[0]
-    assert first["id"] == "vestegnskommunernes-benchmarking-af-integrationsindsatsen"
-    assert first["from_kommuner"] == ["Høje Taastrup"]
-    assert first["shared_topics"]  # Brøndby documents the same topics
+    # The only practice of the top five is Høje Taastrup's joint project with Brøndby itself,
+    # rated "Kan ikke vise effekt": never offered to Brøndby as what the fastest do.
+    assert brondby["suggested_practices"] == [] and brondby["other_practices"] == []
+    skive = body["bottom"][-2]
+    assert [p["id"] for p in skive["other_practices"]] == ["vestegnskommunernes-benchmarking-af-integrationsindsatsen"]
+    assert skive["other_practices"][0]["from_kommuner"] == ["Høje Taastrup"] and skive["suggested_practices"] == []
+    html = page(client, f"/rangeringer/{SLUG}")
+    bottom = html.split('id="h-bottom"')[1].split('id="h-read"')[0]
+    brondby_html = bottom.split("Nr. 72: Brøndby")[1]
+    assert "har ikke dokumenteret en erfaring med påvist effekt" in brondby_html
+    assert "/soeg?type=practice&evidence=effekt" in brondby_html and 'href="/indsend"' in brondby_html
+    assert "Vestegnskommunernes benchmarking" not in brondby_html.split("Fra de hurtigste kommuner")[1]
 
 
 def test_kommune_with_several_former_kommuner_keeps_each_row(client):
@@ -137,7 +151,8 @@ def test_api_ranking_contract(client):
     for key in ("slug", "title", "source", "period", "measure", "lower_is_better", "rows", "national", "top", "bottom"):
         assert key in body
     row = body["rows"][0]
-    assert row["kommune"] == {"code": "530", "name": "Billund", "region": "Syddanmark", "slug": "billund"}
+    assert row["kommune"] == {"code": "530", "name": "Billund", "official_name": "Billund Kommune",
+                              "region": "Syddanmark", "slug": "billund"}
     assert row["kommune_as_published"] == "Grindsted"
     assert body["lower_is_better"] is True
     assert "practices" in body["top"][0] and "suggested_practices" in body["bottom"][0]
@@ -202,12 +217,15 @@ def test_suggestions_order_by_shared_topics_then_evidence(linked_client):
     top = {r["kommune_as_published"]: [p["id"] for p in r["practices"]] for r in body["top"]}
     assert top["Grindsted"] == ["sprog-billund"] and top["Horsens"] == ["mentor-horsens"]
     skive = next(r for r in body["bottom"] if r["kommune_as_published"] == "Skive")
-    ids = [p["id"] for p in skive["suggested_practices"]]
-    # two shared topics (mentor, beskæftigelse) beat one; one shared topic beats none; then evidence
-    assert ids == ["mentor-horsens", "praktik-helsingoer", "sprog-billund"]
-    assert skive["suggested_practices"][0]["shared_topics"] == ["beskæftigelse", "mentor"]
+    # A shown effect comes first; within it, one shared topic (beskæftigelse) beats none.
+    assert [p["id"] for p in skive["suggested_practices"]] == ["praktik-helsingoer", "sprog-billund"]
+    assert skive["suggested_practices"][0]["shared_topics"] == ["beskæftigelse"]
+    # Horsens' mentors share two topics but are not evaluated: listed apart, as what else there is.
+    assert [p["id"] for p in skive["other_practices"]] == ["mentor-horsens"]
+    assert skive["other_practices"][0]["shared_topics"] == ["beskæftigelse", "mentor"]
     brondby = body["bottom"][-1]  # nothing documented: strongest evidence first, then title
-    assert [p["id"] for p in brondby["suggested_practices"]] == ["sprog-billund", "praktik-helsingoer", "mentor-horsens"]
+    assert [p["id"] for p in brondby["suggested_practices"]] == ["sprog-billund", "praktik-helsingoer"]
+    assert [p["id"] for p in brondby["other_practices"]] == ["mentor-horsens"]
 
 
 def test_top_n_is_configurable(tmp_path):
@@ -267,8 +285,9 @@ def test_a_top_kommune_with_many_practices_lists_the_strongest_and_links_to_all(
     assert "/soeg?type=practice&kommune=530" in html
     # the suggestion is weighed over all nine, not only the five listed
     brondby = body["bottom"][-1]
-    assert brondby["suggested_practices"][0]["title"] == "Ø-mentorer i Billund"
-    assert brondby["suggested_practices"][0]["shared_topics"] == ["mentor"]
+    assert [p["title"] for p in brondby["suggested_practices"]] == ["Billund-indsats G"]  # the one with effect
+    assert brondby["other_practices"][0]["title"] == "Ø-mentorer i Billund"
+    assert brondby["other_practices"][0]["shared_topics"] == ["mentor"]
 
 
 def test_data_built_by_an_older_portal_is_refused_with_a_clear_message(tmp_path):

@@ -6,14 +6,13 @@ import threading
 
 import pytest
 
-from portal.web import create_app
 from portal.generations import current_generation
 from portal.ingest import ingest
 from portal.integrity import check, reconcile
 from portal.owned import OwnedDB
 from portal import accounts, submissions
 
-from conftest import CONTENT
+from conftest import close_site, make_site
 
 PRACTICE = """---
 title: {title}
@@ -27,18 +26,15 @@ Testindhold nummer {n}.
 
 @pytest.fixture
 def site(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
-    data = tmp_path / "data"
-    ingest(content, data)
-    app = create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content), "SESSION_COOKIE_SECURE": False})
+    app = make_site(tmp_path)
+    content, data = tmp_path / "content", tmp_path / "data"
     db = OwnedDB(data)
     editor = accounts.add_user(db, "red@example.dk", "editor")
     editor2 = accounts.add_user(db, "red2@example.dk", "editor")
     contributor = accounts.add_user(db, "vc@example.dk", "contributor")
     db.close()
     yield app, content, data, {"editor": editor, "editor2": editor2, "contributor": contributor}
-    app.extensions["portal_index"].close()
+    close_site(app)
 
 
 def test_twenty_submissions_at_once_all_land_and_two_editors_approve_at_once(site):
@@ -231,24 +227,6 @@ def test_restore_refuses_a_tampered_backup(site, tmp_path):
     result = runner.invoke(args=["restore", str(backup_dir), "--yes"])
     assert result.exit_code != 0 and "ændret siden backuppen" in result.output
     assert OwnedDB(data).one("SELECT COUNT(*) AS n FROM users")["n"] == 3
-
-
-def test_login_attempts_are_limited(site):
-    app, content, data, users = site
-    client = app.test_client()
-    app.config["WTF_CSRF_ENABLED"] = False
-    for _ in range(10):
-        assert client.post("/log-ind", data={"email": "vc@example.dk", "password": "forkert"}).status_code == 401
-    blocked = client.post("/log-ind", data={"email": "vc@example.dk", "password": "forkert"})
-    assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "900"
-
-
-def test_bad_api_tokens_are_limited(site):
-    app, content, data, users = site
-    client = app.test_client()
-    for _ in range(30):
-        assert client.get("/api/submissions", headers={"Authorization": "Bearer hv_wrong"}).status_code == 401
-    assert client.get("/api/submissions", headers={"Authorization": "Bearer hv_wrong"}).status_code == 429
 
 
 def test_owned_writes_wait_for_the_lock_instead_of_failing(site):

@@ -22,7 +22,7 @@ def test_sitemap_lists_public_pages_and_every_kommune(client):
 
 def test_robots_points_at_the_sitemap_and_keeps_out_private_paths(client):
     text = client.get("/robots.txt").get_data(as_text=True)
-    assert "Sitemap: http://localhost/sitemap.xml" in text
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in text
     assert "Disallow: /redaktion/" in text and "Disallow: /api/" in text
 
 
@@ -31,7 +31,7 @@ def test_opensearch_description(client):
     assert response.mimetype == "application/opensearchdescription+xml"
     root = ET.fromstring(response.data)
     templates = [u.get("template") for u in root.findall("{http://a9.com/-/spec/opensearch/1.1/}Url")]
-    assert "http://localhost/soeg?q={searchTerms}" in templates
+    assert "http://127.0.0.1:8000/soeg?q={searchTerms}" in templates
 
 
 def test_every_page_links_the_statement_the_feed_and_the_search_engine(client):

@@ -19,7 +19,8 @@ from pathlib import Path
 from ..attachments import NAME_RE, AttachmentError, read_attachment
 from .errors import ContentError
 from .frontmatter import Document
-from .schema import MAX_TITLE, _Checker, _root, slug_of
+from .checker import Checker
+from .schema import MAX_TITLE, _root, slug_of
 
 EVALUATION_KEYS = (
     "title",
@@ -47,7 +48,7 @@ ATTACHMENT_FOLDER = "filer"
 
 
 def validate_evaluation(doc: Document, path: str, slug: str | None = None) -> dict:
-    c = _Checker(doc, path)
+    c = Checker(doc, path)
     data = _root(doc, path, c)
     c.unknown_keys(data, EVALUATION_KEYS)
     methods = c.text_list(data, "method", required=True, lower=True)
@@ -77,7 +78,7 @@ def validate_evaluation(doc: Document, path: str, slug: str | None = None) -> di
     return record
 
 
-def _attachment(c: _Checker, path: str, name: str) -> tuple[dict | None, list[str]]:
+def _attachment(c: Checker, path: str, name: str) -> tuple[dict | None, list[str]]:
     """The PDF named in ``attachment``: checked, and its pages' text (for the index)."""
     folder, _, file = name.partition("/")
     if folder != ATTACHMENT_FOLDER or not NAME_RE.match(file):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from . import characters
 from .errors import ContentError
 
 try:  # libyaml is much faster on big trees; the pure-Python parser behaves the same
@@ -58,8 +59,9 @@ class Document:
         return self.lines.get((), 1)
 
 
-def decode(raw: bytes, path: str) -> str:
-    """Bytes of a content file → text, refusing what cannot be text."""
+def decode(raw: bytes, path: str, check: bool = True) -> str:
+    """Bytes of a content file → text, refusing what cannot be text
+    (with ``check``, also the control characters of :mod:`.characters`)."""
     if len(raw) > MAX_FILE_BYTES:
         raise ContentError(path, 1, f"filen er for stor ({len(raw):,} bytes; højst {MAX_FILE_BYTES:,})")
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -69,10 +71,18 @@ def decode(raw: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ContentError(path, line, "filen er ikke gyldig UTF-8") from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise ContentError(path, line, "filen indeholder et NUL-tegn")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if check:
+        check_text(text, path)
+    return text
+
+
+def check_text(text: str, path: str, first_line: int = 1, field: str | None = None, what: str = "filen") -> None:
+    """Refuse a control character anywhere in ``text`` (multi-line rules), with its line."""
+    found = characters.problem(text)
+    if found:
+        at, message = found
+        raise ContentError(path, first_line + text.count("\n", 0, at), f"{what} {message}", field=field)
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
@@ -144,6 +154,12 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
                     raise ContentError(path, here(event), "kun ét YAML-dokument pr. fil")
             elif isinstance(event, yaml.ScalarEvent):
                 value = event.value
+                # Checked decoded: YAML escapes such as "\0" or "\e" never appear in the raw bytes.
+                found = characters.problem(value)
+                if found:
+                    field = _top_key(stack)
+                    raise ContentError(path, here(event), f"{f'{field!r}' if field else 'værdien'} {found[1]}",
+                                       field=field)
                 if len(value) > MAX_SCALAR_CHARS:
                     raise ContentError(path, here(event), f"værdien er for lang (højst {MAX_SCALAR_CHARS:,} tegn)")
                 if event.style in (None, "") and value in _NULLS:  # plain, not quoted
@@ -171,10 +187,23 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
 _NO_KEY = object()
 
 
+def _top_key(stack: list[list]) -> str | None:
+    """The top-level key the scalar being read belongs to (the form field to blame)."""
+    if len(stack) > 1:
+        key = stack[1][2][0]
+    elif stack:
+        key = stack[0][1]
+    else:
+        return None
+    return key if isinstance(key, str) else None
+
+
 def read_markdown(raw: bytes, path: str) -> Document:
     """A Markdown file with YAML front matter → Document with ``body``."""
-    text = decode(raw, path)
+    text = decode(raw, path, check=False)
     front, body, body_line = split_front_matter(text, path)
+    check_text(front, path, first_line=2)
+    check_text(body, path, first_line=body_line, field="body", what="teksten")
     doc = parse_yaml(front, path, first_line=2)
     doc.body, doc.body_line = body, body_line
     return doc

@@ -10,8 +10,10 @@ Humblebæk", "Åbenrå"). This module maps all of those to one present-day
 Data (package data in ``data/``, transcribed from Danmarks Statistik's
 classifications before and after the reform):
 
-* ``kommuner.csv`` – ``code,name,region``: the 98 present kommuner.
-  Christiansø (411) is not a kommune and is not listed.
+* ``kommuner.csv`` – ``code,name,official_name,region``: the 98 present kommuner.
+  Christiansø (411) is not a kommune and is not listed. ``official_name`` is the
+  name in full, which is not always "<name> Kommune": Københavns Kommune,
+  Bornholms Regionskommune, Vesthimmerlands Kommune.
 * ``former_kommuner.csv`` – ``old_code,name,successor_code,merged,split,note``:
   the 270 kommuner of 31 Dec 2006 (Bornholms Regionskommune and Ærø Kommune
   counted once each) plus the 7 names that vanished earlier: Allinge-Gudhjem,
@@ -56,6 +58,7 @@ __all__ = [
     "by_code",
     "all_kommuner",
     "former_of",
+    "official_name",
     "danish_sort_key",
 ]
 
@@ -78,6 +81,9 @@ class Kommune:
     name: str  # official short name, e.g. "Høje-Taastrup"
     region: str  # one of REGIONS
     slug: str  # ASCII url slug, e.g. "hoeje-taastrup"
+    # The name in full, from the reference data: what titles, headings, feeds and the API say.
+    # Never built as name + " Kommune" (that gives "København Kommune").
+    official_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -220,7 +226,7 @@ def _add(index: dict[str, list[Resolution]], key: str, res: Resolution) -> None:
 def _db() -> _Db:
     kommuner = {}
     for row in _read_csv("kommuner.csv"):
-        k = Kommune(row["code"], row["name"], row["region"], _slugify(row["name"]))
+        k = Kommune(row["code"], row["name"], row["region"], _slugify(row["name"]), row["official_name"])
         kommuner[k.code] = k
 
     formers = tuple(
@@ -284,6 +290,14 @@ def by_code(code: str) -> Kommune:
 def all_kommuner() -> list[Kommune]:
     """The 98 present kommuner in Danish alphabetical order."""
     return sorted(_db().by_code.values(), key=lambda k: danish_sort_key(k.name))
+
+
+def official_name(code: str) -> str:
+    """The kommune's name in full ("Københavns Kommune", "Bornholms Regionskommune") by kommunekode.
+
+    For feeds, titles and exports that have only a code at hand; KeyError if unknown.
+    """
+    return by_code(code).official_name
 
 
 def former_of(code: str) -> list[FormerKommune]:

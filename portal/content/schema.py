@@ -12,13 +12,12 @@ keeps that page and the key lists below in step.
 
 from __future__ import annotations
 
-import datetime as _dt
-import difflib
 import re
 
 from . import kommuner as kommune_registry
-from .errors import ContentError, ContentErrors
+from .errors import ContentError
 from ..rendering import MarkdownTooLarge, check_markdown
+from .checker import Checker
 from .frontmatter import Document
 
 # The four evidence categories of Copenhagen's 2018 letter (seed 003), in the
@@ -47,11 +46,11 @@ NOTE_KEYS = ("title", "network", "date", "kommuner", "topics", "practices", "vis
 NETWORK_KEYS = ("name", "region", "members", "description")
 RANKING_KEYS = (
     "title", "source", "published", "period", "measure", "lower_is_better", "unit",
-    "previous_edition", "notes", "rows", "national",
+    "previous_edition", "previous_of", "notes", "rows", "national",
 )
 RANKING_ROW_KEYS = (
     "rank", "kommune", "effect", "observed", "expected", "significance", "cases",
-    "share_completed", "previous_rank",
+    "share_completed", "previous_rank", "previous_note",
 )
 NATIONAL_KEYS = ("observed", "expected", "effect", "cases", "share_completed")
 INDICATOR_KEYS = (
@@ -64,204 +63,31 @@ CHARTS = ("bar", "line")
 MAX_CATEGORIES = 60
 MAX_SERIES = 20
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?$")
+# Always used with fullmatch (``$`` would let a final new line through: "slug\n").
+SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,118}[a-z0-9])?")
 MAX_TITLE = 300
-MAX_TEXT = 5_000
-MAX_LIST = 50
-MAX_TAG = 80
 MAX_BODY_CHARS = 200_000
 MAX_ROWS = 400
 
 
-class _Checker:
-    """Collects every problem in one document while converting its fields."""
-
-    def __init__(self, doc: Document, path: str):
-        self.doc = doc
-        self.path = path
-        self.errors: list[ContentError] = []
-
-    def error(self, key_path: tuple, message: str, field: str | None = None) -> None:
-        field = field or (str(key_path[0]) if key_path else None)
-        self.errors.append(ContentError(self.path, self.doc.line(*key_path), message, field=field))
-
-    def mapping(self, value, key_path: tuple, what: str) -> dict | None:
-        if not isinstance(value, dict):
-            self.error(key_path, f"{what} skal være en samling af 'nøgle: værdi'")
-            return None
-        return value
-
-    def unknown_keys(self, data: dict, allowed: tuple, key_path: tuple = ()) -> None:
-        for key in data:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f" – mente du '{close[0]}'?" if close else f" (tilladte nøgler: {', '.join(allowed)})"
-                self.error(key_path + (key,), f"ukendt nøgle '{key}'{hint}")
-
-    def _present(self, data: dict, key: str, required: bool, key_path: tuple):
-        value = data.get(key)
-        if value is None or value == "" or value == []:
-            if required:
-                self.error(key_path + (key,) if key in data else key_path, f"'{key}' skal udfyldes",
-                           field=str(key_path[0]) if key_path else key)
-            return None
-        return value
-
-    def text(self, data: dict, key: str, *, required=False, max_len=MAX_TEXT, key_path=()) -> str | None:
-        value = self._present(data, key, required, key_path)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.error(key_path + (key,), f"'{key}' skal være en tekst, ikke en liste eller samling")
-            return None
-        value = value.strip()
-        if len(value) > max_len:
-            self.error(key_path + (key,), f"'{key}' er for lang ({len(value)} tegn; højst {max_len})")
-            return None
-        return value
-
-    def text_list(self, data: dict, key: str, *, required=False, lower=False, key_path=()) -> list[str]:
-        value = self._present(data, key, required, key_path)
-        if value is None:
-            return []
-        if isinstance(value, str):
-            self.error(key_path + (key,), f"'{key}' skal være en liste, fx {key}: [{value}]")
-            return []
-        if not isinstance(value, list):
-            self.error(key_path + (key,), f"'{key}' skal være en liste")
-            return []
-        if len(value) > MAX_LIST:
-            self.error(key_path + (key,), f"'{key}' har for mange punkter (højst {MAX_LIST})")
-            return []
-        out: list[str] = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                self.error(key_path + (key, i), f"punkt {i + 1} i '{key}' skal være en ikke-tom tekst")
-                continue
-            item = " ".join(item.split())
-            if lower:
-                item = item.lower()
-            if len(item) > MAX_TAG:
-                self.error(key_path + (key, i), f"punkt {i + 1} i '{key}' er for langt (højst {MAX_TAG} tegn)")
-                continue
-            if item not in out:
-                out.append(item)
-        return out
-
-    def choice(self, data: dict, key: str, choices, *, required=False, key_path=()) -> str | None:
-        value = self.text(data, key, required=required, key_path=key_path)
-        if value is None:
-            return None
-        if value not in choices:
-            close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
-            hint = f" – mente du '{close[0]}'?" if close else ""
-            allowed = ", ".join(repr(c) for c in choices)
-            self.error(key_path + (key,), f"'{key}' skal være én af {allowed}, ikke '{value}'{hint}")
-            return None
-        return value
-
-    def year(self, data: dict, key: str, key_path=()) -> int | None:
-        value = self.text(data, key, key_path=key_path)
-        if value is None:
-            return None
-        if not re.fullmatch(r"\d{4}", value) or not 1900 <= int(value) <= 2100:
-            self.error(key_path + (key,), f"'{key}' skal være et årstal som 2018, ikke '{value}'")
-            return None
-        return int(value)
-
-    def date(self, data: dict, key: str, *, required=False, partial=False, key_path=()) -> str | None:
-        """An ISO date ``YYYY-MM-DD`` (or, with ``partial``, ``YYYY-MM`` / ``YYYY``)."""
-        value = self.text(data, key, required=required, key_path=key_path)
-        if value is None:
-            return None
-        formats = ("%Y-%m-%d", "%Y-%m", "%Y") if partial else ("%Y-%m-%d",)
-        for fmt in formats:
-            try:
-                _dt.datetime.strptime(value, fmt)
-            except ValueError:
-                continue
-            if re.fullmatch(r"\d{4}(-\d{2}){0,2}", value):
-                return value
-        shape = "ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM" if partial else "ÅÅÅÅ-MM-DD"
-        self.error(key_path + (key,), f"'{key}' skal være en gyldig dato på formen {shape}, ikke '{value}'")
-        return None
-
-    def boolean(self, data: dict, key: str, *, required=False, key_path=()) -> bool | None:
-        value = self.text(data, key, required=required, key_path=key_path)
-        if value is None:
-            return None
-        if value in ("true", "ja"):
-            return True
-        if value in ("false", "nej"):
-            return False
-        self.error(key_path + (key,), f"'{key}' skal være true eller false, ikke '{value}'")
-        return None
-
-    def number(self, data: dict, key: str, *, required=False, integer=False, key_path=()) -> float | int | None:
-        value = self.text(data, key, required=required, key_path=key_path)
-        if value is None:
-            return None
-        return self.convert_number(value, key_path + (key,), f"'{key}'", integer=integer)
-
-    def convert_number(self, value, key_path: tuple, what: str, integer=False) -> float | int | None:
-        """Text → number, or an error naming ``what`` (numbers use a decimal point)."""
-        pattern = r"-?\d+" if integer else r"-?\d+(\.\d+)?"
-        if not isinstance(value, str) or not re.fullmatch(pattern, value.strip()):
-            kind = "et helt tal" if integer else "et tal med punktum som decimaltegn, fx -7.206"
-            shown = value if isinstance(value, str) else "en liste eller samling"
-            self.error(key_path, f"{what} skal være {kind}, ikke '{shown}'")
-            return None
-        return int(value) if integer else float(value)
-
-    def kommuner(self, data: dict, key: str, *, key_path=()) -> list[dict]:
-        out: list[dict] = []
-        seen: set[str] = set()
-        value = data.get(key)
-        names = self.text_list(data, key, key_path=key_path)
-        for i, name in enumerate(names):
-            resolved = self.kommune(name, key_path + (key, i if isinstance(value, list) else 0))
-            if resolved and resolved["code"] not in seen:
-                seen.add(resolved["code"])
-                out.append(resolved)
-        return out
-
-    def kommune(self, name: str, key_path: tuple) -> dict | None:
-        try:
-            res = kommune_registry.resolve(name)
-        except kommune_registry.KommuneError as exc:
-            self.error(key_path, str(exc))
-            return None
-        return kommune_record(res)
-
-    def done(self) -> None:
-        if self.errors:
-            raise ContentErrors(self.errors)
-
-
-def kommune_record(res) -> dict:
-    """A resolved kommune reference as stored with an item."""
-    k = res.kommune
-    return {"code": k.code, "name": k.name, "region": k.region, "slug": k.slug, "as": res.as_name}
-
-
-def _root(doc: Document, path: str, checker: _Checker) -> dict:
+def _root(doc: Document, path: str, checker: Checker) -> dict:
     data = checker.mapping(doc.data, (), "filens front matter" if doc.body_line > 1 else "filen")
     if data is None:
         checker.done()
     return data
 
 
-def slug_of(path: str, checker: _Checker | None = None) -> str:
+def slug_of(path: str, checker: Checker | None = None) -> str:
     import pathlib
 
     stem = pathlib.PurePath(path).stem
-    if not SLUG_RE.match(stem) and checker is not None:
+    if not SLUG_RE.fullmatch(stem) and checker is not None:
         checker.errors.append(ContentError(path, 1,
             f"filnavnet '{stem}' skal bestå af små bogstaver a-z, tal og bindestreger (æ→ae, ø→oe, å→aa)"))
     return stem
 
 
-def _body(doc: Document, checker: _Checker) -> str:
+def _body(doc: Document, checker: Checker) -> str:
     try:
         check_markdown(doc.body)
     except MarkdownTooLarge as exc:
@@ -270,7 +96,7 @@ def _body(doc: Document, checker: _Checker) -> str:
 
 
 def validate_practice(doc: Document, path: str, slug: str | None = None) -> dict:
-    c = _Checker(doc, path)
+    c = Checker(doc, path)
     data = _root(doc, path, c)
     c.unknown_keys(data, PRACTICE_KEYS)
     record = {
@@ -297,7 +123,7 @@ def validate_practice(doc: Document, path: str, slug: str | None = None) -> dict
 
 
 def validate_note(doc: Document, path: str, slug: str | None = None) -> dict:
-    c = _Checker(doc, path)
+    c = Checker(doc, path)
     data = _root(doc, path, c)
     c.unknown_keys(data, NOTE_KEYS)
     record = {
@@ -318,7 +144,7 @@ def validate_note(doc: Document, path: str, slug: str | None = None) -> dict:
 
 
 def validate_network(doc: Document, path: str, slug: str | None = None) -> dict:
-    c = _Checker(doc, path)
+    c = Checker(doc, path)
     data = _root(doc, path, c)
     c.unknown_keys(data, NETWORK_KEYS)
     record = {
@@ -336,7 +162,7 @@ def validate_network(doc: Document, path: str, slug: str | None = None) -> dict:
 
 
 def validate_ranking(doc: Document, path: str, slug: str | None = None) -> dict:
-    c = _Checker(doc, path)
+    c = Checker(doc, path)
     data = _root(doc, path, c)
     c.unknown_keys(data, RANKING_KEYS)
     record = {
@@ -350,6 +176,8 @@ def validate_ranking(doc: Document, path: str, slug: str | None = None) -> dict:
         "lower_is_better": c.boolean(data, "lower_is_better", required=True),
         "unit": c.text(data, "unit", max_len=MAX_TITLE),
         "previous_edition": c.text(data, "previous_edition", max_len=MAX_TITLE),
+        # How many kommuner the previous edition ranked: movement is shown as "nr. 50 af 53 → nr. 70 af 72".
+        "previous_of": c.number(data, "previous_of", integer=True),
         "notes": c.text(data, "notes"),
         "rows": _ranking_rows(c, data),
         "national": None,
@@ -371,7 +199,7 @@ def validate_ranking(doc: Document, path: str, slug: str | None = None) -> dict:
     return record
 
 
-def _ranking_rows(c: _Checker, data: dict) -> list[dict]:
+def _ranking_rows(c: Checker, data: dict) -> list[dict]:
     rows = data.get("rows")
     if not isinstance(rows, list) or not rows:
         c.error(("rows",) if "rows" in data else (), "'rows' skal være en ikke-tom liste af rækker", field="rows")
@@ -399,6 +227,8 @@ def _ranking_rows(c: _Checker, data: dict) -> list[dict]:
             "cases": c.number(row, "cases", integer=True, key_path=kp),
             "share_completed": c.number(row, "share_completed", key_path=kp),
             "previous_rank": c.number(row, "previous_rank", integer=True, key_path=kp),
+            # The source's own words on the movement, quoted beside it.
+            "previous_note": c.text(row, "previous_note", max_len=MAX_TITLE, key_path=kp),
         }
         if rec["rank"] is not None:
             if rec["rank"] in ranks:
@@ -410,7 +240,7 @@ def _ranking_rows(c: _Checker, data: dict) -> list[dict]:
 
 def validate_indicator(doc: Document, path: str, slug: str | None = None) -> dict:
     """Key figures over time (a barometer): national, or for one kommune."""
-    c = _Checker(doc, path)
+    c = Checker(doc, path)
     data = _root(doc, path, c)
     c.unknown_keys(data, INDICATOR_KEYS)
     slug = slug or slug_of(path, c)

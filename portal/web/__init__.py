@@ -35,6 +35,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         SEARCH_PER_PAGE=10,
         RANKING_TOP_N=5,
         CONTACT_EMAIL=None,
+        # How many reverse proxies in front append to X-Forwarded-For (0: none; the header is ignored).
+        TRUSTED_PROXIES=0,
+        # The canonical address of the portal ($PORTAL_BASE_URL): every absolute URL (sitemap, feeds,
+        # OpenSearch, robots.txt) is built from it, never from the Host header. Default: development.
+        BASE_URL=None,
+        # Host headers accepted ($PORTAL_TRUSTED_HOSTS, a JSON list or "a.dk,b.dk"); None = the base URL's
+        # host (with localhost/127.0.0.1 together on a loopback base URL). Others get a plain 400.
+        TRUSTED_HOSTS=None,
         PAGE_CACHE=True,
         # Per worker: documents the search result cache may hold (~100-130 bytes
         # each); 0 computes every search. See search_index.index.ResultCache.
@@ -53,11 +61,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import auth, cli, errors, pagecache, i18n, resources, security, templating
+    from . import auth, cli, errors, inputs, pagecache, i18n, resources, security, templating
     from .views import api, api_write, contribute, feeds, kind_pages, language, moderation, pages, search, site
     from .views import contribute_evaluation
     from .views import auth as auth_views
 
+    inputs.init_app(app)  # base URL, trusted hosts, full-match URL values, JSON depth
     security.init_app(app)
     resources.init_app(app)
     pagecache.init_app(app)
@@ -71,4 +80,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(api_write.bp)
     security.csrf.exempt(api_write.bp)  # Bearer tokens only; never reads the session cookie
+    from . import mailer
+    from .views import api_batch, follow
+
+    mailer.init_app(app)  # SMTP settings, a mail drain after each write, flask mail
+    follow.init_app(app)
+    app.register_blueprint(follow.bp)
+    for blueprint in (api_batch.bp, follow.api_bp):  # Bearer tokens only, like api_write
+        app.register_blueprint(blueprint)
+        security.csrf.exempt(blueprint)
     return app

@@ -13,35 +13,42 @@ from functools import wraps
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
-from .. import accounts
+from .. import accounts, throttle
 from ..accounts import User
 from ..owned import OwnedDB
 from ..store import PUBLIC
 
 SESSION_KEY = "sid"
-# Failed attempts allowed per 15 minutes before answering 429 (counted across workers).
-MAX_LOGIN_FAILURES_PER_ACCOUNT = 10
-MAX_LOGIN_FAILURES_PER_CLIENT = 30
-MAX_TOKEN_FAILURES_PER_CLIENT = 30
 
 
 class TooManyAttempts(Exception):
-    """Too many failed logins or bad tokens; the response is a 429."""
+    """Too many failed logins of one (account, address) pair, or bad tokens from one
+    address; the response is a 429 with ``Retry-After``. See :mod:`portal.throttle`."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = max(1, int(retry_after))
 
 
-def client_key() -> str:
-    return f"ip:{request.remote_addr or 'ukendt'}"
+def client_address() -> str:
+    """The client's address: the peer, or the address the trusted proxies in front reported
+    (werkzeug's ProxyFix with ``TRUSTED_PROXIES``; never ``X-Forwarded-For`` by default)."""
+    return request.remote_addr or "ukendt"
 
 
 def check_login_allowed(email: str) -> None:
-    db = owned_db()
-    if (accounts.recent_failures(db, f"login:{email.strip().lower()}") >= MAX_LOGIN_FAILURES_PER_ACCOUNT
-            or accounts.recent_failures(db, f"login-{client_key()}") >= MAX_LOGIN_FAILURES_PER_CLIENT):
-        raise TooManyAttempts()
+    """Refuse (429) only a pair that has been failing: this account from this address."""
+    wait = throttle.login_wait(owned_db(), email, client_address())
+    if wait:
+        raise TooManyAttempts(wait)
 
 
 def note_login_failure(email: str) -> None:
-    accounts.record_failure(owned_db(), f"login:{email.strip().lower()}", f"login-{client_key()}")
+    throttle.note_login_failure(owned_db(), email, client_address())
+
+
+def note_login_success(email: str) -> None:
+    throttle.note_login_success(owned_db(), email, client_address())
 
 
 def owned_db() -> OwnedDB:
@@ -57,12 +64,10 @@ def current_user() -> User | None:
             token = header[7:].strip() if header.startswith("Bearer ") else None
             g.user = None
             if token:
-                key = f"token-{client_key()}"
-                if accounts.recent_failures(owned_db(), key) >= MAX_TOKEN_FAILURES_PER_CLIENT:
-                    raise TooManyAttempts()
+                # The token is checked first: a valid one is never refused for others' failures.
                 g.user = accounts.token_user(owned_db(), token)
-                if g.user is None:
-                    accounts.record_failure(owned_db(), key)
+                if g.user is None and throttle.bad_token(owned_db(), client_address()):
+                    raise TooManyAttempts(60)
         else:
             sid = session.get(SESSION_KEY)
             g.user = accounts.session_user(owned_db(), sid) if sid else None
@@ -131,6 +136,14 @@ def _teardown(_exc) -> None:
 
 def init_app(app: Flask) -> None:
     app.teardown_appcontext(_teardown)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Behind that many reverse proxies, each appending to X-Forwarded-For/-Proto: the
+        # client is the address the outermost trusted one saw. Without it the header is ignored,
+        # so nobody can choose the address their failures are counted against.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     @app.context_processor
     def _user():

@@ -9,10 +9,27 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from ..faults import classify
 from ..ingest import IngestFailed, ingest
 from ..kinds import FILE_KINDS
 
 
+@contextmanager
+def _faults_as_findings(what: str):
+    """A damaged or missing file, a full disk or a held lock ends the command with one clear
+    line and exit status 1, never a traceback. Anything else is a bug and is shown as one."""
+    import sqlite3
+
+    from search_index import IndexUnavailable
+
+    try:
+        yield
+    except (sqlite3.DatabaseError, OSError, IndexUnavailable) as exc:
+        fault = classify(exc)
+        if fault is None and not isinstance(exc, IndexUnavailable):
+            raise
+        click.echo(f"{what} mislykkedes: {fault.describe() if fault else exc}", err=True)
+        sys.exit(1)
 
 
 @click.command("ingest")
@@ -28,7 +45,8 @@ def ingest_command(content_dir: str | None) -> None:
     content_dir = content_dir or current_app.config["CONTENT_DIR"]
     data_dir = current_app.config["DATA_DIR"]
     try:
-        report = ingest(content_dir, data_dir, progress=lambda msg: click.echo(msg, err=True))
+        with _faults_as_findings("Indlæsningen"):
+            report = ingest(content_dir, data_dir, progress=lambda msg: click.echo(msg, err=True))
     except IngestFailed as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)
@@ -36,6 +54,10 @@ def ingest_command(content_dir: str | None) -> None:
         sys.exit(1)
     counts = ", ".join(f"{report.counts.get(name, 0)} {kind.label_plural.lower()}" for name, kind in FILE_KINDS.items())
     click.echo(f"Indlæst: {counts} på {report.seconds:.1f} s (generation {report.generation.name}).")
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+    if report.problems:
+        sys.exit(1)
 
 
 
@@ -70,7 +92,7 @@ def attach_command(pdf: str, kind_name: str) -> None:
 
 @click.group("users")
 def users_group() -> None:
-    """Brugere: opret, adgangskode, API-nøgler, oversigt."""
+    """Brugere: opret, adgangskode, API-nøgler, deaktivér/aktivér, oversigt."""
 
 
 @contextmanager
@@ -122,12 +144,38 @@ def users_add(email, role, networks, organisation):
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Den nye adgangskode.")
 @with_appcontext
 def users_password(email, password):
-    """Sæt en brugers adgangskode (afslutter brugerens sessioner)."""
+    """Sæt en brugers adgangskode (afslutter sessionerne og tilbagekalder API-nøglerne)."""
     from ..accounts import set_password
 
     with _accounts() as db:
-        set_password(db, email, password)
-    click.echo(f"Adgangskoden er sat for {email}.")
+        revoked = set_password(db, email, password)
+    click.echo(f"Adgangskoden er sat for {email}. Brugerens sessioner er afsluttet, og {revoked} API-nøgle(r) "
+               "er tilbagekaldt (udsted nye med 'users token').")
+
+
+@users_group.command("disable")
+@click.argument("email")
+@with_appcontext
+def users_disable(email):
+    """Deaktivér en bruger: afslutter alle sessioner og tilbagekalder alle API-nøgler for altid."""
+    from ..accounts import set_disabled
+
+    with _accounts() as db:
+        _user, sessions, tokens = set_disabled(db, email, True)
+    click.echo(f"Deaktiveret: {email}. {sessions} session(er) afsluttet og {tokens} API-nøgle(r) tilbagekaldt; "
+               "de virker ikke igen, heller ikke hvis brugeren aktiveres igen.")
+
+
+@users_group.command("enable")
+@click.argument("email")
+@with_appcontext
+def users_enable(email):
+    """Aktivér en deaktiveret bruger igen (gamle sessioner og API-nøgler forbliver ugyldige)."""
+    from ..accounts import set_disabled
+
+    with _accounts() as db:
+        set_disabled(db, email, False)
+    click.echo(f"Aktiveret: {email}. Brugeren logger ind på ny; API-nøgler udstedes med 'users token'.")
 
 
 @users_group.command("token")
@@ -176,7 +224,8 @@ def reconcile_command():
     """Offentliggør ventende godkendelser og bring søgeindekset i overensstemmelse med databasen."""
     from ..integrity import reconcile
 
-    report = reconcile(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
+    with _faults_as_findings("Afstemningen"):
+        report = reconcile(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
     for line in report.repaired:
         click.echo(line)
     for line in report.problems:
@@ -192,7 +241,8 @@ def check_command():
     """Kontrollér at database, søgeindeks, indholdsfiler og egne data stemmer overens."""
     from ..integrity import check
 
-    report = check(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
+    with _faults_as_findings("Kontrollen"):
+        report = check(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
     for line in report.problems:
         click.echo(line)
     click.echo("Alt stemmer." if report.ok else f"{len(report.problems)} problem(er). Kør 'flask --app app reconcile'.")
@@ -207,7 +257,13 @@ def backup_command(dest):
     """Tag en konsistent backup af egne data (brugere, indsendelser, log) og indholdsfilerne."""
     from ..backup import backup
 
-    path = backup(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"], dest)
+    from ..backup import BackupError
+
+    try:
+        with _faults_as_findings("Backuppen"):
+            path = backup(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"], dest)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"Backup gemt i {path}")
 
 
@@ -223,7 +279,8 @@ def restore_command(backup_dir, yes):
         click.confirm("Egne data og indholdsfiler erstattes af backuppen (de nuværende gemmes ved siden af). Fortsæt?",
                       abort=True)
     try:
-        kept = restore(backup_dir, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
+        with _faults_as_findings("Gendannelsen"):
+            kept = restore(backup_dir, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Gendannet. De tidligere data ligger i {kept}.")

@@ -7,13 +7,16 @@ logged and answered with a 500 page that says nothing about internals.
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import sqlite3
+
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from search_index import IndexUnavailable
 
+from .. import faults
 from ..content.kommuner import KommuneError
 from ..errors import PortalError, Unavailable
 from .auth import TooManyAttempts
@@ -25,6 +28,7 @@ MESSAGES = {  # translated when shown (Flask-Babel); the API's locale is always 
     404: _l("Siden findes ikke"),
     405: _l("Metoden er ikke tilladt her"),
     413: _l("Indholdet er for stort"),
+    429: _l("For mange forsøg"),
     500: _l("Der opstod en fejl hos os"),
     503: _l("Portalen er ikke klar endnu"),
 }
@@ -52,6 +56,26 @@ def error_response(status: int, message: str | None = None, **details):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+# What a reader is told for each fault (portal/faults.py): calm, no internals, what to do.
+FAULT_MESSAGES = {
+    faults.BUSY: _l("Portalen har travlt med en anden ændring lige nu. Intet er gemt fra denne forespørgsel; "
+                    "prøv igen om et øjeblik."),
+    faults.STORAGE: _l("Portalen kan ikke gemme noget lige nu (lagerpladsen er opbrugt eller utilgængelig). "
+                       "Intet er gemt fra denne forespørgsel; prøv igen senere."),
+    faults.DAMAGED: _l("En del af portalens data er beskadiget og bliver genopbygget. Prøv igen senere; "
+                       "sider, der ikke bruger den del, virker stadig."),
+    faults.MISSING: _l("En del af portalens data mangler lige nu. Prøv igen senere."),
+}
+
+
+def unavailable(message: str, retry_after: int):
+    """A 503 with ``Retry-After``: a fault that passes, never the reader's mistake."""
+    body, status = error_response(503, message)
+    response = current_app.make_response((body, status))
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def init_app(app: Flask) -> None:
     # The core's families (portal/errors.py), whatever module raised them.
     @app.errorhandler(PortalError)
@@ -72,9 +96,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotReady)
     def _not_ready(exc: NotReady):
         if exc.outdated:
-            return error_response(503, _("Indholdet er indlæst af en ældre version af portalen. "
-                                         "Kør 'flask --app app ingest' for at indlæse det igen."))
-        return error_response(503, _("Indholdet er ikke indlæst endnu. Kør 'flask --app app ingest'."))
+            return unavailable(_("Indholdet er indlæst af en ældre version af portalen. "
+                                 "Kør 'flask --app app ingest' for at indlæse det igen."), 60)
+        return unavailable(_("Indholdet er ikke indlæst endnu. Kør 'flask --app app ingest'."), 60)
 
     @app.errorhandler(CSRFError)
     def _csrf(_exc):
@@ -87,18 +111,43 @@ def init_app(app: Flask) -> None:
                                      "og prøv igen."))
 
     @app.errorhandler(TooManyAttempts)
-    def _too_many(_exc):
-        response, status = error_response(429, "For mange mislykkede forsøg. Vent et kvarter, og prøv igen.")
-        response = app.make_response((response, status))
-        response.headers["Retry-After"] = "900"
+    def _too_many(exc: TooManyAttempts):
+        body, status = error_response(429, _("For mange mislykkede forsøg herfra. Prøv igen om %(seconds)d sekunder.",
+                                             seconds=exc.retry_after))
+        response = app.make_response((body, status))
+        response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.errorhandler(IndexUnavailable)
     def _search_down(exc):
         # The index is missing or damaged: everything else keeps working.
         app.logger.error("Søgeindekset er utilgængeligt: %s", exc)
-        return error_response(503, "Søgningen er midlertidigt utilgængelig. Alle sider kan stadig læses; "
-                                   "prøv søgningen igen om lidt.")
+        return unavailable("Søgningen er midlertidigt utilgængelig. Alle sider kan stadig læses; "
+                           "prøv søgningen igen om lidt.", 30)
+
+    @app.errorhandler(sqlite3.DatabaseError)
+    @app.errorhandler(OSError)
+    def _fault(exc: Exception):
+        # A held lock, a full disk, a damaged file: a 503 that says so. Anything
+        # else of these classes is a bug and stays a logged 500.
+        fault = faults.classify(exc)
+        if fault is None:
+            return _unexpected(exc)
+        app.logger.error("%s ved %s %s: %s", fault.kind, request.method, request.path, fault.describe())
+        message = str(FAULT_MESSAGES[fault.kind])
+        if request.method == "POST" and not wants_json() and fault.kind in (faults.BUSY, faults.STORAGE):
+            # A write-up typed into a form comes back filled in, not lost with the fault.
+            from .views.contribute import refill_after_csrf_failure
+
+            try:
+                refilled = refill_after_csrf_failure(message, 503)
+            except Exception:  # the form itself cannot be drawn now: the plain answer below
+                refilled = None
+            if refilled is not None:
+                response = app.make_response(refilled)
+                response.headers["Retry-After"] = str(fault.retry_after)
+                return response
+        return unavailable(message, fault.retry_after)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -3,11 +3,14 @@
 OpenAPI 3.0.3 (``nullable`` rather than 3.1's type arrays: every tool reads it
 the same way). It describes every route under ``/api/`` in
 :mod:`portal.web.views.api` and :mod:`portal.web.views.api_write`, with the limits the
-views enforce (taken from the same constants, so the two cannot drift apart)
+views enforce stated as schema (``maxLength``, ``maxItems``, ``maximum``) and read
+from :mod:`portal.limits` like the views themselves, so the two cannot drift apart,
 and the real shapes of the answers. ``tests/test_openapi.py`` runs schemathesis
 against the live app with it: any 5xx, any undocumented status and any answer
-that does not match these schemas fails the build. It reads the limits from
-:mod:`portal.web.views.search`, so it lives beside the views (it imports Flask through them).
+that does not match these schemas fails the build; and every ``/api/`` response
+any test receives is validated against it as a strict client would
+(openapi-core, ``tests/api_contract.py``). It reads the search types from
+:mod:`portal.web.views.search`, so it lives beside the views.
 """
 
 from __future__ import annotations
@@ -16,31 +19,53 @@ import copy
 
 from ..content import kommuner as kommune_registry
 from ..content.schema import EVIDENCE, STATUSES as PRACTICE_STATUSES
-from .views.search import MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_Q, TYPES
+from ..limits import MAX_PAGE, MAX_PER_PAGE, MAX_Q, MAX_Q_WORDS, MAX_REASON, MAX_SLUG, MAX_TOPIC
+from .openapi_parts import (
+    _INT, _MARKDOWN_BODY, _NUM, _READ_SECURITY, _STR, _STRS, _WRITE_SECURITY, _filter, _nullable, _obj, _ok,
+    _one_of, _path, _ref, _responses,
+)
+from .views.search import TYPES
 
 SUBMISSION_STATUSES = ("pending", "approved", "rejected")
 
 
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
+#: A practice's fields as submitted and as published (GET /api/practices/<slug>, GET /api/submissions/<id>).
+_PRACTICE_FIELDS = {
+    "title": _STR,
+    "kommuner": {"type": "array", "items": _ref("KommuneRef")},
+    "evidence": {"type": "string", "enum": list(EVIDENCE)},
+    "topics": _STRS,
+    "target_groups": _STRS,
+    "organisation": _nullable(_STR),
+    "start": _nullable(_INT),
+    "end": _nullable(_INT),
+    "status": _nullable({"type": "string", "enum": list(PRACTICE_STATUSES)}),
+    "source": _nullable(_STR),
+    "contact": _nullable(_STR),
+    "body": {"type": "string", "description": "Markdown"},
+}
+#: One ranking row of a kommune: position ``rank`` of ``of``, under the name ``as`` it was published with.
+_KOMMUNE_RANKING = {
+    "ranking": {"type": "string", "description": "The ranking's slug (GET /api/rankings/{slug})"},
+    "title": _STR,
+    "rank": {"type": "integer", "minimum": 1},
+    "of": {"type": "integer", "minimum": 1},
+    "as": {"type": "string", "description": "The kommune's name in the ranking (often a pre-2007 kommune)"},
+    "effect": _nullable(_NUM), "significance": {"type": "string", "enum": ["", "*", "**", "***"]},
+    "previous_rank": _nullable(_INT),
+}
 
-
-def _nullable(schema: dict) -> dict:
-    return {**schema, "nullable": True}
-
-
-_STR = {"type": "string"}
-_INT = {"type": "integer"}
-_NUM = {"type": "number"}
-_STRS = {"type": "array", "items": _STR}
-
-
-def _obj(properties: dict, required: list[str] | None = None, *, extra: bool = False) -> dict:
-    schema = {"type": "object", "properties": properties, "required": list(properties) if required is None else required}
-    if not extra:
-        schema["additionalProperties"] = False
-    return schema
-
+_SUBMISSION = {
+    "id": _STR,
+    "status": {"type": "string", "enum": list(SUBMISSION_STATUSES)},
+    "slug": _STR,
+    "title": _STR,
+    "is_update": {"type": "boolean"},
+    "created_at": _STR,
+    "decided_at": _nullable(_STR),
+    "reason": _nullable(_STR),
+    "url": _nullable(_STR),
+}
 
 SCHEMAS: dict[str, dict] = {
     "Error": {
@@ -80,33 +105,27 @@ SCHEMAS: dict[str, dict] = {
         },
         "suggestion": _nullable(_STR),
     }),
-    "KommuneRef": _obj({"code": {"type": "string", "pattern": r"^\d{3}$"}, "name": _STR,
+    "KommuneRef": _obj({"code": {"type": "string", "pattern": r"^\d{3}$"}, "name": _STR, "official_name": _STR,
                         "region": {"type": "string", "enum": list(kommune_registry.REGIONS)}}),
     "Practice": _obj({
         "id": _STR,
         "url": _STR,
-        "title": _STR,
-        "kommuner": {"type": "array", "items": _ref("KommuneRef")},
-        "evidence": {"type": "string", "enum": list(EVIDENCE)},
-        "topics": _STRS,
-        "target_groups": _STRS,
-        "organisation": _nullable(_STR),
-        "start": _nullable(_INT),
-        "end": _nullable(_INT),
-        "status": _nullable({"type": "string", "enum": list(PRACTICE_STATUSES)}),
-        "source": _nullable(_STR),
-        "contact": _nullable(_STR),
-        "body": {"type": "string", "description": "Markdown"},
+        **_PRACTICE_FIELDS,
+        "rankings": {"type": "array", "items": _ref("PracticeRanking"),
+                     "description": "Where the practice's kommuner rank, as the practice page lists them"},
         "html": {"type": "string", "description": "sanitized HTML"},
+        "version": _nullable({"type": "string", "description": "fingerprint of the practice's file; send it as "
+                              "?based_on= with an update so a change made in between is a 409, not undone"}),
+    }),
+    "PracticeRanking": _obj({
+        "kommune": _obj({"code": {"type": "string", "pattern": r"^\d{3}$"}, "name": _STR}),
+        **_KOMMUNE_RANKING,
     }),
     "ItemSummary": _obj({
         "id": _STR, "title": _STR, "url": _STR,
         "evidence": _nullable(_STR), "date": _nullable(_STR),
     }),
-    "KommuneRanking": _obj({
-        "ranking": _STR, "title": _STR, "rank": _INT, "of": _INT, "as": _STR,
-        "effect": _nullable(_NUM), "significance": _STR, "previous_rank": _nullable(_INT),
-    }),
+    "KommuneRanking": _obj(_KOMMUNE_RANKING),
     "Indicator": _obj({
         "id": _STR, "url": _STR, "title": _STR,
         "measure": _nullable(_STR), "unit": _nullable(_STR), "source": _nullable(_STR),
@@ -120,6 +139,7 @@ SCHEMAS: dict[str, dict] = {
     "Kommune": _obj({
         "code": {"type": "string", "pattern": r"^\d{3}$"},
         "name": _STR,
+        "official_name": {"type": "string", "description": "the name in full, e.g. Københavns Kommune"},
         "region": {"type": "string", "enum": list(kommune_registry.REGIONS)},
         "url": _STR,
         "former": _STRS,
@@ -129,10 +149,11 @@ SCHEMAS: dict[str, dict] = {
         "rankings": {"type": "array", "items": _ref("KommuneRanking")},
         "indicators": {"type": "array", "items": _ref("Indicator")},
     }),
-    "RankingKommune": _nullable(_obj({"code": _STR, "name": _STR, "region": _STR, "slug": _STR})),
+    "RankingKommune": _nullable(_obj({"code": _STR, "name": _STR, "official_name": _STR, "region": _STR,
+                                      "slug": _STR})),
     "RankingPractice": _obj({
         "id": _STR, "title": _STR, "url": _STR, "evidence": _nullable(_STR), "topics": _STRS,
-        "from_kommuner": _STRS, "shared_topics": _STRS, "shared": {"type": "boolean"},
+        "from_kommuner": _STRS, "shared_topics": _STRS,
     }, required=["id", "title", "url", "evidence", "topics"]),
     "RankingRow": _obj({
         "rank": _INT,
@@ -144,33 +165,41 @@ SCHEMAS: dict[str, dict] = {
         "significance": {"type": "string", "enum": ["", "*", "**", "***"]},
         "cases": _nullable(_INT),
         "share_completed": _nullable(_NUM),
+        "of": _nullable({"type": "integer", "description": "how many kommuner this edition ranks"}),
         "previous_rank": _nullable(_INT),
-        "movement": _nullable(_INT),
+        "previous_of": _nullable({"type": "integer", "description": "how many kommuner the previous edition ranked"}),
+        "previous_note": _nullable({"type": "string", "description": "the source's own words on the movement"}),
+        "movement": _nullable({"type": "integer", "description": "places moved; only between editions of one size"}),
         "practices": {"type": "array", "items": _ref("RankingPractice")},
         "practices_total": _INT,
-        "suggested_practices": {"type": "array", "items": _ref("RankingPractice")},
+        "suggested_practices": {"type": "array", "items": _ref("RankingPractice"),
+                                "description": "top kommuner's practices with a shown effect, never the row's own"},
+        "other_practices": {"type": "array", "items": _ref("RankingPractice"),
+                            "description": "the top kommuner's other practices (no shown effect)"},
     }, required=["rank", "kommune_as_published", "kommune", "effect", "significance"]),
     "Ranking": _obj({
         "slug": _STR, "title": _STR,
         "source": _nullable(_STR), "published": _nullable(_STR), "period": _nullable(_STR),
         "measure": _nullable(_STR), "unit": _nullable(_STR), "notes": _nullable(_STR),
-        "previous_edition": _nullable(_STR), "lower_is_better": _nullable({"type": "boolean"}),
+        "previous_edition": _nullable(_STR), "previous_of": _nullable(_INT),
+        "lower_is_better": _nullable({"type": "boolean"}),
         "rows": {"type": "array", "items": _ref("RankingRow")},
         "national": _nullable({"type": "object", "additionalProperties": _nullable(_NUM)}),
         "top": {"type": "array", "items": _ref("RankingRow")},
         "bottom": {"type": "array", "items": _ref("RankingRow")},
     }),
-    "SubmissionCreated": _obj({"id": _STR, "status": {"type": "string", "enum": ["pending"]}}),
-    "Submission": _obj({
-        "id": _STR,
-        "status": {"type": "string", "enum": list(SUBMISSION_STATUSES)},
-        "slug": _STR,
-        "title": _STR,
-        "is_update": {"type": "boolean"},
-        "created_at": _STR,
-        "decided_at": _nullable(_STR),
-        "reason": _nullable(_STR),
-        "url": _nullable(_STR),
+    # slug: the address the practice will have (a same-titled one waiting for a decision gets -2, -3 …)
+    "SubmissionCreated": _obj({"id": _STR, "status": {"type": "string", "enum": ["pending"]}, "slug": _STR}),
+    "Submission": _obj(_SUBMISSION),
+    "SubmissionDetail": _obj({
+        **_SUBMISSION,
+        "raw": {"type": "string", "description": "The file as submitted (content format)"},
+        # Inline, not a $ref: OpenAPI 3.0 ignores "nullable" beside a $ref, and without "type" beside it.
+        "submitted": _nullable({**_obj(_PRACTICE_FIELDS),
+                                "description": "Its fields as validated; null if today's contract refuses it"}),
+        "diff": _nullable({"type": "string",
+                           "description": "For an update: the unified diff against the practice it was based on, "
+                                          "as the editor sees it (lines joined by \\n); null for a new practice"}),
     }),
     "SubmissionList": _obj({
         "status": {"type": "string", "enum": list(SUBMISSION_STATUSES)},
@@ -180,83 +209,7 @@ SCHEMAS: dict[str, dict] = {
     "RejectRequest": {
         "type": "object",
         "required": ["reason"],
-        "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 2000}},
-    },
-}
-
-_MESSAGES = {
-    400: "Bad parameter or body (Danish message)",
-    401: "Missing, invalid or revoked API token",
-    403: "Not allowed for this user",
-    404: "Unknown item, or one this user may not see",
-    409: "Conflict: exists already, decided already, or changed in between",
-    413: "Request body over the size limit",
-    415: "Body is not text/markdown or text/plain",
-    422: "Content not valid: every problem with its line",
-    429: "Too many failed logins or bad tokens from this client; see Retry-After",
-    503: "Content not ingested yet, or the search index is unavailable",
-}
-
-
-def _error(status: int) -> dict:
-    response = {"description": _MESSAGES[status], "content": {"application/json": {"schema": _ref("Error")}}}
-    if status == 401:
-        response["headers"] = {"WWW-Authenticate": {"schema": _STR}}
-    if status == 429:
-        response["headers"] = {"Retry-After": {"schema": _STR}}
-    return response
-
-
-def _ok(schema: dict, description: str = "OK", status: int = 200) -> dict:
-    return {str(status): {"description": description, "content": {"application/json": {"schema": schema}}}}
-
-
-def _responses(ok: dict, *errors: int) -> dict:
-    out = dict(ok)
-    for status in sorted(set(errors) | {503}):
-        out[str(status)] = _error(status)
-    return out
-
-
-# What Python's str.strip() removes: the views strip each comma-separated value.
-_WS = r"[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*"
-
-
-def _one_of(values) -> dict:
-    """A comma-separated list of allowed values; blanks around and between are ignored."""
-    value = "(?:" + "|".join(values) + ")"  # plain words and hyphens: nothing to escape
-    item = f"{_WS}(?:{value}{_WS})?"
-    return {"type": "string", "pattern": f"^{item}(?:,{item})*$"}
-
-
-def _filter(name: str, description: str, item: dict) -> dict:
-    """A repeatable, comma-separable filter (``topic=a&topic=b`` or ``topic=a,b``).
-
-    The view splits every value at commas, drops blanks and refuses more than
-    MAX_FILTER_VALUES values in all; a count JSON Schema cannot express, so it
-    is in the description only."""
-    return {
-        "name": name, "in": "query", "required": False,
-        "description": f"{description}. Repeat it or separate values with commas (OR); "
-                       f"at most {MAX_FILTER_VALUES} values in all.",
-        "style": "form", "explode": True,
-        "schema": {"type": "array", "items": item},
-    }
-
-
-def _path(name: str, description: str, **schema) -> dict:
-    return {"name": name, "in": "path", "required": True, "description": description,
-            "schema": {"type": "string", "minLength": 1, **schema}}
-
-
-_READ_SECURITY = [{}, {"bearerAuth": []}]  # anonymous, or a token: a member sees network-only items too
-_WRITE_SECURITY = [{"bearerAuth": []}]
-_MARKDOWN_BODY = {
-    "required": True,
-    "description": "A file in the content format (YAML front matter between '---' lines, then Markdown).",
-    "content": {
-        "text/markdown": {"schema": {"type": "string", "maxLength": 200_000}},
-        "text/plain": {"schema": {"type": "string", "maxLength": 200_000}},
+        "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON}},
     },
 }
 
@@ -273,12 +226,12 @@ PATHS: dict[str, dict] = {
         "security": _READ_SECURITY,
         "parameters": [
             {"name": "q", "in": "query", "required": False,
-             "description": 'Words, "quoted phrases", prefix* (3+ letters); at most 12 words',
+             "description": f'Words, "quoted phrases", prefix* (3+ letters); at most {MAX_Q_WORDS} words',
              "schema": {"type": "string", "maxLength": MAX_Q}},
             _filter("type", "Item type", _one_of(TYPES)),
             _filter("kommune", "A current or former name, or a 3-digit code", _STR),
             _filter("region", "Region", _one_of(kommune_registry.REGIONS)),
-            _filter("topic", "A topic tag (at most 80 characters)", _STR),
+            _filter("topic", f"A topic tag (at most {MAX_TOPIC} characters)", _STR),
             _filter("evidence", "Evidence category", _one_of(EVIDENCE)),
             {"name": "page", "in": "query", "required": False,
              "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
@@ -301,21 +254,23 @@ PATHS: dict[str, dict] = {
         "parameters": [_path("ref", "A current or former name, any common spelling, or a 3-digit code")],
         "responses": _responses(_ok(_ref("Kommune")), 404, 429),
     }},
-    "/api/rankings/{slug}": {"get": {
-        "operationId": "getRanking",
-        "summary": "A ranking with all rows; top and bottom kommuner linked to their practices",
-        "parameters": [_path("slug", "The ranking's slug")],
-        "responses": _responses(_ok(_ref("Ranking")), 404),
-    }},
+    # Before "/api/rankings/{slug}": "x.csv" matches both templates, and matchers that try
+    # templated paths in document order (openapi-core does) must meet the more specific one first.
     "/api/rankings/{slug}.csv": {"get": {
         "operationId": "getRankingCsv",
         "summary": "The ranking's table as CSV (UTF-8 with BOM, national row last)",
         "parameters": [_path("slug", "The ranking's slug")],
         "responses": _responses(
-            {"200": {"description": "CSV", "content": {"text/csv": {"schema": _STR}},
+            {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}},
                      "headers": {"Content-Disposition": {"schema": _STR}}}},
             404,
         ),
+    }},
+    "/api/rankings/{slug}": {"get": {
+        "operationId": "getRanking",
+        "summary": "A ranking with all rows; top and bottom kommuner linked to their practices",
+        "parameters": [_path("slug", "The ranking's slug")],
+        "responses": _responses(_ok(_ref("Ranking")), 404),
     }},
     "/api/indicators": {"get": {
         "operationId": "listIndicators",
@@ -329,7 +284,11 @@ PATHS: dict[str, dict] = {
             "security": _WRITE_SECURITY,
             "parameters": [{"name": "slug", "in": "query", "required": False,
                             "description": "Submit an update of this existing practice",
-                            "schema": {"type": "string", "maxLength": 120}}],
+                            "schema": {"type": "string", "maxLength": MAX_SLUG}},
+                           {"name": "based_on", "in": "query", "required": False,
+                            "description": "The `version` of the practice the update started from "
+                                           "(GET /api/practices/{slug}); 409 if it changed since",
+                            "schema": {"type": "string", "maxLength": 64}}],
             "requestBody": _SUBMISSION_BODY,
             "responses": _responses(
                 {"201": {"description": "Stored, pending moderation",
@@ -349,10 +308,11 @@ PATHS: dict[str, dict] = {
     },
     "/api/submissions/{sid}": {"get": {
         "operationId": "getSubmission",
-        "summary": "A submission, for its owner and editors (404 for anyone else)",
+        "summary": "A submission with what was submitted (and an update's diff), for its owner and editors "
+                   "(404 for anyone else)",
         "security": _WRITE_SECURITY,
         "parameters": [_path("sid", "The submission's id")],
-        "responses": _responses(_ok(_ref("Submission")), 401, 404, 429),
+        "responses": _responses(_ok(_ref("SubmissionDetail")), 401, 404, 429),
     }},
     "/api/submissions/{sid}/approve": {"post": {
         "operationId": "approveSubmission",
@@ -377,6 +337,11 @@ PATHS: dict[str, dict] = {
         "responses": _responses(_ok(_ref("NoteCreated"), "Published", 201), 400, 401, 403, 413, 415, 422, 429),
     }},
 }
+
+from .openapi_notify import PATHS as _NOTIFY_PATHS, SCHEMAS as _NOTIFY_SCHEMAS  # noqa: E402 (needs the helpers)
+
+PATHS.update(_NOTIFY_PATHS)
+SCHEMAS.update(_NOTIFY_SCHEMAS)
 
 SPEC: dict = {
     "openapi": "3.0.3",

@@ -9,11 +9,9 @@ with ``CI`` set it fails them instead: CI must run them.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +21,9 @@ from pathlib import Path
 import pytest
 
 from portal.web import create_app
-from portal.ingest import ingest
+from portal.web.serving import server_command
+
+from conftest import PASSWORD, close_site, make_site, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
@@ -31,7 +31,6 @@ SCREENSHOTS = ROOT / "screenshots"
 CHROMIUM = os.environ.get("PORTAL_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-PASSWORD = "en-lang-adgangskode"
 SERVER_START_TIMEOUT = 30  # seconds until gunicorn must answer
 SERVER_STOP_TIMEOUT = 10   # seconds for a graceful stop before SIGKILL
 
@@ -67,12 +66,6 @@ def require(ok: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-def _cli(app, *args: str) -> str:
-    result = app.test_cli_runner().invoke(args=list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 @dataclass
 class Site:
     content: Path
@@ -93,21 +86,18 @@ def site(tmp_path_factory) -> Site:
     """The shipped content in a tmp dir, ingested, with users and one pending submission."""
     root = tmp_path_factory.mktemp("browser-site")
     content, data = root / "content", root / "data"
-    shutil.copytree(CONTENT, content)
-    ingest(content, data)
-    app = create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content),
-                      "SESSION_COOKIE_SECURE": False})
+    app = make_site(root)
     try:
         for email, args in USERS.values():
-            _cli(app, "users", "add", email, *args)
-            _cli(app, "users", "password", email, "--password", PASSWORD)
-        token = _cli(app, "users", "token", USERS["contributor"][0]).strip().splitlines()[-1]
+            run_cli(app, "users", "add", email, *args)
+            run_cli(app, "users", "password", email, "--password", PASSWORD)
+        token = run_cli(app, "users", "token", USERS["contributor"][0]).strip().splitlines()[-1]
         created = app.test_client().post("/api/submissions", data=PENDING.encode(), headers={
             "Authorization": f"Bearer {token}", "Content-Type": "text/markdown; charset=utf-8"})
         assert created.status_code == 201, created.get_data(as_text=True)
         sid = created.get_json()["id"]
     finally:
-        app.extensions["portal_index"].close()
+        close_site(app)
     return Site(content, data, {role: email for role, (email, _a) in USERS.items()}, sid,
                 "Sprogcafé for nyankomne i Albertslund")
 
@@ -130,7 +120,6 @@ def _answers(url: str) -> bool:
 def live_server(site, tmp_path_factory) -> str:
     """The real production server: gunicorn with two workers, stopped at the end."""
     port = _free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
     env = os.environ | {
         "PORTAL_DATA_DIR": str(site.data),
         "PORTAL_CONTENT_DIR": str(site.content),
@@ -139,7 +128,7 @@ def live_server(site, tmp_path_factory) -> str:
     log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "30", "app:app"],
+            server_command("127.0.0.1", port),
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"

@@ -37,6 +37,8 @@ PAGE_TYPES = [
     PageType("network", "/netvaerk/vestegnen"),
     PageType("networks", "/netvaerk"),
     PageType("kommune", "/kommuner/billund"),
+    PageType("kommune-bottom", "/kommuner/broendby"),  # lower half: against the country, "Lær af de hurtigste"
+    PageType("kommune-not-found", "/kommuner/Brondbyy", status=404),  # suggests the nearest names
     PageType("kommuner", "/kommuner"),
     PageType("ranking", "/rangeringer/akf-selvforsoergelse-1999-2005"),
     PageType("rankings", "/rangeringer"),
@@ -44,16 +46,19 @@ PAGE_TYPES = [
     PageType("evidence-map", "/evidenskort"),
     PageType("evaluation-debt", "/evalueringsgaeld"),
     PageType("evaluation", "/evalueringer/akf-effektmaaling-selvforsoergelse-1999-2005"),
+    PageType("accessibility-statement", "/was"),
     PageType("login", "/log-ind"),
     PageType("submit-empty", "/indsend", role="contributor"),
     PageType("submit-errors", "/indsend", role="contributor", status=422, form=BAD_PRACTICE,
              submit="Send til redaktionen"),
+    PageType("submit-update", "/indsend?slug=bydelsmoedrene", role="contributor"),  # carries based_on
     PageType("my-submissions", "/mine-indsendelser", role="contributor"),
     PageType("submit-evaluation", "/indsend/evaluering", role="contributor"),
     PageType("submission", "/indsendelser/{sid}", role="contributor"),
     PageType("moderation-queue", "/redaktion/", role="editor"),
     PageType("moderation-review", "/redaktion/{sid}", role="editor"),
     PageType("note-form", "/netvaerk/vestegnen/nyt-notat", role="member"),
+    PageType("network-member", "/netvaerk/vestegnen", role="member"),  # with the follow toggle
     PageType("not-found", "/findes-ikke", status=404),
 ]
 

@@ -195,3 +195,15 @@ def test_network_member_posts_a_note(pages):
     reader.wait_for_url(re.compile(r"/notater/"))
     expect(reader.locator("h1")).to_have_text(title)
     expect(reader.locator("main")).to_contain_text("Vi deler vores erfaringer med sprogpraktik.")
+
+
+def test_network_member_follows_and_unfollows_the_network(pages):
+    page = pages("member")
+    page.goto("/netvaerk/vestegnen")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Følg netværket").click()
+    expect(page.locator("main")).to_contain_text("Du følger nu netværket")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Stop med at følge netværket").click()
+    expect(page.locator("main")).to_contain_text("Du følger ikke længere netværket.")
+    expect(page.get_by_role("button", name="Følg netværket")).to_be_visible()

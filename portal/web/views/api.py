@@ -7,7 +7,8 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from ...content import kommuner as kommune_registry
 from ...rankings import kommune_rankings
 from ..resources import get_store
-from ..auth import audiences
+from ..auth import audiences, owned_db
+from ...publishing import current_text, text_version
 from .pages import csv_response, linked_ranking_or_404
 from .search import parse_search_args, run_search
 
@@ -19,7 +20,8 @@ def _public_id(doc_id: str) -> str:
 
 
 def _kommune_json(k) -> dict:
-    return {"code": k["code"], "name": k["name"], "region": k["region"]}
+    return {"code": k["code"], "name": k["name"], "official_name": kommune_registry.official_name(k["code"]),
+            "region": k["region"]}
 
 
 @bp.route("/search")
@@ -50,22 +52,27 @@ def search():
     )
 
 
+#: A practice's fields in the content format, as the API shows them (GET /api/submissions/<id> too).
+PRACTICE_FIELDS = ("evidence", "topics", "target_groups", "organisation", "start", "end", "status", "source", "contact")
+
+
+def practice_rankings(store, kommuner) -> list[dict]:
+    """Where the practice's kommuner rank, as the practice page lists them: per kommune every
+    ranking row, position ``rank`` of ``of``, under the name ``as`` it was published with."""
+    return [{"kommune": {"code": k["code"], "name": k["name"]}, **r}
+            for k in kommuner for r in kommune_rankings(store, k["code"])]
+
+
 def practice_json(store, item: dict) -> dict:
     data = item["data"]
+    kommuner = store.kommune_links(item["id"])
     return {
         "id": item["slug"],
         "url": item["url"],
         "title": data["title"],
-        "kommuner": [_kommune_json(k) for k in store.kommune_links(item["id"])],
-        "evidence": data["evidence"],
-        "topics": data["topics"],
-        "target_groups": data["target_groups"],
-        "organisation": data.get("organisation"),
-        "start": data.get("start"),
-        "end": data.get("end"),
-        "status": data.get("status"),
-        "source": data.get("source"),
-        "contact": data.get("contact"),
+        "kommuner": [_kommune_json(k) for k in kommuner],
+        **{key: data.get(key) for key in PRACTICE_FIELDS},
+        "rankings": practice_rankings(store, kommuner),
         "body": item["body_md"],
         "html": item["body_html"],
     }
@@ -77,7 +84,9 @@ def practice(slug: str):
     item = store.get("practice", slug, audiences())
     if item is None:
         abort(404)
-    return jsonify(practice_json(store, item))
+    # The version an update submitted with ?based_on= says it started from (see api_write).
+    text = current_text(owned_db().conn, current_app.config["CONTENT_DIR"], "practice", slug)
+    return jsonify(practice_json(store, item) | {"version": text_version(text) if text is not None else None})
 
 
 def _summary(item: dict) -> dict:
@@ -92,6 +101,7 @@ def kommune(ref: str):
         {
             "code": k.code,
             "name": k.name,
+            "official_name": k.official_name,
             "region": k.region,
             "url": f"/kommuner/{k.slug}",
             "former": [f.name for f in kommune_registry.former_of(k.code) if f.name != k.name],

@@ -52,7 +52,7 @@ def create_evaluation_submission(user, error, submission_error):
                                 practices={p["slug"] for p in get_store().items_of_type("practice", user.audiences())})
     except SubmissionError as exc:
         return submission_error(exc)
-    response = jsonify({"id": sub.id, "status": sub.status})
+    response = jsonify({"id": sub.id, "status": sub.status, "slug": sub.slug})
     response.status_code = 201
     response.headers["Location"] = f"/api/submissions/{sub.id}"
     return response

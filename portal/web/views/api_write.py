@@ -9,6 +9,7 @@ from ...kinds import item_url
 from ..auth import current_user, owned_db
 from ..resources import get_store
 from ...submissions import SubmissionError
+from .api import PRACTICE_FIELDS, _kommune_json
 
 bp = Blueprint("api_write", __name__, url_prefix="/api")
 
@@ -53,6 +54,23 @@ def _submission_json(sub) -> dict:
     }
 
 
+def _submission_detail(sub) -> dict:
+    """For its owner and editors: what was submitted, and for an update the diff the editor reviews."""
+    try:
+        record = submissions.validate(sub.raw, sub.slug)
+    except SubmissionError:  # valid when stored; a later, stricter contract may refuse it: the text still shows
+        record = None
+    submitted = None if record is None else {
+        "title": record["title"],
+        "kommuner": [_kommune_json(k) for k in record["kommuner"]],
+        **{key: record.get(key) for key in PRACTICE_FIELDS},
+        "body": record["body_md"],
+    }
+    diff = sub.diff()
+    return {**_submission_json(sub), "raw": sub.raw, "submitted": submitted,
+            "diff": "\n".join(diff) if sub.is_update else None}
+
+
 @bp.route("/submissions", methods=["POST"])
 def create_submission():
     user = current_user()
@@ -65,11 +83,15 @@ def create_submission():
     raw, error = _body_text()
     if error:
         return error
+    based_on = request.args.get("based_on") or None
+    if based_on is not None and len(based_on) > 64:
+        return _error(400, "'based_on' er for lang; send den 'version', som GET /api/practices/<slug> gav")
     try:
-        sub = submissions.submit(owned_db(), user, raw, current_app.config["CONTENT_DIR"], slug=request.args.get("slug") or None)
+        sub = submissions.submit(owned_db(), user, raw, current_app.config["CONTENT_DIR"],
+                                 slug=request.args.get("slug") or None, based_on=based_on)
     except SubmissionError as exc:
         return _submission_error(exc)
-    response = jsonify({"id": sub.id, "status": sub.status})
+    response = jsonify({"id": sub.id, "status": sub.status, "slug": sub.slug})
     response.status_code = 201
     response.headers["Location"] = f"/api/submissions/{sub.id}"
     return response
@@ -98,7 +120,7 @@ def get_submission(sid: str):
     sub = submissions.get(owned_db(), sid)
     if not submissions.visible_to(sub, user):
         return _error(404, "indsendelsen findes ikke")
-    return jsonify(_submission_json(sub))
+    return jsonify(_submission_detail(sub))
 
 
 def _not_an_editor(user, sid: str, message: str):

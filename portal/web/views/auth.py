@@ -6,7 +6,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ... import accounts
-from ..auth import check_login_allowed, current_user, login_user, logout_user, note_login_failure, owned_db, safe_next
+from ..auth import (check_login_allowed, current_user, login_user, logout_user, note_login_failure, note_login_success,
+                    owned_db, safe_next)
 
 bp = Blueprint("auth", __name__)
 
@@ -17,9 +18,10 @@ def login():
     error = None
     email = request.form.get("email", "")
     if request.method == "POST":
-        check_login_allowed(email)  # 429 after too many failures, across all workers
+        check_login_allowed(email)  # 429 only for this account from this address, after its failures
         user = accounts.authenticate(owned_db(), email, request.form.get("password", ""))
         if user is not None:
+            note_login_success(email)
             login_user(user)
             return redirect(next_url)
         note_login_failure(email)

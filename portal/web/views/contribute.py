@@ -12,7 +12,8 @@ from ..auth import audiences, current_user, login_required, owned_db
 from ...content import kommuner as kommune_registry
 from ...content.kommuner import danish_sort_key
 from ...content.schema import EVIDENCE, STATUSES
-from ...publishing import content_path
+from ...limits import MAX_SUBMISSION_BYTES
+from ...publishing import current_text, text_version
 from ..forms import NOTE_FIELDS, PRACTICE_FIELDS, field_errors, form_values, from_file, to_file
 from ...rendering import MarkdownTooLarge, render_markdown
 from ..resources import get_store
@@ -20,11 +21,14 @@ from ...submissions import SubmissionError
 
 bp = Blueprint("contribute", __name__)
 
-MAX_UPLOAD = 200_000
+MAX_UPLOAD = MAX_SUBMISSION_BYTES  # the API's limit: one size for a file, however it is sent
 
 
-def _practice_form(values: dict, *, errors=None, summary=None, preview=None, slug=None, status=200):
+def _practice_form(values: dict, *, errors=None, summary=None, preview=None, slug=None, status=200, based_on=None):
     store = get_store()
+    # The version of the practice this edit started from travels with the form
+    # (a re-shown form keeps the one it was sent with), so submitting a stale form is a conflict.
+    based_on = based_on or request.form.get("based_on") or None
     heading = _("Indsend en erfaring") if not slug else _("Foreslå en ændring")
     title = _("Fejl: %(title)s", title=heading) if errors or summary else heading
     return render_template(
@@ -36,6 +40,7 @@ def _practice_form(values: dict, *, errors=None, summary=None, preview=None, slu
         summary=summary or [],
         preview=preview,
         slug=slug,
+        based_on=based_on if slug else None,
         kommuner_by_region={r: [k for k in kommune_registry.all_kommuner() if k.region == r] for r in kommune_registry.REGIONS},
         topics_in_use=sorted((t for t, _n in store.topic_counts(audiences())), key=danish_sort_key),
         evidence=EVIDENCE,
@@ -49,13 +54,15 @@ def submit():
     slug = request.values.get("slug") or None
     if request.method == "GET":
         values = {name: "" for name in PRACTICE_FIELDS} | {"kommuner": [], "topics": [], "target_groups": []}
+        based_on = None
         if slug:
             existing = get_store().get("practice", slug, audiences())
-            if existing is None:
+            text = _current(slug) if existing is not None else None
+            if text is None:
                 abort(404)
-            path = content_path(current_app.config["CONTENT_DIR"], "practice", slug)
-            values = from_file(path.read_text(encoding="utf-8"), PRACTICE_FIELDS)
-        return _practice_form(values, slug=slug)
+            values = from_file(text, PRACTICE_FIELDS)
+            based_on = text_version(text)
+        return _practice_form(values, slug=slug, based_on=based_on)
 
     upload = request.files.get("file")
     if upload and upload.filename:
@@ -79,8 +86,21 @@ def submit():
                 return _practice_form(values, slug=slug, errors={"body": [str(exc)]}, status=422)
             return _practice_form(values, slug=slug, preview=preview)
     try:
-        sub = submissions.submit(owned_db(), current_user(), raw, current_app.config["CONTENT_DIR"], slug=slug)
+        sub = submissions.submit(owned_db(), current_user(), raw, current_app.config["CONTENT_DIR"], slug=slug,
+                                 based_on=(request.form.get("based_on") or None) if slug else None)
     except SubmissionError as exc:
+        if exc.status == 409 and slug and (text := _current(slug)) is not None:
+            # Changed since the form was opened: keep every word typed, say why, and carry
+            # the new version, so sending again (after looking at it) is a deliberate choice.
+            if values is None:
+                message = _("Erfaringen er blevet ændret, siden du åbnede formularen, så din fil ville fjerne den "
+                            "ændring. Hent den nuværende udgave, tilføj dine ændringer i den, og send filen igen.")
+            else:
+                message = _("Erfaringen er blevet ændret, siden du åbnede formularen, så dit forslag ville fjerne "
+                            "den ændring. Din tekst er bevaret herunder: se den nuværende udgave, tilføj dens "
+                            "ændringer, og send igen.")
+            kept = values if values is not None else form_values(request.form, PRACTICE_FIELDS)
+            return _practice_form(kept, slug=slug, based_on=text_version(text), status=409, summary=[message])
         if values is None:  # an uploaded file: report its lines
             lines = [_("Linje %(line)s: %(message)s", line=e.line, message=e.message) for e in exc.errors] or [exc.message]
             return _practice_form(form_values(request.form, PRACTICE_FIELDS), slug=slug, summary=lines, status=422)
@@ -89,6 +109,11 @@ def submit():
                               status=422)
     flash(_("Tak! Din erfaring er sendt til redaktionen og bliver offentliggjort, når den er godkendt."))
     return redirect(url_for("contribute.submission", sid=sub.id))
+
+
+def _current(slug: str) -> str | None:
+    """The practice's text including approvals not yet written to content/."""
+    return current_text(owned_db().conn, current_app.config["CONTENT_DIR"], "practice", slug)
 
 
 @bp.route("/mine-indsendelser")
@@ -160,14 +185,15 @@ def _note_form(network, values, practices, errors=None, summary=None, status=200
     ), status
 
 
-def refill_after_csrf_failure():
+def refill_after_csrf_failure(message: str | None = None, status: int = 400):
     """A form whose CSRF token no longer matches (the session expired or ended in
-    another tab) comes back filled in with what was typed, never emptied."""
-    message = _("Din session er udløbet, så formularen blev ikke sendt. Din tekst er bevaret herunder: "
-                "log ind igen i et nyt faneblad, og send derefter formularen herfra.")
+    another tab) comes back filled in with what was typed, never emptied. So does a
+    form that met a fault (a held lock, a full disk: ``message`` and 503, see errors.py)."""
+    message = message or _("Din session er udløbet, så formularen blev ikke sendt. Din tekst er bevaret herunder: "
+                           "log ind igen i et nyt faneblad, og send derefter formularen herfra.")
     if request.endpoint == "contribute.submit":
         return _practice_form(form_values(request.form, PRACTICE_FIELDS), slug=request.form.get("slug") or None,
-                              summary=[message], status=400)
+                              summary=[message], status=status)
     if request.endpoint == "contribute.note_form":
         store = get_store()
         slug = (request.view_args or {}).get("slug", "")
@@ -175,5 +201,5 @@ def refill_after_csrf_failure():
         if network is not None:
             practices = {p["slug"]: p["title"] for p in store.items_of_type("practice", audiences())}
             values = form_values(request.form, NOTE_FIELDS) | {"network": slug}
-            return _note_form(network, values, practices, summary=[message], status=400)
+            return _note_form(network, values, practices, summary=[message], status=status)
     return None

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from ... import submissions
 from ..auth import current_user, editor_required, owned_db
+from ..resources import get_store
 from ...submissions import SubmissionError
 from ...kinds import KINDS
 from .contribute import rendered
@@ -24,9 +25,19 @@ def queue():
     return render_template(
         "moderation_queue.html",
         pending=submissions.by_status(db, "pending"),
-        recent=db.all("""SELECT l.*, u.email AS actor FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id
-                         ORDER BY l.id DESC LIMIT 20"""),
+        recent=_visible(db.all("""SELECT l.*, u.email AS actor FROM moderation_log l
+                                  LEFT JOIN users u ON u.id = l.actor_id ORDER BY l.id DESC LIMIT 20""")),
     )
+
+
+def _visible(entries: list[dict]) -> list[dict]:
+    """A note's slug is its title: an editor who may not read the note (a network-only note of a
+    network they are not a member of, or one not yet published) sees that a note was shared, not which."""
+    store, readable = get_store(), current_user().audiences()
+    for entry in entries:
+        if entry["kind"] == "note" and entry["slug"] and store.get("note", entry["slug"], readable) is None:
+            entry["slug"] = None
+    return entries
 
 
 @bp.route("/<sid>")
@@ -35,7 +46,8 @@ def review(sid: str):
     sub = submissions.get(owned_db(), sid)
     if sub is None:
         abort(404)
-    return render_template("moderation_review.html", sub=sub, diff=sub.diff(), **rendered(sub))
+    overtaken = submissions.overtaken(owned_db(), sub, current_app.config["CONTENT_DIR"])
+    return render_template("moderation_review.html", sub=sub, diff=sub.diff(), overtaken=overtaken, **rendered(sub))
 
 
 @bp.route("/<sid>/rapport.pdf")

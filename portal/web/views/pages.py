@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
@@ -14,11 +15,15 @@ from ...content.kommuner import danish_sort_key
 from ...content.schema import EVIDENCE
 from ...kinds import ON_PRACTICE_PAGE
 from ..errors import BadRequest
-from ...rankings import SORT_KEYS, kommune_rankings, linked_ranking, ranking_csv, sorted_rows
+from ... import exports
+from ...rankings import SORT_KEYS, kommune_against_rankings, kommune_rankings, linked_ranking, sorted_rows
 from ..pagecache import cached_page
 from ..resources import get_store
 from .feeds import recent
+from ...history import public_history, unpublished_proposals
+from .search import parse_search_args, run_search
 from ..auth import audiences, current_user, owned_db
+from ..inputs import base_url
 
 bp = Blueprint("pages", __name__)
 
@@ -65,8 +70,18 @@ def practice(slug: str):
         related=store.related_practices(item, audiences=audiences()),
         notes=store.notes_citing(slug, audiences()),
         citing=[(kind, store.items_citing(slug, kind, audiences())) for kind in ON_PRACTICE_PAGE],
-        history=owned_db().history("practice", slug),
+        history=public_history(owned_db(), "practice", slug),  # published events only: the page is public
+        proposals=_proposals("practice", slug),
     )
+
+
+def _proposals(kind: str, slug: str) -> list[dict]:
+    """Unpublished proposals for an item, for an editor (all) or their author (their own); a signed-in
+    page is never cached, and an anonymous reader gets none."""
+    user = current_user()
+    if user is None:
+        return []
+    return unpublished_proposals(owned_db(), kind, slug, author_id=None if user.is_editor else user.id)
 
 
 @bp.route("/erfaringer")
@@ -127,8 +142,8 @@ def kommuner():
 def kommune(ref: str):
     try:
         res = kommune_registry.resolve(ref)
-    except kommune_registry.KommuneError:
-        abort(404)
+    except kommune_registry.KommuneError as exc:
+        return kommune_not_found(ref, exc)
     k = res.kommune
     if ref != k.slug:
         return redirect(url_for("pages.kommune", ref=k.slug), code=301)
@@ -146,8 +161,42 @@ def kommune(ref: str):
         notes_total=store.count_in_kommune(k.code, "note", seen),
         networks=store.items_in_kommune(k.code, "network", seen),
         rankings=kommune_rankings(store, k.code),
+        against=[dict(entry, chart=Markup(against_chart(k, entry, i)))
+                 for i, entry in enumerate(kommune_against_rankings(
+                     store, k.code, top_n=current_app.config["RANKING_TOP_N"], audiences=seen))],
         indicators=kommune_indicators(store, k.code),
     )
+
+
+def kommune_not_found(ref: str, exc: kommune_registry.KommuneError):
+    """A 404 that offers the nearest names (as the API does), each linked to its page."""
+    suggestions = []
+    for name in exc.suggestions:
+        try:
+            k = kommune_registry.resolve(name).kommune
+        except kommune_registry.KommuneError:
+            continue
+        suggestions.append((name if name == k.name else f"{name} ({k.name})", url_for("pages.kommune", ref=k.slug)))
+    message = _("Vi kender ingen kommune, der hedder »%(ref)s«.", ref=ref[:60])
+    return render_template("error.html", status=404, title=_("Kommunen findes ikke"), message=message,
+                           suggestions=suggestions), 404
+
+
+def against_chart(k, entry: dict, i: int) -> str:
+    """The kommune's observed and expected duration beside the country's, as grouped bars."""
+    row, national = entry["row"], entry["ranking"]["national"] or {}
+    series = [{"name": f"{row['kommune_as_published']} (nr. {row['rank']} af {row['of']})",
+               "values": [row["observed"], row["expected"]]}]
+    if national:
+        series.append({"name": "Hele landet", "values": [national.get("observed"), national.get("expected")]})
+    data = {"title": f"Varighed til selvforsørgelse eller uddannelse: {row['kommune_as_published']} og hele landet",
+            "unit": entry["ranking"].get("unit") or "måneder", "chart": "bar",
+            "categories": ["Observeret varighed", "Forventet varighed"], "series": series}
+    # Two categories: a narrow viewBox, so a phone shows its labels at nearly body-text size.
+    return charts.indicator_chart(data, chart_id=f"mod-landet-{i}", width=AGAINST_CHART_WIDTH)
+
+
+AGAINST_CHART_WIDTH = 360
 
 
 KOMMUNE_LIST_LIMIT = 25
@@ -209,15 +258,53 @@ def ranking(slug: str):
 
 @bp.route("/rangeringer/<slug>.csv")
 def ranking_csv_download(slug: str):
+    """Machine form: comma, decimal point, the API's column names (for scripts)."""
     return csv_response(linked_ranking_or_404(slug))
 
 
-def csv_response(ranking: dict) -> Response:
-    # A byte-order mark so Excel opens æ, ø and å correctly.
-    body = "\ufeff" + ranking_csv(ranking)
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename={ranking['slug']}.csv",
-    })
+@bp.route("/rangeringer/<slug>-excel.csv")
+def ranking_csv_excel_download(slug: str):
+    """Danish Excel form: semicolons, decimal comma, Danish headers, the source below the table."""
+    return csv_response(linked_ranking_or_404(slug), excel=True)
+
+
+@bp.route("/rangeringer/<slug>.xlsx")
+def ranking_xlsx_download(slug: str):
+    ranking = linked_ranking_or_404(slug)
+    return download(exports.ranking_xlsx(ranking), f"{ranking['slug']}.xlsx", XLSX)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The most results a search export holds (a page shows at most 100; a file may hold more).
+SEARCH_EXPORT_MAX = 1000
+SEARCH_EXPORTS = {"soeg.xlsx": ("xlsx", XLSX), "soeg.csv": ("csv", "text/csv"),
+                  "soeg-excel.csv": ("excel_csv", "text/csv")}
+
+
+@bp.route("/soeg.xlsx", defaults={"name": "soeg.xlsx"})
+@bp.route("/soeg.csv", defaults={"name": "soeg.csv"})
+@bp.route("/soeg-excel.csv", defaults={"name": "soeg-excel.csv"})
+def search_download(name: str):
+    """The search as a file: the same query and filters as the page, the first
+    SEARCH_EXPORT_MAX results in the page's order, the query in a note."""
+    form, mimetype = SEARCH_EXPORTS[name]
+    req = dataclasses.replace(parse_search_args(request.args), page=1, per_page=SEARCH_EXPORT_MAX)
+    response = run_search(req)
+    body = exports.search_export(response.hits, base_url(), req.q, req.filters, response.total, form)
+    if form == "csv":
+        body = "\ufeff" + body
+    return download(body, name, mimetype)
+
+
+def download(body, filename: str, mimetype: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+def csv_response(ranking: dict, excel: bool = False) -> Response:
+    if excel:  # semicolons, decimal comma, BOM: what Danish Excel splits into columns
+        return download(exports.ranking_csv_excel(ranking), f"{ranking['slug']}-excel.csv", "text/csv")
+    # A byte-order mark so Excel opens æ, ø and å correctly even in the machine form.
+    return download("\ufeff" + exports.ranking_csv(ranking), f"{ranking['slug']}.csv", "text/csv")
 
 
 @bp.route("/indikatorer")
@@ -228,6 +315,13 @@ def indicators():
     return render_template("indicators.html", items=[
         {"item": i, "chart": Markup(charts.indicator_chart(i["data"], chart_id=f"ind-{i['slug']}"))} for i in items
     ])
+
+
+@bp.route("/indikatorer/<slug>")
+def indicator(slug: str):
+    """The address the API gives each indicator: its section on the indicator page."""
+    _item_or_404("indicator", slug)
+    return redirect(url_for("pages.indicators") + f"#{slug}")
 
 
 @bp.route("/evidenskort")

@@ -12,6 +12,7 @@ from ...content import kommuner as kommune_registry
 from ...content.kommuner import danish_sort_key
 from ...content.schema import EVIDENCE
 from ...kinds import SEARCH_TYPES
+from ...limits import MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_Q, MAX_TOPIC
 from ..errors import BadRequest
 from ..resources import get_index
 from ..auth import audiences
@@ -19,10 +20,6 @@ from ..auth import audiences
 bp = Blueprint("search", __name__)
 
 TYPES = SEARCH_TYPES
-MAX_Q = 500
-MAX_PAGE = 1000
-MAX_PER_PAGE = 100
-MAX_FILTER_VALUES = 20
 
 
 def _int(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
@@ -38,8 +35,10 @@ def _int(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
 
 
 def _values(args: MultiDict, name: str) -> list[str]:
-    values = [v.strip() for raw in args.getlist(name) for v in raw.split(",") if v.strip()]
-    if len(values) > MAX_FILTER_VALUES:
+    raws = args.getlist(name)
+    values = [v.strip() for raw in raws for v in raw.split(",") if v.strip()]
+    # Repetitions count even when blank: the OpenAPI document says maxItems, and a strict client trusts it.
+    if len(values) > MAX_FILTER_VALUES or len(raws) > MAX_FILTER_VALUES:
         raise BadRequest(_("for mange værdier i '%(name)s' (højst %(max)d)", name=name, max=MAX_FILTER_VALUES))
     return values
 
@@ -67,8 +66,8 @@ def parse_search_args(args: MultiDict, default_per_page: int = 10) -> SearchRequ
     if regions := _choices(args, "region", kommune_registry.REGIONS):
         filters["region"] = regions
     if topics := [t.lower() for t in _values(args, "topic")]:
-        if any(len(t) > 80 for t in topics):
-            raise BadRequest(_("et emne er for langt (højst %(max)d tegn)", max=80))
+        if any(len(t) > MAX_TOPIC for t in topics):
+            raise BadRequest(_("et emne er for langt (højst %(max)d tegn)", max=MAX_TOPIC))
         filters["topic"] = topics
     codes = []
     for ref in _values(args, "kommune"):
