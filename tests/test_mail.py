@@ -51,7 +51,7 @@ def smtpd():
 
 
 SMTP_CONFIG = {"SMTP_HOST": "127.0.0.1", "SMTP_STARTTLS": False, "MAIL_FROM": "portal@hvadvirker.test.example",
-               "BASE_URL": BASE}
+               "BASE_URL": BASE, "TRUSTED_HOSTS": ["localhost", "hvadvirker.test.example"]}
 PEOPLE = {
     CONTRIBUTOR: (CONTRIBUTOR, "contributor", (), "--organisation", "Videnscenter Test"),
     EDITOR: (EDITOR, "editor", ()),

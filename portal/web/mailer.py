@@ -33,7 +33,6 @@ DEFAULTS = {
     "SMTP_STARTTLS": True,
     "MAIL_FROM": None,
     "MAIL_DRAIN_AFTER_WRITES": True,
-    "BASE_URL": None,  # links in mails; without it they are the page's path only
 }
 
 
