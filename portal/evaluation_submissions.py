@@ -23,7 +23,7 @@ from .content.errors import ContentError, ContentErrors
 from .content.loader import parse_file, practice_reference_errors
 from .kinds import KINDS
 from .owned import OwnedDB, now
-from . import reservations
+from . import notifications, reservations
 from .publishing import content_path
 from .submissions import MAX_RAW_BYTES, Submission, SubmissionError, get, slugify
 
@@ -92,4 +92,6 @@ def submit_evaluation(db: OwnedDB, user: User, raw: str, pdf: bytes | None, cont
         )
         db.log(conn, user.id, "submitted", kind=KIND, slug=slug, submission_id=sid,
                detail="ny evaluering" + (" med rapport (PDF)" if record["attachment"] else ""))
+        notifications.submission_received(conn, sid=sid, title=record["title"], is_update=False, contributor=user,
+                                          kind=KIND)
     return get(db, sid)

@@ -39,9 +39,12 @@ def _quoted(text: str) -> str:
     return "\n".join(f"  {line}" for line in text.strip().splitlines())
 
 
-def submission_received(conn: sqlite3.Connection, *, sid: str, title: str, is_update: bool, contributor: User) -> int:
+def submission_received(conn: sqlite3.Connection, *, sid: str, title: str, is_update: bool, contributor: User,
+                        kind: str = "practice") -> int:
     """Tell every editor that a submission waits. Returns the number of mails queued."""
     what = "en opdatering af erfaringen" if is_update else "en ny erfaring"
+    if kind == "evaluation":
+        what = "en ny evalueringsrapport"
     who = contributor.email + (f" ({contributor.organisation})" if contributor.organisation else "")
     body = (f"Hej\n\n{who} har indsendt {what} »{title}« til Hvad virker.\n"
             "Den venter på, at en redaktør godkender eller afviser den.\n\n"

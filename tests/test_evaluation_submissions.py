@@ -5,6 +5,8 @@ it. Bad PDFs are refused with the field and nothing is stored. (Test material on
 import hashlib
 import multiprocessing
 import shutil
+import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -73,6 +75,10 @@ def test_upload_review_approve_and_find_the_phrase_only_the_pdf_holds(site, toke
     r = _send(client, tokens["videnscenter@example.dk"], evaluation_yaml(), TEST_PDF)
     assert r.status_code == 201, r.get_json()
     sid = r.get_json()["id"]
+    owned = sqlite3.connect(Path(site.config["DATA_DIR"]) / "owned.db")
+    mails = owned.execute("SELECT to_addr, body FROM mail_outbox").fetchall()
+    owned.close()
+    assert [to for to, body in mails if "en ny evalueringsrapport" in body] == ["redaktoer@example.dk"]
     # pending: not public, not found
     assert client.get(f'/api/search?q="{PDF_ONLY}"').get_json()["total"] == 0
     editor = site.test_client()
