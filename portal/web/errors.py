@@ -83,6 +83,8 @@ def init_app(app: Flask) -> None:
         response = app.make_response(error_response(exc.status, exc.message, **exc.details))
         if isinstance(exc, Unavailable):
             response.headers["Retry-After"] = str(exc.retry_after)
+        if exc.status == 401 and wants_json():  # the API's only credentials are Bearer tokens
+            response.headers["WWW-Authenticate"] = 'Bearer realm="hvad-virker"'
         return response
 
     @app.errorhandler(KommuneError)

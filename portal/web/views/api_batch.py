@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from ... import notifications, submissions
 from ...submissions import MAX_RAW_BYTES, SubmissionError
+from ...errors import PortalError
 from ..auth import current_user, owned_db
 
 bp = Blueprint("api_batch", __name__, url_prefix="/api")
@@ -22,14 +23,6 @@ MAX_FILES = 100
 MAX_NAME = 255
 # Room for MAX_FILES files at the single-file limit, plus the multipart framing.
 MAX_BATCH_BYTES = MAX_FILES * MAX_RAW_BYTES + 1024 * 1024
-
-
-def _error(status: int, message: str):
-    response = jsonify({"error": message})
-    response.status_code = status
-    if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="hvad-virker"'
-    return response
 
 
 def _refused(name: str, status: int, message: str, errors: list[dict]) -> dict:
@@ -66,17 +59,17 @@ def _one(user, name: str, data: bytes) -> dict:
 def create_batch():
     user = current_user()
     if user is None:
-        return _error(401, "mangler eller ugyldig API-nøgle (Authorization: Bearer …)")
+        raise PortalError(status=401, message="mangler eller ugyldig API-nøgle (Authorization: Bearer …)")
     if request.mimetype != "multipart/form-data":
-        return _error(415, "send filerne som multipart/form-data, én del ved navn 'file' pr. fil")
+        raise PortalError(status=415, message="send filerne som multipart/form-data, én del ved navn 'file' pr. fil")
     request.max_content_length = max(MAX_BATCH_BYTES, current_app.config.get("MAX_CONTENT_LENGTH") or 0)
     uploads = request.files.getlist("file")
     if "file" in request.form:
-        return _error(400, "hver del ved navn 'file' skal være en fil (med filename i Content-Disposition)")
+        raise PortalError(status=400, message="hver del ved navn 'file' skal være en fil (med filename i Content-Disposition)")
     if not uploads:
-        return _error(400, "ingen filer: send én del ved navn 'file' pr. Markdown-fil")
+        raise PortalError(status=400, message="ingen filer: send én del ved navn 'file' pr. Markdown-fil")
     if len(uploads) > MAX_FILES:
-        return _error(413, f"for mange filer: {len(uploads)}; højst {MAX_FILES} pr. forespørgsel")
+        raise PortalError(status=413, message=f"for mange filer: {len(uploads)}; højst {MAX_FILES} pr. forespørgsel")
     results = []
     for upload in uploads:
         name = (upload.filename or "")[:MAX_NAME]

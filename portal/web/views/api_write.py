@@ -8,6 +8,7 @@ from ... import submissions
 from ...kinds import item_url
 from ..auth import current_user, owned_db
 from ..resources import get_store
+from ...errors import NotFound, PortalError
 from ...submissions import SubmissionError
 from .api import PRACTICE_FIELDS, _kommune_json
 
@@ -17,33 +18,31 @@ ACCEPTED_TYPES = ("text/markdown", "text/plain", "text/x-markdown")
 STATUSES = ("pending", "approved", "rejected")
 
 
-def _error(status: int, message: str, **extra):
-    response = jsonify({"error": message, **extra})
-    response.status_code = status
-    if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="hvad-virker"'
-    return response
+# Every refusal below is raised as one of the core's families (portal/errors.py)
+# and answered by portal/web/errors.py: {"error": …} plus its details, the status,
+# and for a 401 the WWW-Authenticate header.
 
 
-def _submission_error(exc: SubmissionError):
-    if exc.errors:
-        return _error(exc.status, exc.message, errors=[e.as_dict() for e in exc.errors])
-    return _error(exc.status, exc.message)
+def _user(message: str = "mangler eller ugyldig API-nøgle"):
+    user = current_user()
+    if user is None:
+        raise PortalError(message, 401)
+    return user
 
 
-def _body_text():
-    """The request body as text in the content format, or an error response."""
+def _body_text() -> str:
+    """The request body as text in the content format; a wrong type or encoding is refused."""
     if request.mimetype not in ACCEPTED_TYPES:
-        return None, _error(415, "send filen som text/markdown (Content-Type: text/markdown; charset=utf-8)")
+        raise PortalError("send filen som text/markdown (Content-Type: text/markdown; charset=utf-8)", 415)
     data = request.get_data(cache=False)
     if not data.strip():
-        return None, _error(422, "tom forespørgsel", errors=[{"line": 1, "field": None, "message": "filen er tom"}])
+        raise PortalError("tom forespørgsel", 422, errors=[{"line": 1, "field": None, "message": "filen er tom"}])
     try:
-        return data.decode("utf-8-sig"), None
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, _error(422, "filen er ikke gyldig UTF-8",
-                            errors=[{"line": line, "field": None, "message": "filen er ikke gyldig UTF-8"}])
+        raise PortalError("filen er ikke gyldig UTF-8", 422,
+                          errors=[{"line": line, "field": None, "message": "filen er ikke gyldig UTF-8"}]) from None
 
 
 def _submission_json(sub) -> dict:
@@ -73,24 +72,17 @@ def _submission_detail(sub) -> dict:
 
 @bp.route("/submissions", methods=["POST"])
 def create_submission():
-    user = current_user()
-    if user is None:
-        return _error(401, "mangler eller ugyldig API-nøgle (Authorization: Bearer …)")
+    user = _user("mangler eller ugyldig API-nøgle (Authorization: Bearer …)")
     if request.mimetype == "multipart/form-data":  # an evaluation report with its PDF
         from .api_evaluations import create_evaluation_submission
 
-        return create_evaluation_submission(user, _error, _submission_error)
-    raw, error = _body_text()
-    if error:
-        return error
+        return create_evaluation_submission(user)
+    raw = _body_text()
     based_on = request.args.get("based_on") or None
     if based_on is not None and len(based_on) > 64:
-        return _error(400, "'based_on' er for lang; send den 'version', som GET /api/practices/<slug> gav")
-    try:
-        sub = submissions.submit(owned_db(), user, raw, current_app.config["CONTENT_DIR"],
-                                 slug=request.args.get("slug") or None, based_on=based_on)
-    except SubmissionError as exc:
-        return _submission_error(exc)
+        raise PortalError("'based_on' er for lang; send den 'version', som GET /api/practices/<slug> gav")
+    sub = submissions.submit(owned_db(), user, raw, current_app.config["CONTENT_DIR"],
+                             slug=request.args.get("slug") or None, based_on=based_on)
     response = jsonify({"id": sub.id, "status": sub.status, "slug": sub.slug})
     response.status_code = 201
     response.headers["Location"] = f"/api/submissions/{sub.id}"
@@ -99,12 +91,10 @@ def create_submission():
 
 @bp.route("/submissions", methods=["GET"])
 def list_submissions():
-    user = current_user()
-    if user is None:
-        return _error(401, "mangler eller ugyldig API-nøgle")
+    user = _user()
     status = request.args.get("status", "pending")
     if status not in STATUSES:
-        return _error(400, f"ukendt status '{status[:30]}'; brug én af {', '.join(STATUSES)}")
+        raise PortalError(f"ukendt status '{status[:30]}'; brug én af {', '.join(STATUSES)}")
     if user.is_editor:
         items = submissions.by_status(owned_db(), status)
     else:  # a contributor sees only their own
@@ -114,70 +104,51 @@ def list_submissions():
 
 @bp.route("/submissions/<sid>", methods=["GET"])
 def get_submission(sid: str):
-    user = current_user()
-    if user is None:
-        return _error(401, "mangler eller ugyldig API-nøgle")
+    user = _user()
     sub = submissions.get(owned_db(), sid)
     if not submissions.visible_to(sub, user):
-        return _error(404, "indsendelsen findes ikke")
+        raise NotFound("indsendelsen findes ikke")
     return jsonify(_submission_detail(sub))
 
 
 def _not_an_editor(user, sid: str, message: str):
     """403 for the owner (who may know the submission), 404 for everyone else."""
     if submissions.visible_to(submissions.get(owned_db(), sid), user):
-        return _error(403, message)
-    return _error(404, "indsendelsen findes ikke")
+        raise PortalError(message, 403)
+    raise NotFound("indsendelsen findes ikke")
 
 
 @bp.route("/submissions/<sid>/approve", methods=["POST"])
 def approve_submission(sid: str):
-    user = current_user()
-    if user is None:
-        return _error(401, "mangler eller ugyldig API-nøgle")
+    user = _user()
     if not user.is_editor:
-        return _not_an_editor(user, sid, "kun redaktører kan godkende")
-    try:
-        sub = submissions.approve(owned_db(), user, sid, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
-    except SubmissionError as exc:
-        return _submission_error(exc)
+        _not_an_editor(user, sid, "kun redaktører kan godkende")
+    sub = submissions.approve(owned_db(), user, sid, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
     return jsonify(_submission_json(sub))
 
 
 @bp.route("/submissions/<sid>/reject", methods=["POST"])
 def reject_submission(sid: str):
-    user = current_user()
-    if user is None:
-        return _error(401, "mangler eller ugyldig API-nøgle")
+    user = _user()
     if not user.is_editor:
-        return _not_an_editor(user, sid, "kun redaktører kan afvise")
+        _not_an_editor(user, sid, "kun redaktører kan afvise")
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("reason"), str):
-        return _error(400, 'send JSON med en begrundelse: {"reason": "…"}')
-    try:
-        sub = submissions.reject(owned_db(), user, sid, body["reason"])
-    except SubmissionError as exc:
-        return _submission_error(exc)
+        raise PortalError('send JSON med en begrundelse: {"reason": "…"}')
+    sub = submissions.reject(owned_db(), user, sid, body["reason"])
     return jsonify(_submission_json(sub))
 
 
 @bp.route("/notes", methods=["POST"])
 def create_note():
-    user = current_user()
-    if user is None:
-        return _error(401, "mangler eller ugyldig API-nøgle")
-    raw, error = _body_text()
-    if error:
-        return error
+    user = _user()
+    raw = _body_text()
     store = get_store()
-    try:
-        result = submissions.post_note(
-            owned_db(), user, raw, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"],
-            networks={n["slug"] for n in store.items_of_type("network")},
-            practices={p["slug"] for p in store.items_of_type("practice", user.audiences())},
-        )
-    except SubmissionError as exc:
-        return _submission_error(exc)
+    result = submissions.post_note(
+        owned_db(), user, raw, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"],
+        networks={n["slug"] for n in store.items_of_type("network")},
+        practices={p["slug"] for p in store.items_of_type("practice", user.audiences())},
+    )
     response = jsonify({"id": result["id"], "url": result["url"]})
     response.status_code = 201
     return response
