@@ -36,16 +36,19 @@ def validate_raw(raw: str, slug: str, content_dir: Path | str) -> dict:
     data = raw.encode("utf-8")
     path = str(content_path(content_dir, KIND, slug))
     if len(data) > MAX_RAW_BYTES:
-        raise SubmissionError(f"filen er for stor (højst {MAX_RAW_BYTES:,} bytes)".replace(",", "."),
-                              errors=[ContentError(path, 1, "filen er for stor")])
+        raise SubmissionError(
+            f"filen er for stor (højst {MAX_RAW_BYTES:,} bytes)".replace(",", "."),
+            errors=[ContentError(path, 1, "filen er for stor")],
+        )
     try:
         return parse_file(KIND, data, path, slug=slug)
     except ContentErrors as exc:
         raise SubmissionError("indholdet er ikke gyldigt", errors=exc.errors) from None
 
 
-def submit_evaluation(db: OwnedDB, user: User, raw: str, pdf: bytes | None, content_dir: Path | str,
-                      practices: set[str]) -> Submission:
+def submit_evaluation(
+    db: OwnedDB, user: User, raw: str, pdf: bytes | None, content_dir: Path | str, practices: set[str]
+) -> Submission:
     """Store a pending evaluation report (and its PDF). Raises SubmissionError (422/409)."""
     raw = raw.replace("\r\n", "\n")
     pdf_errors = []
@@ -63,8 +66,10 @@ def submit_evaluation(db: OwnedDB, user: User, raw: str, pdf: bytes | None, cont
     if pdf_errors:
         raise SubmissionError("rapporten (PDF) kan ikke bruges", errors=pdf_errors)
     if pdf is not None and record["attachment"] is not None:
-        raise SubmissionError("filen nævner allerede en 'attachment'; send enten PDF'en med eller linjen, ikke begge",
-                              errors=[ContentError("attachment", 1, "to rapporter", field="attachment")])
+        raise SubmissionError(
+            "filen nævner allerede en 'attachment'; send enten PDF'en med eller linjen, ikke begge",
+            errors=[ContentError("attachment", 1, "to rapporter", field="attachment")],
+        )
     errors = practice_reference_errors(record, raw, practices)
     if errors:
         raise SubmissionError("indholdet er ikke gyldigt", errors=errors)
@@ -76,10 +81,12 @@ def submit_evaluation(db: OwnedDB, user: User, raw: str, pdf: bytes | None, cont
         try:
             slug = reservations.reserve(conn, content_dir, KIND, base, sid, suffix=False)
         except reservations.SlugTaken:
-            raise SubmissionError(f"der findes allerede en evaluering med adressen '{base}' (offentliggjort eller "
-                                  "ventende); giv rapporten en anden titel", status=409,
-                                  errors=[ContentError("title", 1, "evalueringen findes allerede", field="title")],
-                                  ) from None
+            raise SubmissionError(
+                f"der findes allerede en evaluering med adressen '{base}' (offentliggjort eller "
+                "ventende); giv rapporten en anden titel",
+                status=409,
+                errors=[ContentError("title", 1, "evalueringen findes allerede", field="title")],
+            ) from None
         if pdf is not None:
             spec = KINDS[KIND]
             name = store_attachment(Path(content_dir) / spec.folder / spec.attachment_folder, pdf)
@@ -90,8 +97,16 @@ def submit_evaluation(db: OwnedDB, user: User, raw: str, pdf: bytes | None, cont
                VALUES (?, ?, ?, ?, ?, ?, 0, NULL, 'pending', ?)""",
             (sid, user.id, KIND, slug, record["title"], raw, now()),
         )
-        db.log(conn, user.id, "submitted", kind=KIND, slug=slug, submission_id=sid,
-               detail="ny evaluering" + (" med rapport (PDF)" if record["attachment"] else ""))
-        notifications.submission_received(conn, sid=sid, title=record["title"], is_update=False, contributor=user,
-                                          kind=KIND)
+        db.log(
+            conn,
+            user.id,
+            "submitted",
+            kind=KIND,
+            slug=slug,
+            submission_id=sid,
+            detail="ny evaluering" + (" med rapport (PDF)" if record["attachment"] else ""),
+        )
+        notifications.submission_received(
+            conn, sid=sid, title=record["title"], is_update=False, contributor=user, kind=KIND
+        )
     return get(db, sid)

@@ -24,8 +24,9 @@ def site(tmp_path):
     shutil.copytree(CONTENT, content)
     data = tmp_path / "data"
     ingest(content, data)
-    app = create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content),
-                      "SESSION_COOKIE_SECURE": False})
+    app = create_app(
+        {"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content), "SESSION_COOKIE_SECURE": False}
+    )
     yield app
     app.extensions["portal_index"].close()
 
@@ -41,8 +42,10 @@ def tokens(site):
     _cli(site, "users", "add", "videnscenter@example.dk", "--role", "contributor", "--organisation", "Videnscenter")
     _cli(site, "users", "add", "redaktoer@example.dk", "--role", "editor")
     _cli(site, "users", "password", "redaktoer@example.dk", "--password", "en-lang-adgangskode")
-    return {e: _cli(site, "users", "token", e).strip().splitlines()[-1]
-            for e in ("videnscenter@example.dk", "redaktoer@example.dk")}
+    return {
+        e: _cli(site, "users", "token", e).strip().splitlines()[-1]
+        for e in ("videnscenter@example.dk", "redaktoer@example.dk")
+    }
 
 
 def _send(client, token, yaml_text: str | None, pdf: bytes | None):
@@ -54,13 +57,22 @@ def _send(client, token, yaml_text: str | None, pdf: bytes | None):
         parts.append(("file", "evaluering.yaml", "application/yaml", yaml_text.encode("utf-8")))
     if pdf is not None:
         parts.append(("attachment", "rapport.pdf", "application/pdf", pdf))
-    body = b"".join(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-        f"Content-Type: {mime}\r\n\r\n".encode() + data + b"\r\n"
-        for name, filename, mime, data in parts
-    ) + f"--{boundary}--\r\n".encode()
-    return client.post("/api/submissions", data=body, content_type=f"multipart/form-data; boundary={boundary}",
-                       headers={"Authorization": f"Bearer {token}"})
+    body = (
+        b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {mime}\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+            for name, filename, mime, data in parts
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
+    return client.post(
+        "/api/submissions",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
 
 
 def _files(site):
@@ -84,15 +96,23 @@ def test_upload_review_approve_and_find_the_phrase_only_the_pdf_holds(site, toke
     editor = site.test_client()
     login(editor, "redaktoer@example.dk")
     review = editor.get(f"/redaktion/{sid}").get_data(as_text=True)
-    for shown in ("Testinstitut (testmateriale)", "før-/eftermåling, kvalitativ", PRACTICE, "København",
-                  "Testmateriale genereret af tests/test_evaluations.py", "PDF, 3 sider", "/evalueringer/"):
+    for shown in (
+        "Testinstitut (testmateriale)",
+        "før-/eftermåling, kvalitativ",
+        PRACTICE,
+        "København",
+        "Testmateriale genereret af tests/test_evaluations.py",
+        "PDF, 3 sider",
+        "/evalueringer/",
+    ):
         assert shown in review, shown
     with editor.get(f"/redaktion/{sid}/rapport.pdf") as pdf:
         assert pdf.status_code == 200 and pdf.data == TEST_PDF
         assert pdf.headers["Content-Disposition"].startswith("attachment;")
     assert client.get(f"/redaktion/{sid}/rapport.pdf").status_code in (302, 401, 403)  # not for the public
-    approved = client.post(f"/api/submissions/{sid}/approve",
-                           headers={"Authorization": f"Bearer {tokens['redaktoer@example.dk']}"}).get_json()
+    approved = client.post(
+        f"/api/submissions/{sid}/approve", headers={"Authorization": f"Bearer {tokens['redaktoer@example.dk']}"}
+    ).get_json()
     slug = "testevaluering-af-minoritetsfamilier-paa-kontanthjaelp"
     assert approved["status"] == "approved" and approved["url"] == f"/evalueringer/{slug}"
     hits = client.get(f'/api/search?q="{PDF_ONLY}"').get_json()["results"]
@@ -102,12 +122,15 @@ def test_upload_review_approve_and_find_the_phrase_only_the_pdf_holds(site, toke
     assert _cli(site, "check").strip() != "" and site.test_cli_runner().invoke(args=["check"]).exit_code == 0
 
 
-@pytest.mark.parametrize("pdf,message", [
-    (b"<!doctype html><p>ikke en pdf (testmateriale)</p>", "filen er ikke en PDF"),
-    (b"%PDF-1.4\nbeskadiget testmateriale\n", "PDF-filen er beskadiget"),
-    (make_pdf(["Krypteret testmateriale."], encrypt=True), "PDF-filen er krypteret"),
-    (b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024), "PDF-filen er for stor"),
-])
+@pytest.mark.parametrize(
+    "pdf,message",
+    [
+        (b"<!doctype html><p>ikke en pdf (testmateriale)</p>", "filen er ikke en PDF"),
+        (b"%PDF-1.4\nbeskadiget testmateriale\n", "PDF-filen er beskadiget"),
+        (make_pdf(["Krypteret testmateriale."], encrypt=True), "PDF-filen er krypteret"),
+        (b"%PDF-1.4\n" + b"0" * (20 * 1024 * 1024), "PDF-filen er for stor"),
+    ],
+)
 def test_a_bad_pdf_is_refused_on_its_field_and_nothing_is_stored(site, tokens, pdf, message):
     r = _send(site.test_client(), tokens["videnscenter@example.dk"], evaluation_yaml(), pdf)
     assert r.status_code == 422
@@ -126,8 +149,9 @@ def test_a_bad_yaml_is_refused_by_line_and_the_pdf_is_not_stored(site, tokens):
     r = _send(site.test_client(), tokens["videnscenter@example.dk"], evaluation_yaml(method="[gaetteri]"), TEST_PDF)
     assert r.status_code == 422
     assert any(e["field"] == "method" and e["line"] == 4 for e in r.get_json()["errors"])
-    r = _send(site.test_client(), tokens["videnscenter@example.dk"], evaluation_yaml(practices="[findes-ikke]"),
-              TEST_PDF)
+    r = _send(
+        site.test_client(), tokens["videnscenter@example.dk"], evaluation_yaml(practices="[findes-ikke]"), TEST_PDF
+    )
     assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "practices"
     r = _send(site.test_client(), tokens["videnscenter@example.dk"], None, TEST_PDF)
     assert r.status_code == 422
@@ -146,8 +170,12 @@ def test_two_knowledge_centres_send_the_same_pdf_at_once_and_both_submissions_ho
     ctx = multiprocessing.get_context("fork")
     barrier, results = ctx.Barrier(2), ctx.Queue()
     base = {"TESTING": True, "DATA_DIR": site.config["DATA_DIR"], "CONTENT_DIR": site.config["CONTENT_DIR"]}
-    procs = [ctx.Process(target=_submit_in_process,
-                         args=({**base, "n": n}, tokens["videnscenter@example.dk"], barrier, results)) for n in (1, 2)]
+    procs = [
+        ctx.Process(
+            target=_submit_in_process, args=({**base, "n": n}, tokens["videnscenter@example.dk"], barrier, results)
+        )
+        for n in (1, 2)
+    ]
     for p in procs:
         p.start()
     answers = [results.get(timeout=60) for _ in procs]
@@ -156,8 +184,12 @@ def test_two_knowledge_centres_send_the_same_pdf_at_once_and_both_submissions_ho
     assert [status for status, _id in answers] == [201, 201]
     client = site.test_client()
     for _status, sid in answers:  # every write that answered yes is still there
-        assert client.get(f"/api/submissions/{sid}",
-                          headers={"Authorization": f"Bearer {tokens['redaktoer@example.dk']}"}).status_code == 200
+        assert (
+            client.get(
+                f"/api/submissions/{sid}", headers={"Authorization": f"Bearer {tokens['redaktoer@example.dk']}"}
+            ).status_code
+            == 200
+        )
     assert _files(site) == [hashlib.sha256(TEST_PDF).hexdigest() + ".pdf"]
 
 
@@ -166,23 +198,36 @@ def _form_post(client, fields: dict, pdf: bytes | None):
 
     token = csrf(client, "/indsend/evaluering")
     boundary = "formgraense"
-    parts = [(k, None, v.encode("utf-8")) for k, values in {**fields, "csrf_token": token}.items()
-             for v in (values if isinstance(values, list) else [values])]
+    parts = [
+        (k, None, v.encode("utf-8"))
+        for k, values in {**fields, "csrf_token": token}.items()
+        for v in (values if isinstance(values, list) else [values])
+    ]
     if pdf is not None:
         parts.append(("attachment", "rapport.pdf", pdf))
-    body = b"".join(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'.encode()
-        + (f'; filename="{filename}"\r\nContent-Type: application/pdf'.encode() if filename else b"")
-        + b"\r\n\r\n" + data + b"\r\n"
-        for name, filename, data in parts
-    ) + f"--{boundary}--\r\n".encode()
+    body = (
+        b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'.encode()
+            + (f'; filename="{filename}"\r\nContent-Type: application/pdf'.encode() if filename else b"")
+            + b"\r\n\r\n"
+            + data
+            + b"\r\n"
+            for name, filename, data in parts
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
     return client.post("/indsend/evaluering", data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 FORM = {
-    "title": "Formularens testevaluering", "evaluator": "Testinstitut (testmateriale)", "published": "2021-05",
-    "method": ["kvalitativ"], "result": "Deltagerne var tilfredse. (Testmateriale.)", "practices": [PRACTICE],
-    "kommuner": "København", "source": "Testmateriale fra tests/test_evaluation_submissions.py",
+    "title": "Formularens testevaluering",
+    "evaluator": "Testinstitut (testmateriale)",
+    "published": "2021-05",
+    "method": ["kvalitativ"],
+    "result": "Deltagerne var tilfredse. (Testmateriale.)",
+    "practices": [PRACTICE],
+    "kommuner": "København",
+    "source": "Testmateriale fra tests/test_evaluation_submissions.py",
 }
 
 

@@ -143,7 +143,7 @@ def test_a_good_evaluation_with_its_pdf_is_read(tmp_path):
         (
             {"practices": "[minoritetsfamilier-paa-kontanthjaelpp]"},
             r"x\.yaml:6: erfaringen 'minoritetsfamilier-paa-kontanthjaelpp' findes ikke .* "
-     r"mente du 'minoritetsfamilier-paa-kontanthjaelp'",
+            r"mente du 'minoritetsfamilier-paa-kontanthjaelp'",
         ),
         ({"kommuner": "[Købnhavn]"}, r"x\.yaml:7: .*Købnhavn"),
         ({"source": None}, r"x\.yaml:1: 'source' skal udfyldes"),

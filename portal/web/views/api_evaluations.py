@@ -36,22 +36,37 @@ def _part(name: str) -> bytes | None:
 def create_evaluation_submission(user):
     request.max_content_length = MAX_UPLOAD_BYTES  # streamed bodies without a length are cut here
     if (request.content_length or 0) > MAX_UPLOAD_BYTES:  # refused before a byte is parsed or spooled to disk
-        raise PortalError(f"forespørgslen er for stor (højst {MAX_UPLOAD_BYTES // 1_048_576} MB i alt; "
-                          f"rapporten højst {MAX_ATTACHMENT_BYTES // 1_048_576} MB)", 413)
+        raise PortalError(
+            f"forespørgslen er for stor (højst {MAX_UPLOAD_BYTES // 1_048_576} MB i alt; "
+            f"rapporten højst {MAX_ATTACHMENT_BYTES // 1_048_576} MB)",
+            413,
+        )
     raw = _part("file")
     if not raw or not raw.strip():
-        raise PortalError("send evalueringens YAML-fil som delen 'file'", 422,
-                          errors=[{"line": 1, "field": None, "message": "delen 'file' mangler eller er tom"}])
+        raise PortalError(
+            "send evalueringens YAML-fil som delen 'file'",
+            422,
+            errors=[{"line": 1, "field": None, "message": "delen 'file' mangler eller er tom"}],
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise PortalError("filen er ikke gyldig UTF-8", 422,
-                          errors=[{"line": line, "field": None, "message": "filen er ikke gyldig UTF-8"}]) from None
+        raise PortalError(
+            "filen er ikke gyldig UTF-8",
+            422,
+            errors=[{"line": line, "field": None, "message": "filen er ikke gyldig UTF-8"}],
+        ) from None
     pdf = _part("attachment")
     # A refusal is a SubmissionError (a PortalError): answered as JSON with its errors by portal/web/errors.py.
-    sub = submit_evaluation(owned_db(), user, text, pdf or None, current_app.config["CONTENT_DIR"],
-                            practices={p["slug"] for p in get_store().items_of_type("practice", user.audiences())})
+    sub = submit_evaluation(
+        owned_db(),
+        user,
+        text,
+        pdf or None,
+        current_app.config["CONTENT_DIR"],
+        practices={p["slug"] for p in get_store().items_of_type("practice", user.audiences())},
+    )
     response = jsonify({"id": sub.id, "status": sub.status, "slug": sub.slug})
     response.status_code = 201
     response.headers["Location"] = f"/api/submissions/{sub.id}"

@@ -57,9 +57,15 @@ def _form(values: dict, errors=None, summary=None, status=200):
     practices = sorted(get_store().items_of_type("practice", audiences()), key=lambda p: p["title"])
     heading = _("Indsend en evalueringsrapport")
     return render_template(
-        "submit_evaluation.html", heading=heading, values=values, errors=errors or {}, summary=summary or [],
+        "submit_evaluation.html",
+        heading=heading,
+        values=values,
+        errors=errors or {},
+        summary=summary or [],
         page_title=_("Fejl: %(title)s", title=heading) if errors or summary else heading,
-        methods=METHODS, practices=practices, max_mb=MAX_ATTACHMENT_BYTES // 1_048_576,
+        methods=METHODS,
+        practices=practices,
+        max_mb=MAX_ATTACHMENT_BYTES // 1_048_576,
     ), status
 
 
@@ -71,9 +77,16 @@ def submit():
         return _form({"method": [], "practices": [], "kommuner": []})
     request.max_content_length = MAX_UPLOAD_BYTES
     if (request.content_length or 0) > MAX_UPLOAD_BYTES:
-        return _form({"method": [], "practices": [], "kommuner": []}, status=413, summary=[
-            _("Rapporten er for stor (højst %(mb)d MB). Intet er gemt; udfyld formularen igen.",
-              mb=MAX_ATTACHMENT_BYTES // 1_048_576)])
+        return _form(
+            {"method": [], "practices": [], "kommuner": []},
+            status=413,
+            summary=[
+                _(
+                    "Rapporten er for stor (højst %(mb)d MB). Intet er gemt; udfyld formularen igen.",
+                    mb=MAX_ATTACHMENT_BYTES // 1_048_576,
+                )
+            ],
+        )
     try:
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError as exc:
@@ -83,8 +96,14 @@ def submit():
     pdf = upload.read(MAX_ATTACHMENT_BYTES + 1) if upload and upload.filename else None
     user = current_user()
     try:
-        sub = submit_evaluation(owned_db(), user, to_yaml(values), pdf, current_app.config["CONTENT_DIR"],
-                                practices={p["slug"] for p in get_store().items_of_type("practice", user.audiences())})
+        sub = submit_evaluation(
+            owned_db(),
+            user,
+            to_yaml(values),
+            pdf,
+            current_app.config["CONTENT_DIR"],
+            practices={p["slug"] for p in get_store().items_of_type("practice", user.audiences())},
+        )
     except SubmissionError as exc:
         by_field, other = field_errors(exc.errors, FIELDS)
         if pdf is not None and "attachment" not in by_field:
