@@ -28,6 +28,15 @@ Modules (each small, named for what it holds):
                    é→e) — plus a fold-before-stem form so every å/aa, ø/oe
                    spelling pair meets.  Also the unstemmed spelling analyzer,
                    pre-analysed text for tantivy, and a Danish sort key.
+``compounds``      Danish compound splitting into known parts (linking s/e), with
+                   guards against nonsense splits; ``compound_forms`` the index
+                   forms that come from it (the low-weight ``parts`` field).
+``lexicon``        The shipped word lists of ``data/`` (DSDO lexicon, kommune
+                   names, folding guard, inflection exceptions, thesaurus);
+                   ``lexicon_build`` regenerates them.
+``expansion``      Query-time alternatives of a clause: compound parts written
+                   apart and the field's thesaurus, each weighted lower.
+``respelling``     Corrections of misspelt compounds and ASCII spellings.
 ``schema``         The Whoosh schema, defined once (a comment per field), and
                    ``IndexDocument`` → field values.
 ``querying``       Our own small query language (words, "phrases", prefix*),

@@ -61,6 +61,7 @@ __all__ = [
     "DanishStemFoldFilter",
     "DanishAnalyzer",
     "SpellingAnalyzer",
+    "PartsAnalyzer",
     "danish_analyzer",
     "spelling_analyzer",
     "query_terms_for_word",
@@ -132,7 +133,13 @@ class FoldFilter(Filter):
 
 @functools.lru_cache(maxsize=50_000)
 def _stem(word: str) -> str:
-    return _danish_stemmer()(word)
+    stem = _danish_stemmer()(word)
+    if stem.endswith("s") and stem != word:
+        # Snowball strips the s of "indsats" but not of "indsatsen" (→ "indsats"):
+        # stemming such a stem once more makes the forms of one word meet
+        # (indsats/indsatsen, proces/processen, beskæftigelsesindsats/-en).
+        stem = _danish_stemmer()(stem)
+    return stem
 
 
 @functools.lru_cache(maxsize=1)
@@ -141,12 +148,52 @@ def _danish_stemmer():
 
 
 def _forms(word: str) -> tuple[str, ...]:
-    """The index forms of one lowercase word: (stem→fold[, fold→stem])."""
-    primary = fold(_stem(word))
+    """The own forms of one lowercase word: (stem→fold[, fold→stem]), with
+    three exceptions (word lists in ``lexicon.py``):
+
+    * a kommune name is one unstemmed, folded form ("aars", "hoejer"), so
+      Aars does not meet "år" nor Højer "høje"; Århus/Aarhus, Fanø/Fanoe meet;
+    * a form the stemmer cannot bring together is stemmed from its lemma
+      (sprogcentret → sprogcenter, bydelsmødre → bydelsmor);
+    * where folding would merge the word with a different real ASCII-spelt
+      word (bøde/boede, køn/koen, rønne/roen), the Danish letters stay.
+    """
+    from .lexicon import fold_guarded, is_name, name_keys
+
+    if word.endswith("s") and len(word) > 3 and is_name(word[:-1]):  # Fanøs, Vesthimmerlands
+        return (fold(word[:-1]),)
+    if is_name(word):
+        return (fold(word),)
+    word = _lemma(word)
+    stem = _stem(word)
+    primary = fold(stem)
     secondary = _stem(fold(word))
+    if not word.isascii():
+        names = name_keys()
+        if fold_guarded(primary) or primary in names:  # "års" must not become the name Aars
+            primary = stem
+        if fold_guarded(secondary) or secondary in names:
+            secondary = stem
     if secondary == primary:
         return (primary,)
     return (primary, secondary)
+
+
+def _lemma(word: str) -> str:
+    """``word`` with a form from the exception table replaced by its lemma, as
+    the whole word or as the last part of a compound."""
+    from .compounds import split_compound
+    from .lexicon import inflection_lemma
+
+    lemma = inflection_lemma(word)
+    if lemma is not None:
+        return lemma
+    parts = split_compound(word)
+    if parts:
+        lemma = inflection_lemma(parts[-1])
+        if lemma is not None:
+            return word[: len(word) - len(parts[-1])] + lemma
+    return word
 
 
 class DanishStemFoldFilter(Filter):
@@ -319,8 +366,11 @@ class DanishAnalyzer(_FusedAnalyzer):
         forms_of = word_forms
         pos = -1
         first = True
+        extra = _suspended(value) if "- " in value else None
         for i, word in enumerate(_WORD_RE.findall(value)):
             forms = forms_of(word.lower())
+            if extra and forms and i in extra:
+                forms = _with_extra(forms, extra[i])
             if forms:
                 if first:  # StopFilter keeps the first kept word's position
                     pos, first = i, False
@@ -359,6 +409,36 @@ class SpellingAnalyzer(_FusedAnalyzer):
             low = word.lower()
             if len(low) >= 3 and low not in stop:
                 out[low] = get(low, 0) + 1
+        return out
+
+
+class PartsAnalyzer(_FusedAnalyzer):
+    """The compound parts of a text's words (:func:`part_forms`), for the
+    low-weight ``parts`` field; no positions (no phrases over parts).
+    Pickled into the index like the others: keep the name importable."""
+
+    PATTERN = WORD_PATTERN
+
+    @staticmethod
+    def _forms_of(low: str) -> tuple[str, ...]:
+        from .compound_forms import part_forms
+
+        return part_forms(low) if len(low) >= 7 else ()
+
+    @staticmethod
+    def word_counts(value: str) -> dict[str, int]:
+        """Part form -> how often (schema.FusedFrequency).
+
+        Input → Output: "jobcenter og jobcentret" → {"job": 2, "cent": 2}
+        """
+        from .compound_forms import part_forms
+
+        out: dict[str, int] = {}
+        get = out.get
+        for word in _WORD_RE.findall(value):
+            if len(word) >= 7:
+                for form in part_forms(word.lower()):
+                    out[form] = get(form, 0) + 1
         return out
 
 
@@ -467,12 +547,15 @@ def analyse_for_index(text: str) -> tuple[str, str]:
     canon: list[str] = []
     alt: list[str] = []
     forms = word_forms
-    for w in _WORD_RE.findall(text):
+    extra = _suspended(text) if "- " in text else None
+    for i, w in enumerate(_WORD_RE.findall(text)):
         f = forms(w.lower())
+        if extra and f and i in extra:
+            f = _with_extra(f, extra[i])
         if f:
             canon.append(f[-1])
             if len(f) > 1:
-                alt.append(f[0])
+                alt.extend(f[:-1])
     return " ".join(canon), " ".join(alt)
 
 
@@ -492,13 +575,16 @@ def analyse_with_spelling(text: str) -> tuple[str, str, list[str]]:
     spell: list[str] = []
     forms = word_forms
     stop = DANISH_STOPWORDS
-    for w in _WORD_RE.findall(text):
+    extra = _suspended(text) if "- " in text else None
+    for i, w in enumerate(_WORD_RE.findall(text)):
         low = w.lower()
         f = forms(low)
+        if extra and f and i in extra:
+            f = _with_extra(f, extra[i])
         if f:
             canon.append(f[-1])
             if len(f) > 1:
-                alt.append(f[0])
+                alt.extend(f[:-1])
         if w.isalpha():
             if len(w) >= 3 and len(low) >= 3 and low not in stop:
                 spell.append(low)
@@ -518,3 +604,15 @@ def spelling_words(text: str) -> list[str]:
     """
     stop = DANISH_STOPWORDS
     return [w for w in (m.lower() for m in _SPELL_RE.findall(text)) if w not in stop and len(w) >= 3]
+
+
+def _suspended(text: str) -> dict[int, tuple[str, ...]]:
+    from .compound_forms import suspended_forms
+
+    return suspended_forms(text)
+
+
+def _with_extra(forms: tuple[str, ...], extra: tuple[str, ...]) -> tuple[str, ...]:
+    # The word's own canonical form stays last (phrases use it).
+    canon = forms[-1]
+    return (*dict.fromkeys(f for f in (*forms[:-1], *extra) if f != canon), canon)

@@ -38,14 +38,17 @@ from typing import Callable, Iterable, Iterator
 import tantivy
 
 from .analysis import analyse_with_spelling, canonical_term, prefix_term, query_terms_for_word
+from .compound_forms import parts_text
 from .documents import PUBLIC, IndexDocument, IndexLockTimeout, IndexUnavailable
 from .facets import FacetCache, doc_info
 from .querying import MAX_CANDIDATES, MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, corrected
-from .schema import TEXT_FIELD_BOOSTS
+from .expansion import EXPAND_BELOW
+from .respelling import respell
+from .schema import PARTS_BOOST, PARTS_FIELD, TEXT_FIELD_BOOSTS
 
 __all__ = ["TantivyEngine", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the parts field (issue 13)
 WRITER_HEAP = 64_000_000
 BUILD_HEAP = 256_000_000
 _Q = tantivy.Query
@@ -61,6 +64,7 @@ def _schema():
     for fname in TEXT_FIELD_BOOSTS:
         sb.add_text_field(fname, tokenizer_name="whitespace", index_option="position")
         sb.add_text_field(fname + "_alt", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field(PARTS_FIELD, tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("spell", tokenizer_name="whitespace", index_option="freq")
     return sb.build()
 
@@ -76,6 +80,7 @@ def _document(doc: IndexDocument) -> tantivy.Document:
     data = {
         "id": doc.id, "type": doc.type, "audience": audience, "title": doc.title or "", "url": doc.url,
         "kommuner": list(doc.kommuner), "regions": list(doc.regions), "topics": list(doc.topics),
+        "target_groups": list(doc.target_groups),
         "evidence": doc.evidence, "date": doc.date, "boost": float(doc.boost),
     }
     d.add_bytes("data", json.dumps(data, ensure_ascii=False).encode("utf-8"))
@@ -96,6 +101,9 @@ def _document(doc: IndexDocument) -> tantivy.Document:
             d.add_text(fname, canon)
         if alt:
             d.add_text(fname + "_alt", alt)
+    parts = parts_text("\n".join([texts["title"], texts["body"], *doc.topics]))
+    if parts:
+        d.add_text(PARTS_FIELD, parts)
     if audience == PUBLIC:
         words = [w for fname in ("title", "body", "kommune_names", "topics_text") for w in spell[fname]]
         if words:
@@ -168,12 +176,15 @@ class _Snapshot:
 
     # -------------------------------------------------------------- queries
 
-    def _terms_query(self, terms: list[str]):
+    def _terms_query(self, terms: list[str], parts: bool = False):
         subs = []
         for fname, boost in TEXT_FIELD_BOOSTS.items():
             for f in (fname, fname + "_alt"):
                 for t in terms:
                     subs.append((_SHOULD, _Q.boost_query(_Q.term_query(self.schema, f, t), boost)))
+        if parts:
+            for t in terms:
+                subs.append((_SHOULD, _Q.boost_query(_Q.term_query(self.schema, PARTS_FIELD, t), PARTS_BOOST)))
         return _Q.boolean_query(subs)
 
     def expansions(self, fieldname: str, prefix: str) -> list[str]:
@@ -213,8 +224,14 @@ class _Snapshot:
         q = self.clause_query(clause)
         if q is None or not self.n or not audiences:
             return {}
-        q = _Q.boolean_query([(_MUST, q), (_MUST, self._audience_filter(audiences))])
-        hits = self.searcher.search(q, limit=self.n, count=False).hits
+        audience = self._audience_filter(audiences)
+        hits = self.searcher.search(_Q.boolean_query([(_MUST, q), (_MUST, audience)]), limit=self.n, count=False).hits
+        if clause.kind == "word" and len(hits) < EXPAND_BELOW:
+            # With the compounds that hold the word as a part (ranked below; past
+            # EXPAND_BELOW texts they never reach a page: see engine_whoosh).
+            terms = query_terms_for_word(clause.words[0])
+            q = _Q.boolean_query([(_MUST, self._terms_query(terms, parts=True)), (_MUST, audience)])
+            hits = self.searcher.search(q, limit=self.n, count=False).hits
         if not hits:
             return {}
         keys = self.searcher.fast_field_values("ver", [a for _s, a in hits])
@@ -244,7 +261,15 @@ class _Snapshot:
                 return True  # a stop word is "known"
             return any(d in visible for d in self.clause_scores(Clause("word", (word,)), audiences))
 
-        return corrected(parsed, is_known, self._correct)
+        public = frozenset({PUBLIC})
+
+        def term_df(term: str) -> int:
+            return self.searcher.doc_freq("body", term) + self.searcher.doc_freq("title", term)
+
+        def finds(word: str) -> bool:
+            return bool(self.clause_scores(Clause("word", (word,)), public))
+
+        return corrected(parsed, is_known, self._correct, lambda w: respell(w, term_df, finds))
 
     def _correct(self, word: str) -> str | None:
         counts = dict(self.searcher.terms_with_prefix("spell", word[:1]))

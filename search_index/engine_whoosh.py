@@ -35,13 +35,14 @@ from whoosh.index import LockError
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
-from .documents import IndexDocument, IndexLockTimeout, IndexUnavailable
+from .documents import PUBLIC, IndexDocument, IndexLockTimeout, IndexUnavailable
 from .facets import FacetCache, SegmentMemo
 from .analysis import canonical_term, query_terms_for_word
 from .querying import MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery
 from .analysis import prefix_term
-from .schema import SCHEMA, TEXT_FIELD_BOOSTS, fields_for
+from .schema import PARTS_BOOST, PARTS_FIELD, SCHEMA, TEXT_FIELD_BOOSTS, fields_for
 from .suggestions import suggest
+from .expansion import EXPAND_BELOW
 
 __all__ = ["WhooshEngine"]
 
@@ -223,6 +224,12 @@ class _Snapshot:
             for fname, boost in TEXT_FIELD_BOOSTS.items():
                 for t in terms:
                     self._add_term(acc, fname, t, boost)
+            if len(acc) < EXPAND_BELOW:
+                # Compounds holding the word as a part rank below every text that
+                # writes it; past EXPAND_BELOW such texts they never reach a page,
+                # and a common part's postings are most of a common word's cost.
+                for t in terms:
+                    self._add_term(acc, PARTS_FIELD, t, PARTS_BOOST)
         elif clause.kind == "prefix":
             prefix = prefix_term(clause.words[0])
             for fname, boost in TEXT_FIELD_BOOSTS.items():
@@ -253,7 +260,7 @@ class _Snapshot:
         return self.searcher.stored_fields(docnum)
 
     def suggest(self, parsed: ParsedQuery, visible: set[int], audiences=frozenset()) -> str | None:
-        return suggest(self.searcher, parsed, visible)
+        return suggest(self.searcher, parsed, visible, self.cache.visible(frozenset({PUBLIC})))
 
     def doc_count(self) -> int:
         return self.searcher.doc_count()

@@ -10,10 +10,11 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-from .analysis import danish_analyzer, spelling_analyzer
+from .analysis import PartsAnalyzer, danish_analyzer, spelling_analyzer
 from .documents import PUBLIC, IndexDocument
 
-__all__ = ["SCHEMA", "TEXT_FIELD_BOOSTS", "SPELL_FIELD", "fields_for", "FusedPositions", "FusedFrequency"]
+__all__ = ["SCHEMA", "TEXT_FIELD_BOOSTS", "PARTS_FIELD", "PARTS_BOOST",
+           "SPELL_FIELD", "fields_for", "FusedPositions", "FusedFrequency"]
 
 _DANISH = danish_analyzer()
 
@@ -65,6 +66,12 @@ TEXT_FIELD_BOOSTS: dict[str, float] = {
     "body": 1.0,
 }
 
+#: The compound parts of title, body and topics (virksomhedspraktik → virksom,
+#: praktik): a part finds the compound, with a weight below any text field, so
+#: texts that write the word itself rank first. Matched by word clauses only.
+PARTS_FIELD = "parts"
+PARTS_BOOST = 0.4
+
 #: The unstemmed vocabulary used for "did you mean" suggestions.
 SPELL_FIELD = "spell"
 
@@ -84,6 +91,8 @@ SCHEMA = Schema(
     kommune_names=_text(_DANISH),
     # Topic tags as text, so "flygtningene" finds the tag "flygtninge" (x1.5).
     topics_text=_text(_DANISH),
+    # Compound parts (see PARTS_FIELD): frequencies only, matched at PARTS_BOOST.
+    parts=_text(PartsAnalyzer(), phrase=False),
     # Real lowercase words of PUBLIC documents only, unstemmed and unfolded:
     # the vocabulary for spelling suggestions.  Never used for matching.
     spell=_text(spelling_analyzer(), phrase=False),
@@ -102,6 +111,7 @@ SCHEMA = Schema(
     kommuner=STORED(),
     regions=STORED(),
     topics=STORED(),
+    target_groups=STORED(),
     # ISO date/year, stored only (for callers that want to sort by it).
     date=STORED(),
 )
@@ -124,10 +134,12 @@ def fields_for(doc: IndexDocument) -> dict[str, object]:
         "body": doc.body or "",
         "kommune_names": " ; ".join(doc.kommune_names),
         "topics_text": " ; ".join(doc.topics),
+        PARTS_FIELD: "\n".join([doc.title or "", doc.body or "", *doc.topics]),
         "url": doc.url,
         "kommuner": list(doc.kommuner),
         "regions": list(doc.regions),
         "topics": list(doc.topics),
+        "target_groups": list(doc.target_groups),
         "date": doc.date,
     }
     for name, values in (("kommune", doc.kommuner), ("region", doc.regions), ("topic", doc.topics)):

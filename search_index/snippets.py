@@ -35,13 +35,22 @@ its snippet and its page.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import html
+import json
+import logging
 import re
 import unicodedata
+from pathlib import Path
 
-from .analysis import fold, word_forms
+from .analysis import fold
+from .compound_forms import index_forms
 
-__all__ = ["QueryHighlighter", "highlighted_snippet", "plain_snippet", "section_marker", "strip_sections"]
+__all__ = ["QueryHighlighter", "highlighted_snippet", "plain_snippet", "section_marker", "strip_sections",
+           "without_title", "without_boilerplate", "boilerplate_of", "start_snippet",
+           "line_key", "BOILERPLATE_MIN_DOCS"]
+
+log = logging.getLogger(__name__)
 
 SNIPPET_FRAGMENTS = 2  # at most this many fragments, each marked "…" where cut
 FRAGMENT_CHARS = 140  # max characters per fragment  (so <= ~300 visible chars)
@@ -103,7 +112,7 @@ class QueryHighlighter:
 
     def _compute(self, word: str) -> bool:
         low = word.lower()
-        forms = word_forms(low)
+        forms = index_forms(low)  # a compound matches its parts (praktik marks virksomhedspraktik)
         hit = any(f in self.terms for f in forms)
         if not hit and self.prefixes and forms:
             folded = fold(low)
@@ -239,8 +248,12 @@ def _find_matches(scan: str, highlighter: QueryHighlighter) -> list[tuple[int, i
         i = folded.find(t)
         found = 0
         while i != -1 and found < 4 * MAX_MATCHES:
-            if i == 0 or not (folded[i - 1].isalnum() or folded[i - 1] == "_"):
-                starts.add(i)
+            # Inside a word too: a compound's part (…praktik) is one of its forms.
+            w = i
+            while w > 0 and (folded[w - 1].isalnum() or folded[w - 1] == "_"):
+                w -= 1
+            if w not in starts:
+                starts.add(w)
                 found += 1
             i = folded.find(t, i + 1)
     matches: list[tuple[int, int, str]] = []
@@ -256,20 +269,109 @@ def _find_matches(scan: str, highlighter: QueryHighlighter) -> list[tuple[int, i
     return matches
 
 
-def highlighted_snippet(text: str | None, highlighter: QueryHighlighter | None) -> str:
+#: A paragraph (line) found in at least this many documents at build time is
+#: boilerplate (a shared source note, a standard definition): never a snippet.
+BOILERPLATE_MIN_DOCS = 3
+
+
+def line_key(line: str) -> str | None:
+    """A short, case- and space-insensitive key of one paragraph (None if too
+    short to matter: headings like "## Kilde" are left alone)."""
+    if len(line) < 40:
+        return None
+    norm = " ".join(line.split()).lower()
+    if len(norm) < 40:
+        return None
+    return hashlib.blake2b(norm.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def boilerplate_of(path) -> frozenset[str]:
+    """The boilerplate paragraph keys an index was built with (a JSON list in
+    ``path``); none for an index from before them or a damaged file."""
+    try:
+        return frozenset(json.loads(Path(path).read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return frozenset()
+    except (OSError, ValueError, TypeError):
+        log.exception("boilerplate list %s ignored", path)
+        return frozenset()
+
+
+def without_boilerplate(text: str | None, keys: frozenset[str]) -> str | None:
+    """``text`` without its boilerplate paragraphs (``keys`` from build time);
+    the text as it is when nothing else would be left."""
+    if not text or not keys:
+        return text
+    kept = [line for line in text.split("\n") if line_key(line) not in keys]
+    rest = "\n".join(kept)
+    return rest if rest.strip() else text
+
+
+def without_title(text: str | None, title: str | None) -> str | None:
+    """``text`` without a leading repeat of ``title`` (bodies often open with
+    their heading): the hit shows the title already.
+
+    Input → Output: ("Mentorer\nMentorer hjælper …", "Mentorer") → "Mentorer hjælper …"
+    """
+    if not text or not title:
+        return text
+    head = text.lstrip()
+    t = " ".join(title.split())
+    if " ".join(head[: len(title) + 20].split()).lower().startswith(t.lower()):
+        n, seen = 0, 0
+        norm_len = len(t.replace(" ", ""))
+        while n < len(head) and seen < norm_len:
+            if not head[n].isspace():
+                seen += 1
+            n += 1
+        if n < len(head) and (head[n].isalnum() or head[n] == "_"):
+            return text  # "Jobbet …" does not repeat the title "Job"
+        rest = head[n:].lstrip(" .:-–\n\t")
+        return rest or text
+    return text
+
+
+def _outside_boilerplate(matches, scan: str, keys: frozenset[str]):
+    """The matches not inside a boilerplate paragraph (only the paragraphs
+    holding a match are keyed: a few, not the whole text)."""
+    memo: dict[int, bool] = {}
+    kept = []
+    for m in matches:
+        start = scan.rfind("\n", 0, m[0]) + 1
+        shared = memo.get(start)
+        if shared is None:
+            end = scan.find("\n", m[1])
+            shared = memo[start] = line_key(scan[start: end if end != -1 else len(scan)]) in keys
+        if not shared:
+            kept.append(m)
+    return kept
+
+
+def start_snippet(text: str | None, boilerplate: frozenset[str] = frozenset()) -> str:
+    """:func:`plain_snippet` of the text's start, boilerplate paragraphs left out."""
+    if text and boilerplate:
+        text = without_boilerplate(text[: PLAIN_SNIPPET_CHARS * 8], boilerplate)
+    return plain_snippet(text)
+
+
+def highlighted_snippet(text: str | None, highlighter: QueryHighlighter | None,
+                        boilerplate: frozenset[str] = frozenset()) -> str:
     """Snippet of ``text`` with the query's words marked; falls back to
     :func:`plain_snippet` when nothing in the (scanned part of the) text
-    matched."""
+    matched. Matches inside ``boilerplate`` paragraphs (keys of
+    :func:`line_key`) do not count."""
     if not text:
         return ""
     if not highlighter:
-        return plain_snippet(text)
+        return start_snippet(text, boilerplate)
     marked = text
     text, starts, labels = _unmark(text)
     scan = text[:MAX_SECTIONED_SCAN_CHARS if starts else MAX_SCAN_CHARS]
     matches = _find_matches(scan, highlighter)
+    if matches and boilerplate:
+        matches = _outside_boilerplate(matches, scan, boilerplate)
     if not matches:
-        return plain_snippet(marked)
+        return start_snippet(marked, boilerplate)
     frags = _fragments(matches, scan)
     ranked = sorted(
         range(len(frags)),

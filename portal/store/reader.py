@@ -11,6 +11,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from ..content import vocabulary
 from ..content.schema import EVIDENCE
 from ..kinds import item_id
 from .connection import open_derived
@@ -129,7 +130,7 @@ class Store:
         marks = ",".join("?" * len(types))
         return self._items(
             f"id IN (SELECT item_id FROM item_topics WHERE topic = ? AND type IN ({marks}) AND {clause})",
-            [topic, *types, *aparams], audiences,
+            [vocabulary.canonical("topic", topic), *types, *aparams], audiences,
         )
 
     def kommune_links(self, iid: str) -> list[dict]:

@@ -10,6 +10,7 @@ import json
 
 from search_index import section_marker
 
+from ..content import vocabulary
 from ..content.kommuner import danish_sort_key
 from ..content.schema import EVIDENCE
 from ..kinds import KINDS, item_id, item_url
@@ -88,9 +89,12 @@ def link_rows(record: dict) -> tuple[list[dict], list[dict]]:
             **_sort_keys(record)}
     # The topics ride along with the kommune links: a ranking weighs the
     # topics of every practice of ten kommuner (see kommune_practices).
-    topic_list = json.dumps(list(record.get("topics") or []), ensure_ascii=False)
+    # Canonical topics (content/vocabulary.py): the evidence map, topic counts and
+    # related practices count "flygtningeområdet" as "flygtninge".
+    canonical = vocabulary.canonical_list("topic", record.get("topics"))
+    topic_list = json.dumps(canonical, ensure_ascii=False)
     kommuner = [dict(same, code=k["code"], as_name=k["as"], topics=topic_list) for k in places]
-    topics = [dict(same, topic=t) for t in record.get("topics") or []]
+    topics = [dict(same, topic=t) for t in canonical]
     return kommuner, topics
 
 

@@ -28,6 +28,7 @@ FACET_LABELS = {
     "type": _l("Indholdstype"),
     "evidence": _l("Evidens"),
     "topic": _l("Emne"),
+    "target_group": _l("Målgruppe"),
     "kommune": _l("Kommune"),
     "region": _l("Region"),
 }

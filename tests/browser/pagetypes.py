@@ -31,6 +31,8 @@ PAGE_TYPES = [
     PageType("front", "/"),
     PageType("search-results", "/soeg?q=flygtningene"),
     PageType("search-no-results", "/soeg?q=zxqvbnmkrtl"),
+    PageType("search-with-synonyms", "/soeg?q=sprogskole"),
+    PageType("search-corrected", "/soeg?q=mentorordnig"),
     PageType("search-browse-page-2", "/soeg?type=kommune&page=2"),
     PageType("practice", "/erfaringer/bydelsmoedrene"),
     PageType("note", "/notater/2006-09-08-benchmarking-af-integrationsindsatsen"),

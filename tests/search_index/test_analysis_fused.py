@@ -71,7 +71,7 @@ def test_old_chain_still_unpickles():
     old_danish, _ = _chain_analyzers()
     again = pickle.loads(pickle.dumps(old_danish))
     assert any(isinstance(item, DanishStemFoldFilter) for item in again.items)
-    assert [t.text for t in again("Fanø")] == ["fanoe", "fano"]
+    assert [t.text for t in again("året")] == ["aaret", "aar"]
 
 
 def test_fused_formats_equal_whoosh_formats_over_the_chains():

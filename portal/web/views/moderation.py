@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from ... import submissions
 from ..auth import current_user, editor_required, owned_db
 from ..resources import get_store
+from ...content import vocabulary
 from ...submissions import SubmissionError
 from ...kinds import KINDS
 from .contribute import rendered
@@ -47,7 +48,9 @@ def review(sid: str):
     if sub is None:
         abort(404)
     overtaken = submissions.overtaken(owned_db(), sub, current_app.config["CONTENT_DIR"])
-    return render_template("moderation_review.html", sub=sub, diff=sub.diff(), overtaken=overtaken, **rendered(sub))
+    shown = rendered(sub)
+    return render_template("moderation_review.html", sub=sub, diff=sub.diff(), overtaken=overtaken,
+                           unknown_tags=vocabulary.unknown_tags(shown["record"]), **shown)
 
 
 @bp.route("/<sid>/rapport.pdf")
@@ -89,7 +92,9 @@ def reject(sid: str):
         if exc.status == 404:
             abort(404)
         existing = submissions.get(owned_db(), sid)
+        shown = rendered(existing)
         return render_template("moderation_review.html", sub=existing, diff=existing.diff(), reason=reason,
-                               reason_error=exc.message, **rendered(existing)), 422
+                               reason_error=exc.message, unknown_tags=vocabulary.unknown_tags(shown["record"]),
+                               **shown), 422
     flash(_("»%(title)s« er afvist.", title=sub.title))
     return redirect(url_for("moderation.queue"))
