@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from pathlib import Path
 
-from search_index import IndexDocument
+from search_index import IndexDocument, strip_sections
 from search_index.expansion import ThesaurusError, parse_thesaurus
 
 from .content import kommuner as kommune_registry
@@ -39,14 +39,15 @@ def document_for(record: dict, row: dict | None = None) -> IndexDocument:
     """The index document of one validated content record."""
     row = row or item_row(record)
     kind = record["type"]
+    text = strip_sections(row["text"])  # an evaluation's PDF pages are words of it; their labels are not
     places = KINDS[kind].kommuner_of(record)
     if not KINDS[kind].counted_under_kommuner:
         # A ranking is found by its title and text (and the names it ranks), not counted under 72 kommuner.
         facets = {"kommuner": [], "kommune_names": [], "regions": []}
-        body = row["text"] + "\n" + " ".join(p["as"] for p in places)
+        body = text + "\n" + " ".join(p["as"] for p in places)
     else:
         facets = _kommune_facets(places)
-        body = row["text"]
+        body = text
         if kind == "network" and record.get("region"):
             facets["regions"] = sorted(set(facets["regions"]) | {record["region"]})
     extra = [record.get("organisation"), " ".join(record.get("target_groups") or []),

@@ -20,6 +20,7 @@ from . import faults
 from .content import kommuner as kommune_registry
 from .generations import current_generation, write_lock
 from .indexing import document_for, kommune_document
+from .kinds import KINDS
 from .owned import OwnedDB
 from .publishing import content_path, drain
 from .store import full_rows, item_id, open_derived
@@ -76,7 +77,7 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
             for p in pending:
                 report.problems.append(f"udbakke #{p['id']} ({p['kind']} {p['slug']}) er ikke offentliggjort"
                                        + (f": {p['error']}" if p["error"] else ""))
-            approved = owned.all("SELECT id, slug FROM submissions WHERE status = 'approved'")
+            approved = owned.all("SELECT id, kind, slug FROM submissions WHERE status = 'approved'")
             accepted_writes(owned, content_dir, report)
         finally:
             owned.close()
@@ -114,10 +115,12 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
     for extra in sorted(in_index - expected):
         report.problems.append(f"søgeindeks har {extra}, som ikke er i databasen")
     for sub in approved:
-        if not content_path(content_dir, "practice", sub["slug"]).exists():
-            report.problems.append(f"godkendt indsendelse {sub['id']}: filen practices/{sub['slug']}.md mangler")
-        if item_id("practice", sub["slug"]) not in rows:
-            report.problems.append(f"godkendt indsendelse {sub['id']}: erfaringen {sub['slug']} er ikke i databasen")
+        path = content_path(content_dir, sub["kind"], sub["slug"])
+        if not path.exists():
+            report.problems.append(f"godkendt indsendelse {sub['id']}: filen {path.parent.name}/{path.name} mangler")
+        if item_id(sub["kind"], sub["slug"]) not in rows:
+            what = KINDS[sub["kind"]].label.lower()
+            report.problems.append(f"godkendt indsendelse {sub['id']}: {what} {sub['slug']} er ikke i databasen")
     return report
 
 

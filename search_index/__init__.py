@@ -87,6 +87,7 @@ from .documents import (
     SearchResponse,
 )
 from .index import SearchIndex
+from .snippets import section_marker, strip_sections
 from .querying import MAX_PREFIX_EXPANSIONS, MAX_QUERY_CHARS, MAX_QUERY_TERMS, MIN_PREFIX_CHARS
 
 __all__ = [
@@ -103,4 +104,6 @@ __all__ = [
     "MAX_QUERY_TERMS",
     "MIN_PREFIX_CHARS",
     "MAX_PREFIX_EXPANSIONS",
+    "section_marker",
+    "strip_sections",
 ]

@@ -23,6 +23,13 @@ full analyzer chain and scored every possible fragment):
 Input → Output (query "flygtninge", text "Job til <nyankomne> flygtningene."):
     'Job til &lt;nyankomne&gt; <mark>flygtningene</mark>.'
 No matched word in the text → the first ~200 characters, escaped.
+
+Sections: a text may hold labelled sections (an evaluation's PDF, page by
+page), each starting with :func:`section_marker` ``(label)``. Markers are never
+shown or matched; a fragment from a section is preceded by its label
+("PDF s. 3: …"), and a sectioned text is scanned further
+(``MAX_SECTIONED_SCAN_CHARS``), so a phrase deep in a long report still gets
+its snippet and its page.
 """
 
 from __future__ import annotations
@@ -39,8 +46,8 @@ from pathlib import Path
 from .analysis import fold
 from .compound_forms import index_forms
 
-__all__ = ["QueryHighlighter", "highlighted_snippet", "plain_snippet", "without_title", "without_boilerplate",
-           "boilerplate_of", "start_snippet",
+__all__ = ["QueryHighlighter", "highlighted_snippet", "plain_snippet", "section_marker", "strip_sections",
+           "without_title", "without_boilerplate", "boilerplate_of", "start_snippet",
            "line_key", "BOILERPLATE_MIN_DOCS"]
 
 log = logging.getLogger(__name__)
@@ -51,6 +58,31 @@ FRAGMENT_SURROUND = 40  # context characters around a match
 PLAIN_SNIPPET_CHARS = 200
 MAX_SCAN_CHARS = 32_000  # as Whoosh: only the start of a long text is highlighted
 MAX_MATCHES = 16  # stop scanning after this many matched words
+MAX_SECTIONED_SCAN_CHARS = 400_000  # a sectioned text (a report's pages) is scanned this far
+
+# Section markers: two ASCII separators, which the portal removes from every text it stores.
+_SECTION_START, _SECTION_END = "\x1e", "\x1f"
+_SECTION_RE = re.compile("\x1e([^\x1e\x1f]*)\x1f")
+
+
+def section_marker(label: str) -> str:
+    """The marker that starts a section called ``label`` in a text given to the snippets."""
+    return _SECTION_START + label.replace(_SECTION_START, " ").replace(_SECTION_END, " ") + _SECTION_END
+
+
+def strip_sections(text: str) -> str:
+    """``text`` without its section markers (for indexing: labels are not words of the item)."""
+    return _SECTION_RE.sub(" ", text) if _SECTION_START in text else text
+
+
+def _unmark(text: str) -> tuple[str, list[int], list[str]]:
+    """Markers blanked out with as many spaces (so offsets still hold), and the
+    start offset and label of each section."""
+    if _SECTION_START not in text:
+        return text, [], []
+    found = list(_SECTION_RE.finditer(text))
+    blanked = _SECTION_RE.sub(lambda m: " " * len(m.group(0)), text)
+    return blanked, [m.start() for m in found], [m.group(1) for m in found]
 
 _SPACE_RE = re.compile(r"\s+")
 
@@ -97,14 +129,23 @@ def plain_snippet(text: str | None, limit: int = PLAIN_SNIPPET_CHARS) -> str:
     """
     if not text:
         return ""
+    label = ""
+    if _SECTION_START in text:  # the body before the sections; with no body, the first section, labelled
+        body, _, rest = text.partition(_SECTION_START)
+        if body.strip():
+            text = body
+        else:
+            label, _, text = rest.partition(_SECTION_END)
+            label = html.escape(label) + ": " if label else ""
+            text = text.partition(_SECTION_START)[0]
     text = " ".join(text[: limit * 4].split())
     if len(text) <= limit:
-        return html.escape(text)
+        return label + html.escape(text)
     cut = text[:limit]
     space = cut.rfind(" ")
     if space > limit // 2:
         cut = cut[:space]
-    return html.escape(cut.rstrip(" ,.;:-")) + "…"
+    return label + html.escape(cut.rstrip(" ,.;:-")) + "…"
 
 
 def _fragments(matches: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, list]]:
@@ -323,12 +364,14 @@ def highlighted_snippet(text: str | None, highlighter: QueryHighlighter | None,
         return ""
     if not highlighter:
         return start_snippet(text, boilerplate)
-    scan = text[:MAX_SCAN_CHARS]
+    marked = text
+    text, starts, labels = _unmark(text)
+    scan = text[:MAX_SECTIONED_SCAN_CHARS if starts else MAX_SCAN_CHARS]
     matches = _find_matches(scan, highlighter)
     if matches and boilerplate:
         matches = _outside_boilerplate(matches, scan, boilerplate)
     if not matches:
-        return start_snippet(text, boilerplate)
+        return start_snippet(marked, boilerplate)
     frags = _fragments(matches, scan)
     ranked = sorted(
         range(len(frags)),
@@ -349,5 +392,8 @@ def highlighted_snippet(text: str | None, highlighter: QueryHighlighter | None,
             frag = "…" + frag
         if end < len(scan) or len(text) > len(scan):
             frag = frag + "…"
+        section = bisect.bisect_right(starts, group[0][0]) - 1
+        if section >= 0:
+            frag = html.escape(labels[section]) + ": " + frag
         out.append(frag)
     return " ".join(out)

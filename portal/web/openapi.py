@@ -215,6 +215,12 @@ SCHEMAS: dict[str, dict] = {
     },
 }
 
+# POST /api/submissions also takes an evaluation report with its PDF (portal/web/views/api_evaluations.py).
+_SUBMISSION_BODY = {"required": True, "content": {**_MARKDOWN_BODY["content"], "multipart/form-data": {
+    "schema": _obj({k: {"type": "string", "format": "binary"} for k in ("file", "attachment")}, ["file"], extra=True)}},
+    "description": "A practice (text/markdown), or an evaluation report as multipart/form-data: `file` (its YAML), "
+                   "optionally `attachment` (the report as a PDF, at most 20 MB)."}
+
 PATHS: dict[str, dict] = {
     "/api/search": {"get": {
         "operationId": "search",
@@ -295,7 +301,7 @@ PATHS: dict[str, dict] = {
                             "description": "The `version` of the practice the update started from "
                                            "(GET /api/practices/{slug}); 409 if it changed since",
                             "schema": {"type": "string", "maxLength": 64}}],
-            "requestBody": _MARKDOWN_BODY,
+            "requestBody": _SUBMISSION_BODY,
             "responses": _responses(
                 {"201": {"description": "Stored, pending moderation",
                          "headers": {"Location": {"schema": _STR}},

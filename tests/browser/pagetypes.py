@@ -47,6 +47,7 @@ PAGE_TYPES = [
     PageType("indicators", "/indikatorer"),
     PageType("evidence-map", "/evidenskort"),
     PageType("evaluation-debt", "/evalueringsgaeld"),
+    PageType("evaluation", "/evalueringer/akf-effektmaaling-selvforsoergelse-1999-2005"),
     PageType("accessibility-statement", "/was"),
     PageType("login", "/log-ind"),
     PageType("submit-empty", "/indsend", role="contributor"),
@@ -54,6 +55,7 @@ PAGE_TYPES = [
              submit="Send til redaktionen"),
     PageType("submit-update", "/indsend?slug=bydelsmoedrene", role="contributor"),  # carries based_on
     PageType("my-submissions", "/mine-indsendelser", role="contributor"),
+    PageType("submit-evaluation", "/indsend/evaluering", role="contributor"),
     PageType("submission", "/indsendelser/{sid}", role="contributor"),
     PageType("moderation-queue", "/redaktion/", role="editor"),
     PageType("moderation-review", "/redaktion/{sid}", role="editor"),

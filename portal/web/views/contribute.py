@@ -134,6 +134,11 @@ def submission(sid: str):
 def rendered(sub) -> dict:
     """The submission as it will look once published (it was valid when stored)."""
     try:
+        if sub.kind == "evaluation":  # a YAML file, its PDF already among the content files
+            from ...evaluation_submissions import validate_raw
+
+            record = validate_raw(sub.raw, sub.slug, current_app.config["CONTENT_DIR"])
+            return {"record": record, "html": render_markdown(record["result"])}
         record = submissions.validate(sub.raw, sub.slug)
         return {"record": record, "html": render_markdown(record["body_md"])}
     except (SubmissionError, MarkdownTooLarge):
