@@ -20,6 +20,7 @@ from . import faults
 from .content import kommuner as kommune_registry
 from .generations import current_generation, write_lock
 from .indexing import document_for, kommune_document
+from .kinds import KINDS
 from .owned import OwnedDB
 from .publishing import content_path, drain, text_version
 from .store import full_rows, item_id, open_derived
@@ -119,7 +120,7 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
         report.problems.append(f"søgeindeks har {extra}, som ikke er i databasen")
     for sub in approved:
         path = content_path(content_dir, sub["kind"], sub["slug"])
-        what = "notatet" if sub["kind"] == "note" else "erfaringen"
+        what = KINDS[sub["kind"]].label.lower()
         if not path.exists():
             report.problems.append(f"godkendt indsendelse {sub['id']}: filen {path.parent.name}/{path.name} mangler")
         if item_id(sub["kind"], sub["slug"]) not in rows:

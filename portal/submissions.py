@@ -31,6 +31,7 @@ from .limits import MAX_REASON, MAX_SUBMISSION_BYTES as MAX_RAW_BYTES
 from .owned import OwnedDB, now
 from . import reservations
 from .errors import PortalError
+from .kinds import item_url
 from .publishing import current_text, drain, enqueue, text_version
 from . import notifications
 
@@ -71,12 +72,12 @@ class Submission:
     decided_at: str | None
     owner_email: str | None = None
     owner_organisation: str | None = None
-    kind: str = "practice"  # or 'note': a public note waits for an editor like a practice
+    kind: str = "practice"  #: "practice", "evaluation" (portal/evaluation_submissions.py) or a public "note"
 
     @property
     def url(self) -> str:
         """Where the item is (or will be) published."""
-        return f"/notater/{self.slug}" if self.kind == "note" else f"/erfaringer/{self.slug}"
+        return item_url(self.kind, self.slug)
 
     def diff(self) -> list[str]:
         """Unified diff against the text the update was based on."""

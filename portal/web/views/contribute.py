@@ -136,6 +136,11 @@ def submission(sid: str):
 def rendered(sub) -> dict:
     """The submission as it will look once published (it was valid when stored)."""
     try:
+        if sub.kind == "evaluation":  # a YAML file, its PDF already among the content files
+            from ...evaluation_submissions import validate_raw
+
+            record = validate_raw(sub.raw, sub.slug, current_app.config["CONTENT_DIR"])
+            return {"record": record, "html": render_markdown(record["result"])}
         if sub.kind == "note":  # a public note waiting for an editor
             record = parse_file("note", sub.raw.encode("utf-8"), f"notes/{sub.slug}.md", slug=sub.slug)
         else:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from ... import submissions
 from ..auth import current_user, editor_required, owned_db
 from ..resources import get_store
+from ...content import vocabulary
 from ...submissions import SubmissionError
+from ...kinds import KINDS
 from .contribute import rendered
+from .kind_pages import DOWNLOAD_HEADERS
 
 bp = Blueprint("moderation", __name__, url_prefix="/redaktion")
 
@@ -43,7 +48,24 @@ def review(sid: str):
     if sub is None:
         abort(404)
     overtaken = submissions.overtaken(owned_db(), sub, current_app.config["CONTENT_DIR"])
-    return render_template("moderation_review.html", sub=sub, diff=sub.diff(), overtaken=overtaken, **rendered(sub))
+    shown = rendered(sub)
+    return render_template("moderation_review.html", sub=sub, diff=sub.diff(), overtaken=overtaken,
+                           unknown_tags=vocabulary.unknown_tags(shown["record"]), **shown)
+
+
+@bp.route("/<sid>/rapport.pdf")
+@editor_required
+def attachment(sid: str):
+    """The PDF of a submitted evaluation report, for the editor to read before deciding (a download only)."""
+    sub = submissions.get(owned_db(), sid)
+    record = rendered(sub).get("record") if sub is not None and sub.kind == "evaluation" else None
+    if not record or not record.get("attachment"):
+        abort(404)
+    kind = KINDS[sub.kind]
+    path = Path(current_app.config["CONTENT_DIR"]) / kind.folder / record["attachment"]["file"]
+    response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=f"{sub.slug}.pdf")
+    response.headers.update(DOWNLOAD_HEADERS)
+    return response
 
 
 @bp.route("/<sid>/godkend", methods=["POST"])
@@ -70,7 +92,9 @@ def reject(sid: str):
         if exc.status == 404:
             abort(404)
         existing = submissions.get(owned_db(), sid)
+        shown = rendered(existing)
         return render_template("moderation_review.html", sub=existing, diff=existing.diff(), reason=reason,
-                               reason_error=exc.message, **rendered(existing)), 422
+                               reason_error=exc.message, unknown_tags=vocabulary.unknown_tags(shown["record"]),
+                               **shown), 422
     flash(_("»%(title)s« er afvist.", title=sub.title))
     return redirect(url_for("moderation.queue"))
