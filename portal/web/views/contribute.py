@@ -78,7 +78,8 @@ def submit():
         values = None
     else:
         values = form_values(request.form, PRACTICE_FIELDS)
-        raw = to_file(values, PRACTICE_FIELDS)
+        # An update is applied to the text it changes, so untouched fields keep their formatting.
+        raw = to_file(values, PRACTICE_FIELDS, base=_current(slug) if slug else None)
         if request.form.get("action") == "preview":
             try:
                 preview = render_markdown(values.get("body") or "")
