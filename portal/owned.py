@@ -171,6 +171,26 @@ MIGRATIONS: list[tuple[str, str]] = [
             PRIMARY KEY (user_id, network)
         );
     """),
+    # Every text a submission has had (portal/revisions.py): the contributor's first sending, an
+    # editor's correction before approving, a revised text resent after a rejection. ``round``
+    # counts the sendings (1, then 2 after the first rejection …); ``role`` is 'contributor' or
+    # 'editor'. Existing submissions get their one text as revision 1.
+    ("0008_submission_revisions", """
+        CREATE TABLE submission_revisions (
+            id INTEGER PRIMARY KEY,
+            submission_id TEXT NOT NULL REFERENCES submissions(id),
+            round INTEGER NOT NULL,
+            raw TEXT NOT NULL,
+            title TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users(id),
+            role TEXT NOT NULL CHECK (role IN ('contributor', 'editor')),
+            note TEXT,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX submission_revisions_of ON submission_revisions(submission_id, id);
+        INSERT INTO submission_revisions (submission_id, round, raw, title, actor_id, role, at)
+            SELECT id, 1, raw, title, user_id, 'contributor', created_at FROM submissions ORDER BY created_at
+    """),
 ]
 
 

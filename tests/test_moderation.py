@@ -5,6 +5,7 @@ a rejected submission comes back revised in the same thread, look-alikes are fla
 
 import difflib
 import re
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +73,169 @@ def test_edit_keeps_comments_blank_lines_and_block_lists():
     after = edit(raw, {"topics": ["sprog"]})
     assert after == "---\ntitle: A\n# en kommentar\ntopics: [sprog]\n\nend: 2018\n---\nTekst.\n"
     assert edit(raw, {"contact": "x@example.dk"}).endswith("end: 2018\ncontact: x@example.dk\n---\nTekst.\n")
+
+
+# -- the web and the API, end to end ---------------------------------------------------------------
+
+#: Test material: a practice that uses every field the format has, written as a knowledge centre might.
+FULL = """---
+title: Sprogmakere for nyankomne i Ishøj
+kommuner: [Ishøj]
+evidence: delvis-effekt
+topics: [sprog, frivillighed]
+target_groups: [flygtninge, familiesammenførte]
+organisation: Videnscenter Test
+start: 2018
+end: 2021
+status: afsluttet
+source: "Testkilde: en opdigtet evalueringsrapport, 2021"
+contact: Testperson, telefon 00 00 00 00
+---
+Frivillige mødes med nyankomne hver uge. (Testindhold.)
+"""
+
+PEOPLE = {
+    "contributor": ("videnscenter@example.dk", "contributor", (), "--organisation", "Videnscenter Test"),
+    "other": ("andet@example.dk", "contributor", ()),
+    "editor": ("redaktoer@example.dk", "editor", ()),
+}
+
+
+@pytest.fixture
+def site(tmp_path):
+    app = make_site(tmp_path)
+    app.tokens = make_people(app, PEOPLE)
+    yield app
+    close_site(app)
+
+
+def _api(token):
+    return {"Authorization": f"Bearer {token}", "Content-Type": "text/markdown; charset=utf-8"}
+
+
+def _login(client, email):
+    html = client.get("/log-ind").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    response = client.post("/log-ind", data={"email": email, "password": "en-lang-adgangskode", "csrf_token": token})
+    assert response.status_code == 302
+    return client
+
+
+def _form_post(client, page, action, raw, **changes):
+    """Post the revise form of ``page`` as a browser would: the prefilled fields, some of them changed."""
+    html = client.get(page).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    values = from_file(raw, PRACTICE_FIELDS) | changes
+    form = {k: (", ".join(v) if isinstance(v, list) and k != "kommuner" else v) for k, v in values.items()}
+    return client.post(action, data={**form, "csrf_token": token})
+
+
+def _submit(site, raw=FULL, who="contributor", **query):
+    response = site.test_client().post("/api/submissions", query_string=query, data=raw.encode(),
+                                       headers=_api(site.tokens[who]))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def test_the_editor_sees_every_field_corrects_a_typo_and_approves(site):
+    sid = _submit(site)
+    editor = _login(site.test_client(), "redaktoer@example.dk")
+    page = editor.get(f"/redaktion/{sid}").get_data(as_text=True)
+    for shown in ("Videnscenter Test", "flygtninge, familiesammenførte", "2018–2021", "Afsluttet",
+                  "Testkilde: en opdigtet evalueringsrapport, 2021", "Testperson, telefon 00 00 00 00",
+                  "Kan være personoplysninger", ">Ishøj</a>", "Viser delvis effekt", "frivillighed"):
+        assert shown in page, shown
+
+    # bad input: an emptied title is refused beside the field, the typed text is kept, nothing is stored
+    refused = _form_post(editor, f"/redaktion/{sid}", f"/redaktion/{sid}/ret", FULL, title="",
+                         body="Frivillige mødes med nyankomne hver uge. Rettet. (Testindhold.)")
+    assert refused.status_code == 422
+    assert "Rettet. (Testindhold.)" in refused.get_data(as_text=True) and 'id="title-error"' in refused.get_data(as_text=True)
+    unchanged = _form_post(editor, f"/redaktion/{sid}", f"/redaktion/{sid}/ret", FULL)
+    assert unchanged.status_code == 422 and "ændrer ingenting" in unchanged.get_data(as_text=True)
+    contributor = _login(site.test_client(), "videnscenter@example.dk")
+    assert _form_post(contributor, f"/indsendelser/{sid}", f"/redaktion/{sid}/ret", FULL,
+                      title="Noget andet").status_code == 403
+
+    fixed = _form_post(editor, f"/redaktion/{sid}", f"/redaktion/{sid}/ret", FULL,
+                       title="Sprogmakkere for nyankomne i Ishøj", note="Stavefejl i titlen rettet.")
+    assert fixed.status_code == 302
+    corrected = FULL.replace("title: Sprogmakere", "title: Sprogmakkere")
+
+    # the contributor sees the correction, on the page and in the API
+    mine = contributor.get(f"/indsendelser/{sid}").get_data(as_text=True)
+    assert "Rettet af redaktionen" in mine and "Stavefejl i titlen rettet." in mine
+    assert "<ins>+title: Sprogmakkere for nyankomne i Ishøj</ins>" in mine
+    detail = site.test_client().get(f"/api/submissions/{sid}", headers=_api(site.tokens["contributor"])).get_json()
+    assert detail["raw"] == corrected and detail["title"] == "Sprogmakkere for nyankomne i Ishøj"
+    assert [(r["round"], r["by"], r["note"]) for r in detail["revisions"]] == [
+        (1, "contributor", None), (1, "editor", "Stavefejl i titlen rettet.")]
+    assert "-title: Sprogmakere for nyankomne i Ishøj" in detail["revisions"][1]["changes"]
+
+    assert editor.post(f"/redaktion/{sid}/godkend",
+                       data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
+                                                     editor.get(f"/redaktion/{sid}").get_data(as_text=True)).group(1)}
+                       ).status_code == 302
+    slug = detail["slug"]
+    written = (Path(site.config["CONTENT_DIR"]) / "practices" / f"{slug}.md").read_text("utf-8")
+    assert written == corrected  # the contributor's formatting (start: 2018, the double-quoted source) is kept
+    assert changed_lines(FULL, written) == ["-title: Sprogmakere for nyankomne i Ishøj",
+                                            "+title: Sprogmakkere for nyankomne i Ishøj"]
+    # a decided submission cannot be corrected any more
+    late = _form_post(editor, f"/redaktion/{sid}", f"/redaktion/{sid}/ret", corrected, title="For sent")
+    assert late.status_code == 302 and "allerede afgjort" in editor.get(late.location).get_data(as_text=True)
+
+
+def test_a_rejected_submission_comes_back_revised_in_the_same_thread(site):
+    sid = _submit(site)
+    editor_api = {"Authorization": f"Bearer {site.tokens['editor']}"}
+    client = site.test_client()
+    assert client.post(f"/api/submissions/{sid}/reject", json={"reason": "Skriv, hvor mange der deltog."},
+                       headers=editor_api).status_code == 200
+    contributor = _login(site.test_client(), "videnscenter@example.dk")
+    page = contributor.get(f"/indsendelser/{sid}").get_data(as_text=True)
+    assert "Ret din erfaring, og send den igen" in page
+
+    # bad input: no topics; everything typed is kept, and it stays rejected
+    body = "Frivillige mødes med 40 nyankomne hver uge. (Testindhold.)"
+    refused = _form_post(contributor, f"/indsendelser/{sid}", f"/indsendelser/{sid}/send-igen", FULL, topics="",
+                         body=body)
+    assert refused.status_code == 422 and body in refused.get_data(as_text=True)
+    assert client.get(f"/api/submissions/{sid}", headers=_api(site.tokens["contributor"])).get_json()["status"] == "rejected"
+    # only its author may resend it; a stranger learns nothing
+    other = _login(site.test_client(), "andet@example.dk")
+    assert _form_post(other, "/indsend", f"/indsendelser/{sid}/send-igen", FULL, body=body).status_code == 404
+
+    sent = _form_post(contributor, f"/indsendelser/{sid}", f"/indsendelser/{sid}/send-igen", FULL, body=body)
+    assert sent.status_code == 302
+    detail = client.get(f"/api/submissions/{sid}", headers=_api(site.tokens["contributor"])).get_json()
+    assert detail["id"] == sid and detail["status"] == "pending" and detail["reason"] is None
+    assert [(r["round"], r["by"]) for r in detail["revisions"]] == [(1, "contributor"), (2, "contributor")]
+    assert changed_lines(FULL, detail["raw"]) == ["-Frivillige mødes med nyankomne hver uge. (Testindhold.)", f"+{body}"]
+    queue = client.get("/api/submissions?status=pending", headers=editor_api).get_json()["submissions"]
+    assert [s["id"] for s in queue] == [sid]
+    # a pending submission is not resent (twice-clicked button, an old tab)
+    again = _form_post(contributor, f"/indsendelser/{sid}", f"/indsendelser/{sid}/send-igen", FULL, body=body + " Igen.")
+    assert again.status_code == 409
+    editor = _login(site.test_client(), "redaktoer@example.dk")
+    review = editor.get(f"/redaktion/{sid}").get_data(as_text=True)
+    assert "Forløb" in review and "Rettet og sendt igen (runde 2)" in review
+    assert client.post(f"/api/submissions/{sid}/approve", headers=editor_api).status_code == 200
+    assert client.get(f"/erfaringer/{detail['slug']}").status_code == 200
+
+
+def test_look_alikes_are_flagged_in_the_queue(site):
+    first = _submit(site)
+    second = _submit(site, who="other")  # the same title from someone else: it gets the address -2
+    shipped = _submit(site, FULL.replace("title: Sprogmakere for nyankomne i Ishøj", "title: Bydelsmødrene!"),
+                      slug="bydelsmoedre-i-ishoej")
+    unique = _submit(site, FULL.replace("title: Sprogmakere for nyankomne i Ishøj", "title: Noget helt andet"))
+    editor = _login(site.test_client(), "redaktoer@example.dk")
+    queue = editor.get("/redaktion/").get_data(as_text=True)
+    rows = {sid: re.search(rf'<tr><th scope="row"><a href="/redaktion/{sid}".*?</tr>', queue, re.S).group(0)
+            for sid in (first, second, shipped, unique)}
+    assert f'href="/redaktion/{second}"' in rows[first] and f'href="/redaktion/{first}"' in rows[second]
+    assert "Ligner" in rows[shipped] and 'href="/erfaringer/bydelsmoedrene"' in rows[shipped]
+    assert "Ligner" not in rows[unique]
+    review = editor.get(f"/redaktion/{shipped}").get_data(as_text=True)
+    assert "Ligner den offentliggjorte erfaring" in review and 'href="/erfaringer/bydelsmoedrene"' in review

@@ -200,6 +200,18 @@ SCHEMAS: dict[str, dict] = {
         "diff": _nullable({"type": "string",
                            "description": "For an update: the unified diff against the practice it was based on, "
                                           "as the editor sees it (lines joined by \\n); null for a new practice"}),
+        "revisions": {"type": "array", "items": _ref("SubmissionRevision"),
+                      "description": "Every text it has had, oldest first: the first sending, an editor's "
+                                     "corrections before approving, revised texts resent after a rejection"},
+    }),
+    "SubmissionRevision": _obj({
+        "round": {"type": "integer", "minimum": 1, "description": "1, then 2 after the first rejection …"},
+        "at": _STR,
+        "by": {"type": "string", "enum": ["contributor", "editor"]},
+        "title": _STR,
+        "note": _nullable({"type": "string", "description": "the editor's note on a correction"}),
+        "changes": _nullable({"type": "string", "description": "unified diff from the text before it; "
+                                                               "null for the first"}),
     }),
     "SubmissionList": _obj({
         "status": {"type": "string", "enum": list(SUBMISSION_STATUSES)},

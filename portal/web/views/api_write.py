@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from ... import submissions
+from ... import revisions, submissions
 from ..auth import current_user, owned_db
 from ..resources import get_store
 from ...errors import NotFound, PortalError
@@ -65,8 +65,11 @@ def _submission_detail(sub) -> dict:
         "body": record["body_md"],
     }
     diff = sub.diff()
+    thread = [{"round": r["round"], "at": r["at"], "by": r["role"], "title": r["title"], "note": r["note"],
+               "changes": "\n".join(r["changes"]) if i else None}
+              for i, r in enumerate(revisions.thread(owned_db(), sub.id))]
     return {**_submission_json(sub), "raw": sub.raw, "submitted": submitted,
-            "diff": "\n".join(diff) if sub.is_update else None}
+            "diff": "\n".join(diff) if sub.is_update else None, "revisions": thread}
 
 
 @bp.route("/submissions", methods=["POST"])

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ... import submissions
-from ..auth import current_user, editor_required, owned_db
+from ... import revisions, submissions
+from ..auth import audiences, current_user, editor_required, owned_db
+from ..forms import PRACTICE_FIELDS, field_errors, form_values, from_file, to_file
+from ...lookalikes import lookalikes
 from ..resources import get_store
 from ...submissions import SubmissionError
-from .contribute import rendered
+from .contribute import form_context, rendered
 
 bp = Blueprint("moderation", __name__, url_prefix="/redaktion")
 
@@ -18,9 +20,12 @@ bp = Blueprint("moderation", __name__, url_prefix="/redaktion")
 @editor_required
 def queue():
     db = owned_db()
+    pending = submissions.by_status(db, "pending")
+    published = get_store().items_of_type("practice", audiences())
     return render_template(
         "moderation_queue.html",
-        pending=submissions.by_status(db, "pending"),
+        pending=pending,
+        similar={sub.id: lookalikes(sub, published, pending) for sub in pending},
         recent=_visible(db.all("""SELECT l.*, u.email AS actor FROM moderation_log l
                                   LEFT JOIN users u ON u.id = l.actor_id ORDER BY l.id DESC LIMIT 20""")),
     )
@@ -42,8 +47,46 @@ def review(sid: str):
     sub = submissions.get(owned_db(), sid)
     if sub is None:
         abort(404)
-    overtaken = submissions.overtaken(owned_db(), sub, current_app.config["CONTENT_DIR"])
-    return render_template("moderation_review.html", sub=sub, diff=sub.diff(), overtaken=overtaken, **rendered(sub))
+    return _review_page(sub)
+
+
+def _review_page(sub, *, status=200, **extra):
+    """Everything the editor decides on: every field as the practice page will show it, the diff of an
+    update, the submission's thread, look-alikes, and the forms to correct, approve or reject."""
+    db = owned_db()
+    pending = submissions.by_status(db, "pending")
+    context = {
+        "overtaken": submissions.overtaken(db, sub, current_app.config["CONTENT_DIR"]),
+        "thread": revisions.thread(db, sub.id),
+        "similar": lookalikes(sub, get_store().items_of_type("practice", audiences()), pending),
+        "values": from_file(sub.raw, PRACTICE_FIELDS), "errors": {}, "summary": [],
+        **(form_context() if sub.status == "pending" else {}),
+    }
+    context.update(extra)
+    return render_template("moderation_review.html", sub=sub, diff=sub.diff(), **context, **rendered(sub)), status
+
+
+@bp.route("/<sid>/ret", methods=["POST"])
+@editor_required
+def correct(sid: str):
+    """An editor's correction before approving: a new revision of the submission, shown to its author."""
+    db = owned_db()
+    sub = submissions.get(db, sid)
+    if sub is None:
+        abort(404)
+    values = form_values(request.form, PRACTICE_FIELDS)
+    note = request.form.get("note", "")
+    try:
+        revisions.correct(db, current_user(), sid, to_file(values, PRACTICE_FIELDS, base=sub.raw), note)
+    except SubmissionError as exc:
+        if exc.status == 409:
+            flash(_("Kunne ikke rette: %(reason)s.", reason=exc.message), "error")
+            return redirect(url_for("moderation.review", sid=sid))
+        by_field, other = field_errors(exc.errors, PRACTICE_FIELDS)
+        return _review_page(submissions.get(db, sid), status=exc.status, values=values, errors=by_field,
+                            summary=other or ([] if by_field else [exc.message]), note=note, correcting=True)
+    flash(_("Rettelsen er gemt som en ny udgave af indsendelsen; indsenderen kan se den."))
+    return redirect(url_for("moderation.review", sid=sid))
 
 
 @bp.route("/<sid>/godkend", methods=["POST"])
@@ -69,8 +112,6 @@ def reject(sid: str):
     except SubmissionError as exc:
         if exc.status == 404:
             abort(404)
-        existing = submissions.get(owned_db(), sid)
-        return render_template("moderation_review.html", sub=existing, diff=existing.diff(), reason=reason,
-                               reason_error=exc.message, **rendered(existing)), 422
+        return _review_page(submissions.get(owned_db(), sid), status=422, reason=reason, reason_error=exc.message)
     flash(_("»%(title)s« er afvist.", title=sub.title))
     return redirect(url_for("moderation.queue"))
