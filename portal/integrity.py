@@ -22,6 +22,7 @@ from .generations import current_generation, write_lock
 from .indexing import document_for, kommune_document
 from .owned import OwnedDB
 from .publishing import content_path, drain
+from . import versions
 from .store import full_rows, item_id, open_derived
 
 
@@ -76,6 +77,7 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
             for p in pending:
                 report.problems.append(f"udbakke #{p['id']} ({p['kind']} {p['slug']}) er ikke offentliggjort"
                                        + (f": {p['error']}" if p["error"] else ""))
+            report.problems.extend(versions.commit_problems(owned))  # retried by the next drain
             approved = owned.all("SELECT id, slug FROM submissions WHERE status = 'approved'")
             accepted_writes(owned, content_dir, report)
         finally:

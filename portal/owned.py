@@ -191,6 +191,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         INSERT INTO submission_revisions (submission_id, round, raw, title, actor_id, role, at)
             SELECT id, 1, raw, title, user_id, 'contributor', created_at FROM submissions ORDER BY created_at
     """),
+    # Each publication becomes a commit of content/'s git history (portal/versions.py) after its
+    # file is written; ``committed_at`` NULL on a published entry means the commit is still to be
+    # made (retried by every drain, reported by flask check). Entries published before the history
+    # existed are in its first commit.
+    ("0009_outbox_commits", """
+        ALTER TABLE outbox ADD COLUMN committed_at TEXT;
+        ALTER TABLE outbox ADD COLUMN commit_error TEXT;
+        UPDATE outbox SET committed_at = done_at WHERE done_at IS NOT NULL
+    """),
 ]
 
 

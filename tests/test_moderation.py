@@ -239,3 +239,79 @@ def test_look_alikes_are_flagged_in_the_queue(site):
     assert "Ligner" not in rows[unique]
     review = editor.get(f"/redaktion/{shipped}").get_data(as_text=True)
     assert "Ligner den offentliggjorte erfaring" in review and 'href="/erfaringer/bydelsmoedrene"' in review
+
+
+# -- versions: content/ as a git history ---------------------------------------------------------
+
+SHIPPED_SLUG = "1-1-indsatser-i-koordineringsenheden"
+
+
+def _git_log(content, path):
+    import subprocess
+    out = subprocess.run(["git", "-C", str(content), "log", "--format=%an|%ae|%cn|%ce|%s", "--", path],
+                         capture_output=True, text=True, check=True).stdout
+    return out.splitlines()
+
+
+def _update(site, text, note=""):
+    sid = _submit(site, text, slug=SHIPPED_SLUG)
+    response = site.test_client().post(f"/api/submissions/{sid}/approve",
+                                       headers={"Authorization": f"Bearer {site.tokens['editor']}"})
+    assert response.status_code == 200
+    return sid
+
+
+def test_every_publication_is_a_version_and_earlier_versions_can_be_read(site):
+    content = Path(site.config["CONTENT_DIR"])
+    assert not (content / ".git").exists()  # a copy of the shipped content, no history yet
+    shipped = (content / "practices" / f"{SHIPPED_SLUG}.md").read_text("utf-8")
+    _update(site, shipped.replace("end: 2019", "end: 2020"))
+    path = f"practices/{SHIPPED_SLUG}.md"
+    log = _git_log(content, path)
+    assert len(log) == 2  # the shipped file is the first version
+    assert log[0] == ("Videnscenter Test|videnscenter@example.dk|redaktoer@example.dk|redaktoer@example.dk|"
+                      "Ændring godkendt: 1-1 indsatser i koordineringsenheden")
+    assert log[1].startswith("Hvad virker|") and "Første udgave" in log[1]
+
+    client = site.test_client()
+    listing = client.get(f"/erfaringer/{SHIPPED_SLUG}/versioner")
+    assert listing.status_code == 200
+    html = listing.get_data(as_text=True)
+    assert "Udgave 2" in html and "Udgave 1" in html and "Videnscenter Test" in html
+    assert "redaktoer@example.dk" not in html  # an editor's address is not shown to the public
+    revs = re.findall(rf'href="/erfaringer/{SHIPPED_SLUG}/versioner/([0-9a-f]+)"', html)
+    assert len(revs) == 2
+    old = client.get(f"/erfaringer/{SHIPPED_SLUG}/versioner/{revs[1]}").get_data(as_text=True)
+    assert "2010–2019" in old or "udløber 2019" in old
+    new = client.get(f"/erfaringer/{SHIPPED_SLUG}/versioner/{revs[0]}").get_data(as_text=True)
+    assert "udløber 2020" in new
+    assert f'href="/erfaringer/{SHIPPED_SLUG}/versioner"' in client.get(f"/erfaringer/{SHIPPED_SLUG}").get_data(as_text=True)
+    # bad input: not a revision, a revision of another file, an unknown item
+    assert client.get(f"/erfaringer/{SHIPPED_SLUG}/versioner/zzz").status_code == 404
+    assert client.get(f"/erfaringer/bydelsmoedrene/versioner/{revs[0]}").status_code == 404  # not its version
+    assert client.get(f"/erfaringer/bydelsmoedrene/versioner/{revs[1]}").status_code == 200  # shipped with it
+    assert client.get(f"/erfaringer/{SHIPPED_SLUG}/versioner/0000000").status_code == 404
+    assert client.get("/erfaringer/findes-ikke/versioner").status_code == 404
+
+
+def test_a_failing_git_never_fails_an_approval_and_the_next_drain_commits(site, monkeypatch, tmp_path):
+    content = Path(site.config["CONTENT_DIR"])
+    shipped = (content / "practices" / f"{SHIPPED_SLUG}.md").read_text("utf-8")
+    _update(site, shipped.replace("end: 2019", "end: 2020"))  # the history exists now
+    empty = tmp_path / "no-git"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # git cannot be found
+    _update(site, shipped.replace("end: 2019", "end: 2021"))
+    assert "end: 2021" in (content / "practices" / f"{SHIPPED_SLUG}.md").read_text("utf-8")
+    assert "udløber 2021" in site.test_client().get(f"/erfaringer/{SHIPPED_SLUG}").get_data(as_text=True)
+    from portal.integrity import check
+    problems = check(content, site.config["DATA_DIR"]).problems
+    assert any("ikke gemt i versionshistorikken" in p and "git findes ikke" in p for p in problems), problems
+    monkeypatch.undo()
+    from portal.owned import OwnedDB
+    from portal.publishing import drain
+    db = OwnedDB(site.config["DATA_DIR"])
+    drain(db, content, site.config["DATA_DIR"])
+    db.close()
+    assert len(_git_log(content, f"practices/{SHIPPED_SLUG}.md")) == 3
+    assert not [p for p in check(content, site.config["DATA_DIR"]).problems if "versionshistorikken" in p]

@@ -88,4 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (api_batch.bp, follow.api_bp):  # Bearer tokens only, like api_write
         app.register_blueprint(blueprint)
         security.csrf.exempt(blueprint)
+    from .views import versions as versions_views
+
+    app.register_blueprint(versions_views.bp)  # an item's versions; review dates (/redaktion/gennemgang)
     return app
