@@ -24,7 +24,7 @@ from .content import characters
 from .content.errors import ContentError
 from .limits import MAX_REASON
 from .owned import OwnedDB, now
-from .publishing import current_text
+from .publishing import current_text, text_version
 from .submissions import Submission, SubmissionError, get, validate
 
 _SELECT = """SELECT r.id, r.round, r.raw, r.title, r.role, r.note, r.at, u.email AS actor, u.organisation
@@ -71,7 +71,18 @@ def _round(conn, sid: str) -> int:
                         (sid,)).fetchone()[0]
 
 
-def correct(db: OwnedDB, editor: User, sid: str, raw: str, note: str | None = None) -> Submission:
+def _check_version(sub: Submission, based_on: str | None) -> None:
+    """Two editors correcting at once, or a correction sent from an old page: the second would put back
+    what the first changed. ``based_on`` is the text_version of the text the new one started from."""
+    if based_on is not None and text_version(sub.raw) != based_on:
+        raise SubmissionError("indsendelsen er blevet rettet, siden du hentede den, så din rettelse ville fjerne "
+                              "den rettelse; hent den igen, og ret ud fra den nye udgave", status=409,
+                              errors=[ContentError("based_on", 1, "indsendelsen er rettet i mellemtiden",
+                                                   field="based_on")])
+
+
+def correct(db: OwnedDB, editor: User, sid: str, raw: str, note: str | None = None, *,
+            based_on: str | None = None) -> Submission:
     """An editor's correction of a pending submission before deciding on it (a new revision, logged).
     Raises SubmissionError: 403 (not an editor), 404, 409 (already decided), 422 (invalid or unchanged)."""
     if not editor.is_editor:
@@ -85,6 +96,7 @@ def correct(db: OwnedDB, editor: User, sid: str, raw: str, note: str | None = No
         sub = get(db, sid)  # again inside the transaction: another editor may have decided meanwhile
         if sub.status != "pending":
             raise SubmissionError("indsendelsen er allerede afgjort, så den kan ikke rettes", status=409)
+        _check_version(sub, based_on)
         if raw == sub.raw:
             raise SubmissionError("rettelsen ændrer ingenting",
                                   errors=[ContentError("body", 1, "rettelsen ændrer ingenting")])
@@ -95,7 +107,7 @@ def correct(db: OwnedDB, editor: User, sid: str, raw: str, note: str | None = No
     return get(db, sid)
 
 
-def resend(db: OwnedDB, user: User, sid: str, raw: str, content_dir) -> Submission:
+def resend(db: OwnedDB, user: User, sid: str, raw: str, content_dir, *, based_on: str | None = None) -> Submission:
     """The author's revised text of a rejected submission: the same submission, pending again.
     Raises SubmissionError: 404 (not theirs: a stranger learns nothing), 409 (not rejected; or the
     address of a new practice was taken meanwhile), 422 (invalid)."""
@@ -107,6 +119,7 @@ def resend(db: OwnedDB, user: User, sid: str, raw: str, content_dir) -> Submissi
         sub = get(db, sid)
         if sub.status != "rejected":
             raise SubmissionError("kun en afvist indsendelse kan rettes og sendes igen", status=409)
+        _check_version(sub, based_on)
         base_raw = current_text(conn, content_dir, "practice", sub.slug)
         if sub.is_update:
             if base_raw is None:

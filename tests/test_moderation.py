@@ -315,3 +315,75 @@ def test_a_failing_git_never_fails_an_approval_and_the_next_drain_commits(site, 
     db.close()
     assert len(_git_log(content, f"practices/{SHIPPED_SLUG}.md")) == 3
     assert not [p for p in check(content, site.config["DATA_DIR"]).problems if "versionshistorikken" in p]
+
+
+# -- the API, and two editors at once ------------------------------------------------------------
+
+def _detail(site, sid, who="editor"):
+    return site.test_client().get(f"/api/submissions/{sid}", headers=_api(site.tokens[who])).get_json()
+
+
+def test_the_api_corrects_and_resends_with_based_on(site):
+    sid = _submit(site)
+    version = _detail(site, sid)["version"]
+    client = site.test_client()
+    corrected = FULL.replace("hver uge", "hver onsdag")
+    response = client.put(f"/api/submissions/{sid}?based_on={version}&note=Dag+tilføjet", data=corrected.encode(),
+                          headers=_api(site.tokens["editor"]))
+    assert response.status_code == 200 and response.get_json()["raw"] == corrected
+    assert response.get_json()["revisions"][-1]["note"] == "Dag tilføjet"
+    stale = client.put(f"/api/submissions/{sid}?based_on={version}", data=FULL.replace("hver uge", "hver fredag").encode(),
+                       headers=_api(site.tokens["editor"]))
+    assert stale.status_code == 409 and "rettet, siden du hentede den" in stale.get_json()["error"]
+    assert _detail(site, sid)["raw"] == corrected  # the first correction is kept
+    # the author cannot resend a pending submission, nor a stranger see it
+    assert client.put(f"/api/submissions/{sid}", data=FULL.encode(), headers=_api(site.tokens["contributor"])).status_code == 409
+    assert client.put(f"/api/submissions/{sid}", data=FULL.encode(), headers=_api(site.tokens["other"])).status_code == 404
+    assert client.post(f"/api/submissions/{sid}/reject", json={"reason": "Angiv antal deltagere."},
+                       headers={"Authorization": f"Bearer {site.tokens['editor']}"}).status_code == 200
+    bad = client.put(f"/api/submissions/{sid}", data=corrected.replace("evidence: delvis-effekt", "evidence: x").encode(),
+                     headers=_api(site.tokens["contributor"]))
+    assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "evidence"
+    resent = client.put(f"/api/submissions/{sid}", data=corrected.replace("hver onsdag", "hver onsdag, 40 i alt").encode(),
+                        headers=_api(site.tokens["contributor"]))
+    assert resent.status_code == 200 and resent.get_json()["status"] == "pending"
+    assert [(r["round"], r["by"]) for r in resent.get_json()["revisions"]] == [
+        (1, "contributor"), (1, "editor"), (2, "contributor")]
+
+
+def test_two_editors_at_once_one_correction_wins_and_an_approval_publishes_what_answered_yes(site):
+    from test_races import Writers
+
+    make_people(site, {"editor2": ("redaktoer2@example.dk", "editor", ())})
+    tokens = site.tokens | {"editor2": site.test_cli_runner().invoke(
+        args=["users", "token", "redaktoer2@example.dk"]).output.strip().splitlines()[-1]}
+    content, data = Path(site.config["CONTENT_DIR"]), site.config["DATA_DIR"]
+    writers = Writers(data, content)
+    try:
+        for n in range(3):
+            sid = _submit(site, FULL.replace("title: Sprogmakere", f"title: Runde {n} - Sprogmakere"))
+            version = _detail(site, sid)["version"]
+            texts = [FULL.replace("title: Sprogmakere", f"title: Runde {n} - Sprogmakere").replace("hver uge", day)
+                     for day in ("hver mandag", "hver tirsdag")]
+            outcomes = writers.at_once(*[("PUT", f"/api/submissions/{sid}?based_on={version}", _api(tokens[who]),
+                                          text.encode()) for who, text in zip(("editor", "editor2"), texts)])
+            assert sorted(status for status, _b in outcomes) == [200, 409], outcomes
+            winner = texts[[status for status, _b in outcomes].index(200)]
+            assert _detail(site, sid)["raw"] == winner and len(_detail(site, sid)["revisions"]) == 2
+
+            # an approval and a correction at once: whichever answered yes is what is published
+            fixed = winner.replace("(Testindhold.)", "(Testindhold, rettet.)")
+            outcomes = writers.at_once(
+                ("POST", f"/api/submissions/{sid}/approve", {"Authorization": f"Bearer {tokens['editor']}"}, b""),
+                ("PUT", f"/api/submissions/{sid}", _api(tokens["editor2"]), fixed.encode()))
+            assert outcomes[0][0] == 200, outcomes
+            slug = outcomes[0][1]["slug"]
+            written = (content / "practices" / f"{slug}.md").read_text("utf-8")
+            assert written == (fixed if outcomes[1][0] == 200 else winner), outcomes
+            assert outcomes[1][0] in (200, 409)
+            assert len(_git_log(content, f"practices/{slug}.md")) == 1  # its one version, committed
+    finally:
+        writers.close()
+    from portal.integrity import check
+    report = check(content, data)
+    assert report.ok, report.problems

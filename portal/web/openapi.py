@@ -194,6 +194,7 @@ SCHEMAS: dict[str, dict] = {
     "SubmissionDetail": _obj({
         **_SUBMISSION,
         "raw": {"type": "string", "description": "The file as submitted (content format)"},
+        "version": {"type": "string", "description": "Its text's fingerprint: send it as based_on with PUT"},
         # Inline, not a $ref: OpenAPI 3.0 ignores "nullable" beside a $ref, and without "type" beside it.
         "submitted": _nullable({**_obj(_PRACTICE_FIELDS),
                                 "description": "Its fields as validated; null if today's contract refuses it"}),
@@ -203,15 +204,6 @@ SCHEMAS: dict[str, dict] = {
         "revisions": {"type": "array", "items": _ref("SubmissionRevision"),
                       "description": "Every text it has had, oldest first: the first sending, an editor's "
                                      "corrections before approving, revised texts resent after a rejection"},
-    }),
-    "SubmissionRevision": _obj({
-        "round": {"type": "integer", "minimum": 1, "description": "1, then 2 after the first rejection …"},
-        "at": _STR,
-        "by": {"type": "string", "enum": ["contributor", "editor"]},
-        "title": _STR,
-        "note": _nullable({"type": "string", "description": "the editor's note on a correction"}),
-        "changes": _nullable({"type": "string", "description": "unified diff from the text before it; "
-                                                               "null for the first"}),
     }),
     "SubmissionList": _obj({
         "status": {"type": "string", "enum": list(SUBMISSION_STATUSES)},
@@ -348,6 +340,9 @@ from .openapi_notify import PATHS as _NOTIFY_PATHS, SCHEMAS as _NOTIFY_SCHEMAS  
 
 PATHS.update(_NOTIFY_PATHS)
 SCHEMAS.update(_NOTIFY_SCHEMAS)
+from .openapi_moderation import add_to as _add_moderation  # noqa: E402 (needs the helpers)
+
+_add_moderation(PATHS, SCHEMAS)
 
 SPEC: dict = {
     "openapi": "3.0.3",

@@ -147,6 +147,7 @@ def submission_page(sub, *, values=None, errors=None, summary=None, status=200):
     return render_template(
         "submission.html", sub=sub, thread=revisions.thread(owned_db(), sub.id), resend=resend,
         values=values or from_file(sub.raw, PRACTICE_FIELDS), errors=errors or {}, summary=summary or [],
+        revise_version=(request.form.get("based_on") if status != 409 else None) or text_version(sub.raw),
         **extra, **rendered(sub),
     ), status
 
@@ -162,7 +163,7 @@ def resend(sid: str):
     values = form_values(request.form, PRACTICE_FIELDS)
     try:
         revisions.resend(db, user, sid, to_file(values, PRACTICE_FIELDS, base=sub.raw),
-                         current_app.config["CONTENT_DIR"])
+                         current_app.config["CONTENT_DIR"], based_on=request.form.get("based_on") or None)
     except SubmissionError as exc:
         by_field, other = field_errors(exc.errors, PRACTICE_FIELDS)
         return submission_page(submissions.get(db, sid), values=values, errors=by_field,

@@ -9,6 +9,7 @@ from ... import revisions, submissions
 from ..auth import audiences, current_user, editor_required, owned_db
 from ..forms import PRACTICE_FIELDS, field_errors, form_values, from_file, to_file
 from ...lookalikes import lookalikes
+from ...publishing import text_version
 from ..resources import get_store
 from ...submissions import SubmissionError
 from .contribute import form_context, rendered
@@ -60,6 +61,7 @@ def _review_page(sub, *, status=200, **extra):
         "thread": revisions.thread(db, sub.id),
         "similar": lookalikes(sub, get_store().items_of_type("practice", audiences()), pending),
         "values": from_file(sub.raw, PRACTICE_FIELDS), "errors": {}, "summary": [],
+        "revise_version": request.form.get("based_on") or text_version(sub.raw),
         **(form_context() if sub.status == "pending" else {}),
     }
     context.update(extra)
@@ -77,14 +79,19 @@ def correct(sid: str):
     values = form_values(request.form, PRACTICE_FIELDS)
     note = request.form.get("note", "")
     try:
-        revisions.correct(db, current_user(), sid, to_file(values, PRACTICE_FIELDS, base=sub.raw), note)
+        revisions.correct(db, current_user(), sid, to_file(values, PRACTICE_FIELDS, base=sub.raw), note,
+                          based_on=request.form.get("based_on") or None)
     except SubmissionError as exc:
-        if exc.status == 409:
+        fresh = submissions.get(db, sid)
+        if exc.status == 409 and fresh.status != "pending":
             flash(_("Kunne ikke rette: %(reason)s.", reason=exc.message), "error")
             return redirect(url_for("moderation.review", sid=sid))
         by_field, other = field_errors(exc.errors, PRACTICE_FIELDS)
-        return _review_page(submissions.get(db, sid), status=exc.status, values=values, errors=by_field,
-                            summary=other or ([] if by_field else [exc.message]), note=note, correcting=True)
+        # Corrected by another editor meanwhile (409): the typed correction is kept, and the form now carries
+        # the newer version, so saving again (after reading the thread) is a deliberate choice.
+        return _review_page(fresh, status=exc.status, values=values, errors=by_field,
+                            summary=other or ([] if by_field else [exc.message]), note=note, correcting=True,
+                            **({"revise_version": text_version(fresh.raw)} if exc.status == 409 else {}))
     flash(_("Rettelsen er gemt som en ny udgave af indsendelsen; indsenderen kan se den."))
     return redirect(url_for("moderation.review", sid=sid))
 
