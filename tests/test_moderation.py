@@ -387,3 +387,43 @@ def test_two_editors_at_once_one_correction_wins_and_an_approval_publishes_what_
     from portal.integrity import check
     report = check(content, data)
     assert report.ok, report.problems
+
+
+# -- review dates ---------------------------------------------------------------------------------
+
+def _csrf(client, url):
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+
+
+def test_practices_due_for_review_are_listed_and_marking_one_changes_one_line(site):
+    import datetime as dt
+
+    editor = _login(site.test_client(), "redaktoer@example.dk")
+    due = editor.get("/redaktion/gennemgang").get_data(as_text=True)
+    assert f'href="/erfaringer/{SHIPPED_SLUG}"' in due and "Aldrig" in due  # shipped: never reviewed here
+    page = site.test_client().get(f"/erfaringer/{SHIPPED_SLUG}").get_data(as_text=True)
+    assert "Ikke gennemgået i portalen, siden den blev leveret" in page
+
+    path = Path(site.config["CONTENT_DIR"]) / "practices" / f"{SHIPPED_SLUG}.md"
+    before = path.read_text("utf-8")
+    response = editor.post(f"/redaktion/gennemgang/{SHIPPED_SLUG}", data={"csrf_token": _csrf(editor, "/redaktion/gennemgang")})
+    assert response.status_code == 302
+    today = dt.date.today().isoformat()
+    assert changed_lines(before, path.read_text("utf-8")) == [f"+reviewed: {today}"]
+    page = site.test_client().get(f"/erfaringer/{SHIPPED_SLUG}").get_data(as_text=True)
+    assert f"Sidst gennemgået {dt.date.today().day}." in page
+    assert f'href="/erfaringer/{SHIPPED_SLUG}"' not in editor.get("/redaktion/gennemgang").get_data(as_text=True)
+    assert len(_git_log(path.parent.parent, f"practices/{SHIPPED_SLUG}.md")) == 2  # a version like any other
+
+    # an approved update counts as a review; with an interval of 0 days everything is due again
+    site.config["REVIEW_INTERVAL_DAYS"] = 0
+    assert f'href="/erfaringer/{SHIPPED_SLUG}"' in editor.get("/redaktion/gennemgang").get_data(as_text=True)
+
+    # bad input: an unknown practice, a practice with a proposal waiting, a contributor
+    token = _csrf(editor, "/redaktion/gennemgang")
+    assert editor.post("/redaktion/gennemgang/findes-ikke", data={"csrf_token": token}).status_code == 404
+    _submit(site, path.read_text("utf-8").replace("end: 2019", "end: 2020"), slug=SHIPPED_SLUG)
+    waiting = editor.post(f"/redaktion/gennemgang/{SHIPPED_SLUG}", data={"csrf_token": token}, follow_redirects=True)
+    assert "der venter et ændringsforslag" in waiting.get_data(as_text=True)
+    contributor = _login(site.test_client(), "videnscenter@example.dk")
+    assert contributor.get("/redaktion/gennemgang").status_code == 403

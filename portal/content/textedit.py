@@ -13,6 +13,7 @@ line of the file (and of the diff), as long as it fits on one line.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import yaml
@@ -30,6 +31,11 @@ def dump_key(name: str, value) -> list[str]:
     """The lines of one key in the house style: lists in flow style (``topics: [a, b]``), years as numbers."""
     if name in YEAR_KEYS and isinstance(value, str) and re.fullmatch(r"\d{4}", value.strip()):
         value = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:  # a date is written plain (date: 2026-11-30), as people write it; the reader reads it as text
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass  # not a real date: quoted, and the checker says what is wrong
     if isinstance(value, list):
         flow = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1000).rstrip("\n")
         return [f"{name}: {flow}"]

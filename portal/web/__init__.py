@@ -91,4 +91,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .views import versions as versions_views
 
     app.register_blueprint(versions_views.bp)  # an item's versions; review dates (/redaktion/gennemgang)
+    app.config.setdefault("REVIEW_INTERVAL_DAYS", 730)  # days until a reviewed practice is due again
     return app

@@ -4,16 +4,21 @@
 (what it said then, who wrote it, that the editors approved it, when);
 ``/erfaringer/<slug>/versioner/<rev>`` shows one version as its page showed it.
 Notes have the same pages under ``/notater/``, for the readers who may see the
-note. The pages are not cached: the history gains its commit just after a
+note. ``/redaktion/gennemgang`` lists the practices due for review
+(``REVIEW_INTERVAL_DAYS``) and marks one reviewed (portal/reviews.py). The pages are not cached: the history gains its commit just after a
 publication bumps the page cache, and a cached list would miss it.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+import datetime as dt
 
-from ... import versions
-from ..auth import audiences, current_user
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ... import reviews, versions
+from ..auth import audiences, current_user, editor_required, owned_db
+from ...submissions import SubmissionError
 from ...content.errors import ContentErrors
 from ...content.loader import parse_file
 from ...rendering import MarkdownTooLarge, render_markdown
@@ -65,3 +70,30 @@ def item_version(section: str, slug: str, rev: str):
     return render_template("version.html", item=item, section=section, kind=kind, version=version, number=number,
                            record=record, html=html, text=text, preview_kommuner=kommuner,
                            show_people=bool(current_user() and current_user().is_editor))
+
+
+def _interval() -> int:
+    return int(current_app.config["REVIEW_INTERVAL_DAYS"])
+
+
+@bp.route("/redaktion/gennemgang")
+@editor_required
+def due_for_review():
+    practices = get_store().items_of_type("practice", audiences())
+    due = reviews.due(practices, reviews.approvals(owned_db()), dt.date.today(), _interval())
+    return render_template("review_due.html", due=due, total=len(practices), interval=_interval())
+
+
+@bp.route("/redaktion/gennemgang/<slug>", methods=["POST"])
+@editor_required
+def mark_reviewed(slug: str):
+    if get_store().get("practice", slug, audiences()) is None:
+        abort(404)
+    try:
+        reviews.mark_reviewed(owned_db(), current_user(), slug, current_app.config["CONTENT_DIR"],
+                              current_app.config["DATA_DIR"], dt.date.today())
+    except SubmissionError as exc:
+        flash(_("Kunne ikke markere som gennemgået: %(reason)s.", reason=exc.message), "error")
+    else:
+        flash(_("Erfaringen er markeret som gennemgået i dag."))
+    return redirect(url_for("versions.due_for_review"))
