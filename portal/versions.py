@@ -32,6 +32,8 @@ from .owned import OwnedDB, now
 
 GIT_TIMEOUT = 5.0
 PORTAL = ("Hvad virker", "portal@hvad-virker.invalid")  # the committer of what no editor decided (a shared note)
+#: The author of the first version: the files as shipped or written by hand, by nobody the portal knows.
+DELIVERED = ("Leveret indhold (før versionshistorikken)", "portal@hvad-virker.invalid")
 _REV = re.compile(r"[0-9a-f]{7,40}")
 _SEP, _END = "\x1f", "\x1e"
 
@@ -96,13 +98,13 @@ def before_writes(db: OwnedDB, content_dir: Path | str) -> None:
             git(content_dir, "add", "-A", "--", ".")
             git(content_dir, "commit", "-q", "--allow-empty", "-m",
                 "Første udgave: indholdet, som det lå i content/, da versionshistorikken begyndte",
-                env=_env(PORTAL, PORTAL))
+                env=_env(DELIVERED, PORTAL))
             return
         waiting = [f":(exclude){_path(content_dir, e)}" for e in _unsaved(db)]
         if git(content_dir, "status", "--porcelain", "--", ".", *waiting).strip():
             git(content_dir, "add", "-A", "--", ".", *waiting)
             git(content_dir, "commit", "-q", "-m", "Ændret direkte i filerne i content/ (ikke gennem portalen)",
-                env=_env(PORTAL, PORTAL))
+                env=_env(("Ændret i filerne", PORTAL[1]), PORTAL))
     except VersionsError:
         pass  # reported by flask check (commit_problems); the publication goes on
 

@@ -271,7 +271,7 @@ def test_every_publication_is_a_version_and_earlier_versions_can_be_read(site):
     assert len(log) == 2  # the shipped file is the first version
     assert log[0] == ("Videnscenter Test|videnscenter@example.dk|redaktoer@example.dk|redaktoer@example.dk|"
                       "Ændring godkendt: 1-1 indsatser i koordineringsenheden")
-    assert log[1].startswith("Hvad virker|") and "Første udgave" in log[1]
+    assert log[1].startswith("Leveret indhold (før versionshistorikken)|") and "Første udgave" in log[1]
 
     client = site.test_client()
     listing = client.get(f"/erfaringer/{SHIPPED_SLUG}/versioner")
@@ -427,3 +427,14 @@ def test_practices_due_for_review_are_listed_and_marking_one_changes_one_line(si
     assert "der venter et ændringsforslag" in waiting.get_data(as_text=True)
     contributor = _login(site.test_client(), "videnscenter@example.dk")
     assert contributor.get("/redaktion/gennemgang").status_code == 403
+
+
+def test_a_change_made_directly_in_the_files_is_its_own_version_not_the_next_publications(site):
+    content = Path(site.config["CONTENT_DIR"])
+    path = content / "practices" / f"{SHIPPED_SLUG}.md"
+    _update(site, path.read_text("utf-8").replace("end: 2019", "end: 2020"))  # starts the history
+    path.write_text(path.read_text("utf-8").replace("status: igangværende", "status: afsluttet"), "utf-8")
+    _update(site, path.read_text("utf-8").replace("end: 2020", "end: 2021"))
+    log = _git_log(content, f"practices/{SHIPPED_SLUG}.md")
+    assert [line.split("|")[0] for line in log] == [
+        "Videnscenter Test", "Ændret i filerne", "Videnscenter Test", "Leveret indhold (før versionshistorikken)"]
