@@ -412,6 +412,7 @@ def test_practices_due_for_review_are_listed_and_marking_one_changes_one_line(si
     assert changed_lines(before, path.read_text("utf-8")) == [f"+reviewed: {today}"]
     page = site.test_client().get(f"/erfaringer/{SHIPPED_SLUG}").get_data(as_text=True)
     assert f"Sidst gennemgået {dt.date.today().day}." in page
+    assert site.test_client().get(f"/api/practices/{SHIPPED_SLUG}").get_json()["reviewed"] == today
     assert f'href="/erfaringer/{SHIPPED_SLUG}"' not in editor.get("/redaktion/gennemgang").get_data(as_text=True)
     assert len(_git_log(path.parent.parent, f"practices/{SHIPPED_SLUG}.md")) == 2  # a version like any other
 

@@ -42,6 +42,8 @@ _PRACTICE_FIELDS = {
     "status": _nullable({"type": "string", "enum": list(PRACTICE_STATUSES)}),
     "source": _nullable(_STR),
     "contact": _nullable(_STR),
+    "reviewed": _nullable({"type": "string", "format": "date",
+                           "description": "the day an editor last checked it against its source (content key)"}),
     "body": {"type": "string", "description": "Markdown"},
 }
 #: One ranking row of a kommune: position ``rank`` of ``of``, under the name ``as`` it was published with.
