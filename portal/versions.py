@@ -31,6 +31,7 @@ from .kinds import FILE_KINDS
 from .owned import OwnedDB, now
 
 GIT_TIMEOUT = 5.0
+FIRST_COMMIT_TIMEOUT = 60.0  # the first commit reads the whole content root, once
 PORTAL = ("Hvad virker", "portal@hvad-virker.invalid")  # the committer of what no editor decided (a shared note)
 #: The author of the first version: the files as shipped or written by hand, by nobody the portal knows.
 DELIVERED = ("Leveret indhold (før versionshistorikken)", "portal@hvad-virker.invalid")
@@ -67,6 +68,14 @@ def has_history(content_dir: Path | str) -> bool:
     return (Path(content_dir) / ".git").exists()
 
 
+def _has_commits(content_dir: Path | str) -> bool:
+    try:
+        git(content_dir, "rev-parse", "-q", "--verify", "HEAD")
+        return True
+    except VersionsError:
+        return False
+
+
 def _identity(name: str, email: str) -> tuple[str, str]:
     """git refuses '<', '>' and new lines in a name or address, and an empty name."""
     clean = [re.sub(r"[<>\n\r]", "", v).strip() for v in (name, email)]
@@ -95,10 +104,12 @@ def before_writes(db: OwnedDB, content_dir: Path | str) -> None:
     try:
         if not has_history(content_dir):
             git(content_dir, "init", "-q", "-b", "main")
-            git(content_dir, "add", "-A", "--", ".")
+        if not _has_commits(content_dir):  # new, or a first commit that failed (timed out) last time
+            # Once per content root, and it reads every file: a longer timeout than a single commit's.
+            git(content_dir, "add", "-A", "--", ".", timeout=FIRST_COMMIT_TIMEOUT)
             git(content_dir, "commit", "-q", "--allow-empty", "-m",
                 "Første udgave: indholdet, som det lå i content/, da versionshistorikken begyndte",
-                env=_env(DELIVERED, PORTAL))
+                env=_env(DELIVERED, PORTAL), timeout=FIRST_COMMIT_TIMEOUT)
             return
         waiting = [f":(exclude){_path(content_dir, e)}" for e in _unsaved(db)]
         if git(content_dir, "status", "--porcelain", "--", ".", *waiting).strip():

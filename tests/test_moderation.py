@@ -439,3 +439,26 @@ def test_a_change_made_directly_in_the_files_is_its_own_version_not_the_next_pub
     log = _git_log(content, f"practices/{SHIPPED_SLUG}.md")
     assert [line.split("|")[0] for line in log] == [
         "Videnscenter Test", "Ændret i filerne", "Videnscenter Test", "Leveret indhold (før versionshistorikken)"]
+
+
+def test_a_first_commit_that_failed_is_made_again_as_the_first_version(site, monkeypatch):
+    from portal import versions
+    from portal.owned import OwnedDB
+
+    content = Path(site.config["CONTENT_DIR"])
+    db = OwnedDB(site.config["DATA_DIR"])
+    real = versions.git
+
+    def init_only(content_dir, *args, **kwargs):  # git init works, then the machine is too slow for the rest
+        if args[0] != "init":
+            raise versions.VersionsError("git add svarede ikke inden for 60 sekunder")
+        return real(content_dir, *args, **kwargs)
+
+    monkeypatch.setattr(versions, "git", init_only)
+    versions.before_writes(db, content)
+    assert (content / ".git").exists()
+    monkeypatch.setattr(versions, "git", real)
+    versions.before_writes(db, content)
+    db.close()
+    log = _git_log(content, f"practices/{SHIPPED_SLUG}.md")
+    assert len(log) == 1 and log[0].startswith("Leveret indhold")
