@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from search_index import IndexDocument
+from pathlib import Path
+
+from search_index import IndexDocument, strip_sections
+from search_index.expansion import ThesaurusError, parse_thesaurus
 
 from .content import kommuner as kommune_registry
+from .content import vocabulary
+from .content.errors import ContentError
 from .content.loader import Content
 from .kinds import KINDS, SEARCH_TYPES, item_id, item_url
 from .store import item_row
@@ -34,24 +39,29 @@ def document_for(record: dict, row: dict | None = None) -> IndexDocument:
     """The index document of one validated content record."""
     row = row or item_row(record)
     kind = record["type"]
+    text = strip_sections(row["text"])  # an evaluation's PDF pages are words of it; their labels are not
     places = KINDS[kind].kommuner_of(record)
     if not KINDS[kind].counted_under_kommuner:
         # A ranking is found by its title and text (and the names it ranks), not counted under 72 kommuner.
         facets = {"kommuner": [], "kommune_names": [], "regions": []}
-        body = row["text"] + "\n" + " ".join(p["as"] for p in places)
+        body = text + "\n" + " ".join(p["as"] for p in places)
     else:
         facets = _kommune_facets(places)
-        body = row["text"]
+        body = text
         if kind == "network" and record.get("region"):
             facets["regions"] = sorted(set(facets["regions"]) | {record["region"]})
-    extra = [record.get("organisation"), " ".join(record.get("target_groups") or [])]
+    extra = [record.get("organisation"), " ".join(record.get("target_groups") or []),
+             " ".join(t for t in record.get("topics") or [] if vocabulary.canonical("topic", t) != t.lower())]
     return IndexDocument(
         id=row["id"],
         type=kind,
         title=record["title"],
         url=row["url"],
         body="\n".join([body, *[x for x in extra if x]]),
-        topics=list(record.get("topics") or []),
+        # Facets count the managed vocabulary's canonical values; the words the
+        # content used stay searchable in the body.
+        topics=vocabulary.canonical_list("topic", record.get("topics")),
+        target_groups=vocabulary.canonical_list("target_group", record.get("target_groups")),
         evidence=record.get("evidence"),
         audience=row["audience"],
         date=row["date"],
@@ -96,3 +106,25 @@ def all_documents(content: Content, rows: dict[str, dict]) -> Iterator[IndexDocu
             yield document_for(record, rows[item_id(kind, record["slug"])])
     for k in kommune_registry.all_kommuner():
         yield kommune_document(k)
+
+
+#: Thesaurus entries a content root may add to the shipped ones (same format as
+#: search_index/data/thesaurus.tsv; see docs/search.md).
+THESAURUS_FILE = "thesaurus.tsv"
+
+
+def content_thesaurus(content_dir) -> tuple[str | None, list[ContentError]]:
+    """The content's own thesaurus text (None without one), and its problems
+    as content errors (``path:line: message``) so an ingest refuses it."""
+    path = Path(content_dir) / THESAURUS_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, []
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [ContentError(str(path), None, f"kan ikke læses: {type(exc).__name__}")]
+    try:
+        parse_thesaurus(text, str(path))
+    except ThesaurusError as exc:
+        return None, [ContentError(str(path), exc.line, exc.message)]
+    return text, []

@@ -32,7 +32,7 @@ from search_index import SearchIndex
 from .content.errors import ContentError
 from .content.loader import load_content
 from .generations import Generation, current_generation, derived_dir, fsync_tree, prune, swap_current, write_lock
-from .indexing import all_documents
+from .indexing import all_documents, content_thesaurus
 from .owned import OwnedDB
 from .publishing import drain
 from . import faults, render_cache, rendering
@@ -108,6 +108,8 @@ def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict]:
             else:
                 rows[row["id"]] = row
     render_cache.save(base, rows, cache, fresh)
+    thesaurus, problems = content_thesaurus(content_dir)
+    content.errors.extend(problems)
     if content.errors:
         raise IngestFailed(content.errors)
 
@@ -119,7 +121,7 @@ def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict]:
         counts = build_store(gen.db_path, content, rows, meta=meta)
         say("Bygger søgeindeks …")
         index = SearchIndex.build(gen.index_path, all_documents(content, rows),
-                                  progress=lambda n: say(f"  {n} dokumenter indekseret"))
+                                  progress=lambda n: say(f"  {n} dokumenter indekseret"), thesaurus=thesaurus)
         index.close()
         fsync_tree(gen.path)
         swap_current(base, gen.name)

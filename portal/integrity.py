@@ -20,6 +20,7 @@ from . import faults
 from .content import kommuner as kommune_registry
 from .generations import current_generation, write_lock
 from .indexing import document_for, kommune_document
+from .kinds import KINDS
 from .owned import OwnedDB
 from .publishing import content_path, drain
 from . import versions
@@ -78,7 +79,7 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
                 report.problems.append(f"udbakke #{p['id']} ({p['kind']} {p['slug']}) er ikke offentliggjort"
                                        + (f": {p['error']}" if p["error"] else ""))
             report.problems.extend(versions.commit_problems(owned))  # retried by the next drain
-            approved = owned.all("SELECT id, slug FROM submissions WHERE status = 'approved'")
+            approved = owned.all("SELECT id, kind, slug FROM submissions WHERE status = 'approved'")
             accepted_writes(owned, content_dir, report)
         finally:
             owned.close()
@@ -116,10 +117,12 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
     for extra in sorted(in_index - expected):
         report.problems.append(f"søgeindeks har {extra}, som ikke er i databasen")
     for sub in approved:
-        if not content_path(content_dir, "practice", sub["slug"]).exists():
-            report.problems.append(f"godkendt indsendelse {sub['id']}: filen practices/{sub['slug']}.md mangler")
-        if item_id("practice", sub["slug"]) not in rows:
-            report.problems.append(f"godkendt indsendelse {sub['id']}: erfaringen {sub['slug']} er ikke i databasen")
+        path = content_path(content_dir, sub["kind"], sub["slug"])
+        if not path.exists():
+            report.problems.append(f"godkendt indsendelse {sub['id']}: filen {path.parent.name}/{path.name} mangler")
+        if item_id(sub["kind"], sub["slug"]) not in rows:
+            what = KINDS[sub["kind"]].label.lower()
+            report.problems.append(f"godkendt indsendelse {sub['id']}: {what} {sub['slug']} er ikke i databasen")
     return report
 
 

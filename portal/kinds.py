@@ -5,7 +5,10 @@ kommuner, reference data that has pages and is searchable. The loader, the
 store, the index, the integrity check, the search parameters, the sitemap, the
 CLI, the templates' labels, the OpenAPI document and the docs tests all read
 this registry instead of keeping lists of their own. Adding a kind means: its
-record here, its validator in ``content/schema.py``, its templates, its docs.
+record here, its validator (``content/schema.py``, or a module of its own like
+``content/evaluations.py``), its templates, its docs. Evaluation reports were
+added that way: a kind with a template gets its page from the generic view, and
+what a kind cites, attaches or adds to the search is a field here.
 
 Flask-free. The labels are Danish msgids marked with :func:`N_` so that
 ``pybabel extract -k N_`` finds them; the web layer translates them at render
@@ -17,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .content import schema
+from .content import evaluations, schema
 from .content.frontmatter import read_markdown, read_yaml
 
 
@@ -62,6 +65,22 @@ def _members(record: dict) -> list[dict]:
     return list(record.get("members") or [])
 
 
+def _no_practices(record: dict) -> list[str]:
+    return []
+
+
+def _cited_practices(record: dict) -> list[str]:
+    return list(record.get("practices") or [])
+
+
+def _no_sections(record: dict) -> list[tuple[str, str]]:
+    return []
+
+
+def _no_attachment(record: dict) -> dict | None:
+    return None
+
+
 def _ranked_kommuner(record: dict) -> list[dict]:
     return [row["kommune"] for row in record["rows"] if row.get("kommune")]
 
@@ -87,6 +106,18 @@ class Kind:
     body_of: Callable[[dict], str] = _body_of  #: the Markdown shown as its body
     audience_of: Callable[[dict], str] = _public  #: "public" or "network:<slug>"
     kommuner_of: Callable[[dict], list[dict]] = _listed_kommuner  #: resolved kommuner it is linked to
+    #: slugs of the practices it cites: checked to exist at ingest, kept in ``item_practices``
+    practices_of: Callable[[dict], list[str]] = _no_practices
+    on_practice_page: bool = False  #: listed on the pages of the practices it cites (besides notes' own list)
+    #: (label, text) sections searchable with it beyond its body (an evaluation's PDF pages); a
+    #: snippet from one names its label. Not shown as the body, not in the summary.
+    sections_of: Callable[[dict], list[tuple[str, str]]] = _no_sections
+    attachment_folder: str | None = None  #: subfolder of ``folder`` holding its files (named by hash)
+    attachment_of: Callable[[dict], dict | None] = _no_attachment  #: ``{"file", "sha256", "bytes", "pages"}``
+    #: its page, rendered by the generic view (portal/web/views/kind_pages.py); None: a view of its own
+    template: str | None = None
+    #: (store, item, audiences) → the page's template variables beyond ``item`` and ``data``
+    page_context: Callable | None = None
     extra: dict = field(default_factory=dict)
 
     def url(self, slug: str) -> str:
@@ -97,7 +128,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("practice", "/erfaringer/", N_("Erfaring"), N_("Erfaringer"), folder="practices", suffixes=(".md",),
          reader=read_markdown, validator=schema.validate_practice, keys=schema.PRACTICE_KEYS, submittable=True),
     Kind("note", "/notater/", N_("Netværksnotat"), N_("Netværksnotater"), folder="notes", suffixes=(".md",),
-         reader=read_markdown, validator=schema.validate_note, keys=schema.NOTE_KEYS, audience_of=_note_audience),
+         reader=read_markdown, validator=schema.validate_note, keys=schema.NOTE_KEYS, audience_of=_note_audience,
+         practices_of=_cited_practices),
     Kind("network", "/netvaerk/", NP_("én", "Netværk"), N_("Netværk"), folder="networks", suffixes=(".yaml", ".yml"),
          reader=read_yaml, validator=schema.validate_network, keys=schema.NETWORK_KEYS, label_context="én",
          body_of=_description_of, kommuner_of=_members),
@@ -108,12 +140,22 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("indicator", "/indikatorer/", N_("Nøgletal"), N_("Nøgletal"), folder="indicators",
          suffixes=(".yaml", ".yml"), reader=read_yaml, validator=schema.validate_indicator,
          keys=schema.INDICATOR_KEYS, searchable=False, in_sitemap=False, body_of=_description_of),
+    # Evaluation reports: the evidence behind a practice's category, optionally with the report as a PDF.
+    Kind("evaluation", "/evalueringer/", N_("Evaluering"), N_("Evalueringer"), folder="evalueringer",
+         suffixes=(".yaml", ".yml"), reader=read_yaml, validator=evaluations.validate_evaluation,
+         keys=evaluations.EVALUATION_KEYS, body_of=evaluations.body_of, practices_of=evaluations.practices_of,
+         on_practice_page=True, sections_of=evaluations.attachment_pages,
+         attachment_folder=evaluations.ATTACHMENT_FOLDER, attachment_of=evaluations.attachment_of,
+         template="evaluation.html", page_context=evaluations.page_context),
     # Kommuner come from reference data (content/kommuner.py), not from files.
     Kind("kommune", "/kommuner/", N_("Kommune"), N_("Kommuner"), in_sitemap=False),
 )}
 
 #: Kinds read from files in content/, in the order the loader walks them.
 FILE_KINDS: dict[str, Kind] = {name: kind for name, kind in KINDS.items() if kind.folder}
+
+#: Kinds listed on the pages of the practices they cite (each under its plural label).
+ON_PRACTICE_PAGE: tuple[str, ...] = tuple(name for name, kind in KINDS.items() if kind.on_practice_page)
 
 #: Values of the search's type filter, in the order the facet shows them.
 SEARCH_TYPES: tuple[str, ...] = tuple(name for name, kind in KINDS.items() if kind.searchable)

@@ -22,6 +22,7 @@ import sqlite3
 
 from .accounts import User
 from .errors import PortalError
+from .kinds import item_url
 from .mail import queue
 from .owned import OwnedDB, now
 
@@ -38,9 +39,12 @@ def _quoted(text: str) -> str:
     return "\n".join(f"  {line}" for line in text.strip().splitlines())
 
 
-def submission_received(conn: sqlite3.Connection, *, sid: str, title: str, is_update: bool, contributor: User) -> int:
+def submission_received(conn: sqlite3.Connection, *, sid: str, title: str, is_update: bool, contributor: User,
+                        kind: str = "practice") -> int:
     """Tell every editor that a submission waits. Returns the number of mails queued."""
     what = "en opdatering af erfaringen" if is_update else "en ny erfaring"
+    if kind == "evaluation":
+        what = "en ny evalueringsrapport"
     who = contributor.email + (f" ({contributor.organisation})" if contributor.organisation else "")
     body = (f"Hej\n\n{who} har indsendt {what} »{title}« til Hvad virker.\n"
             "Den venter på, at en redaktør godkender eller afviser den.\n\n"
@@ -70,13 +74,13 @@ def batch_received(conn: sqlite3.Connection, *, titles: list[tuple[str, str]], c
 
 
 def submission_decided(conn: sqlite3.Connection, *, sid: str, slug: str, title: str, to_addr: str,
-                       approved: bool, reason: str | None = None) -> None:
+                       approved: bool, reason: str | None = None, kind: str = "practice") -> None:
     """Tell the contributor what the editors decided (and why, for a rejection)."""
     if approved:
-        subject = f"Din erfaring er godkendt: {title}"
+        subject = f"Din {'evaluering' if kind == 'evaluation' else 'erfaring'} er godkendt: {title}"
         body = (f"Hej\n\nDin indsendelse »{title}« er godkendt af redaktionen og er nu offentliggjort "
                 "på Hvad virker.\n\nSe den her:")
-        link = f"/erfaringer/{slug}"
+        link = item_url(kind, slug)
     else:
         subject = f"Din indsendelse er afvist: {title}"
         body = (f"Hej\n\nRedaktionen har afvist din indsendelse »{title}«.\n\n"

@@ -56,6 +56,9 @@ def _note(note: str | None) -> str | None:
 
 
 def _new_text(sub: Submission, raw: str) -> tuple[str, dict]:
+    if getattr(sub, "kind", "practice") != "practice":  # an evaluation report comes with its PDF: sent anew
+        raise SubmissionError("kun en erfaring kan rettes her; send en evalueringsrapport igen som en ny indsendelse",
+                              status=409)
     raw = raw.replace("\r\n", "\n")
     record = validate(raw, sub.slug)  # 422 with the errors by line and field
     return raw, record

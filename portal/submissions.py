@@ -71,6 +71,7 @@ class Submission:
     decided_at: str | None
     owner_email: str | None = None
     owner_organisation: str | None = None
+    kind: str = "practice"  #: "practice", or "evaluation" (portal/evaluation_submissions.py)
 
     def diff(self) -> list[str]:
         """Unified diff against the text the update was based on."""
@@ -225,7 +226,7 @@ def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submi
         # published (the outbox first, then the file): two updates prepared
         # against the same version cannot both pass, even when the first
         # approval is committed but not yet written to content/.
-        current = current_text(conn, content_dir, "practice", sub.slug)
+        current = current_text(conn, content_dir, sub.kind, sub.slug)
         if current != sub.base_raw:
             if sub.is_update:
                 what, then = "er blevet ændret", "indsende ændringen igen ud fra den nye udgave"
@@ -239,13 +240,14 @@ def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submi
                 status=409,
             )
         if not sub.is_update:
-            reservations.claim(conn, "practice", sub.slug, sid)  # submissions stored before reservations existed
+            reservations.claim(conn, sub.kind, sub.slug, sid)  # submissions stored before reservations existed
         conn.execute("UPDATE submissions SET status = 'approved', decided_at = ?, decided_by = ? WHERE id = ?",
                      (now(), editor.id, sid))
-        db.log(conn, editor.id, "approved", kind="practice", slug=sub.slug, submission_id=sid,
+        db.log(conn, editor.id, "approved", kind=sub.kind, slug=sub.slug, submission_id=sid,
                detail=f"indsendt af {sub.owner_email}")
-        enqueue(db, conn, "practice", sub.slug, sub.raw, submission_id=sid)
-        notifications.submission_decided(conn, sid=sid, slug=sub.slug, title=sub.title, to_addr=sub.owner_email,
+        enqueue(db, conn, sub.kind, sub.slug, sub.raw, submission_id=sid)
+        notifications.submission_decided(conn, sid=sid, slug=sub.slug, kind=sub.kind, title=sub.title,
+                                         to_addr=sub.owner_email,
                                          approved=True)
     drain(db, content_dir, data_dir)
     return get(db, sid)
@@ -267,10 +269,11 @@ def reject(db: OwnedDB, editor: User, sid: str, reason: str) -> Submission:
         sub = _pending(db, sid)
         conn.execute("UPDATE submissions SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ?",
                      (reason, now(), editor.id, sid))
-        db.log(conn, editor.id, "rejected", kind="practice", slug=sub.slug, submission_id=sid, detail=reason)
+        db.log(conn, editor.id, "rejected", kind=sub.kind, slug=sub.slug, submission_id=sid, detail=reason)
         if not sub.is_update:  # its address is free again for the next new practice
-            reservations.release(conn, "practice", sub.slug, sid)
-        notifications.submission_decided(conn, sid=sid, slug=sub.slug, title=sub.title, to_addr=sub.owner_email,
+            reservations.release(conn, sub.kind, sub.slug, sid)
+        notifications.submission_decided(conn, sid=sid, slug=sub.slug, kind=sub.kind, title=sub.title,
+                                         to_addr=sub.owner_email,
                                          approved=False, reason=reason)
     return get(db, sid)
 

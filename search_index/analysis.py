@@ -49,20 +49,16 @@ import unicodedata
 
 import re
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token, Tokenizer
-from whoosh.lang import stemmer_for_language, stopwords_for_language
+import threading
+from pathlib import Path
+
+import Stemmer  # PyStemmer: the Snowball project's own stemmers, in C
 
 from .collation import danish_sort_key  # noqa: F401  (re-exported; the one Danish sort key)
 
 __all__ = [
     "WORD_PATTERN",
     "fold",
-    "FoldFilter",
-    "DanishStemFoldFilter",
-    "DanishAnalyzer",
-    "SpellingAnalyzer",
-    "danish_analyzer",
-    "spelling_analyzer",
     "query_terms_for_word",
     "canonical_term",
     "prefix_term",
@@ -77,6 +73,10 @@ __all__ = [
 #: What counts as a word, everywhere (index, query parser, highlighter).
 #: Hyphens, dots, colons … all separate words: "Høje-Taastrup" is two words.
 WORD_PATTERN = r"\w+"
+#: Words the spelling suggestions learn from: letters only, at least three.
+SPELL_PATTERN = r"[^\W\d_]{3,}"
+_WORD_RE = re.compile(WORD_PATTERN)
+_SPELL_RE = re.compile(SPELL_PATTERN)
 
 # Danish letters first (å must not be decomposed to a + ring by NFKD below),
 # upper and lower case.  Input → Output: "Å" → "Aa", "ø" → "oe", "Æ" → "Ae".
@@ -115,71 +115,82 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-class FoldFilter(Filter):
-    """Whoosh filter applying :func:`fold` to every token.
-
-    Input tokens → Output tokens: ["århus", "høj"] → ["aarhus", "hoej"].
-    """
-
-    def __eq__(self, other):
-        return other is not None and self.__class__ is other.__class__
-
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = fold(t.text)
-            yield t
-
-
 @functools.lru_cache(maxsize=50_000)
 def _stem(word: str) -> str:
-    return _danish_stemmer()(word)
+    stem = _danish_stemmer()(word)
+    if stem.endswith("s") and stem != word:
+        # Snowball strips the s of "indsats" but not of "indsatsen" (→ "indsats"):
+        # stemming such a stem once more makes the forms of one word meet
+        # (indsats/indsatsen, proces/processen, beskæftigelsesindsats/-en).
+        stem = _danish_stemmer()(stem)
+    return stem
 
 
-@functools.lru_cache(maxsize=1)
+_stemmers = threading.local()  # a PyStemmer object is not thread-safe: one per thread
+
+
 def _danish_stemmer():
-    return stemmer_for_language("da")
+    stem = getattr(_stemmers, "danish", None)
+    if stem is None:
+        stem = _stemmers.danish = Stemmer.Stemmer("danish").stemWord
+    return stem
 
 
 def _forms(word: str) -> tuple[str, ...]:
-    """The index forms of one lowercase word: (stem→fold[, fold→stem])."""
-    primary = fold(_stem(word))
+    """The own forms of one lowercase word: (stem→fold[, fold→stem]), with
+    three exceptions (word lists in ``lexicon.py``):
+
+    * a kommune name is one unstemmed, folded form ("aars", "hoejer"), so
+      Aars does not meet "år" nor Højer "høje"; Århus/Aarhus, Fanø/Fanoe meet;
+    * a form the stemmer cannot bring together is stemmed from its lemma
+      (sprogcentret → sprogcenter, bydelsmødre → bydelsmor);
+    * where folding would merge the word with a different real ASCII-spelt
+      word (bøde/boede, køn/koen, rønne/roen), the Danish letters stay.
+    """
+    from .lexicon import fold_guarded, is_name, name_keys
+
+    if word.endswith("s") and len(word) > 3 and is_name(word[:-1]):  # Fanøs, Vesthimmerlands
+        return (fold(word[:-1]),)
+    if is_name(word):
+        return (fold(word),)
+    word = _lemma(word)
+    stem = _stem(word)
+    primary = fold(stem)
     secondary = _stem(fold(word))
+    if not word.isascii():
+        names = name_keys()
+        if fold_guarded(primary) or primary in names:  # "års" must not become the name Aars
+            primary = stem
+        if fold_guarded(secondary) or secondary in names:
+            secondary = stem
     if secondary == primary:
         return (primary,)
     return (primary, secondary)
 
 
-class DanishStemFoldFilter(Filter):
-    """Snowball Danish stemming followed by :func:`fold`, plus a
-    fold-before-stem form at the same position when the two differ.
+def _lemma(word: str) -> str:
+    """``word`` with a form from the exception table replaced by its lemma, as
+    the whole word or as the last part of a compound."""
+    from .compounds import split_compound
+    from .lexicon import inflection_lemma
 
-    Input tokens → Output tokens:
-        ["flygtningene"]  → ["flygtning"]
-        ["kommunerne"]    → ["kommun"]
-        ["århus"]         → ["aarhus"]
-        ["høje"]          → ["hoej"]
-        ["fanø"]          → ["fanoe", "fano"]   (both at the same position)
-        ["fanoe"]         → ["fano"]
-    """
+    lemma = inflection_lemma(word)
+    if lemma is not None:
+        return lemma
+    parts = split_compound(word)
+    if parts:
+        lemma = inflection_lemma(parts[-1])
+        if lemma is not None:
+            return word[: len(word) - len(parts[-1])] + lemma
+    return word
 
-    def __eq__(self, other):
-        return other is not None and self.__class__ is other.__class__
 
-    def __call__(self, tokens):
-        for t in tokens:
-            if t.stopped:
-                yield t
-                continue
-            forms = _forms(t.text)
-            for form in forms:
-                # The token object is re-used by the tokenizer; consumers read
-                # it before asking for the next one, so mutating is safe.
-                t.text = form
-                yield t
+STOPWORDS_FILE = Path(__file__).with_name("data") / "stopwords-da.txt"
 
 
 def _build_stoplist() -> frozenset[str]:
-    words = set(stopwords_for_language("da"))
+    lines = STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    words = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
     # "paa", "ogsaa", "naar", "vaere": folded spellings are stop words too.
     words |= {fold(w) for w in words}
     return frozenset(words)
@@ -187,215 +198,6 @@ def _build_stoplist() -> frozenset[str]:
 
 #: Danish stop words, in both the Danish and the folded spelling.
 DANISH_STOPWORDS: frozenset[str] = _build_stoplist()
-
-
-class _FusedAnalyzer(Tokenizer):
-    """A Whoosh analyzer giving exactly the tokens of the chain
-    ``RegexTokenizer(PATTERN) | LowercaseFilter | StopFilter(DANISH_STOPWORDS,
-    MINSIZE) [| DanishStemFoldFilter]`` -- text, position (stop words removed
-    and positions closed up from the first kept word, as StopFilter
-    renumbers), character offsets, ``original``, ``stopped`` with
-    ``removestops=False``, ``tokenize=False`` -- in one generator.
-
-    Whoosh pickles the analyzer into the index's table of contents, so these
-    classes must stay importable under their names (and take no state:
-    their behaviour is this module's code).  Indexes written before them hold
-    the chain above; its classes (``DanishStemFoldFilter``, ``FoldFilter``)
-    stay here so such an index still opens.
-    """
-
-    PATTERN = WORD_PATTERN
-
-    def __init__(self):
-        pass
-
-    def __eq__(self, other):
-        return other is not None and self.__class__ is other.__class__
-
-    def __hash__(self):
-        return hash(self.__class__)
-
-    @staticmethod
-    def _forms_of(low: str) -> tuple[str, ...]:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        assert isinstance(value, str), f"{value!r} is not unicode"
-        kwargs.pop("no_morph", None)  # our stemming is not a "morph" filter in Whoosh's sense
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        forms_of = self._forms_of
-        if not tokenize:
-            t.original = t.text = value
-            t.boost = 1.0
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar = start_char
-                t.endchar = start_char + len(value)
-            low = value.lower()
-            forms = forms_of(low)
-            if forms:
-                t.stopped = False
-                for form in forms:
-                    t.text = form
-                    yield t
-            elif not removestops:
-                t.text = low
-                t.stopped = True
-                yield t
-            return
-        regex = _compiled(self.PATTERN)
-        if removestops and not chars and not keeporiginal:
-            # The indexing case: one token object, only text and position change.
-            t.boost = 1.0
-            t.stopped = False
-            pos = None
-            for i, word in enumerate(regex.findall(value)):
-                forms = forms_of(word.lower())
-                if forms:
-                    if positions:
-                        pos = start_pos + i if pos is None else pos + 1
-                        t.pos = pos
-                    for form in forms:
-                        t.text = form
-                        yield t
-            return
-        pos = None
-        for i, match in enumerate(regex.finditer(value)):
-            word = match.group(0)
-            t.boost = 1.0
-            if keeporiginal:
-                t.original = word
-            if positions:
-                t.pos = start_pos + i
-            if chars:
-                t.startchar = start_char + match.start()
-                t.endchar = start_char + match.end()
-            low = word.lower()
-            forms = forms_of(low)
-            if forms:
-                if positions:
-                    if pos is None:
-                        pos = t.pos
-                    else:
-                        pos += 1
-                        t.pos = pos
-                t.stopped = False
-                for form in forms:
-                    t.text = form
-                    yield t
-            elif not removestops:
-                t.text = low
-                t.stopped = True
-                yield t
-
-
-@functools.lru_cache(maxsize=8)
-def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
-
-
-class DanishAnalyzer(_FusedAnalyzer):
-    """``RegexTokenizer(WORD_PATTERN) | LowercaseFilter |
-    StopFilter(DANISH_STOPWORDS, minsize=2) | DanishStemFoldFilter``, fused."""
-
-    PATTERN = WORD_PATTERN
-
-    @staticmethod
-    def _forms_of(low: str) -> tuple[str, ...]:
-        return word_forms(low)
-
-    @staticmethod
-    def word_positions(value: str) -> dict[str, list[int]]:
-        """Index term -> its positions, in order of first occurrence: what
-        Whoosh's Positions format collects from ``self(value,
-        positions=True)``, without a token per word (schema.FusedPositions).
-
-        Input → Output: "og Fanø og Fanø" → {"fanoe": [1, 2], "fano": [1, 2]}
-        """
-        out: dict[str, list[int]] = {}
-        get = out.get
-        forms_of = word_forms
-        pos = -1
-        first = True
-        for i, word in enumerate(_WORD_RE.findall(value)):
-            forms = forms_of(word.lower())
-            if forms:
-                if first:  # StopFilter keeps the first kept word's position
-                    pos, first = i, False
-                else:
-                    pos += 1
-                for form in forms:
-                    found = get(form)
-                    if found is None:
-                        out[form] = [pos]
-                    else:
-                        found.append(pos)
-        return out
-
-
-class SpellingAnalyzer(_FusedAnalyzer):
-    """``RegexTokenizer(r"[^\\W\\d_]{3,}") | LowercaseFilter |
-    StopFilter(DANISH_STOPWORDS, minsize=3)``, fused."""
-
-    PATTERN = r"[^\W\d_]{3,}"
-
-    @staticmethod
-    def _forms_of(low: str) -> tuple[str, ...]:
-        return (low,) if len(low) >= 3 and low not in DANISH_STOPWORDS else ()
-
-    @staticmethod
-    def word_counts(value: str) -> dict[str, int]:
-        """Word -> how often, in order of first occurrence: what Whoosh's
-        Frequency format collects from ``self(value)`` (schema.FusedFrequency).
-
-        Input → Output: "Fanø og fanø, Aarhus" → {"fanø": 2, "aarhus": 1}
-        """
-        out: dict[str, int] = {}
-        get = out.get
-        stop = DANISH_STOPWORDS
-        for word in _SPELL_RE.findall(value):
-            low = word.lower()
-            if len(low) >= 3 and low not in stop:
-                out[low] = get(low, 0) + 1
-        return out
-
-
-def danish_analyzer():
-    """The analyzer for every matched text field (title, body, names, topics).
-
-    Input → Output: "Tidlig, virksomhedsrettet indsats for flygtninge"
-                    → ["tid", "virksomhedsret", "indsat", "flygtning"]
-    """
-    return DanishAnalyzer()
-
-
-def spelling_analyzer():
-    """Analyzer for the spelling vocabulary: real, unstemmed, unfolded words.
-
-    Lowercased, stop words and words under 3 letters dropped, words with
-    digits dropped (no point in suggesting "2019").
-    Input → Output: "Flygtninge i Århus 2019" → ["flygtninge", "århus"]
-    """
-    return SpellingAnalyzer()
-
-
-def _chain_analyzers():
-    """The Whoosh filter chains the fused analyzers replace (indexes built
-    before them hold these; the tests compare both token for token)."""
-    danish = (
-        RegexTokenizer(expression=WORD_PATTERN)
-        | LowercaseFilter()
-        | StopFilter(stoplist=DANISH_STOPWORDS, minsize=2)
-        | DanishStemFoldFilter()
-    )
-    spelling = (
-        RegexTokenizer(expression=SpellingAnalyzer.PATTERN)
-        | LowercaseFilter()
-        | StopFilter(stoplist=DANISH_STOPWORDS, minsize=3)
-    )
-    return danish, spelling
 
 
 def query_terms_for_word(word: str) -> list[str]:
@@ -406,8 +208,7 @@ def query_terms_for_word(word: str) -> list[str]:
         "Fanø"         → ["fanoe", "fano"]
         "og"           → []
     """
-    ana = danish_analyzer()
-    return list(dict.fromkeys(t.text for t in ana(word, mode="query")))
+    return list(dict.fromkeys(form for w in _WORD_RE.findall(word) for form in word_forms(w.lower())))
 
 
 def canonical_term(word: str) -> str | None:
@@ -434,8 +235,6 @@ def prefix_term(word: str) -> str:
 # The same analysis as plain Python functions (no Whoosh token objects), for
 # engines that take pre-analysed text (tantivy) and for the highlighter.
 
-_WORD_RE = re.compile(WORD_PATTERN)
-_SPELL_RE = re.compile(SpellingAnalyzer.PATTERN)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -467,12 +266,15 @@ def analyse_for_index(text: str) -> tuple[str, str]:
     canon: list[str] = []
     alt: list[str] = []
     forms = word_forms
-    for w in _WORD_RE.findall(text):
+    extra = _suspended(text) if "- " in text else None
+    for i, w in enumerate(_WORD_RE.findall(text)):
         f = forms(w.lower())
+        if extra and f and i in extra:
+            f = _with_extra(f, extra[i])
         if f:
             canon.append(f[-1])
             if len(f) > 1:
-                alt.append(f[0])
+                alt.extend(f[:-1])
     return " ".join(canon), " ".join(alt)
 
 
@@ -492,13 +294,16 @@ def analyse_with_spelling(text: str) -> tuple[str, str, list[str]]:
     spell: list[str] = []
     forms = word_forms
     stop = DANISH_STOPWORDS
-    for w in _WORD_RE.findall(text):
+    extra = _suspended(text) if "- " in text else None
+    for i, w in enumerate(_WORD_RE.findall(text)):
         low = w.lower()
         f = forms(low)
+        if extra and f and i in extra:
+            f = _with_extra(f, extra[i])
         if f:
             canon.append(f[-1])
             if len(f) > 1:
-                alt.append(f[0])
+                alt.extend(f[:-1])
         if w.isalpha():
             if len(w) >= 3 and len(low) >= 3 and low not in stop:
                 spell.append(low)
@@ -518,3 +323,31 @@ def spelling_words(text: str) -> list[str]:
     """
     stop = DANISH_STOPWORDS
     return [w for w in (m.lower() for m in _SPELL_RE.findall(text)) if w not in stop and len(w) >= 3]
+
+
+def _suspended(text: str) -> dict[int, tuple[str, ...]]:
+    from .compound_forms import suspended_forms
+
+    return suspended_forms(text)
+
+
+def _with_extra(forms: tuple[str, ...], extra: tuple[str, ...]) -> tuple[str, ...]:
+    # The word's own canonical form stays last (phrases use it).
+    canon = forms[-1]
+    return (*dict.fromkeys(f for f in (*forms[:-1], *extra) if f != canon), canon)
+
+
+# The Whoosh analyzers live with the Whoosh engine (whoosh_analyzers.py). Whoosh
+# pickles an index's analyzers by module and name, and indexes written before
+# they moved name this module: a lookup of one of those names here imports them
+# from there, only when such an index is opened -- never at import.
+_MOVED = {"FoldFilter", "DanishStemFoldFilter", "DanishAnalyzer", "SpellingAnalyzer", "PartsAnalyzer",
+          "danish_analyzer", "spelling_analyzer"}
+
+
+def __getattr__(name: str):
+    if name in _MOVED:
+        from . import whoosh_analyzers
+
+        return getattr(whoosh_analyzers, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 #: The facet names, in display order.  Also the allowed ``SearchRequest.filters`` keys.
-FACETS: tuple[str, ...] = ("type", "kommune", "region", "topic", "evidence")
+FACETS: tuple[str, ...] = ("type", "kommune", "region", "topic", "evidence", "target_group")
 
 PUBLIC = "public"
 
@@ -35,6 +35,7 @@ class IndexDocument:
     kommune_names: list[str] = field(default_factory=list)  # current and former names, e.g. ["Billund", "Grindsted"]
     regions: list[str] = field(default_factory=list)  # e.g. ["Hovedstaden"]
     topics: list[str] = field(default_factory=list)  # tags, e.g. ["beskæftigelse", "flygtninge"]
+    target_groups: list[str] = field(default_factory=list)  # facet values, e.g. ["flygtninge", "unge"]
     evidence: str | None = None  # "effekt" | "delvis-effekt" | "ingen-effekt" | "ikke-evalueret" | None
     audience: str = PUBLIC  # "public" or "network:<slug>" (visible only to that network's members)
     date: str | None = None  # ISO date/year for sorting, optional
@@ -55,6 +56,10 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     audiences: frozenset[str] = frozenset({PUBLIC})  # which audiences the reader may see
+    # Also find the thesaurus' synonyms, renamed terms and abbreviations (lower weight).
+    expand: bool = True
+    # A query that finds nothing runs its spelling correction instead (and says so).
+    correct: bool = True
 
 
 @dataclass
@@ -83,6 +88,11 @@ class SearchResponse:
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]]  # facet -> {value: count}, disjunctive counts
     suggestion: str | None  # "did you mean" query text, or None
+    # Thesaurus terms that found something for this query ("Viser også resultater for …").
+    expanded_with: list[str] = field(default_factory=list)
+    # The query as typed when it found nothing and these are the results of ``query``,
+    # its correction ("Viser resultater for … — søg i stedet efter …"); else None.
+    corrected_from: str | None = None
 
 
 class QueryError(ValueError):

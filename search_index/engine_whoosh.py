@@ -1,6 +1,6 @@
 """The Whoosh engine: building, opening, scoring, writing.
 
-Whoosh stores the index (schema in ``schema.py``, Danish analysis in
+Whoosh stores the index (schema in ``whoosh_schema.py``, Danish analysis in
 ``analysis.py``); the *search* side does not use Whoosh's matchers or
 collectors for word and prefix clauses any more, because walking Whoosh's
 matcher trees in pure Python was most of the search time (``docs_for_query``
@@ -24,246 +24,22 @@ from __future__ import annotations
 import logging
 import os
 from contextlib import contextmanager
-from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from whoosh import index as windex
-from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.util.numeric import byte_to_length
 
 from .documents import IndexDocument, IndexLockTimeout, IndexUnavailable
-from .facets import FacetCache, SegmentMemo
-from .analysis import canonical_term, query_terms_for_word
-from .querying import MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery
-from .analysis import prefix_term
-from .schema import SCHEMA, TEXT_FIELD_BOOSTS, fields_for
-from .suggestions import suggest
+from .facets import SegmentMemo
+from .whoosh_schema import SCHEMA, fields_for
+
+from .whoosh_snapshot import _Snapshot
 
 __all__ = ["WhooshEngine"]
 
 log = logging.getLogger(__name__)
-
-K1 = 1.2  # Whoosh's BM25F defaults
-B = 0.75
-#: At most this many index terms are looked at when expanding one prefix in
-#: one field (alphabetical order); the MAX_PREFIX_EXPANSIONS most frequent of
-#: them are used.
-PREFIX_SCAN_LIMIT = 2_000
-
-_BYTE_TO_LENGTH = [byte_to_length(i) for i in range(256)]
-
-
-def _segment_lengths(leaf, fieldname: str) -> list[int]:
-    """Field length of every document number of one segment."""
-    n = leaf.doc_count_all()
-    try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-        col = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if col is None:
-            return [0] * n
-        count = getattr(col, "_count", None)
-        if count is not None and getattr(col, "_fixedlen", None) == 1 and hasattr(col, "_dbfile"):
-            raw = bytes(col._dbfile.get(col._basepos, min(count, n)))
-            table = _BYTE_TO_LENGTH
-            return [table[b] for b in raw] + [0] * (n - len(raw))
-    except Exception:  # pragma: no cover - other codecs: the slow, public way
-        pass
-    return [leaf.doc_field_length(i, fieldname, 0) or 0 for i in range(n)]
-
-
-class _Snapshot:
-    """One reader generation: the searcher, the facet table, field-length
-    norms and a small per-generation posting cache."""
-
-    def __init__(self, searcher, memo: SegmentMemo, lengths_memo: dict, previous: "_Snapshot | None" = None) -> None:
-        self.searcher = searcher
-        self.reader = searcher.reader()
-        self.generation = self.reader.generation()
-        self.cache = FacetCache(self.reader, memo, previous=previous.cache if previous is not None else None)
-        self.leaves = []
-        for leaf, offset in self.reader.leaf_readers():
-            if getattr(leaf, "segment", None) is None or leaf.segment() is None:
-                continue  # an empty index's reader: no documents
-            deleted = leaf.deleted_docs_set if leaf.has_deletions() else frozenset()
-            self.leaves.append((leaf, offset, deleted))
-        self._lengths_memo = lengths_memo
-        self._norms: dict[str, list[float]] = {}
-
-    # -------------------------------------------------------------- scoring
-
-    def _norm(self, fieldname: str) -> list[float]:
-        norm = self._norms.get(fieldname)
-        if norm is None:
-            lengths: list[int] = []
-            for leaf, _offset, _deleted in self.leaves:
-                seg = leaf.segment()
-                key = (seg.segment_id(), fieldname)
-                seg_lengths = self._lengths_memo.get(key)
-                if seg_lengths is None:
-                    seg_lengths = self._lengths_memo[key] = _segment_lengths(leaf, fieldname)
-                lengths.extend(seg_lengths)
-            avg = self.searcher.avg_field_length(fieldname) or 1.0
-            a, b = K1 * (1 - B), K1 * B / avg
-            norm = self._norms[fieldname] = [a + b * n for n in lengths]
-        return norm
-
-    def _postings(self, fieldname: str, text: str):
-        """(global docnum, weight) pairs of one term, deleted documents skipped."""
-        for leaf, offset, deleted in self.leaves:
-            if (fieldname, text) not in leaf:
-                continue
-            m = leaf.postings(fieldname, text)
-            if isinstance(m, FilterMatcher):
-                m = m.child
-            if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
-                while m.is_active():
-                    if m._ids is None:
-                        m._read_ids()
-                    if m._weights is None:
-                        m._read_weights()
-                    ids, weights = m._ids, m._weights
-                    if deleted:
-                        for d, w in zip(ids, weights):
-                            if d not in deleted:
-                                yield d + offset, w
-                    elif offset:
-                        for d, w in zip(ids, weights):
-                            yield d + offset, w
-                    else:
-                        yield from zip(ids, weights)
-                    m._next_block()
-            else:  # pragma: no cover - other codecs
-                while m.is_active():
-                    d = m.id()
-                    if d not in deleted:
-                        yield d + offset, m.weight()
-                    m.next()
-
-    def _doc_set(self, fieldname: str, text: str) -> set[int]:
-        return {d for d, _w in self._postings(fieldname, text)}
-
-    def _positions(self, fieldname: str, text: str, only: set[int]) -> dict[int, list[int]]:
-        """Positions of one term in the documents ``only`` (decoded only there)."""
-        out: dict[int, list[int]] = {}
-        decode = self.reader.schema[fieldname].format.decode_positions
-        lowest = min(only)
-        for leaf, offset, _deleted in self.leaves:
-            if (fieldname, text) not in leaf:
-                continue
-            m = leaf.postings(fieldname, text)
-            if isinstance(m, FilterMatcher):
-                m = m.child
-            while m.is_active():
-                if m._ids is None:
-                    m._read_ids()
-                ids = m._ids
-                if m._maxid + offset >= lowest and any(d + offset in only for d in ids):
-                    if m._values is None:
-                        m._read_values()
-                    values = m._values
-                    for i, d in enumerate(ids):
-                        if d + offset in only:
-                            out[d + offset] = decode(values[i])
-                m._next_block()
-        return out
-
-    def _phrase_docs(self, fieldname: str, terms: list[str]) -> set[int]:
-        """Documents where ``terms`` occur at consecutive positions."""
-        sets = sorted((self._doc_set(fieldname, t) for t in dict.fromkeys(terms)), key=len)
-        candidates = sets[0].intersection(*sets[1:]) if sets else set()
-        if not candidates:
-            return candidates
-        positions = {t: self._positions(fieldname, t, candidates) for t in dict.fromkeys(terms)}
-        first, rest = terms[0], list(enumerate(terms))[1:]
-        out = set()
-        for d in candidates:
-            later = [(i, set(positions[t][d])) for i, t in rest]
-            for p in positions[first][d]:
-                if all(p + i in ps for i, ps in later):
-                    out.add(d)
-                    break
-        return out
-
-    def _add_term(self, acc: dict, fieldname: str, text: str, boost: float, only=None) -> None:
-        if not self.searcher.doc_frequency(fieldname, text):
-            return
-        c = boost * self.searcher.idf(fieldname, text) * (K1 + 1)
-        norm = self._norm(fieldname)
-        get = acc.get
-        if only is None:
-            for d, w in self._postings(fieldname, text):
-                acc[d] = get(d, 0.0) + c * w / (w + norm[d])
-        else:
-            for d, w in self._postings(fieldname, text):
-                if d in only:
-                    acc[d] = get(d, 0.0) + c * w / (w + norm[d])
-
-    def expansions(self, fieldname: str, prefix: str) -> list[str]:
-        """At most MAX_PREFIX_EXPANSIONS index terms of ``fieldname`` starting
-        with ``prefix``: the most frequent ones (ties alphabetical)."""
-        from_bytes = self.reader.schema[fieldname].from_bytes
-        terms = [from_bytes(b) for b in islice(self.reader.expand_prefix(fieldname, prefix), PREFIX_SCAN_LIMIT)]
-        if len(terms) > MAX_PREFIX_EXPANSIONS:
-            df = self.searcher.doc_frequency
-            terms.sort(key=lambda t: (-df(fieldname, t), t))
-            terms = terms[:MAX_PREFIX_EXPANSIONS]
-        return terms
-
-    def clause_scores(self, clause: Clause, audiences) -> dict[int, float]:
-        """Document number -> score for every document holding ``clause``
-        (any audience; the caller restricts to the visible ones)."""
-        acc: dict[int, float] = {}
-        if clause.kind == "word":
-            terms = query_terms_for_word(clause.words[0])
-            for fname, boost in TEXT_FIELD_BOOSTS.items():
-                for t in terms:
-                    self._add_term(acc, fname, t, boost)
-        elif clause.kind == "prefix":
-            prefix = prefix_term(clause.words[0])
-            for fname, boost in TEXT_FIELD_BOOSTS.items():
-                for t in self.expansions(fname, prefix):
-                    self._add_term(acc, fname, t, boost)
-        else:
-            words = [w for w in clause.words if canonical_term(w)]
-            if len(words) == 1:
-                return self.clause_scores(Clause("word", (words[0],)), audiences)
-            if not words:
-                return acc
-            terms = [canonical_term(w) for w in words]
-            for fname, boost in TEXT_FIELD_BOOSTS.items():
-                if not all(self.searcher.doc_frequency(fname, t) for t in terms):
-                    continue
-                if hasattr(self.reader.schema[fname].format, "decode_positions"):
-                    docs = self._phrase_docs(fname, terms)
-                else:  # pragma: no cover
-                    docs = set(self.searcher.docs_for_query(wq.Phrase(fname, terms)))
-                if docs:
-                    for t in dict.fromkeys(terms):
-                        self._add_term(acc, fname, t, boost, only=docs)
-        return acc
-
-    # -------------------------------------------------------------- the rest
-
-    def stored(self, docnum: int) -> dict:
-        return self.searcher.stored_fields(docnum)
-
-    def suggest(self, parsed: ParsedQuery, visible: set[int], audiences=frozenset()) -> str | None:
-        return suggest(self.searcher, parsed, visible)
-
-    def doc_count(self) -> int:
-        return self.searcher.doc_count()
-
-    def ids(self) -> set[str]:
-        return {fields["id"] for fields in self.reader.all_stored_fields()}
-
-    def close(self) -> None:
-        self.searcher.close()
-
 
 BUILD_PROCS = 2
 #: Memory for postings per build process before Whoosh spills a sorted run to
@@ -286,7 +62,7 @@ class WhooshEngine:
             # its postings in Python too: with one process per core and a
             # segment each (not merged at the end) it takes about 0.6 of the
             # wall time (1k synthetic corpus: 12.7 s -> 7.2 s on 2 cores, before
-            # the fused analyzers and formats of schema.py).
+            # the fused analyzers and formats of whoosh_schema.py).
             procs = min(BUILD_PROCS, os.cpu_count() or 1)
             writer = ix.writer(limitmb=BUILD_LIMITMB, procs=procs, multisegment=procs > 1)
             seen: set[str] = set()

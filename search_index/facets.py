@@ -56,6 +56,7 @@ def doc_info(stored: dict, boost: float = 1.0) -> DocInfo:
         tuple(dict.fromkeys(stored.get("regions") or ())),
         tuple(dict.fromkeys(stored.get("topics") or ())),
         (evidence,) if evidence else (),
+        tuple(dict.fromkeys(stored.get("target_groups") or ())),
     )
     return DocInfo(
         audience=stored.get("audience") or PUBLIC,

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import heapq
+import dataclasses
 import json
 import logging
-import os
 import threading
-from collections import OrderedDict
+from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .engines import ENGINE_ENV, ENGINE_FILE, ENGINES, engine_class, recorded_engine, resolve_engine  # noqa: F401
+from .result_cache import RESULT_CACHE_DOCS, ResultCache  # noqa: F401  (re-exported)
 from .documents import (
     FACETS,
     IndexUnavailable,
@@ -20,10 +21,14 @@ from .documents import (
     SearchRequest,
     SearchResponse,
 )
-from .analysis import prefix_term
+from .expansion import expanded_scores, parse_thesaurus, thesaurus_of
+from .hits import highlighter_for, ranked_page
 from .facets import filter_and_count, normalize_filters
-from .querying import clause_terms, parse_query, plan_clauses
-from .snippets import QueryHighlighter, highlighted_snippet, plain_snippet
+from .querying import parse_query, plan_clauses
+from .snippets import (
+    BOILERPLATE_MIN_DOCS, boilerplate_of, highlighted_snippet, line_key, start_snippet,
+    without_title,
+)
 
 __all__ = ["SearchIndex", "MAX_PER_PAGE", "MAX_PAGE", "ENGINES", "ENGINE_ENV", "ENGINE_FILE", "resolve_engine"]
 
@@ -32,56 +37,14 @@ log = logging.getLogger(__name__)
 MAX_PER_PAGE = 100  # per_page is clamped to 1..MAX_PER_PAGE
 MAX_PAGE = 10_000  # page is clamped to 1..MAX_PAGE
 BROWSE_CACHE_ENTRIES = 256  # per generation: (audiences, filters) -> (allowed, facet counts)
-#: Per open index: how many matched documents the result cache may hold, summed
-#: over its entries (~100-130 bytes each: 500,000 is ~60 MB). 0 turns it off.
-RESULT_CACHE_DOCS = 500_000
 
-#: The engines, the default first.
-ENGINES = ("whoosh", "tantivy")
-#: Environment variable choosing the engine of a NEW index (build).
-ENGINE_ENV = "PORTAL_SEARCH_ENGINE"
-#: The file in the index directory that records which engine built it.
-ENGINE_FILE = "engine.json"
+#: Thesaurus entries from content, written beside an index when it is built
+#: (so the index and its expansions are of one generation).
+THESAURUS_FILE = "thesaurus.tsv"
+#: Keys of the paragraphs many documents share (snippets.line_key), found at build time.
+BOILERPLATE_FILE = "boilerplate.json"
 
 TextSource = Callable[[str], "str | None"]
-
-
-def resolve_engine(name: str | None = None) -> str:
-    """The engine for a new index: ``name``, else ``$PORTAL_SEARCH_ENGINE``,
-    else "whoosh".  Unknown names raise ValueError."""
-    chosen = (name or os.environ.get(ENGINE_ENV) or ENGINES[0]).strip().lower()
-    if chosen not in ENGINES:
-        raise ValueError(f"Ukendt søgemaskine {chosen!r}; vælg en af {', '.join(ENGINES)} ({ENGINE_ENV})")
-    return chosen
-
-
-def _engine_class(name: str):
-    if name == "tantivy":
-        from .engine_tantivy import TantivyEngine
-
-        return TantivyEngine
-    from .engine_whoosh import WhooshEngine
-
-    return WhooshEngine
-
-
-def recorded_engine(path: Path) -> str:
-    """The engine that built the index in ``path`` (``engine.json``; an index
-    from before engines were recorded is Whoosh's)."""
-    marker = path / ENGINE_FILE
-    try:
-        raw = marker.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return "tantivy" if (path / "meta.json").is_file() else "whoosh"
-    except OSError as exc:
-        raise IndexUnavailable(f"Søgeindekset i {path} kan ikke læses: {type(exc).__name__}") from exc
-    try:
-        name = json.loads(raw)["engine"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise IndexUnavailable(f"Søgeindekset i {path} kan ikke læses: {ENGINE_FILE} er beskadiget") from exc
-    if name not in ENGINES:
-        raise IndexUnavailable(f"Søgeindekset i {path} er bygget med en ukendt søgemaskine: {str(name)[:40]!r}")
-    return name
 
 
 class SearchIndex:
@@ -111,6 +74,7 @@ class SearchIndex:
         progress: Callable[[int], None] | None = None,
         text_source: TextSource | None = None,
         engine: str | None = None,
+        thesaurus: str | None = None,
     ) -> "SearchIndex":
         """Create a NEW index in the empty or non-existent directory ``path``
         and add all ``documents`` with one writer, committed once at the end
@@ -118,15 +82,31 @@ class SearchIndex:
         ``progress(n)`` is called after every ``batch_size`` documents and at
         the end with the number added so far.  Duplicate ids raise ValueError.
         ``engine``: "whoosh" or "tantivy" (default: ``$PORTAL_SEARCH_ENGINE``,
-        else "whoosh").
+        else "whoosh"). ``thesaurus``: entries from content in the format of
+        ``data/thesaurus.tsv``, added to the shipped ones for this index
+        (ValueError ``source:line: message`` when malformed).
         """
         name = resolve_engine(engine)
+        if thesaurus:
+            parse_thesaurus(thesaurus, THESAURUS_FILE)  # refuse before building anything
         path = Path(path)
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
             raise FileExistsError(f"Kan ikke bygge søgeindeks: {path} findes og er ikke en tom mappe")
         path.mkdir(parents=True, exist_ok=True)
         (path / ENGINE_FILE).write_text(json.dumps({"engine": name, "format": 1}) + "\n", encoding="utf-8")
-        _engine_class(name).create(path, documents, batch_size, progress)
+        if thesaurus:
+            (path / THESAURUS_FILE).write_text(thesaurus, encoding="utf-8")
+        counts: Counter[str] = Counter()
+
+        def counted(docs):
+            # Count each paragraph once per document while the engine reads them.
+            for doc in docs:
+                counts.update({k for k in map(line_key, (doc.body or "").split("\n")) if k})
+                yield doc
+
+        engine_class(name).create(path, counted(documents), batch_size, progress)
+        shared = sorted(k for k, n in counts.items() if n >= BOILERPLATE_MIN_DOCS)
+        (path / BOILERPLATE_FILE).write_text(json.dumps(shared) + "\n", encoding="utf-8")
         return cls(path, text_source=text_source)
 
     def __init__(self, path, text_source: TextSource | None = None, cache_docs: int = RESULT_CACHE_DOCS) -> None:
@@ -139,8 +119,10 @@ class SearchIndex:
         if not self.path.is_dir():
             raise IndexUnavailable(f"Intet søgeindeks i {self.path}")
         self.engine = recorded_engine(self.path)
-        self._engine = _engine_class(self.engine)(self.path)
+        self._engine = engine_class(self.engine)(self.path)
         self.text_source = text_source
+        self.thesaurus = thesaurus_of(self.path / THESAURUS_FILE)
+        self.boilerplate = boilerplate_of(self.path / BOILERPLATE_FILE)
         self._cache = ResultCache(cache_docs)
         self._lock = threading.RLock()
         self._closed = False
@@ -189,7 +171,16 @@ class SearchIndex:
         never exposes engine types."""
         parsed = parse_query(request.q)
         try:
-            return self._search(request, parsed)
+            response = self._search(request, parsed)
+            if response.total == 0 and response.suggestion and request.correct:
+                # Answer a misspelling with results: search the correction and say so.
+                fixed = self._search(dataclasses.replace(request, q=response.suggestion),
+                                     parse_query(response.suggestion))
+                if fixed.total:
+                    fixed.corrected_from = request.q or ""
+                    fixed.suggestion = None
+                    return fixed
+            return response
         except (QueryError, IndexUnavailable):
             raise
         except (OSError, EOFError, ValueError, KeyError, IndexError, AttributeError) as exc:
@@ -215,24 +206,27 @@ class SearchIndex:
             if clauses:
                 key = ("query", tuple(clauses), tuple(sorted(filters.items())), audiences)
                 # held: the matched documents, and the summed scores when they are a new dict
-                scores, allowed, tier1, facets = results.fetch(
-                    key, lambda: self._match(snap, clauses, visible, filters, audiences),
+                expand = bool(request.expand)
+                key = (*key, expand)
+                scores, allowed, tier1, facets, expanded_with = results.fetch(
+                    key, lambda: self._match(snap, clauses, visible, filters, audiences, expand),
                     lambda found: len(found[1]) + (len(found[0]) if len(clauses) > 1 else 0))
                 total = len(allowed)
 
                 def page_hits() -> list[SearchHit]:
-                    page_docs = _ranked_page(scores, tier1, allowed, start, end) if start < total else []
-                    highlighter = _highlighter(clauses)
+                    page_docs = ranked_page(scores, tier1, allowed, start, end) if start < total else []
+                    highlighter = highlighter_for(clauses, self.thesaurus if expand else None)
                     hits = []
                     for d in page_docs:
                         stored = snap.stored(d)
-                        text = self._text(stored["id"])
-                        snippet = highlighted_snippet(text, highlighter) if text else ""
+                        text = self._snippet_text(stored)
+                        snippet = highlighted_snippet(text, highlighter, self.boilerplate) if text else ""
                         hits.append(self._hit(stored, float(scores[d]), snippet))
                     return hits
 
                 hits = list(results.fetch(("page", *key[1:], start, end), page_hits, len))
             else:
+                expanded_with = ()
                 # Browse (also: a query of only stop words / punctuation).
                 # The allowed set and facet counts only depend on the
                 # generation, the audiences and the filters: cached.
@@ -261,6 +255,7 @@ class SearchIndex:
             hits=hits,
             facets={name: dict(facets.get(name, {})) for name in FACETS},
             suggestion=suggestion,
+            expanded_with=list(expanded_with),
         )
 
     def _clause_scores(self, snap, clause, audiences) -> dict[int, float]:
@@ -270,10 +265,19 @@ class SearchIndex:
         # tantivy restricts a clause to the audiences, so they are part of the key
         return self._cache.fetch(("clause", clause, audiences), lambda: snap.clause_scores(clause, audiences), len)
 
-    def _match(self, snap, clauses, visible, filters, audiences):
-        """(scores, allowed, tier1, facet counts) of a query with text. The
-        returned objects may be cached and shared: never mutated afterwards."""
-        per_clause = [self._clause_scores(snap, c, audiences) for c in clauses]
+    def _expanded_scores(self, snap, clause, audiences, visible, expand: bool):
+        """One clause with its alternatives (expansion.expanded_scores), every
+        clause's scores from the per-generation clause cache."""
+        return expanded_scores(lambda c: self._clause_scores(snap, c, audiences), clause,
+                               self.thesaurus if expand else None, visible)
+
+    def _match(self, snap, clauses, visible, filters, audiences, expand=True):
+        """(scores, allowed, tier1, facet counts, thesaurus terms used) of a query
+        with text. The returned objects may be cached and shared: never mutated
+        afterwards."""
+        expanded = [self._expanded_scores(snap, c, audiences, visible, expand) for c in clauses]
+        per_clause = [e[0] for e in expanded]
+        used = tuple(dict.fromkeys(t for e in expanded for t in e[1]))
         scores = per_clause[0]
         if len(per_clause) > 1:
             scores = dict(scores)
@@ -288,7 +292,7 @@ class SearchIndex:
             tier1 = set(allowed)
             for one in sorted(per_clause, key=len):
                 tier1.intersection_update(one.keys())
-        return scores, allowed, tier1, facets
+        return scores, allowed, tier1, facets, used
 
     def _browse_page(self, snap, cache, allowed, start, end) -> list[SearchHit]:
         page_docs: list[int] = []
@@ -303,8 +307,13 @@ class SearchIndex:
         hits = []
         for d in page_docs:
             stored = snap.stored(d)
-            hits.append(self._hit(stored, 0.0, plain_snippet(self._text(stored["id"]))))
+            hits.append(self._hit(stored, 0.0, start_snippet(self._snippet_text(stored), self.boilerplate)))
         return hits
+
+    def _snippet_text(self, stored: dict) -> str | None:
+        """The text a snippet is cut from: not the title again (boilerplate is
+        left out by the snippet functions, which key only the paragraphs they use)."""
+        return without_title(self._text(stored["id"]), stored.get("title"))
 
     def _text(self, doc_id: str) -> str | None:
         if self.text_source is None:
@@ -360,84 +369,3 @@ class SearchIndex:
 
     def __repr__(self) -> str:
         return f"SearchIndex({str(self.path)!r}, engine={self.engine!r})"
-
-
-class ResultCache:
-    """Results of one index generation, least recently used first out.
-
-    Holds per-clause scores (``("clause", clause, audiences)``), whole matches
-    with facet counts (``("query", clauses, filters, audiences)``: paging
-    through a result costs only the page) and pages of hits with their
-    snippets (the same search again costs almost nothing). Bounded by the
-    number of documents held, summed over the entries. Emptied whenever the
-    index changes (:meth:`bind` with a new snapshot), so a publication or a
-    new generation is never hidden by it. Callers hold the index lock.
-    """
-
-    def __init__(self, max_docs: int) -> None:
-        self.max_docs = max(0, int(max_docs))
-        self._snap = None
-        self._entries: OrderedDict = OrderedDict()
-        self._docs = 0
-
-    def bind(self, snap) -> "ResultCache":
-        if snap is not self._snap:
-            self.clear()
-            self._snap = snap
-        return self
-
-    def clear(self) -> None:
-        self._entries.clear()
-        self._docs = 0
-        self._snap = None
-
-    def fetch(self, key, compute, docs_of):
-        """The cached value of ``key``, else ``compute()`` — kept when
-        ``docs_of(value)``, the documents it holds, fits. The value may be
-        None (no suggestion) and is shared: callers never mutate it."""
-        hit = self._entries.get(key)
-        if hit is not None:
-            self._entries.move_to_end(key)
-            return hit[0]
-        value = compute()
-        docs = max(1, docs_of(value))
-        if docs > self.max_docs // 4:
-            return value  # one huge result must not flush everything else
-        self._entries[key] = (value, docs)
-        self._docs += docs
-        while self._docs > self.max_docs and self._entries:
-            _key, (_value, n) = self._entries.popitem(last=False)
-            self._docs -= n
-        return value
-
-
-def _highlighter(clauses) -> QueryHighlighter:
-    terms: list[str] = []
-    prefixes: list[str] = []
-    for c in clauses:
-        if c.kind == "prefix":
-            prefixes.append(prefix_term(c.words[0]))
-        else:
-            terms.extend(clause_terms(c))
-    return QueryHighlighter(terms, prefixes)
-
-
-def _ranked_page(scores: dict, tier1: set | None, allowed: set, start: int, end: int) -> list[int]:
-    """Documents holding every clause first, then the rest; each tier by
-    score (ties: document number).  Only the top ``end`` of a tier are
-    ordered (a heap), never the whole match set."""
-    tiers = [allowed & tier1, allowed - tier1] if tier1 is not None else [allowed]
-    out: list[int] = []
-    offset = 0
-    for tier in tiers:
-        if not tier:
-            continue
-        if offset + len(tier) > start and offset < end:
-            lo = max(0, start - offset)
-            hi = min(len(tier), end - offset)
-            top = heapq.nsmallest(hi, tier, key=lambda d: (-scores[d], d))
-            out.extend(top[lo:hi])
-        offset += len(tier)
-        if offset >= end:
-            break
-    return out

@@ -191,11 +191,13 @@ MIN_WORD_CHARS = 3  # shorter words are never corrected
 MAX_CANDIDATES = 50  # candidate words an engine examines per unknown word
 
 
-def corrected(parsed: ParsedQuery, is_known, correct) -> str | None:
+def corrected(parsed: ParsedQuery, is_known, correct, respell=None) -> str | None:
     """The query text with each unknown word replaced by its correction, or None.
 
     Prefixes, short and non-alphabetic words are left alone; ``is_known(word)``
-    and ``correct(word)`` are the engine's (vocabulary of public documents only)."""
+    and ``correct(word)`` are the engine's (vocabulary of public documents only);
+    ``respell(word)``, when given, is asked when ``correct`` has nothing
+    (misspelt compounds, ASCII spellings: respelling.py)."""
     replacements: dict[str, str] = {}
     for clause in parsed.clauses:
         if clause.kind == "prefix":
@@ -203,7 +205,7 @@ def corrected(parsed: ParsedQuery, is_known, correct) -> str | None:
         for word in clause.words:
             if word in replacements or len(word) < MIN_WORD_CHARS or not word.isalpha() or is_known(word):
                 continue
-            fixed = correct(word)
+            fixed = correct(word) or (respell(word) if respell is not None else None)
             if fixed:
                 replacements[word] = fixed
     return parsed.render(replacements) if replacements else None

@@ -23,18 +23,34 @@ full analyzer chain and scored every possible fragment):
 Input → Output (query "flygtninge", text "Job til <nyankomne> flygtningene."):
     'Job til &lt;nyankomne&gt; <mark>flygtningene</mark>.'
 No matched word in the text → the first ~200 characters, escaped.
+
+Sections: a text may hold labelled sections (an evaluation's PDF, page by
+page), each starting with :func:`section_marker` ``(label)``. Markers are never
+shown or matched; a fragment from a section is preceded by its label
+("PDF s. 3: …"), and a sectioned text is scanned further
+(``MAX_SECTIONED_SCAN_CHARS``), so a phrase deep in a long report still gets
+its snippet and its page.
 """
 
 from __future__ import annotations
 
 import bisect
+import hashlib
 import html
+import json
+import logging
 import re
 import unicodedata
+from pathlib import Path
 
-from .analysis import fold, word_forms
+from .analysis import fold
+from .compound_forms import index_forms
 
-__all__ = ["QueryHighlighter", "highlighted_snippet", "plain_snippet"]
+__all__ = ["QueryHighlighter", "highlighted_snippet", "plain_snippet", "section_marker", "strip_sections",
+           "without_title", "without_boilerplate", "boilerplate_of", "start_snippet",
+           "line_key", "BOILERPLATE_MIN_DOCS"]
+
+log = logging.getLogger(__name__)
 
 SNIPPET_FRAGMENTS = 2  # at most this many fragments, each marked "…" where cut
 FRAGMENT_CHARS = 140  # max characters per fragment  (so <= ~300 visible chars)
@@ -42,6 +58,31 @@ FRAGMENT_SURROUND = 40  # context characters around a match
 PLAIN_SNIPPET_CHARS = 200
 MAX_SCAN_CHARS = 32_000  # as Whoosh: only the start of a long text is highlighted
 MAX_MATCHES = 16  # stop scanning after this many matched words
+MAX_SECTIONED_SCAN_CHARS = 400_000  # a sectioned text (a report's pages) is scanned this far
+
+# Section markers: two ASCII separators, which the portal removes from every text it stores.
+_SECTION_START, _SECTION_END = "\x1e", "\x1f"
+_SECTION_RE = re.compile("\x1e([^\x1e\x1f]*)\x1f")
+
+
+def section_marker(label: str) -> str:
+    """The marker that starts a section called ``label`` in a text given to the snippets."""
+    return _SECTION_START + label.replace(_SECTION_START, " ").replace(_SECTION_END, " ") + _SECTION_END
+
+
+def strip_sections(text: str) -> str:
+    """``text`` without its section markers (for indexing: labels are not words of the item)."""
+    return _SECTION_RE.sub(" ", text) if _SECTION_START in text else text
+
+
+def _unmark(text: str) -> tuple[str, list[int], list[str]]:
+    """Markers blanked out with as many spaces (so offsets still hold), and the
+    start offset and label of each section."""
+    if _SECTION_START not in text:
+        return text, [], []
+    found = list(_SECTION_RE.finditer(text))
+    blanked = _SECTION_RE.sub(lambda m: " " * len(m.group(0)), text)
+    return blanked, [m.start() for m in found], [m.group(1) for m in found]
 
 _SPACE_RE = re.compile(r"\s+")
 
@@ -71,7 +112,7 @@ class QueryHighlighter:
 
     def _compute(self, word: str) -> bool:
         low = word.lower()
-        forms = word_forms(low)
+        forms = index_forms(low)  # a compound matches its parts (praktik marks virksomhedspraktik)
         hit = any(f in self.terms for f in forms)
         if not hit and self.prefixes and forms:
             folded = fold(low)
@@ -88,14 +129,23 @@ def plain_snippet(text: str | None, limit: int = PLAIN_SNIPPET_CHARS) -> str:
     """
     if not text:
         return ""
+    label = ""
+    if _SECTION_START in text:  # the body before the sections; with no body, the first section, labelled
+        body, _, rest = text.partition(_SECTION_START)
+        if body.strip():
+            text = body
+        else:
+            label, _, text = rest.partition(_SECTION_END)
+            label = html.escape(label) + ": " if label else ""
+            text = text.partition(_SECTION_START)[0]
     text = " ".join(text[: limit * 4].split())
     if len(text) <= limit:
-        return html.escape(text)
+        return label + html.escape(text)
     cut = text[:limit]
     space = cut.rfind(" ")
     if space > limit // 2:
         cut = cut[:space]
-    return html.escape(cut.rstrip(" ,.;:-")) + "…"
+    return label + html.escape(cut.rstrip(" ,.;:-")) + "…"
 
 
 def _fragments(matches: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, list]]:
@@ -198,8 +248,12 @@ def _find_matches(scan: str, highlighter: QueryHighlighter) -> list[tuple[int, i
         i = folded.find(t)
         found = 0
         while i != -1 and found < 4 * MAX_MATCHES:
-            if i == 0 or not (folded[i - 1].isalnum() or folded[i - 1] == "_"):
-                starts.add(i)
+            # Inside a word too: a compound's part (…praktik) is one of its forms.
+            w = i
+            while w > 0 and (folded[w - 1].isalnum() or folded[w - 1] == "_"):
+                w -= 1
+            if w not in starts:
+                starts.add(w)
                 found += 1
             i = folded.find(t, i + 1)
     matches: list[tuple[int, int, str]] = []
@@ -215,18 +269,109 @@ def _find_matches(scan: str, highlighter: QueryHighlighter) -> list[tuple[int, i
     return matches
 
 
-def highlighted_snippet(text: str | None, highlighter: QueryHighlighter | None) -> str:
+#: A paragraph (line) found in at least this many documents at build time is
+#: boilerplate (a shared source note, a standard definition): never a snippet.
+BOILERPLATE_MIN_DOCS = 3
+
+
+def line_key(line: str) -> str | None:
+    """A short, case- and space-insensitive key of one paragraph (None if too
+    short to matter: headings like "## Kilde" are left alone)."""
+    if len(line) < 40:
+        return None
+    norm = " ".join(line.split()).lower()
+    if len(norm) < 40:
+        return None
+    return hashlib.blake2b(norm.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def boilerplate_of(path) -> frozenset[str]:
+    """The boilerplate paragraph keys an index was built with (a JSON list in
+    ``path``); none for an index from before them or a damaged file."""
+    try:
+        return frozenset(json.loads(Path(path).read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return frozenset()
+    except (OSError, ValueError, TypeError):
+        log.exception("boilerplate list %s ignored", path)
+        return frozenset()
+
+
+def without_boilerplate(text: str | None, keys: frozenset[str]) -> str | None:
+    """``text`` without its boilerplate paragraphs (``keys`` from build time);
+    the text as it is when nothing else would be left."""
+    if not text or not keys:
+        return text
+    kept = [line for line in text.split("\n") if line_key(line) not in keys]
+    rest = "\n".join(kept)
+    return rest if rest.strip() else text
+
+
+def without_title(text: str | None, title: str | None) -> str | None:
+    """``text`` without a leading repeat of ``title`` (bodies often open with
+    their heading): the hit shows the title already.
+
+    Input → Output: ("Mentorer\nMentorer hjælper …", "Mentorer") → "Mentorer hjælper …"
+    """
+    if not text or not title:
+        return text
+    head = text.lstrip()
+    t = " ".join(title.split())
+    if " ".join(head[: len(title) + 20].split()).lower().startswith(t.lower()):
+        n, seen = 0, 0
+        norm_len = len(t.replace(" ", ""))
+        while n < len(head) and seen < norm_len:
+            if not head[n].isspace():
+                seen += 1
+            n += 1
+        if n < len(head) and (head[n].isalnum() or head[n] == "_"):
+            return text  # "Jobbet …" does not repeat the title "Job"
+        rest = head[n:].lstrip(" .:-–\n\t")
+        return rest or text
+    return text
+
+
+def _outside_boilerplate(matches, scan: str, keys: frozenset[str]):
+    """The matches not inside a boilerplate paragraph (only the paragraphs
+    holding a match are keyed: a few, not the whole text)."""
+    memo: dict[int, bool] = {}
+    kept = []
+    for m in matches:
+        start = scan.rfind("\n", 0, m[0]) + 1
+        shared = memo.get(start)
+        if shared is None:
+            end = scan.find("\n", m[1])
+            shared = memo[start] = line_key(scan[start: end if end != -1 else len(scan)]) in keys
+        if not shared:
+            kept.append(m)
+    return kept
+
+
+def start_snippet(text: str | None, boilerplate: frozenset[str] = frozenset()) -> str:
+    """:func:`plain_snippet` of the text's start, boilerplate paragraphs left out."""
+    if text and boilerplate:
+        text = without_boilerplate(text[: PLAIN_SNIPPET_CHARS * 8], boilerplate)
+    return plain_snippet(text)
+
+
+def highlighted_snippet(text: str | None, highlighter: QueryHighlighter | None,
+                        boilerplate: frozenset[str] = frozenset()) -> str:
     """Snippet of ``text`` with the query's words marked; falls back to
     :func:`plain_snippet` when nothing in the (scanned part of the) text
-    matched."""
+    matched. Matches inside ``boilerplate`` paragraphs (keys of
+    :func:`line_key`) do not count."""
     if not text:
         return ""
     if not highlighter:
-        return plain_snippet(text)
-    scan = text[:MAX_SCAN_CHARS]
+        return start_snippet(text, boilerplate)
+    marked = text
+    text, starts, labels = _unmark(text)
+    scan = text[:MAX_SECTIONED_SCAN_CHARS if starts else MAX_SCAN_CHARS]
     matches = _find_matches(scan, highlighter)
+    if matches and boilerplate:
+        matches = _outside_boilerplate(matches, scan, boilerplate)
     if not matches:
-        return plain_snippet(text)
+        return start_snippet(marked, boilerplate)
     frags = _fragments(matches, scan)
     ranked = sorted(
         range(len(frags)),
@@ -247,5 +392,8 @@ def highlighted_snippet(text: str | None, highlighter: QueryHighlighter | None) 
             frag = "…" + frag
         if end < len(scan) or len(text) > len(scan):
             frag = frag + "…"
+        section = bisect.bisect_right(starts, group[0][0]) - 1
+        if section >= 0:
+            frag = html.escape(labels[section]) + ": " + frag
         out.append(frag)
     return " ".join(out)

@@ -5,7 +5,7 @@ import pytest
 
 def test_search_contract(client):
     body = client.get("/api/search?q=flygtningene").get_json()
-    assert set(body) == {"query", "total", "page", "per_page", "results", "facets", "suggestion"}
+    assert set(body) == {"query", "total", "page", "per_page", "results", "facets", "suggestion", "expanded_with", "corrected_from"}
     assert body["query"] == "flygtningene" and body["page"] == 1 and body["per_page"] == 10
     ids = [r["id"] for r in body["results"]]
     assert "tidlig-virksomhedsrettet-indsats-for-flygtninge" in ids
@@ -13,7 +13,7 @@ def test_search_contract(client):
     first = body["results"][0]
     assert set(first) == {"id", "type", "title", "url", "kommuner", "evidence", "snippet"}
     assert any("<mark>" in r["snippet"] for r in body["results"])
-    assert set(body["facets"]) == {"type", "kommune", "topic", "evidence", "region"}
+    assert set(body["facets"]) == {"type", "kommune", "topic", "evidence", "region", "target_group"}
     assert body["facets"]["kommune"]["101"] >= 2
 
 

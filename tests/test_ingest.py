@@ -20,7 +20,7 @@ def content_copy(tmp_path):
 
 def test_ingest_builds_store_and_index(tmp_path):
     report = ingest(CONTENT, tmp_path / "data")
-    assert report.counts == {"practice": 26, "network": 1, "note": 1, "ranking": 1, "indicator": 3}
+    assert report.counts == {"practice": 26, "network": 1, "note": 1, "ranking": 1, "indicator": 3, "evaluation": 1}
     gen = current_generation(tmp_path / "data")
     store = Store(gen.db_path)
     try:

@@ -54,3 +54,46 @@ def test_core_module_imports_no_web_framework(module):
 def test_search_layer_imports_no_flask(module):
     leaked = _imported_after(module) & set(WEB_MODULES)
     assert not leaked, f"{module} imports {sorted(leaked)}"
+
+
+# -- the engines' libraries stay in their engines -------------------------------------
+ENGINE_LIBRARIES = {"whoosh": ("engine_whoosh", "whoosh_"), "tantivy": ("engine_tantivy", "tantivy_")}
+
+
+def _imported_libraries(path: Path) -> set[str]:
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "search_index").glob("*.py")), ids=lambda p: p.name)
+def test_only_an_engines_modules_import_its_library(path):
+    for library, prefixes in ENGINE_LIBRARIES.items():
+        if library in _imported_libraries(path):
+            assert path.stem.startswith(prefixes), f"{path.name} imports {library}: only {prefixes} modules may"
+
+
+def test_the_neutral_search_layer_loads_no_engine():
+    """Importing the search layer (and the ingest) loads neither engine until an index is opened."""
+    for module in ("search_index", "portal.ingest"):
+        loaded = _imported_after(module)
+        assert not loaded & set(ENGINE_LIBRARIES), f"{module} loads {sorted(loaded & set(ENGINE_LIBRARIES))}"
+    for path in (ROOT / "portal").rglob("*.py"):
+        assert not _imported_libraries(path) & set(ENGINE_LIBRARIES), f"{path} imports a search engine"
+
+
+MAX_MODULE_LINES = 400
+
+
+@pytest.mark.parametrize("package", ["portal", "search_index"])
+def test_no_module_is_over_400_lines(package):
+    """A module past 400 lines is doing more than one job: split it by job."""
+    long = {str(p.relative_to(ROOT)): n for p in (ROOT / package).rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}, f"split these by job: {long}"

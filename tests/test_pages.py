@@ -28,8 +28,15 @@ def test_search_page_flygtningene(client):
 
 
 def test_search_page_suggests_a_correction(client):
-    html = text(client.get("/soeg?q=flygtnige"))
+    html = text(client.get("/soeg?q=flygtnige&correct=0"))
     assert "Mente du" in html and "flygtninge" in html
+
+
+def test_search_page_answers_a_misspelling_with_the_correction_and_says_so(client):
+    html = text(client.get("/soeg?q=flygtnige"))
+    assert "Viser resultater for <strong>flygtninge</strong> – søg i stedet efter" in html
+    assert 'href="/soeg?q=flygtnige&correct=0"' in html
+    assert "Tidlig, virksomhedsrettet indsats for flygtninge" in html
 
 
 def test_search_page_paginates(client):

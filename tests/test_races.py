@@ -512,6 +512,7 @@ WRITERS = {
     "portal/generations.py": "derived/: the CURRENT pointer and the write lock",
     "portal/render_cache.py": "derived/: the render cache",
     "portal/web/security.py": "DATA_DIR/secret_key",
+    "portal/attachments.py": "content/<kind>/filer/<sha256>.pdf: an attachment, named by its hash (write, fsync, rename)",
 }
 _WRITE_CALLS = {"write_text", "write_bytes", "extractall", "replace", "rename", "copy2", "copyfile", "copytree",
                 "move", "fdopen"}

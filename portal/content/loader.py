@@ -64,7 +64,9 @@ def content_files(root: Path) -> list[tuple[str, Path]]:
     for kind, spec in FILE_KINDS.items():
         base = root / spec.folder
         if base.is_dir():
-            out.extend((kind, p) for p in sorted(base.iterdir()) if not p.name.startswith("."))
+            # A kind's attachment folder holds files its records cite; they are checked through those records.
+            out.extend((kind, p) for p in sorted(base.iterdir())
+                       if not p.name.startswith(".") and not (p.name == spec.attachment_folder and p.is_dir()))
     return out
 
 
@@ -102,13 +104,19 @@ def _load_one(content: Content, kind: str, path: Path) -> None:
 
 
 def _check_references(content: Content) -> None:
-    """Notes must point at networks and practices that exist."""
-    for note in content.notes.values():
-        try:
-            text = Path(note["path"]).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            text = ""
-        content.errors.extend(note_reference_errors(note, text, content.networks, content.practices))
+    """Notes must point at networks, and every kind that cites practices at practices, that exist."""
+    for kind, spec in FILE_KINDS.items():
+        for record in content.items[kind].values():
+            if kind != "note" and not spec.practices_of(record):
+                continue
+            try:
+                text = Path(record["path"]).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            if kind == "note":
+                content.errors.extend(note_reference_errors(record, text, content.networks, content.practices))
+            else:
+                content.errors.extend(practice_reference_errors(record, text, content.practices))
 
 
 def note_reference_errors(note: dict, text: str, networks, practices) -> list[ContentError]:
@@ -121,11 +129,17 @@ def note_reference_errors(note: dict, text: str, networks, practices) -> list[Co
         hint = f" – mente du '{close[0]}'?" if close else ""
         errors.append(ContentError(note["path"], key_line(text, "network"),
                                    f"netværket '{note['network']}' findes ikke i networks/{hint}", field="network"))
-    for slug in note["practices"]:
+    return errors + practice_reference_errors(note, text, practices)
+
+
+def practice_reference_errors(record: dict, text: str, practices) -> list[ContentError]:
+    """The practices an item cites (``Kind.practices_of``) must exist."""
+    errors = []
+    for slug in FILE_KINDS[record["type"]].practices_of(record):
         if slug not in practices:
             close = difflib.get_close_matches(slug, list(practices), n=1)
             hint = f" – mente du '{close[0]}'?" if close else ""
-            errors.append(ContentError(note["path"], key_line(text, "practices"),
+            errors.append(ContentError(record["path"], key_line(text, "practices"),
                                        f"erfaringen '{slug}' findes ikke i practices/{hint}", field="practices"))
     return errors
 

@@ -11,6 +11,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from ..content import vocabulary
 from ..content.schema import EVIDENCE
 from ..kinds import item_id
 from .connection import open_derived
@@ -129,7 +130,7 @@ class Store:
         marks = ",".join("?" * len(types))
         return self._items(
             f"id IN (SELECT item_id FROM item_topics WHERE topic = ? AND type IN ({marks}) AND {clause})",
-            [topic, *types, *aparams], audiences,
+            [vocabulary.canonical("topic", topic), *types, *aparams], audiences,
         )
 
     def kommune_links(self, iid: str) -> list[dict]:
@@ -144,6 +145,13 @@ class Store:
     def notes_citing(self, practice_slug: str, audiences=PUBLIC) -> list[dict]:
         return self._items(
             "type = 'note' AND id IN (SELECT note_id FROM note_practices WHERE practice_slug = ?)", [practice_slug], audiences
+        )
+
+    def items_citing(self, practice_slug: str, type_: str, audiences=PUBLIC) -> list[dict]:
+        """Items of a kind that cite a practice (``Kind.practices_of``), in Danish title order."""
+        return self._items(
+            "type = ? AND id IN (SELECT item_id FROM item_practices WHERE practice_slug = ? AND type = ?)",
+            [type_, practice_slug, type_], audiences,
         )
 
     def related_practices(self, practice: dict, limit: int = 5, audiences=PUBLIC) -> list[dict]:
@@ -207,10 +215,16 @@ class Store:
             out.setdefault(topic, {k: 0 for k in EVIDENCE})[evidence] = n
         return out
 
+    def evaluated_counts(self, audiences=PUBLIC) -> tuple[dict[str, int], int]:
+        """Practices with at least one evaluation report: per topic, and in all."""
+        per_topic = {topic: n for topic, _sub, n in self._counts("topic_evaluated", audiences)}
+        return per_topic, sum(n for _key, _sub, n in self._counts("evaluated", audiences))
+
     def evaluation_debt(self, year: int, audiences=PUBLIC) -> list[dict]:
-        """Practices whose end year has passed and that are still not evaluated."""
+        """Practices whose end year has passed, still not evaluated, and with no evaluation report."""
         return self._items(
-            "type = 'practice' AND evidence = 'ikke-evalueret' AND CAST(json_extract(data, '$.end') AS INTEGER) < ?",
+            "type = 'practice' AND evidence = 'ikke-evalueret' AND CAST(json_extract(data, '$.end') AS INTEGER) < ? "
+            "AND slug NOT IN (SELECT practice_slug FROM item_practices WHERE type = 'evaluation')",
             [year], audiences, order="json_extract(data, '$.end'), title",
         )
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 
+from search_index import section_marker
+
+from ..content import vocabulary
 from ..content.kommuner import danish_sort_key
 from ..content.schema import EVIDENCE
 from ..kinds import KINDS, item_id, item_url
@@ -44,7 +47,12 @@ def item_row(record: dict) -> dict:
     body_md = _body_md(record)
     body_html = render_markdown(body_md) if body_md else ""
     text = html_to_text(body_html)
-    data = {k: v for k, v in record.items() if k not in ("body_md", "path")}
+    summary = text[:SUMMARY_CHARS]
+    # Searchable sections beyond the body (an evaluation's PDF pages) follow it, each
+    # behind a marker the snippets read to say where a match is from ("PDF s. 3").
+    text += "".join(f"\n\n{section_marker(label)}{part}" for label, part in KINDS[record["type"]].sections_of(record))
+    # Keys starting with "_" are derived at ingest (a PDF's text), not the item's data.
+    data = {k: v for k, v in record.items() if k not in ("body_md", "path") and not k.startswith("_")}
     slug = record["slug"]
     return {
         "id": item_id(record["type"], slug),
@@ -58,7 +66,7 @@ def item_row(record: dict) -> dict:
         "evidence": record.get("evidence"),
         **_sort_keys(record),
         "data": json.dumps(data, ensure_ascii=False),
-        "summary": text[:SUMMARY_CHARS],
+        "summary": summary,
         "path": record.get("path"),
         # in the item_bodies table:
         "body_md": body_md,
@@ -81,10 +89,20 @@ def link_rows(record: dict) -> tuple[list[dict], list[dict]]:
             **_sort_keys(record)}
     # The topics ride along with the kommune links: a ranking weighs the
     # topics of every practice of ten kommuner (see kommune_practices).
-    topic_list = json.dumps(list(record.get("topics") or []), ensure_ascii=False)
+    # Canonical topics (content/vocabulary.py): the evidence map, topic counts and
+    # related practices count "flygtningeområdet" as "flygtninge".
+    canonical = vocabulary.canonical_list("topic", record.get("topics"))
+    topic_list = json.dumps(canonical, ensure_ascii=False)
     kommuner = [dict(same, code=k["code"], as_name=k["as"], topics=topic_list) for k in places]
-    topics = [dict(same, topic=t) for t in record.get("topics") or []]
+    topics = [dict(same, topic=t) for t in canonical]
     return kommuner, topics
+
+
+def practice_rows(record: dict) -> list[dict]:
+    """The item's rows in ``item_practices``: the practices it cites (notes, evaluations)."""
+    same = {"item_id": item_id(record["type"], record["slug"]), "type": record["type"],
+            "audience": audience_of(record), "title_sort": _sort_keys(record)["title_sort"]}
+    return [dict(same, practice_slug=slug) for slug in KINDS[record["type"]].practices_of(record)]
 
 
 def ranking_rows(record: dict) -> list[dict]:

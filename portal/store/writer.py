@@ -20,11 +20,11 @@ from ..content import kommuner as kommune_registry
 from ..content.loader import Content
 from ..kinds import item_id
 from .connection import open_derived
-from .rows import link_rows, ranking_rows
+from .rows import link_rows, practice_rows, ranking_rows
 
 #: The layout of the derived database. A generation built by an older layout is
 #: not served (see :func:`portal.store.reader.store_version`); ``flask ingest`` builds a current one.
-STORE_VERSION = "5"  # 5: one Danish sort key (hyphens as spaces, ü as y) in title_sort
+STORE_VERSION = "6"  # 6: item_practices (what cites each practice); 5: one Danish sort key in title_sort
 
 # The bodies (~16 KB an item) live in their own table: in ``items`` they made
 # every row span overflow pages, and listings, counts and lookups of
@@ -38,6 +38,8 @@ _LINK_COLUMNS = {"item_id": str, "type": str, "audience": str, "evidence": str, 
 KOMMUNE_LINK_COLUMNS = {**_LINK_COLUMNS, "code": str, "as_name": str, "topics": str}
 TOPIC_LINK_COLUMNS = {**_LINK_COLUMNS, "topic": str}
 NOTE_PRACTICE_COLUMNS = {"note_id": str, "practice_slug": str}
+#: Every kind's citations of practices (Kind.practices_of), with the citing item's type and audience.
+ITEM_PRACTICE_COLUMNS = {"item_id": str, "type": str, "audience": str, "title_sort": str, "practice_slug": str}
 RANKING_COLUMNS = {
     "ranking_slug": str, "rank": int, "kommune_as_published": str, "code": str, "effect": float,
     "observed": float, "expected": float, "significance": str, "cases": int, "share_completed": float,
@@ -51,6 +53,7 @@ TABLES = {
     "item_kommuner": (KOMMUNE_LINK_COLUMNS, None, "item_id"),
     "item_topics": (TOPIC_LINK_COLUMNS, None, "item_id"),
     "note_practices": (NOTE_PRACTICE_COLUMNS, None, "note_id"),
+    "item_practices": (ITEM_PRACTICE_COLUMNS, None, "item_id"),
     "ranking_rows": (RANKING_COLUMNS, None, "ranking_slug"),
 }
 
@@ -64,6 +67,7 @@ def _rows_by_table(pairs: Iterable[tuple[dict, dict]]) -> dict[str, list[dict]]:
         kommuner, topics = link_rows(record)
         out["item_kommuner"] += kommuner
         out["item_topics"] += topics
+        out["item_practices"] += practice_rows(record)
         if record["type"] == "note":
             out["note_practices"] += [{"note_id": row["id"], "practice_slug": s} for s in record["practices"]]
         if record["type"] == "ranking":
@@ -80,7 +84,7 @@ def insert_records(db: sqlite_utils.Database, pairs: Iterable[tuple[dict, dict]]
 
 
 def _delete_item(conn: sqlite3.Connection, record: dict, iid: str) -> None:
-    for table in ("items", "item_bodies", "item_kommuner", "item_topics"):
+    for table in ("items", "item_bodies", "item_kommuner", "item_topics", "item_practices"):
         conn.execute(f"DELETE FROM {table} WHERE {TABLES[table][2]} = ?", (iid,))
     conn.execute("DELETE FROM note_practices WHERE note_id = ?", (iid,))
     if record["type"] == "ranking":
@@ -107,6 +111,8 @@ def _create_indexes(db: sqlite_utils.Database) -> None:
     db["item_topics"].create_index(["topic", "type", "audience", "item_id", "evidence_rank", "title_sort"])
     db["item_topics"].create_index(["item_id"])
     db["note_practices"].create_index(["practice_slug"])
+    db["item_practices"].create_index(["practice_slug", "type", "audience", "title_sort"])
+    db["item_practices"].create_index(["item_id"])
     db["ranking_rows"].create_index(["code"])
     db.execute("CREATE INDEX idx_counts ON counts (kind, audience)")
 
@@ -153,6 +159,9 @@ def replace_item(conn: sqlite3.Connection, record: dict, row: dict) -> None:
     refresh_counts(conn)
 
 
+#: The ids of practices that an evaluation report cites.
+_EVALUATED = "SELECT 'practice:' || practice_slug FROM item_practices WHERE type = 'evaluation'"
+
 # The counts of the entry points (front page, evidence map), per audience: an
 # item has one audience, so a reader's counts are sums over their audiences.
 # Kept in a table because counting 30,000 link rows took ~25 ms a page at 10k;
@@ -165,6 +174,11 @@ _COUNTS = (
     "WHERE type IN ('practice', 'note') GROUP BY audience, code",
     "SELECT 'evidence', audience, COALESCE(evidence, ''), '', COUNT(*) FROM items WHERE type = 'practice' "
     "GROUP BY audience, evidence",
+    # Practices with at least one evaluation report, per topic and in all (the evidence map's last column).
+    f"SELECT 'topic_evaluated', audience, topic, '', COUNT(*) FROM item_topics WHERE type = 'practice' "
+    f"AND item_id IN ({_EVALUATED}) GROUP BY audience, topic",
+    f"SELECT 'evaluated', audience, '', '', COUNT(*) FROM items WHERE type = 'practice' AND id IN ({_EVALUATED}) "
+    "GROUP BY audience",
 )
 
 

@@ -62,7 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
 
     from . import auth, cli, errors, inputs, pagecache, i18n, resources, security, templating
-    from .views import api, api_write, contribute, feeds, language, moderation, pages, search, site
+    from .views import api, api_write, contribute, feeds, kind_pages, language, moderation, pages, search, site
+    from .views import contribute_evaluation
     from .views import auth as auth_views
 
     inputs.init_app(app)  # base URL, trusted hosts, full-match URL values, JSON depth
@@ -75,7 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     for blueprint in (pages.bp, search.bp, api.bp, auth_views.bp, contribute.bp, moderation.bp, feeds.bp, language.bp,
-                      site.bp):
+                      site.bp, kind_pages.bp, contribute_evaluation.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_write.bp)
     security.csrf.exempt(api_write.bp)  # Bearer tokens only; never reads the session cookie

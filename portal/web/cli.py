@@ -62,6 +62,34 @@ def ingest_command(content_dir: str | None) -> None:
 
 
 
+@click.command("attach")
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False))
+@click.option("--kind", "kind_name", default="evaluation", show_default=True,
+              type=click.Choice([name for name, kind in FILE_KINDS.items() if kind.attachment_folder]),
+              help="Indholdstypen, hvis mappe filen skal ligge i.")
+@with_appcontext
+def attach_command(pdf: str, kind_name: str) -> None:
+    """Læg en PDF i indholdsmappen under sit SHA-256-navn og skriv linjen til YAML-filen.
+
+    Filen kontrolleres først (højst 20 MB, begynder med %PDF-, ikke krypteret, kan læses).
+    """
+    from pathlib import Path
+
+    from ..attachments import MAX_ATTACHMENT_BYTES, AttachmentError, store_attachment
+
+    kind = FILE_KINDS[kind_name]
+    path = Path(pdf)
+    if path.stat().st_size > MAX_ATTACHMENT_BYTES:
+        raise click.ClickException(f"{pdf}: PDF-filen er for stor (højst {MAX_ATTACHMENT_BYTES // 1_048_576} MB)")
+    folder = Path(current_app.config["CONTENT_DIR"]) / kind.folder / kind.attachment_folder
+    try:
+        name = store_attachment(folder, path.read_bytes())
+    except AttachmentError as exc:
+        raise click.ClickException(f"{pdf}: {exc}") from None
+    click.echo(f"Gemt som {folder / name}. Skriv i {kind.folder}/<slug>.yaml:")
+    click.echo(f"attachment: {kind.attachment_folder}/{name}")
+
+
 @click.group("users")
 def users_group() -> None:
     """Brugere: opret, adgangskode, API-nøgler, deaktivér/aktivér, oversigt."""
@@ -268,6 +296,7 @@ def restore_command(backup_dir, yes):
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(ingest_command)
+    app.cli.add_command(attach_command)
     app.cli.add_command(users_group)
     app.cli.add_command(reconcile_command)
     app.cli.add_command(check_command)

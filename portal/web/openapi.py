@@ -106,6 +106,8 @@ SCHEMAS: dict[str, dict] = {
             "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
         },
         "suggestion": _nullable(_STR),
+        "expanded_with": _STRS,
+        "corrected_from": _nullable(_STR),
     }),
     "KommuneRef": _obj({"code": {"type": "string", "pattern": r"^\d{3}$"}, "name": _STR, "official_name": _STR,
                         "region": {"type": "string", "enum": list(kommune_registry.REGIONS)}}),
@@ -219,6 +221,12 @@ SCHEMAS: dict[str, dict] = {
     },
 }
 
+# POST /api/submissions also takes an evaluation report with its PDF (portal/web/views/api_evaluations.py).
+_SUBMISSION_BODY = {"required": True, "content": {**_MARKDOWN_BODY["content"], "multipart/form-data": {
+    "schema": _obj({k: {"type": "string", "format": "binary"} for k in ("file", "attachment")}, ["file"], extra=True)}},
+    "description": "A practice (text/markdown), or an evaluation report as multipart/form-data: `file` (its YAML), "
+                   "optionally `attachment` (the report as a PDF, at most 20 MB)."}
+
 PATHS: dict[str, dict] = {
     "/api/search": {"get": {
         "operationId": "search",
@@ -231,12 +239,22 @@ PATHS: dict[str, dict] = {
             _filter("type", "Item type", _one_of(TYPES)),
             _filter("kommune", "A current or former name, or a 3-digit code", _STR),
             _filter("region", "Region", _one_of(kommune_registry.REGIONS)),
-            _filter("topic", f"A topic tag (at most {MAX_TOPIC} characters)", _STR),
+            _filter("topic", f"A topic tag (at most {MAX_TOPIC} characters; an alias counts as its canonical topic)", _STR),
+            _filter("target_group", f"A target group (at most {MAX_TOPIC} characters; an alias counts as its canonical value)",
+                    _STR),
             _filter("evidence", "Evidence category", _one_of(EVIDENCE)),
             {"name": "page", "in": "query", "required": False,
              "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
             {"name": "per_page", "in": "query", "required": False,
              "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10}},
+            {"name": "expand", "in": "query", "required": False,
+             "description": "1: also find the thesaurus' synonyms, renamed terms and abbreviations; "
+                            "0: only the words typed",
+             "schema": {"type": "integer", "enum": [0, 1], "default": 1}},
+            {"name": "correct", "in": "query", "required": False,
+             "description": "1: a query that finds nothing searches its spelling correction "
+                            "(corrected_from says so); 0: never",
+             "schema": {"type": "integer", "enum": [0, 1], "default": 1}},
         ],
         "responses": _responses(_ok(_ref("SearchResponse")), 400, 429),
     }},
@@ -289,7 +307,7 @@ PATHS: dict[str, dict] = {
                             "description": "The `version` of the practice the update started from "
                                            "(GET /api/practices/{slug}); 409 if it changed since",
                             "schema": {"type": "string", "maxLength": 64}}],
-            "requestBody": _MARKDOWN_BODY,
+            "requestBody": _SUBMISSION_BODY,
             "responses": _responses(
                 {"201": {"description": "Stored, pending moderation",
                          "headers": {"Location": {"schema": _STR}},

@@ -23,10 +23,12 @@ from .i18n import current_language
 TYPE_LABELS = {name: _lp(kind.label_context, kind.label) if kind.label_context else _l(kind.label)
                for name, kind in KINDS.items()}
 TYPE_LABELS_PLURAL = {name: _l(kind.label_plural) for name, kind in KINDS.items()}
+TYPE_URLS = {name: kind.url_prefix for name, kind in KINDS.items()}
 FACET_LABELS = {
     "type": _l("Indholdstype"),
     "evidence": _l("Evidens"),
     "topic": _l("Emne"),
+    "target_group": _l("Målgruppe"),
     "kommune": _l("Kommune"),
     "region": _l("Region"),
 }
@@ -140,6 +142,7 @@ def init_app(app: Flask) -> None:
         EVIDENCE_BADGE=EVIDENCE_BADGE,
         TYPE_LABELS=TYPE_LABELS,
         TYPE_LABELS_PLURAL=TYPE_LABELS_PLURAL,
+        TYPE_URLS=TYPE_URLS,
         FACET_LABELS=FACET_LABELS,
         search_url=search_url,
     )

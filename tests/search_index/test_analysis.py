@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from search_index.whoosh_analyzers import danish_analyzer, spelling_analyzer
 from search_index.analysis import (
     canonical_term,
-    danish_analyzer,
     danish_sort_key,
     fold,
     query_terms_for_word,
-    spelling_analyzer,
 )
 
 
@@ -48,7 +47,8 @@ def test_fold(text, expected):
         ("Høje-Taastrup", ["hoej", "taastrup"]),
         ("og i på for", []),  # Danish stop words
         ("og ogsaa paa", []),  # folded spellings of stop words
-        ("Fanø", ["fanoe", "fano"]),  # stem→fold, then fold→stem at the same position
+        ("Fanø", ["fanoe"]),  # a kommune name: one folded, unstemmed form (Fanoe gives the same)
+        ("året", ["aaret", "aar"]),  # stem→fold, then fold→stem at the same position
     ],
 )
 def test_analyzer_tokens(text, expected):
@@ -93,7 +93,8 @@ def test_spelling_pairs_coincide(a, b):
     [
         ("flygtningene", ["flygtning"]),
         ("Høje", ["hoej"]),
-        ("Fanø", ["fanoe", "fano"]),
+        ("Fanø", ["fanoe"]),
+        ("året", ["aaret", "aar"]),
         ("og", []),
     ],
 )
@@ -114,8 +115,8 @@ def test_spelling_analyzer_keeps_real_words(text, expected):
 
 
 def test_positions_shared_by_alternative_forms():
-    toks = [(t.text, t.pos) for t in danish_analyzer()("Fanø og Aarhus", positions=True)]
-    assert toks == [("fanoe", 0), ("fano", 0), ("aarhus", 1)]
+    toks = [(t.text, t.pos) for t in danish_analyzer()("året og Aarhus", positions=True)]
+    assert toks == [("aaret", 0), ("aar", 0), ("aarhus", 1)]
 
 
 def test_danish_sort_order():

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from search_index.analysis import (
+from search_index.whoosh_analyzers import (
     DanishAnalyzer, DanishStemFoldFilter, SpellingAnalyzer, _chain_analyzers, danish_analyzer, spelling_analyzer,
 )
 
@@ -71,7 +71,7 @@ def test_old_chain_still_unpickles():
     old_danish, _ = _chain_analyzers()
     again = pickle.loads(pickle.dumps(old_danish))
     assert any(isinstance(item, DanishStemFoldFilter) for item in again.items)
-    assert [t.text for t in again("Fanø")] == ["fanoe", "fano"]
+    assert [t.text for t in again("året")] == ["aaret", "aar"]
 
 
 def test_fused_formats_equal_whoosh_formats_over_the_chains():
@@ -79,7 +79,7 @@ def test_fused_formats_equal_whoosh_formats_over_the_chains():
     analyzer) give Whoosh's Positions / Frequency tuples, in the same order."""
     from whoosh.formats import Frequency, Positions
 
-    from search_index.schema import SCHEMA, FusedFrequency, FusedPositions
+    from search_index.whoosh_schema import SCHEMA, FusedFrequency, FusedPositions
 
     old_danish, old_spelling = _chain_analyzers()
     for text in TEXTS + _rng_texts(200):

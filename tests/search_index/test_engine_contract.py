@@ -7,8 +7,10 @@ import pytest
 
 from search_index import IndexDocument, SearchIndex
 from search_index.engine import Engine, Snapshot
-from search_index.engine_tantivy import TantivyEngine, _Snapshot as TantivySnapshot
-from search_index.engine_whoosh import WhooshEngine, _Snapshot as WhooshSnapshot
+from search_index.engine_tantivy import TantivyEngine
+from search_index.engine_whoosh import WhooshEngine
+from search_index.tantivy_snapshot import _Snapshot as TantivySnapshot
+from search_index.whoosh_snapshot import _Snapshot as WhooshSnapshot
 
 ENGINES = {"whoosh": (WhooshEngine, WhooshSnapshot), "tantivy": (TantivyEngine, TantivySnapshot)}
 

@@ -199,10 +199,19 @@ def test_ranked_pages_agree_with_one_big_page(shared_index, q, audiences):
 
 
 def test_suggestion_for_misspelling(shared_index):
-    resp = search(shared_index, "flygtnige")
+    resp = search(shared_index, "flygtnige", correct=False)
     assert resp.total == 0
     assert resp.suggestion == "flygtninge"
-    assert search(shared_index, "flygtnige praktik").suggestion == "flygtninge praktik"
+    assert search(shared_index, "flygtnige praktik", correct=False).suggestion == "flygtninge praktik"
+
+
+def test_a_misspelling_that_finds_nothing_is_answered_with_its_correction(shared_index):
+    resp = search(shared_index, "flygtnige")
+    assert resp.corrected_from == "flygtnige" and resp.query == "flygtninge"
+    assert resp.total == search(shared_index, "flygtninge").total > 0
+    assert resp.suggestion is None
+    # A query that finds something is never replaced.
+    assert search(shared_index, "flygtninge").corrected_from is None
 
 
 def test_no_suggestion_for_known_words(shared_index):
@@ -248,4 +257,4 @@ def test_suggestions_never_use_network_words(shared_index):
     public = search(shared_index, "vestegnssamarbejde")
     assert public.total == 0 and public.suggestion is None
     # ... while public words are suggested from the same typo distance.
-    assert search(shared_index, "vestegmen").suggestion == "vestegnen"
+    assert search(shared_index, "vestegmen", correct=False).suggestion == "vestegnen"

@@ -162,6 +162,7 @@ def test_counts_over_large_match_sets_equal_brute_force(seed, spread):
             tuple(rnd.sample(["Hovedstaden", "Sjælland", "Midtjylland"], rnd.choice([0, 1]))),
             tuple(rnd.sample(["sprog", "mentor", "unge", "bolig", "job"], rnd.choice([0, 1, 2, 3]))),
             (rnd.choice(["effekt", "ingen-effekt", "ikke-evalueret"]),),
+            tuple(rnd.sample(["flygtninge", "unge", "kvinder"], rnd.choice([0, 1, 2]))),
         ))
     cache = FacetCache.from_info(info)
     docs = sorted(info)
@@ -188,7 +189,7 @@ def test_tables_patched_from_the_previous_generation_equal_a_full_build(seed):
         return DocInfo(audience=rnd.choice(["public", "public", "network:vestegn"]), sort_key=(f"t{rnd.random()}", str(i)),
                        values=((rnd.choice(["practice", "note"]),), tuple(rnd.sample(["101", "147", "851"], rnd.choice([0, 1, 2]))),
                                (), tuple(rnd.sample(["sprog", "mentor", "unge"], rnd.choice([0, 1, 2]))),
-                               (rnd.choice(["effekt", "ikke-evalueret"]),)))
+                               (rnd.choice(["effekt", "ikke-evalueret"]),), ()))
 
     before = {i * 7: doc(i) for i in range(600)}
     previous = FacetCache.from_info(before)

@@ -48,6 +48,8 @@ def search():
             ],
             "facets": response.facets,
             "suggestion": response.suggestion,
+            "expanded_with": response.expanded_with,
+            "corrected_from": response.corrected_from,
         }
     )
 

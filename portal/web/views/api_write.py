@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from ... import revisions, submissions
+from ...kinds import item_url
 from ..auth import current_user, owned_db
 from ..resources import get_store
 from ...errors import NotFound, PortalError
@@ -49,7 +50,7 @@ def _submission_json(sub) -> dict:
     return {
         "id": sub.id, "status": sub.status, "slug": sub.slug, "title": sub.title, "is_update": sub.is_update,
         "created_at": sub.created_at, "decided_at": sub.decided_at, "reason": sub.reason,
-        "url": f"/erfaringer/{sub.slug}" if sub.status == "approved" else None,
+        "url": item_url(sub.kind, sub.slug) if sub.status == "approved" else None,
     }
 
 
@@ -76,6 +77,10 @@ def _submission_detail(sub) -> dict:
 @bp.route("/submissions", methods=["POST"])
 def create_submission():
     user = _user("mangler eller ugyldig API-nøgle (Authorization: Bearer …)")
+    if request.mimetype == "multipart/form-data":  # an evaluation report with its PDF
+        from .api_evaluations import create_evaluation_submission
+
+        return create_evaluation_submission(user)
     raw = _body_text()
     based_on = request.args.get("based_on") or None
     if based_on is not None and len(based_on) > 64:

@@ -142,11 +142,12 @@ def submission(sid: str):
 def submission_page(sub, *, values=None, errors=None, summary=None, status=200):
     """The contributor's page of a submission: how it will look, its thread (every text it has had, an
     editor's corrections included) and, once rejected, the form to revise and resend it."""
-    resend = sub.status == "rejected" and sub.user_id == current_user().id
+    resend = sub.status == "rejected" and sub.user_id == current_user().id and sub.kind == "practice"
     extra = form_context() if resend else {}
     return render_template(
         "submission.html", sub=sub, thread=revisions.thread(owned_db(), sub.id), resend=resend,
-        values=values or from_file(sub.raw, PRACTICE_FIELDS), errors=errors or {}, summary=summary or [],
+        values=values or (from_file(sub.raw, PRACTICE_FIELDS) if resend else {}), errors=errors or {},
+        summary=summary or [],
         revise_version=(request.form.get("based_on") if status != 409 else None) or text_version(sub.raw),
         **extra, **rendered(sub),
     ), status
@@ -175,6 +176,11 @@ def resend(sid: str):
 def rendered(sub) -> dict:
     """The submission as it will look once published (it was valid when stored)."""
     try:
+        if sub.kind == "evaluation":  # a YAML file, its PDF already among the content files
+            from ...evaluation_submissions import validate_raw
+
+            record = validate_raw(sub.raw, sub.slug, current_app.config["CONTENT_DIR"])
+            return {"record": record, "html": render_markdown(record["result"])}
         record = submissions.validate(sub.raw, sub.slug)
         kommuner = [{**k, "as_name": k["as"]} for k in record["kommuner"]]  # as the store's kommune links
         return {"record": record, "html": render_markdown(record["body_md"]), "preview_kommuner": kommuner}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from ... import revisions, submissions
@@ -11,8 +13,11 @@ from ..forms import PRACTICE_FIELDS, field_errors, form_values, from_file, to_fi
 from ...lookalikes import lookalikes
 from ...publishing import text_version
 from ..resources import get_store
+from ...content import vocabulary
 from ...submissions import SubmissionError
+from ...kinds import KINDS
 from .contribute import form_context, rendered
+from .kind_pages import DOWNLOAD_HEADERS
 
 bp = Blueprint("moderation", __name__, url_prefix="/redaktion")
 
@@ -56,16 +61,20 @@ def _review_page(sub, *, status=200, **extra):
     update, the submission's thread, look-alikes, and the forms to correct, approve or reject."""
     db = owned_db()
     pending = submissions.by_status(db, "pending")
+    shown = rendered(sub)
+    # The correction form edits a practice's fields; other kinds (an evaluation) are approved or rejected as sent.
+    correctable = sub.status == "pending" and sub.kind == "practice"
     context = {
         "overtaken": submissions.overtaken(db, sub, current_app.config["CONTENT_DIR"]),
+        "unknown_tags": vocabulary.unknown_tags(shown["record"]), "correctable": correctable,
         "thread": revisions.thread(db, sub.id),
         "similar": lookalikes(sub, get_store().items_of_type("practice", audiences()), pending),
-        "values": from_file(sub.raw, PRACTICE_FIELDS), "errors": {}, "summary": [],
+        "values": from_file(sub.raw, PRACTICE_FIELDS) if sub.kind == "practice" else {}, "errors": {}, "summary": [],
         "revise_version": request.form.get("based_on") or text_version(sub.raw),
-        **(form_context() if sub.status == "pending" else {}),
+        **(form_context() if correctable else {}),
     }
     context.update(extra)
-    return render_template("moderation_review.html", sub=sub, diff=sub.diff(), **context, **rendered(sub)), status
+    return render_template("moderation_review.html", sub=sub, diff=sub.diff(), **context, **shown), status
 
 
 @bp.route("/<sid>/ret", methods=["POST"])
@@ -94,6 +103,21 @@ def correct(sid: str):
                             **({"revise_version": text_version(fresh.raw)} if exc.status == 409 else {}))
     flash(_("Rettelsen er gemt som en ny udgave af indsendelsen; indsenderen kan se den."))
     return redirect(url_for("moderation.review", sid=sid))
+
+
+@bp.route("/<sid>/rapport.pdf")
+@editor_required
+def attachment(sid: str):
+    """The PDF of a submitted evaluation report, for the editor to read before deciding (a download only)."""
+    sub = submissions.get(owned_db(), sid)
+    record = rendered(sub).get("record") if sub is not None and sub.kind == "evaluation" else None
+    if not record or not record.get("attachment"):
+        abort(404)
+    kind = KINDS[sub.kind]
+    path = Path(current_app.config["CONTENT_DIR"]) / kind.folder / record["attachment"]["file"]
+    response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=f"{sub.slug}.pdf")
+    response.headers.update(DOWNLOAD_HEADERS)
+    return response
 
 
 @bp.route("/<sid>/godkend", methods=["POST"])

@@ -13,6 +13,7 @@ from ... import charts
 from ...content import kommuner as kommune_registry
 from ...content.kommuner import danish_sort_key
 from ...content.schema import EVIDENCE
+from ...kinds import ON_PRACTICE_PAGE
 from ..errors import BadRequest
 from ... import exports
 from ...rankings import SORT_KEYS, kommune_against_rankings, kommune_rankings, linked_ranking, sorted_rows
@@ -68,6 +69,7 @@ def practice(slug: str):
         rankings=[(k, r) for k in kommuner for r in kommune_rankings(store, k["code"])],
         related=store.related_practices(item, audiences=audiences()),
         notes=store.notes_citing(slug, audiences()),
+        citing=[(kind, store.items_citing(slug, kind, audiences())) for kind in ON_PRACTICE_PAGE],
         history=public_history(owned_db(), "practice", slug),  # published events only: the page is public
         proposals=_proposals("practice", slug),
     )
@@ -326,9 +328,11 @@ def indicator(slug: str):
 @cached_page
 def evidence_map():
     matrix = get_store().evidence_map(audiences())
+    evaluated, evaluated_total = get_store().evaluated_counts(audiences())
     topics = sorted(matrix, key=danish_sort_key)
     totals = {k: sum(matrix[t][k] for t in topics) for k in EVIDENCE}
-    return render_template("evidence_map.html", matrix=matrix, topics=topics, totals=totals)
+    return render_template("evidence_map.html", matrix=matrix, topics=topics, totals=totals, evaluated=evaluated,
+                           evaluated_total=evaluated_total)
 
 
 @bp.route("/evalueringsgaeld")

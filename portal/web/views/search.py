@@ -10,6 +10,7 @@ from search_index import QueryError, SearchRequest
 
 from ...content import kommuner as kommune_registry
 from ...content.kommuner import danish_sort_key
+from ...content import vocabulary
 from ...content.schema import EVIDENCE
 from ...kinds import SEARCH_TYPES
 from ...limits import MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_Q, MAX_TOPIC
@@ -43,6 +44,16 @@ def _values(args: MultiDict, name: str) -> list[str]:
     return values
 
 
+def _switch(args: MultiDict, name: str) -> bool:
+    """An on/off parameter: absent or 1 is on, 0 is off."""
+    raw = args.get(name, "").strip()
+    if raw in ("", "1"):
+        return True
+    if raw == "0":
+        return False
+    raise BadRequest(_("'%(name)s' skal være 0 eller 1, ikke '%(value)s'", name=name, value=raw[:40]))
+
+
 def _choices(args: MultiDict, name: str, allowed) -> list[str]:
     values = _values(args, name)
     for v in values:
@@ -69,6 +80,12 @@ def parse_search_args(args: MultiDict, default_per_page: int = 10) -> SearchRequ
         if any(len(t) > MAX_TOPIC for t in topics):
             raise BadRequest(_("et emne er for langt (højst %(max)d tegn)", max=MAX_TOPIC))
         filters["topic"] = topics
+    if groups := [g.lower() for g in _values(args, "target_group")]:
+        if any(len(g) > 80 for g in groups):
+            raise BadRequest(_("en målgruppe er for lang (højst %(max)d tegn)", max=80))
+        filters["target_group"] = [vocabulary.canonical("target_group", g) for g in groups]
+    if "topic" in filters:
+        filters["topic"] = [vocabulary.canonical("topic", t) for t in filters["topic"]]
     codes = []
     for ref in _values(args, "kommune"):
         try:
@@ -83,6 +100,8 @@ def parse_search_args(args: MultiDict, default_per_page: int = 10) -> SearchRequ
         page=_int(args, "page", 1, 1, MAX_PAGE),
         per_page=_int(args, "per_page", default_per_page, 1, MAX_PER_PAGE),
         audiences=audiences(),
+        expand=_switch(args, "expand"),
+        correct=_switch(args, "correct"),
     )
 
 
@@ -127,5 +146,5 @@ def search_page():
         pages=pages,
         kommune_name=kommune_name,
         ranked_facet=ranked_facet,
-        facet_order=("type", "evidence", "topic", "kommune", "region"),
+        facet_order=("type", "evidence", "topic", "target_group", "kommune", "region"),
     )

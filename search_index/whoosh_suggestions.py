@@ -29,7 +29,8 @@ from whoosh.query import Term
 
 from .analysis import query_terms_for_word
 from .querying import MAX_CANDIDATES, ParsedQuery, corrected
-from .schema import SPELL_FIELD, TEXT_FIELD_BOOSTS
+from .respelling import respell
+from .fields import SPELL_FIELD, TEXT_FIELD_BOOSTS
 
 __all__ = ["suggest"]
 
@@ -77,6 +78,16 @@ def _correct(searcher, word: str) -> str | None:
     return None
 
 
-def suggest(searcher, parsed: ParsedQuery, visible: set[int]) -> str | None:
-    """Suggested query text, or None if every word is known / nothing better."""
-    return corrected(parsed, lambda w: _is_known(searcher, w, visible), lambda w: _correct(searcher, w))
+def suggest(searcher, parsed: ParsedQuery, visible: set[int], public: set[int] | None = None) -> str | None:
+    """Suggested query text, or None if every word is known / nothing better.
+    ``public``: the public documents, which a respelling must find."""
+
+    def term_df(term: str) -> int:
+        return searcher.doc_frequency("body", term) + searcher.doc_frequency("title", term)
+
+    def finds(word: str) -> bool:
+        q = word_query(word)
+        return q is not None and public is not None and _has_live_docs(searcher, q, public)
+
+    return corrected(parsed, lambda w: _is_known(searcher, w, visible), lambda w: _correct(searcher, w),
+                     lambda w: respell(w, term_df, finds))

@@ -10,10 +10,11 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
-from .analysis import danish_analyzer, spelling_analyzer
+from .fields import PARTS_FIELD, SPELL_FIELD
+from .whoosh_analyzers import PartsAnalyzer, danish_analyzer, spelling_analyzer
 from .documents import PUBLIC, IndexDocument
 
-__all__ = ["SCHEMA", "TEXT_FIELD_BOOSTS", "SPELL_FIELD", "fields_for", "FusedPositions", "FusedFrequency"]
+__all__ = ["SCHEMA", "fields_for", "FusedPositions", "FusedFrequency"]
 
 _DANISH = danish_analyzer()
 
@@ -21,7 +22,7 @@ _DANISH = danish_analyzer()
 class FusedPositions(Positions):
     """Whoosh's Positions format, collecting a text's terms and positions from
     ``analyzer.word_positions(text)`` when the analyzer has it
-    (``analysis.DanishAnalyzer``) instead of from a stream of token objects:
+    (``whoosh_analyzers.DanishAnalyzer``) instead of from a stream of token objects:
     the same (term, frequency, weight, encoded positions) tuples, in the same
     order, at a fraction of the cost.  Anything else goes the usual way.
 
@@ -40,7 +41,7 @@ class FusedPositions(Positions):
 
 class FusedFrequency(Frequency):
     """Whoosh's Frequency format, counting from ``analyzer.word_counts(text)``
-    when the analyzer has it (``analysis.SpellingAnalyzer``); see FusedPositions."""
+    when the analyzer has it (``whoosh_analyzers.SpellingAnalyzer``); see FusedPositions."""
 
     def word_values(self, value, analyzer, **kwargs):
         fast = getattr(analyzer, "word_counts", None)
@@ -55,18 +56,6 @@ def _text(analyzer, phrase: bool = True, **kwargs) -> TEXT:
     fb = field.format.field_boost
     field.format = FusedPositions(field_boost=fb) if phrase else FusedFrequency(field_boost=fb)
     return field
-
-#: Text fields a query is matched against, with their query-time boosts.
-#: Title hits count three times a body hit, so title matches rank first.
-TEXT_FIELD_BOOSTS: dict[str, float] = {
-    "title": 3.0,
-    "kommune_names": 2.0,
-    "topics_text": 1.5,
-    "body": 1.0,
-}
-
-#: The unstemmed vocabulary used for "did you mean" suggestions.
-SPELL_FIELD = "spell"
 
 SCHEMA = Schema(
     # Unique document key ("practice:<slug>"); update() and delete() go by it.
@@ -84,6 +73,8 @@ SCHEMA = Schema(
     kommune_names=_text(_DANISH),
     # Topic tags as text, so "flygtningene" finds the tag "flygtninge" (x1.5).
     topics_text=_text(_DANISH),
+    # Compound parts (see PARTS_FIELD): frequencies only, matched at PARTS_BOOST.
+    parts=_text(PartsAnalyzer(), phrase=False),
     # Real lowercase words of PUBLIC documents only, unstemmed and unfolded:
     # the vocabulary for spelling suggestions.  Never used for matching.
     spell=_text(spelling_analyzer(), phrase=False),
@@ -102,6 +93,7 @@ SCHEMA = Schema(
     kommuner=STORED(),
     regions=STORED(),
     topics=STORED(),
+    target_groups=STORED(),
     # ISO date/year, stored only (for callers that want to sort by it).
     date=STORED(),
 )
@@ -124,10 +116,12 @@ def fields_for(doc: IndexDocument) -> dict[str, object]:
         "body": doc.body or "",
         "kommune_names": " ; ".join(doc.kommune_names),
         "topics_text": " ; ".join(doc.topics),
+        PARTS_FIELD: "\n".join([doc.title or "", doc.body or "", *doc.topics]),
         "url": doc.url,
         "kommuner": list(doc.kommuner),
         "regions": list(doc.regions),
         "topics": list(doc.topics),
+        "target_groups": list(doc.target_groups),
         "date": doc.date,
     }
     for name, values in (("kommune", doc.kommuner), ("region", doc.regions), ("topic", doc.topics)):
