@@ -27,7 +27,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from .kinds import FILE_KINDS
+from .kinds import FILE_KINDS, KINDS
 from .owned import OwnedDB, now
 
 GIT_TIMEOUT = 5.0
@@ -97,6 +97,31 @@ def _path(content_dir, entry: dict) -> str:
     return f"{spec.folder}/{entry['slug']}{spec.suffixes[0]}"
 
 
+def _cited(kind, content_dir, text: str) -> list[str]:
+    names = sorted(set(re.findall(r"\b[0-9a-f]{64}\.pdf\b", text or "")))
+    return [f"{kind.folder}/{kind.attachment_folder}/{n}" for n in names
+            if (Path(content_dir) / kind.folder / kind.attachment_folder / n).is_file()]
+
+
+def _cited_attachments(content_dir) -> list[str]:
+    """The attachments the records in content/ cite (for the first version)."""
+    found: list[str] = []
+    for kind in KINDS.values():
+        if kind.attachment_folder:
+            for record in sorted((Path(content_dir) / kind.folder).glob("*.y*ml")):
+                found += _cited(kind, content_dir, record.read_text(encoding="utf-8", errors="replace"))
+    return sorted(set(found))
+
+
+def _paths(content_dir, entry: dict) -> list[str]:
+    """The entry's file and the attachments its text cites (by their hash names), relative to content/."""
+    paths = [_path(content_dir, entry)]
+    kind = KINDS.get(entry["kind"])
+    if kind is not None and kind.attachment_folder:
+        paths += _cited(kind, content_dir, entry.get("raw"))
+    return paths
+
+
 def before_writes(db: OwnedDB, content_dir: Path | str) -> None:
     """Called by the drain before it writes files: create the history if there is none (its first commit
     is the content as it is now), and commit changes made directly in the files since, so they are not
@@ -104,14 +129,20 @@ def before_writes(db: OwnedDB, content_dir: Path | str) -> None:
     try:
         if not has_history(content_dir):
             git(content_dir, "init", "-q", "-b", "main")
+        attachments = [f":(exclude){k.folder}/{k.attachment_folder}" for k in KINDS.values() if k.attachment_folder]
         if not _has_commits(content_dir):  # new, or a first commit that failed (timed out) last time
             # Once per content root, and it reads every file: a longer timeout than a single commit's.
-            git(content_dir, "add", "-A", "--", ".", timeout=FIRST_COMMIT_TIMEOUT)
+            # Of the attachments, only those a record cites: a pending submission's PDF is not published.
+            git(content_dir, "add", "-A", "--", ".", *attachments, timeout=FIRST_COMMIT_TIMEOUT)
+            if cited := _cited_attachments(content_dir):
+                git(content_dir, "add", "--", *cited, timeout=FIRST_COMMIT_TIMEOUT)
             git(content_dir, "commit", "-q", "--allow-empty", "-m",
                 "Første udgave: indholdet, som det lå i content/, da versionshistorikken begyndte",
                 env=_env(DELIVERED, PORTAL), timeout=FIRST_COMMIT_TIMEOUT)
             return
-        waiting = [f":(exclude){_path(content_dir, e)}" for e in _unsaved(db)]
+        # Attachments (an evaluation's PDF) are stored when they are submitted, before anyone approved
+        # them: they enter the history with the publication that cites them, never as a file change.
+        waiting = [f":(exclude){p}" for e in _unsaved(db) for p in _paths(content_dir, e)] + attachments
         if git(content_dir, "status", "--porcelain", "--", ".", *waiting).strip():
             git(content_dir, "add", "-A", "--", ".", *waiting)
             git(content_dir, "commit", "-q", "-m", "Ændret direkte i filerne i content/ (ikke gennem portalen)",
@@ -150,14 +181,15 @@ def commit_published(db: OwnedDB, content_dir: Path | str) -> list[str]:
     Returns the problems (also kept in ``outbox.commit_error``); never raises."""
     problems: list[str] = []
     for entry in _unsaved(db):
-        path = _path(content_dir, entry)
+        paths = _paths(content_dir, entry)
+        path = paths[0]
         try:
             if not has_history(content_dir):
                 raise VersionsError("content/ har ingen versionshistorik endnu")
-            git(content_dir, "add", "-A", "--", path)
-            if git(content_dir, "diff", "--cached", "--name-only", "--", path).strip():
+            git(content_dir, "add", "-A", "--", *paths)
+            if git(content_dir, "diff", "--cached", "--name-only", "--", *paths).strip():
                 env, message = _meta(db, entry)
-                git(content_dir, "commit", "-q", "-m", message, "--", path, env=env)
+                git(content_dir, "commit", "-q", "-m", message, "--", *paths, env=env)
         except VersionsError as exc:
             with db.write() as conn:
                 conn.execute("UPDATE outbox SET commit_error = ? WHERE id = ?", (str(exc)[:500], entry["id"]))

@@ -462,3 +462,29 @@ def test_a_first_commit_that_failed_is_made_again_as_the_first_version(site, mon
     db.close()
     log = _git_log(content, f"practices/{SHIPPED_SLUG}.md")
     assert len(log) == 1 and log[0].startswith("Leveret indhold")
+
+
+def test_an_evaluation_and_its_pdf_enter_the_history_together_and_a_pending_pdf_never_alone(site):
+    from test_evaluation_submissions import _send
+    from test_evaluations import TEST_PDF, evaluation_yaml, make_pdf
+
+    content = Path(site.config["CONTENT_DIR"])
+    editor_api = {"Authorization": f"Bearer {site.tokens['editor']}"}
+    first = _send(site.test_client(), site.tokens["contributor"], evaluation_yaml(), TEST_PDF)
+    assert first.status_code == 201, first.get_json()
+    other_pdf = make_pdf(["Side 1: en anden testrapport, som venter. (Testmateriale.)"])
+    waiting = _send(site.test_client(), site.tokens["other"],
+                    evaluation_yaml(title="Testevaluering der venter (testmateriale)"), other_pdf)
+    assert waiting.status_code == 201, waiting.get_json()
+    assert site.test_client().post(f"/api/submissions/{first.get_json()['id']}/approve",
+                                   headers=editor_api).status_code == 200
+    _update(site, (content / "practices" / f"{SHIPPED_SLUG}.md").read_text("utf-8").replace("end: 2019", "end: 2020"))
+    import hashlib
+    import subprocess
+    approved_pdf = f"evalueringer/filer/{hashlib.sha256(TEST_PDF).hexdigest()}.pdf"
+    pending_pdf = f"evalueringer/filer/{hashlib.sha256(other_pdf).hexdigest()}.pdf"
+    tracked = subprocess.run(["git", "-C", str(content), "ls-files"], capture_output=True, text=True).stdout.split()
+    assert approved_pdf in tracked and pending_pdf not in tracked
+    shown = subprocess.run(["git", "-C", str(content), "log", "-1", "--full-diff", "--name-only", "--format=%an", "--", approved_pdf],
+                           capture_output=True, text=True).stdout.split("\n")
+    assert shown[0] == "Videnscenter Test" and any(p.startswith("evalueringer/") and p.endswith(".yaml") for p in shown)
