@@ -23,6 +23,7 @@ from .indexing import document_for, kommune_document
 from .kinds import KINDS
 from .owned import OwnedDB
 from .publishing import content_path, drain, text_version
+from . import versions
 from .store import full_rows, item_id, open_derived
 
 
@@ -77,6 +78,7 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
             for p in pending:
                 report.problems.append(f"udbakke #{p['id']} ({p['kind']} {p['slug']}) er ikke offentliggjort"
                                        + (f": {p['error']}" if p["error"] else ""))
+            report.problems.extend(versions.commit_problems(owned))  # retried by the next drain
             # Approved items that were later withdrawn (a note) are meant to be gone: not checked for presence.
             approved = owned.all(
                 """SELECT s.id, s.kind, s.slug FROM submissions s WHERE s.status = 'approved' AND COALESCE((

@@ -196,6 +196,35 @@ MIGRATIONS: list[tuple[str, str]] = [
             SELECT slug, detail, actor_id, 'network:' || detail, at FROM moderation_log
             WHERE action = 'note_posted' AND slug IS NOT NULL AND detail IS NOT NULL ORDER BY id
     """),
+    # Every text a submission has had (portal/revisions.py): the contributor's first sending, an
+    # editor's correction before approving, a revised text resent after a rejection. ``round``
+    # counts the sendings (1, then 2 after the first rejection …); ``role`` is 'contributor' or
+    # 'editor'. Existing submissions get their one text as revision 1.
+    ("0009_submission_revisions", """
+        CREATE TABLE submission_revisions (
+            id INTEGER PRIMARY KEY,
+            submission_id TEXT NOT NULL REFERENCES submissions(id),
+            round INTEGER NOT NULL,
+            raw TEXT NOT NULL,
+            title TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users(id),
+            role TEXT NOT NULL CHECK (role IN ('contributor', 'editor')),
+            note TEXT,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX submission_revisions_of ON submission_revisions(submission_id, id);
+        INSERT INTO submission_revisions (submission_id, round, raw, title, actor_id, role, at)
+            SELECT id, 1, raw, title, user_id, 'contributor', created_at FROM submissions ORDER BY created_at
+    """),
+    # Each publication becomes a commit of content/'s git history (portal/versions.py) after its
+    # file is written; ``committed_at`` NULL on a published entry means the commit is still to be
+    # made (retried by every drain, reported by flask check). Entries published before the history
+    # existed are in its first commit.
+    ("0010_outbox_commits", """
+        ALTER TABLE outbox ADD COLUMN committed_at TEXT;
+        ALTER TABLE outbox ADD COLUMN commit_error TEXT;
+        UPDATE outbox SET committed_at = done_at WHERE done_at IS NOT NULL
+    """),
 ]
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from search_index import SearchIndex
 
 
+from . import versions
 from .content.loader import parse_file
 from .kinds import FILE_KINDS
 from .indexing import document_for
@@ -149,7 +150,11 @@ def _drain(db: OwnedDB, content_dir, data_dir) -> DrainReport:
     while True:
         entries = [e for e in db.all("SELECT * FROM outbox WHERE done_at IS NULL ORDER BY id") if e["id"] not in failed_ids]
         if not entries:
+            # Each publication becomes a commit of content/'s history, after its file is written and the
+            # item is live; a failed commit is kept for the next drain and never fails the publication.
+            versions.commit_published(db, content_dir)
             return report
+        versions.before_writes(db, content_dir)
         _drain_entries(db, content_dir, data_dir, entries, report, failed_ids, blocked)
 
 

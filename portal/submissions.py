@@ -177,6 +177,8 @@ def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str
                VALUES (?, ?, 'practice', ?, ?, ?, ?, ?, 'pending', ?)""",
             (sid, user.id, slug, record["title"], raw, int(is_update), base_raw, now()),
         )
+        conn.execute("""INSERT INTO submission_revisions (submission_id, round, raw, title, actor_id, role, at)
+                        VALUES (?, 1, ?, ?, ?, 'contributor', ?)""", (sid, raw, record["title"], user.id, now()))
         db.log(conn, user.id, "submitted", kind="practice", slug=slug, submission_id=sid,
                detail="opdatering" if is_update else "ny erfaring")
         if notify:

@@ -205,6 +205,17 @@ def _note_op(method, who="member", visibility="network", version=True, data=None
     return run
 
 
+def _put(sid_of, data=None, who="editor", content_type=MARKDOWN, app="app", **kwargs):
+    """PUT a new text for a submission (portal/revisions.py); ``sid_of(env)`` makes the submission."""
+    def run(env):
+        sid = sid_of(env)
+        body = data if data is not None else practice_file(body="Rettet tekst. (Testindhold.)").encode()
+        return env[app].test_client().put(f"/api/submissions/{sid}", data=body,
+                                          headers=_auth(env[app], who, content_type), **kwargs)
+
+    return run
+
+
 def _withdrawn_twice(env):
     slug = _note(env)
     app = env["app"]
@@ -256,6 +267,17 @@ SCENARIOS = {
     ("GET", SID, 404): lambda env: _get(f"/api/submissions/{_submit(env)}", who="stranger")(env),
     ("GET", SID, 429): _blocked("GET", "/api/submissions/x"),
     ("GET", SID, 503): _get("/api/submissions/x", who="editor", app="damaged"),
+    # revising a submission (portal/revisions.py): an editor's correction, an author's resend
+    ("PUT", SID, 200): _put(_submit),
+    ("PUT", SID, 400): _put(_submit, b"---\ntitle: afbrudt", environ_overrides={"CONTENT_LENGTH": "5000"}),
+    ("PUT", SID, 401): _put(lambda env: "x", who=None),
+    ("PUT", SID, 404): _put(_submit, who="stranger"),
+    ("PUT", SID, 409): _put(_decided),
+    ("PUT", SID, 413): _put(_submit, TOO_LARGE),
+    ("PUT", SID, 415): _put(_submit, content_type="application/pdf"),
+    ("PUT", SID, 422): _put(_submit, practice_file().replace("ikke-evalueret", "virker").encode()),
+    ("PUT", SID, 429): _blocked("PUT", "/api/submissions/x"),
+    ("PUT", SID, 503): _put(lambda env: "x", app="damaged"),
     ("POST", "/api/submissions/{sid}/approve", 200): _post(lambda env: _approve(_submit(env)), who="editor"),
     ("POST", "/api/submissions/{sid}/approve", 401): _post(_approve("x"), who=None),
     ("POST", "/api/submissions/{sid}/approve", 403): _post(lambda env: _approve(_submit(env)), who="owner"),

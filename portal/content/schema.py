@@ -41,6 +41,7 @@ SIGNIFICANCE = ("", "*", "**", "***")
 PRACTICE_KEYS = (
     "title", "kommuner", "evidence", "topics", "target_groups", "organisation",
     "start", "end", "status", "source", "contact",
+    "reviewed",  # the date an editor last checked the text against its source (portal/reviews.py)
 )
 NOTE_KEYS = ("title", "network", "date", "kommuner", "topics", "practices", "visibility")
 NETWORK_KEYS = ("name", "region", "members", "description")
@@ -113,6 +114,7 @@ def validate_practice(doc: Document, path: str, slug: str | None = None) -> dict
         "status": c.choice(data, "status", STATUSES),
         "source": c.text(data, "source"),
         "contact": c.text(data, "contact", max_len=MAX_TITLE),
+        "reviewed": c.date(data, "reviewed"),
         "body_md": _body(doc, c),
         "path": path,
     }

@@ -92,4 +92,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (api_batch.bp, follow.api_bp, api_notes.bp):  # Bearer tokens only, like api_write
         app.register_blueprint(blueprint)
         security.csrf.exempt(blueprint)
+    from .views import versions as versions_views
+
+    app.register_blueprint(versions_views.bp)  # an item's versions; review dates (/redaktion/gennemgang)
+    app.config.setdefault("REVIEW_INTERVAL_DAYS", 730)  # days until a reviewed practice is due again
     return app

@@ -9,9 +9,9 @@ input, with everything the user typed kept.
 
 from __future__ import annotations
 
-import yaml
 
 from ..content import kommuner as kommune_registry
+from ..content import textedit
 from ..content.errors import ContentError
 from ..content.frontmatter import read_markdown
 
@@ -45,21 +45,52 @@ def form_values(form, fields: tuple[str, ...]) -> dict:
     return values
 
 
-def to_file(values: dict, fields: tuple[str, ...]) -> str:
-    """Form values → the text of a content file. Empty fields are left out."""
-    front = {}
+def to_file(values: dict, fields: tuple[str, ...], base: str | None = None) -> str:
+    """Form values → the text of a content file. Empty fields are left out.
+
+    ``base``: the text the form was prefilled from (an update, an editor's
+    correction). Only the fields whose values differ from it are rewritten and
+    everything else keeps the writer's own formatting (see
+    :mod:`portal.content.textedit`), so one changed field is one changed line.
+    """
+    if base is not None:
+        try:
+            return _edit(base, values, fields)
+        except textedit.NotEditable:
+            pass  # no front matter to keep: the form's values make a whole new file
+    lines = []
     for name in fields:
         if name == "body":
             continue
-        value = values.get(name)
-        if name == "kommuner":
-            value = [_kommune_name(v) for v in value or []]
+        value = _file_value(name, values.get(name))
         if value in (None, "", []):
             continue
-        front[name] = value if isinstance(value, list) else str(value).strip()
-    text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+        lines.extend(textedit.dump_key(name, value))
     body = (values.get("body") or "").replace("\r\n", "\n").strip("\n")
-    return f"---\n{text}---\n{body}\n"
+    return "---\n" + "".join(line + "\n" for line in lines) + f"---\n{body}\n"
+
+
+def _file_value(name: str, value):
+    """A form value as the file holds it: kommune codes become names, text is stripped."""
+    if name == "kommuner":
+        return [_kommune_name(v) for v in value or []]
+    if isinstance(value, list):
+        return value
+    return "" if value is None else str(value).strip()
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, list) or isinstance(b, list):
+        return [str(v).strip() for v in a or []] == [str(v).strip() for v in b or []]
+    return ("" if a is None else str(a)).strip() == ("" if b is None else str(b)).strip()
+
+
+def _edit(base: str, values: dict, fields: tuple[str, ...]) -> str:
+    before = from_file(base, fields)
+    changes = {name: _file_value(name, values.get(name)) for name in fields
+               if name != "body" and not _same(values.get(name), before.get(name))}
+    body = (values.get("body") or "").replace("\r\n", "\n")
+    return textedit.edit(base, changes, body=None if _same(body.strip("\n"), before.get("body")) else body)
 
 
 def _kommune_name(ref: str) -> str:

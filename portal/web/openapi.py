@@ -42,6 +42,8 @@ _PRACTICE_FIELDS = {
     "status": _nullable({"type": "string", "enum": list(PRACTICE_STATUSES)}),
     "source": _nullable(_STR),
     "contact": _nullable(_STR),
+    "reviewed": _nullable({"type": "string", "format": "date",
+                           "description": "the day an editor last checked it against its source (content key)"}),
     "body": {"type": "string", "description": "Markdown"},
 }
 #: One ranking row of a kommune: position ``rank`` of ``of``, under the name ``as`` it was published with.
@@ -198,12 +200,16 @@ SCHEMAS: dict[str, dict] = {
     "SubmissionDetail": _obj({
         **_SUBMISSION,
         "raw": {"type": "string", "description": "The file as submitted (content format)"},
+        "version": {"type": "string", "description": "Its text's fingerprint: send it as based_on with PUT"},
         # Inline, not a $ref: OpenAPI 3.0 ignores "nullable" beside a $ref, and without "type" beside it.
         "submitted": _nullable({**_obj(_PRACTICE_FIELDS),
                                 "description": "Its fields as validated; null if today's contract refuses it"}),
         "diff": _nullable({"type": "string",
                            "description": "For an update: the unified diff against the practice it was based on, "
                                           "as the editor sees it (lines joined by \\n); null for a new practice"}),
+        "revisions": {"type": "array", "items": _ref("SubmissionRevision"),
+                      "description": "Every text it has had, oldest first: the first sending, an editor's "
+                                     "corrections before approving, revised texts resent after a rejection"},
     }),
     "SubmissionList": _obj({
         "status": {"type": "string", "enum": list(SUBMISSION_STATUSES)},
@@ -351,6 +357,9 @@ PATHS.update(_NOTIFY_PATHS)
 SCHEMAS.update(_NOTIFY_SCHEMAS)
 PATHS.update(_NOTE_PATHS)
 SCHEMAS.update(_NOTE_SCHEMAS)
+from .openapi_moderation import add_to as _add_moderation  # noqa: E402 (needs the helpers)
+
+_add_moderation(PATHS, SCHEMAS)
 
 SPEC: dict = {
     "openapi": "3.0.3",

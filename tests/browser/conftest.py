@@ -97,10 +97,18 @@ def site(tmp_path_factory) -> Site:
             "Authorization": f"Bearer {token}", "Content-Type": "text/markdown; charset=utf-8"})
         assert created.status_code == 201, created.get_data(as_text=True)
         sid = created.get_json()["id"]
+        # content/'s version history, as the first publication starts it: the shipped files are its first version
+        from portal import versions
+        from portal.owned import OwnedDB
+
+        owned = OwnedDB(data)
+        versions.before_writes(owned, content)
+        owned.close()
+        rev = versions.log(content, "practice", "bydelsmoedrene")[0]["rev"][:12]
     finally:
         close_site(app)
     return Site(content, data, {role: email for role, (email, _a) in USERS.items()}, sid,
-                "Sprogcafé for nyankomne i Albertslund")
+                "Sprogcafé for nyankomne i Albertslund", extra={"rev": rev})
 
 
 def _free_port() -> int:

@@ -23,8 +23,9 @@ class PageType:
     form: dict = field(default_factory=dict)
     submit: str = ""  # the accessible name of the button that sends ``form``
 
-    def url(self, sid: str) -> str:
-        return self.path.format(sid=sid)
+    def url(self, sid: str, rev: str = "") -> str:
+        """``rev``: the first version of the shipped content in its history (conftest.site)."""
+        return self.path.format(sid=sid, rev=rev)
 
 
 PAGE_TYPES = [
@@ -66,6 +67,9 @@ PAGE_TYPES = [
     PageType("note-edit", "/notater/2006-09-08-benchmarking-af-integrationsindsatsen/rediger", role="editor"),
     PageType("note-withdraw", "/notater/2006-09-08-benchmarking-af-integrationsindsatsen/traek-tilbage",
              role="editor"),
+    PageType("versions", "/erfaringer/bydelsmoedrene/versioner"),
+    PageType("version", "/erfaringer/bydelsmoedrene/versioner/{rev}"),
+    PageType("review-due", "/redaktion/gennemgang", role="editor"),
     PageType("not-found", "/findes-ikke", status=404),
 ]
 

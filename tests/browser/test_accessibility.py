@@ -32,7 +32,7 @@ def axe():
 def visit(pages, site, page_type: PageType):
     """Open a page type as its user sees it; for a form page, fill it in and send it."""
     page = pages(page_type.role)
-    response = page.goto(page_type.url(site.pending_sid))
+    response = page.goto(page_type.url(site.pending_sid, site.extra.get("rev", "")))
     if page_type.form:
         for name, value in page_type.form.items():
             page.locator(f"main form [name={name}]").first.fill(value)

@@ -47,7 +47,7 @@ def pages_html(site, tmp_path_factory):
                     response = client.post("/log-ind", data={"email": site.emails[page_type.role], "password": PASSWORD,
                                                              "csrf_token": _csrf(client, "/log-ind")})
                     assert response.status_code == 302, f"login as {page_type.role} failed"
-            url = page_type.url(site.pending_sid)
+            url = page_type.url(site.pending_sid, site.extra.get("rev", ""))
             if page_type.form:
                 form = page_type.form | {"csrf_token": _csrf(client, url), "action": "submit"}
                 response = client.post(url, data=form)

@@ -55,7 +55,8 @@ def search():
 
 
 #: A practice's fields in the content format, as the API shows them (GET /api/submissions/<id> too).
-PRACTICE_FIELDS = ("evidence", "topics", "target_groups", "organisation", "start", "end", "status", "source", "contact")
+PRACTICE_FIELDS = ("evidence", "topics", "target_groups", "organisation", "start", "end", "status", "source", "contact",
+                   "reviewed")
 
 
 def practice_rankings(store, kommuner) -> list[dict]:

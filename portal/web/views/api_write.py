@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from ... import submissions
+from ... import revisions, submissions
 from ...kinds import item_url
 from ..auth import current_user, owned_db
 from ..resources import get_store
 from ...errors import NotFound, PortalError
+from ...publishing import text_version
 from ...submissions import SubmissionError
 from .api import PRACTICE_FIELDS, _kommune_json
 
@@ -66,8 +67,11 @@ def _submission_detail(sub) -> dict:
         "body": record["body_md"],
     }
     diff = sub.diff()
-    return {**_submission_json(sub), "raw": sub.raw, "submitted": submitted,
-            "diff": "\n".join(diff) if sub.is_update else None}
+    thread = [{"round": r["round"], "at": r["at"], "by": r["role"], "title": r["title"], "note": r["note"],
+               "changes": "\n".join(r["changes"]) if i else None}
+              for i, r in enumerate(revisions.thread(owned_db(), sub.id))]
+    return {**_submission_json(sub), "raw": sub.raw, "version": text_version(sub.raw), "submitted": submitted,
+            "diff": "\n".join(diff) if sub.is_update else None, "revisions": thread}
 
 
 @bp.route("/submissions", methods=["POST"])
@@ -108,6 +112,27 @@ def get_submission(sid: str):
     sub = submissions.get(owned_db(), sid)
     if not submissions.visible_to(sub, user):
         raise NotFound("indsendelsen findes ikke")
+    return jsonify(_submission_detail(sub))
+
+
+@bp.route("/submissions/<sid>", methods=["PUT"])
+def revise_submission(sid: str):
+    """A new text for a submission, in its thread: an editor's correction of a pending one, or its
+    author's revised resend of a rejected one (pending again). ``based_on``: the ``version`` the new
+    text started from (GET /api/submissions/<id>); 409 if the submission changed since."""
+    user = _user()
+    sub = submissions.get(owned_db(), sid)
+    if not submissions.visible_to(sub, user):
+        raise NotFound("indsendelsen findes ikke")
+    raw = _body_text()
+    based_on = request.args.get("based_on") or None
+    if based_on is not None and len(based_on) > 64:
+        raise PortalError("'based_on' er for lang; send den 'version', som GET /api/submissions/<id> gav")
+    note = request.args.get("note")
+    if user.is_editor and (sub.status == "pending" or sub.user_id != user.id):
+        sub = revisions.correct(owned_db(), user, sid, raw, note, based_on=based_on)
+    else:
+        sub = revisions.resend(owned_db(), user, sid, raw, current_app.config["CONTENT_DIR"], based_on=based_on)
     return jsonify(_submission_detail(sub))
 
 

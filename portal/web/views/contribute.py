@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ... import submissions
+from ... import revisions, submissions
 from ..auth import audiences, current_user, login_required, owned_db
 from ...content import kommuner as kommune_registry
 from ...content.errors import ContentErrors
@@ -27,7 +27,6 @@ MAX_UPLOAD = MAX_SUBMISSION_BYTES  # the API's limit: one size for a file, howev
 
 
 def _practice_form(values: dict, *, errors=None, summary=None, preview=None, slug=None, status=200, based_on=None):
-    store = get_store()
     # The version of the practice this edit started from travels with the form
     # (a re-shown form keeps the one it was sent with), so submitting a stale form is a conflict.
     based_on = based_on or request.form.get("based_on") or None
@@ -43,11 +42,19 @@ def _practice_form(values: dict, *, errors=None, summary=None, preview=None, slu
         preview=preview,
         slug=slug,
         based_on=based_on if slug else None,
-        kommuner_by_region={r: [k for k in kommune_registry.all_kommuner() if k.region == r] for r in kommune_registry.REGIONS},
-        topics_in_use=sorted((t for t, _n in store.topic_counts(audiences())), key=danish_sort_key),
-        evidence=EVIDENCE,
-        statuses=STATUSES,
+        **form_context(),
     ), status
+
+
+def form_context() -> dict:
+    """What the practice fields (_practice_fields.html) choose from: kommuner, topics in use, the contract's values."""
+    return {
+        "kommuner_by_region": {r: [k for k in kommune_registry.all_kommuner() if k.region == r]
+                               for r in kommune_registry.REGIONS},
+        "topics_in_use": sorted((t for t, _n in get_store().topic_counts(audiences())), key=danish_sort_key),
+        "evidence": EVIDENCE,
+        "statuses": STATUSES,
+    }
 
 
 @bp.route("/indsend", methods=["GET", "POST"])
@@ -80,7 +87,8 @@ def submit():
         values = None
     else:
         values = form_values(request.form, PRACTICE_FIELDS)
-        raw = to_file(values, PRACTICE_FIELDS)
+        # An update is applied to the text it changes, so untouched fields keep their formatting.
+        raw = to_file(values, PRACTICE_FIELDS, base=_current(slug) if slug else None)
         if request.form.get("action") == "preview":
             try:
                 preview = render_markdown(values.get("body") or "")
@@ -130,7 +138,41 @@ def submission(sid: str):
     sub = submissions.get(owned_db(), sid)
     if not submissions.visible_to(sub, current_user()):
         abort(404)  # a stranger learns nothing, not even that it exists
-    return render_template("submission.html", sub=sub, **rendered(sub))
+    return submission_page(sub)
+
+
+def submission_page(sub, *, values=None, errors=None, summary=None, status=200):
+    """The contributor's page of a submission: how it will look, its thread (every text it has had, an
+    editor's corrections included) and, once rejected, the form to revise and resend it."""
+    resend = sub.status == "rejected" and sub.user_id == current_user().id and sub.kind == "practice"
+    extra = form_context() if resend else {}
+    return render_template(
+        "submission.html", sub=sub, thread=revisions.thread(owned_db(), sub.id), resend=resend,
+        values=values or (from_file(sub.raw, PRACTICE_FIELDS) if resend else {}), errors=errors or {},
+        summary=summary or [],
+        revise_version=(request.form.get("based_on") if status != 409 else None) or text_version(sub.raw),
+        **extra, **rendered(sub),
+    ), status
+
+
+@bp.route("/indsendelser/<sid>/send-igen", methods=["POST"])
+@login_required
+def resend(sid: str):
+    """A rejected submission's author sends it again, revised: the same submission, pending again."""
+    db, user = owned_db(), current_user()
+    sub = submissions.get(db, sid)
+    if sub is None or sub.user_id != user.id:
+        abort(404)
+    values = form_values(request.form, PRACTICE_FIELDS)
+    try:
+        revisions.resend(db, user, sid, to_file(values, PRACTICE_FIELDS, base=sub.raw),
+                         current_app.config["CONTENT_DIR"], based_on=request.form.get("based_on") or None)
+    except SubmissionError as exc:
+        by_field, other = field_errors(exc.errors, PRACTICE_FIELDS)
+        return submission_page(submissions.get(db, sid), values=values, errors=by_field,
+                               summary=other or ([] if by_field else [exc.message]), status=exc.status)
+    flash(_("Din rettede erfaring er sendt til redaktionen igen."))
+    return redirect(url_for("contribute.submission", sid=sid))
 
 
 def rendered(sub) -> dict:
@@ -145,9 +187,10 @@ def rendered(sub) -> dict:
             record = parse_file("note", sub.raw.encode("utf-8"), f"notes/{sub.slug}.md", slug=sub.slug)
         else:
             record = submissions.validate(sub.raw, sub.slug)
-        return {"record": record, "html": render_markdown(record["body_md"])}
+        kommuner = [{**k, "as_name": k["as"]} for k in record.get("kommuner") or []]  # as the store's kommune links
+        return {"record": record, "html": render_markdown(record["body_md"]), "preview_kommuner": kommuner}
     except (SubmissionError, ContentErrors, MarkdownTooLarge):
-        return {"record": None, "html": ""}
+        return {"record": None, "html": "", "preview_kommuner": []}
 
 
 @bp.route("/netvaerk/<slug>/nyt-notat", methods=["GET", "POST"])
