@@ -1,5 +1,5 @@
 # The two commands of the README are `make serve` and `make test`; both install
-# what they need first. `.ci/run` calls `make test`.
+# what they need first. `.ci/run` calls `make lint` and `make test`.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip

@@ -73,23 +73,68 @@ def size_label(n: int) -> str:
 
 # (topic, weight): a Zipf-like spread so facet counts look like real data.
 TOPICS = [
-    "beskæftigelse", "danskuddannelse", "mentor", "virksomhedspraktik", "løntilskud",
-    "flygtninge", "familiesammenførte", "unge", "kvinder", "bydelsmødre",
-    "frivillighed", "sundhed", "bolig", "uddannelse", "civilsamfund",
-    "virksomhedsrettet indsats", "jobcenter", "integrationsprogram", "selvforsørgelse",
-    "fritidsjob", "forældresamarbejde", "skole", "daginstitution", "brobygning",
-    "psykisk sundhed", "traumer", "idræt", "foreningsliv", "netværk",
-    "boligsocial indsats", "lokalområde", "opsøgende indsats", "sprogpraktik",
-    "iværksætteri", "opkvalificering", "antiradikalisering", "social kontrol",
-    "diskrimination", "udenlandsk arbejdskraft", "nyankomne", "partnerskaber",
-    "branchepakker", "kontanthjælp", "helhedsorienteret indsats", "benchmarking",
+    "beskæftigelse",
+    "danskuddannelse",
+    "mentor",
+    "virksomhedspraktik",
+    "løntilskud",
+    "flygtninge",
+    "familiesammenførte",
+    "unge",
+    "kvinder",
+    "bydelsmødre",
+    "frivillighed",
+    "sundhed",
+    "bolig",
+    "uddannelse",
+    "civilsamfund",
+    "virksomhedsrettet indsats",
+    "jobcenter",
+    "integrationsprogram",
+    "selvforsørgelse",
+    "fritidsjob",
+    "forældresamarbejde",
+    "skole",
+    "daginstitution",
+    "brobygning",
+    "psykisk sundhed",
+    "traumer",
+    "idræt",
+    "foreningsliv",
+    "netværk",
+    "boligsocial indsats",
+    "lokalområde",
+    "opsøgende indsats",
+    "sprogpraktik",
+    "iværksætteri",
+    "opkvalificering",
+    "antiradikalisering",
+    "social kontrol",
+    "diskrimination",
+    "udenlandsk arbejdskraft",
+    "nyankomne",
+    "partnerskaber",
+    "branchepakker",
+    "kontanthjælp",
+    "helhedsorienteret indsats",
+    "benchmarking",
 ]
 TOPIC_WEIGHTS = [1.0 / (i + 1) ** 0.8 for i in range(len(TOPICS))]
 
 TARGET_GROUPS = [
-    "flygtninge", "familiesammenførte", "nyankomne", "ægtefælleforsørgede", "unge",
-    "kvinder", "mænd", "børn", "forældre", "kontanthjælpsmodtagere", "indvandrere",
-    "efterkommere", "ældre",
+    "flygtninge",
+    "familiesammenførte",
+    "nyankomne",
+    "ægtefælleforsørgede",
+    "unge",
+    "kvinder",
+    "mænd",
+    "børn",
+    "forældre",
+    "kontanthjælpsmodtagere",
+    "indvandrere",
+    "efterkommere",
+    "ældre",
 ]
 TARGET_WEIGHTS = [1.0 / (i + 1) ** 0.7 for i in range(len(TARGET_GROUPS))]
 
@@ -102,50 +147,126 @@ EVIDENCE_TEXT = {
 }
 
 TITLE_HEADS = [
-    "Mentorforløb", "Virksomhedspraktik", "Jobrettet danskundervisning", "Brobygningsforløb",
-    "Løntilskudsforløb", "Bydelsmødre", "Frivillige lektiecaféer", "Sundhedsformidlere",
-    "Helhedsorienteret familieindsats", "Branchepakker", "Sprogpraktik", "Fritidsjob",
-    "Opsøgende indsats", "Forældrekurser", "Jobmatch", "Iværksætterforløb",
-    "Traumebehandling og beskæftigelse", "Netværksgrupper", "Tidlig virksomhedsrettet indsats",
-    "Partnerskaber med virksomhederne", "Boligsocial beskæftigelsesindsats", "Idræt og foreningsliv",
-    "Kompetenceafklaring", "Opkvalificering", "Praktikpladsgaranti", "Dialogmøder",
+    "Mentorforløb",
+    "Virksomhedspraktik",
+    "Jobrettet danskundervisning",
+    "Brobygningsforløb",
+    "Løntilskudsforløb",
+    "Bydelsmødre",
+    "Frivillige lektiecaféer",
+    "Sundhedsformidlere",
+    "Helhedsorienteret familieindsats",
+    "Branchepakker",
+    "Sprogpraktik",
+    "Fritidsjob",
+    "Opsøgende indsats",
+    "Forældrekurser",
+    "Jobmatch",
+    "Iværksætterforløb",
+    "Traumebehandling og beskæftigelse",
+    "Netværksgrupper",
+    "Tidlig virksomhedsrettet indsats",
+    "Partnerskaber med virksomhederne",
+    "Boligsocial beskæftigelsesindsats",
+    "Idræt og foreningsliv",
+    "Kompetenceafklaring",
+    "Opkvalificering",
+    "Praktikpladsgaranti",
+    "Dialogmøder",
 ]
 TITLE_GROUPS = [
-    "for nyankomne flygtninge", "for unge", "for familiesammenførte", "for kvinder uden for arbejdsmarkedet",
-    "for ægtefælleforsørgede", "for forældre", "for kontanthjælpsmodtagere", "for flygtningefamilier",
-    "for unge efterkommere", "for borgere med traumer", "for udenlandsk arbejdskraft", "",
+    "for nyankomne flygtninge",
+    "for unge",
+    "for familiesammenførte",
+    "for kvinder uden for arbejdsmarkedet",
+    "for ægtefælleforsørgede",
+    "for forældre",
+    "for kontanthjælpsmodtagere",
+    "for flygtningefamilier",
+    "for unge efterkommere",
+    "for borgere med traumer",
+    "for udenlandsk arbejdskraft",
+    "",
 ]
 
 SUBJECTS = [
-    "Kommunen", "Jobcentret", "Sprogcentret", "Projektet", "Indsatsen", "Forvaltningen",
-    "Medarbejderne", "Mentorerne", "De frivillige", "Virksomhederne", "Bydelsmødrene",
-    "Sagsbehandlerne", "Virksomhedskonsulenterne", "Integrationsrådet", "Styregruppen",
-    "Partnerskabet", "Projektlederen", "Kommunerne", "Foreningerne", "Lærerne",
+    "Kommunen",
+    "Jobcentret",
+    "Sprogcentret",
+    "Projektet",
+    "Indsatsen",
+    "Forvaltningen",
+    "Medarbejderne",
+    "Mentorerne",
+    "De frivillige",
+    "Virksomhederne",
+    "Bydelsmødrene",
+    "Sagsbehandlerne",
+    "Virksomhedskonsulenterne",
+    "Integrationsrådet",
+    "Styregruppen",
+    "Partnerskabet",
+    "Projektlederen",
+    "Kommunerne",
+    "Foreningerne",
+    "Lærerne",
 ]
 VERBS = [
-    "har etableret", "tilbyder", "samarbejder med", "understøtter", "følger op på",
-    "har udviklet", "koordinerer", "evaluerer", "styrker", "prioriterer", "afprøver",
-    "har udvidet", "finansierer", "dokumenterer", "organiserer", "målretter",
+    "har etableret",
+    "tilbyder",
+    "samarbejder med",
+    "understøtter",
+    "følger op på",
+    "har udviklet",
+    "koordinerer",
+    "evaluerer",
+    "styrker",
+    "prioriterer",
+    "afprøver",
+    "har udvidet",
+    "finansierer",
+    "dokumenterer",
+    "organiserer",
+    "målretter",
 ]
 OBJECTS = [
-    "et intensivt forløb for de nyankomne flygtninge", "virksomhedspraktik og løntilskud",
-    "danskundervisning på arbejdspladsen", "mentorordninger for de unge",
-    "de familiesammenførte kvinders vej til job", "kontakten til de lokale foreninger",
-    "borgernes vej til ordinær beskæftigelse", "samarbejdet med virksomhederne",
-    "indsatsen over for forældrene", "sprogundervisningen i dagtimerne",
-    "opfølgningen på integrationskontrakterne", "de individuelle handleplaner",
-    "brobygningen mellem skolerne og erhvervsuddannelserne", "fritidsjobbene til de unge",
-    "sundhedsindsatsen for flygtningefamilierne", "netværkene i boligområderne",
-    "kompetenceafklaringen af de nyankomne", "de virksomhedsrettede tilbud",
-    "samtalerne med de ægtefælleforsørgede", "frivillighedsindsatsen i lokalsamfundet",
+    "et intensivt forløb for de nyankomne flygtninge",
+    "virksomhedspraktik og løntilskud",
+    "danskundervisning på arbejdspladsen",
+    "mentorordninger for de unge",
+    "de familiesammenførte kvinders vej til job",
+    "kontakten til de lokale foreninger",
+    "borgernes vej til ordinær beskæftigelse",
+    "samarbejdet med virksomhederne",
+    "indsatsen over for forældrene",
+    "sprogundervisningen i dagtimerne",
+    "opfølgningen på integrationskontrakterne",
+    "de individuelle handleplaner",
+    "brobygningen mellem skolerne og erhvervsuddannelserne",
+    "fritidsjobbene til de unge",
+    "sundhedsindsatsen for flygtningefamilierne",
+    "netværkene i boligområderne",
+    "kompetenceafklaringen af de nyankomne",
+    "de virksomhedsrettede tilbud",
+    "samtalerne med de ægtefælleforsørgede",
+    "frivillighedsindsatsen i lokalsamfundet",
 ]
 ADVERBIALS = [
-    "i tæt samarbejde med virksomhederne", "allerede i integrationsperioden",
-    "på tværs af forvaltningerne", "i de udsatte boligområder", "gennem hele forløbet",
-    "med fokus på sprog og beskæftigelse", "i samarbejde med sprogskolerne",
-    "uden lange ventetider", "efter en individuel vurdering", "i de første måneder",
-    "sammen med de frivillige organisationer", "med støtte fra ministeriet",
-    "i hele kommunen", "i dialog med familierne", "på arbejdspladserne",
+    "i tæt samarbejde med virksomhederne",
+    "allerede i integrationsperioden",
+    "på tværs af forvaltningerne",
+    "i de udsatte boligområder",
+    "gennem hele forløbet",
+    "med fokus på sprog og beskæftigelse",
+    "i samarbejde med sprogskolerne",
+    "uden lange ventetider",
+    "efter en individuel vurdering",
+    "i de første måneder",
+    "sammen med de frivillige organisationer",
+    "med støtte fra ministeriet",
+    "i hele kommunen",
+    "i dialog med familierne",
+    "på arbejdspladserne",
 ]
 FACTS = [
     "Erfaringerne viser, at flygtningene lærer dansk hurtigere, når sproget trænes i praksis på arbejdspladsen.",
@@ -171,12 +292,46 @@ FACTS = [
 ]
 # Compounds give the long tail of a real Danish vocabulary.
 COMPOUND_LEFT = [
-    "integrations", "beskæftigelses", "virksomheds", "sprog", "uddannelses", "sundheds",
-    "bolig", "forældre", "frivilligheds", "mentor", "praktik", "job", "familie", "ungdoms",
-    "kvinde", "flygtninge", "netværks", "forenings", "skole", "erhvervs", "samarbejds",
-    "kompetence", "opfølgnings", "indsats", "kontakt", "borger", "lokal", "myndigheds",
-    "introduktions", "afklarings", "arbejdsmarkeds", "trivsels", "dialog", "undervisnings",
-    "fritids", "projekt", "rådgivnings", "kultur", "velfærds", "tolke",
+    "integrations",
+    "beskæftigelses",
+    "virksomheds",
+    "sprog",
+    "uddannelses",
+    "sundheds",
+    "bolig",
+    "forældre",
+    "frivilligheds",
+    "mentor",
+    "praktik",
+    "job",
+    "familie",
+    "ungdoms",
+    "kvinde",
+    "flygtninge",
+    "netværks",
+    "forenings",
+    "skole",
+    "erhvervs",
+    "samarbejds",
+    "kompetence",
+    "opfølgnings",
+    "indsats",
+    "kontakt",
+    "borger",
+    "lokal",
+    "myndigheds",
+    "introduktions",
+    "afklarings",
+    "arbejdsmarkeds",
+    "trivsels",
+    "dialog",
+    "undervisnings",
+    "fritids",
+    "projekt",
+    "rådgivnings",
+    "kultur",
+    "velfærds",
+    "tolke",
 ]
 COMPOUND_RIGHT = [
     ("forløb", ["forløb", "forløbet", "forløbene"]),
@@ -207,23 +362,41 @@ COMPOUND_FRAMES = [
     "Medarbejderne peger på {c} som en forudsætning for {c2}.",
 ]
 PARTICIPATION = [
-    "forløbet", "praktikken", "mentorordningen", "sprogkurserne", "netværksgrupperne",
-    "jobmatchet", "forældrekurserne", "brobygningsforløbene", "indsatsen",
+    "forløbet",
+    "praktikken",
+    "mentorordningen",
+    "sprogkurserne",
+    "netværksgrupperne",
+    "jobmatchet",
+    "forældrekurserne",
+    "brobygningsforløbene",
+    "indsatsen",
 ]
 BULLETS = [
-    "ugentlige samtaler med en fast mentor", "praktik i en lokal virksomhed",
-    "danskundervisning tilpasset branchen", "hjælp til cv og jobsøgning",
-    "sundhedssamtaler og motion", "netværksmøder for forældrene", "lektiehjælp og fritidsjob",
-    "opfølgning efter ansættelse", "brobygning til erhvervsuddannelserne",
-    "kurser i dansk arbejdskultur", "kontakt til de frivillige foreninger",
+    "ugentlige samtaler med en fast mentor",
+    "praktik i en lokal virksomhed",
+    "danskundervisning tilpasset branchen",
+    "hjælp til cv og jobsøgning",
+    "sundhedssamtaler og motion",
+    "netværksmøder for forældrene",
+    "lektiehjælp og fritidsjob",
+    "opfølgning efter ansættelse",
+    "brobygning til erhvervsuddannelserne",
+    "kurser i dansk arbejdskultur",
+    "kontakt til de frivillige foreninger",
 ]
 ORGANISATIONS = [
-    "{k} Kommune, Jobcenter {k}", "{k} Kommune, Beskæftigelses- og Integrationsforvaltningen",
-    "{k} Kommune, Sprogcenter {k}", "{k} Kommune, Børne- og Ungdomsforvaltningen",
-    "Boligsocialt helhedsområde i {k}", "Integrationsrådet i {k}",
+    "{k} Kommune, Jobcenter {k}",
+    "{k} Kommune, Beskæftigelses- og Integrationsforvaltningen",
+    "{k} Kommune, Sprogcenter {k}",
+    "{k} Kommune, Børne- og Ungdomsforvaltningen",
+    "Boligsocialt helhedsområde i {k}",
+    "Integrationsrådet i {k}",
 ]
 NATIONAL_ORGANISATIONS = [
-    "Landsdækkende forsøg (syntetisk)", "Statslig pulje (syntetisk)", "Landsorganisation (syntetisk)",
+    "Landsdækkende forsøg (syntetisk)",
+    "Statslig pulje (syntetisk)",
+    "Landsorganisation (syntetisk)",
 ]
 
 
@@ -307,12 +480,20 @@ class _Gen:
         phrase occurs in roughly a quarter of the documents and word
         frequencies spread out (Zipf-like) instead of every document
         holding every word."""
+
         def some(pool, k):
             return rng.sample(pool, min(len(pool), k))
+
         self.v = {
-            "subjects": some(SUBJECTS, 5), "verbs": some(VERBS, 5), "objects": some(OBJECTS, 4),
-            "adverbials": some(ADVERBIALS, 4), "facts": some(FACTS, 4), "frames": some(COMPOUND_FRAMES, 3),
-            "left": some(COMPOUND_LEFT, 6), "right": some(COMPOUND_RIGHT, 5), "groups": some(TARGET_GROUPS, 3),
+            "subjects": some(SUBJECTS, 5),
+            "verbs": some(VERBS, 5),
+            "objects": some(OBJECTS, 4),
+            "adverbials": some(ADVERBIALS, 4),
+            "facts": some(FACTS, 4),
+            "frames": some(COMPOUND_FRAMES, 3),
+            "left": some(COMPOUND_LEFT, 6),
+            "right": some(COMPOUND_RIGHT, 5),
+            "groups": some(TARGET_GROUPS, 3),
             "participation": some(PARTICIPATION, 3),
         }
 
@@ -328,8 +509,10 @@ class _Gen:
             c, c2 = self._compound(rng), self._compound(rng)
             s = rng.choice(self.v["frames"]).format(C=c[:1].upper() + c[1:], c=c, c2=c2, k=place, y=year)
         elif r < 0.95:
-            s = (f"I {place} deltog {rng.randint(8, 400)} borgere i {rng.choice(self.v['participation'])}, "
-                 f"og {rng.randint(5, 70)} procent var i job eller uddannelse efter {rng.randint(3, 24)} måneder (syntetisk tal).")
+            s = (
+                f"I {place} deltog {rng.randint(8, 400)} borgere i {rng.choice(self.v['participation'])}, "
+                f"og {rng.randint(5, 70)} procent var i job eller uddannelse efter {rng.randint(3, 24)} måneder (syntetisk tal)."
+            )
         else:
             s = f"Målet er, at flere {rng.choice(self.v['groups'])} bliver selvforsørgende {rng.choice(self.v['adverbials'])}."
         return s
@@ -383,10 +566,14 @@ class _Gen:
             if s_i == 1:
                 body += [f"- {b}" for b in rng.sample(BULLETS, rng.randint(2, 5))] + [""]
         body += [
-            f"## Evidens: {EVIDENCE_TEXT[evidence]}", "",
-            f"Kategorien er valgt til testformål. Indsatsen {EVIDENCE_TEXT[evidence]} i dette syntetiske eksempel.", "",
-            "## Kilde", "",
-            f"{SYNTHETIC_SOURCE} (seed {self.seed}, nr. {i}).", "",
+            f"## Evidens: {EVIDENCE_TEXT[evidence]}",
+            "",
+            f"Kategorien er valgt til testformål. Indsatsen {EVIDENCE_TEXT[evidence]} i dette syntetiske eksempel.",
+            "",
+            "## Kilde",
+            "",
+            f"{SYNTHETIC_SOURCE} (seed {self.seed}, nr. {i}).",
+            "",
         ]
         fm = ["---", f"title: {q(title)}"]
         if names:
@@ -418,11 +605,15 @@ class _Gen:
         for _ in range(rng.randint(2, 5)):
             body += [self._paragraph(rng, members, int(date[:4]), 120)[0], ""]
         fm = [
-            "---", f"title: {q(title)}", "network: vestegnen", f"date: {date}",
+            "---",
+            f"title: {q(title)}",
+            "network: vestegnen",
+            f"date: {date}",
             "kommuner: [" + ", ".join(q(m) for m in rng.sample(members, rng.randint(1, 5))) + "]",
             "topics: [" + ", ".join(q(t) for t in dict.fromkeys(rng.choices(TOPICS, weights=TOPIC_WEIGHTS, k=3))) + "]",
             "practices: [" + ", ".join(cited) + "]",
-            f"visibility: {vis}", "---",
+            f"visibility: {vis}",
+            "---",
         ]
         return slug, "\n".join(fm) + "\n\n" + "\n".join(body)
 
@@ -435,12 +626,18 @@ def corpus_dir(n: int, seed: int = DEFAULT_SEED) -> Path:
 
 
 def _manifest(n: int, seed: int) -> dict:
-    return {"practices": n, "notes": n // 100, "seed": seed, "generator_version": GENERATOR_VERSION,
-            "synthetic": True}
+    return {"practices": n, "notes": n // 100, "seed": seed, "generator_version": GENERATOR_VERSION, "synthetic": True}
 
 
-def generate(n: int, out: Path | None = None, seed: int = DEFAULT_SEED, *, force: bool = False,
-             check: bool | None = None, say=print) -> tuple[Path, float, bool]:
+def generate(
+    n: int,
+    out: Path | None = None,
+    seed: int = DEFAULT_SEED,
+    *,
+    force: bool = False,
+    check: bool | None = None,
+    say=print,
+) -> tuple[Path, float, bool]:
     """Write the corpus (if not already there). Returns (dir, seconds, cached)."""
     out = Path(out) if out else corpus_dir(n, seed)
     real = REAL_CONTENT.resolve()

@@ -98,10 +98,14 @@ def build(portal_db: Path | str, path: Path | str) -> float:
         facets.extend((rowid, "kommune", c) for c in dict.fromkeys(kommune_codes))
         facets.extend((rowid, "region", r) for r in dict.fromkeys(regions))
         facets.extend((rowid, "topic", t) for t in dict.fromkeys(topics))
-        fts.append((rowid, stem.text(title), stem.text(body), stem.text(" ".join(name_list)), stem.text(" ".join(topics))))
+        fts.append(
+            (rowid, stem.text(title), stem.text(body), stem.text(" ".join(name_list)), stem.text(" ".join(topics)))
+        )
 
-    rows = src.execute("SELECT i.id, i.type, i.audience, i.evidence, i.title, i.url, b.text, i.data "
-                       "FROM items i JOIN item_bodies b ON b.id = i.id")
+    rows = src.execute(
+        "SELECT i.id, i.type, i.audience, i.evidence, i.title, i.url, b.text, i.data "
+        "FROM items i JOIN item_bodies b ON b.id = i.id"
+    )
     for doc_id, type_, audience, evidence, title, url, text, data in rows:
         data = json.loads(data or "{}")
         extra = [data.get("organisation") or "", " ".join(data.get("target_groups") or [])]
@@ -110,12 +114,36 @@ def build(portal_db: Path | str, path: Path | str) -> float:
         name_list = []
         for c, as_name in ks:
             name_list += [n for n in (names[c].name if c in names else None, as_name) if n]
-        regions = sorted({names[c].region for c in codes if c in names} | ({data["region"]} if data.get("region") else set()))
-        add(doc_id, type_, audience, evidence, title, url, "\n".join([text or "", *extra]), codes, name_list,
-            regions, list(data.get("topics") or []))
+        regions = sorted(
+            {names[c].region for c in codes if c in names} | ({data["region"]} if data.get("region") else set())
+        )
+        add(
+            doc_id,
+            type_,
+            audience,
+            evidence,
+            title,
+            url,
+            "\n".join([text or "", *extra]),
+            codes,
+            name_list,
+            regions,
+            list(data.get("topics") or []),
+        )
     for k in kommune_registry.all_kommuner():
-        add(f"kommune:{k.code}", "kommune", "public", None, f"{k.name} Kommune", f"/kommuner/{k.slug}",
-            kommune_text(k), [k.code], [k.name, *former_names(k)], [k.region], [])
+        add(
+            f"kommune:{k.code}",
+            "kommune",
+            "public",
+            None,
+            f"{k.name} Kommune",
+            f"/kommuner/{k.slug}",
+            kommune_text(k),
+            [k.code],
+            [k.name, *former_names(k)],
+            [k.region],
+            [],
+        )
     with conn:
         conn.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?)", docs)
         conn.executemany("INSERT INTO facets VALUES (?,?,?)", facets)
@@ -160,24 +188,33 @@ class FTS5Search:
             c.execute(f"INSERT INTO m SELECT rowid, 0 FROM docs WHERE {aud}", audiences)
         else:
             # CROSS JOIN keeps fts as the outer loop: the MATCH runs once, not once per docs row.
-            c.execute(f"INSERT INTO m SELECT fts.rowid, bm25(fts, 3.0, 1.0, 2.0, 1.5) FROM fts "
-                      f"CROSS JOIN docs d ON d.rowid = fts.rowid WHERE fts MATCH ? AND d.{aud}", [expr, *audiences])
+            c.execute(
+                f"INSERT INTO m SELECT fts.rowid, bm25(fts, 3.0, 1.0, 2.0, 1.5) FROM fts "
+                f"CROSS JOIN docs d ON d.rowid = fts.rowid WHERE fts MATCH ? AND d.{aud}",
+                [expr, *audiences],
+            )
 
         def where(skip: str | None) -> tuple[str, list]:
             sql, params = [], []
             for facet, values in req.filters.items():
                 if facet == skip or not values:
                     continue
-                sql.append(f"m.rowid IN (SELECT docid FROM facets WHERE facet = ? AND value IN ({','.join('?' * len(values))}))")
+                sql.append(
+                    f"m.rowid IN (SELECT docid FROM facets WHERE facet = ? AND value IN ({','.join('?' * len(values))}))"
+                )
                 params += [facet, *values]
             return (" AND ".join(sql) or "1"), params
 
         facets = {}
         for facet in FACETS:
             w, params = where(facet)
-            facets[facet] = dict(c.execute(
-                f"SELECT f.value, COUNT(*) FROM facets f JOIN m ON m.rowid = f.docid "
-                f"WHERE f.facet = ? AND {w} GROUP BY f.value ORDER BY COUNT(*) DESC", [facet, *params]))
+            facets[facet] = dict(
+                c.execute(
+                    f"SELECT f.value, COUNT(*) FROM facets f JOIN m ON m.rowid = f.docid "
+                    f"WHERE f.facet = ? AND {w} GROUP BY f.value ORDER BY COUNT(*) DESC",
+                    [facet, *params],
+                )
+            )
         w, params = where(None)
         total = c.execute(f"SELECT COUNT(*) FROM m WHERE {w}", params).fetchone()[0]
         per_page = max(1, min(req.per_page, 100))
@@ -186,13 +223,17 @@ class FTS5Search:
         order = "d.title" if expr is None else "m.score"
         page = c.execute(
             f"SELECT m.rowid, d.id, d.title FROM m CROSS JOIN docs d ON d.rowid = m.rowid WHERE {w} "
-            f"ORDER BY {order} LIMIT ? OFFSET ?", [*params, per_page, offset]).fetchall()
+            f"ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, per_page, offset],
+        ).fetchall()
         hits = []
         for rowid, doc_id, title in page:
             if expr is None:
                 snip = c.execute("SELECT substr(body, 1, 200) FROM fts WHERE rowid = ?", (rowid,)).fetchone()[0]
             else:
-                snip = c.execute("SELECT snippet(fts, 1, '<mark>', '</mark>', '…', 24) FROM fts "
-                                 "WHERE fts MATCH ? AND rowid = ?", (expr, rowid)).fetchone()[0]
+                snip = c.execute(
+                    "SELECT snippet(fts, 1, '<mark>', '</mark>', '…', 24) FROM fts WHERE fts MATCH ? AND rowid = ?",
+                    (expr, rowid),
+                ).fetchone()[0]
             hits.append((doc_id, title, snip))
         return {"total": total, "hits": hits, "facets": facets}

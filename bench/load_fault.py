@@ -60,8 +60,18 @@ from portal.ingest import ingest  # noqa: E402
 from portal.integrity import check, reconcile  # noqa: E402
 from portal.owned import OwnedDB  # noqa: E402
 
-SEARCHES = ["flygtninge", "beskæftigelse", "mentor", "Århus", "Hoeje Taastrup", "frivillighed", "flygtnige",
-            "sprog unge", '"nyankomne flygtninge"', "besk*"]
+SEARCHES = [
+    "flygtninge",
+    "beskæftigelse",
+    "mentor",
+    "Århus",
+    "Hoeje Taastrup",
+    "frivillighed",
+    "flygtnige",
+    "sprog unge",
+    '"nyankomne flygtninge"',
+    "besk*",
+]
 DEADLINE_S = 240
 REQUEST_TIMEOUT_S = 20
 
@@ -114,8 +124,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=8, help="rounds of each race")
     parser.add_argument("--slow", type=int, default=6, help="slow bodies, and as many slow readers")
     parser.add_argument("--slow-seconds", type=float, default=15.0)
-    parser.add_argument("--worker-class", default="portal.web.serving.BufferingWorker",
-                        help="gunicorn worker class (e.g. sync, to compare with the production server)")
+    parser.add_argument(
+        "--worker-class",
+        default="portal.web.serving.BufferingWorker",
+        help="gunicorn worker class (e.g. sync, to compare with the production server)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
     args = parser.parse_args()
     clients = max(1, min(args.clients, 8))
@@ -129,14 +142,23 @@ def main() -> int:
     accounts.add_user(db, "red2@example.dk", "editor")
     for member in ("medlem1@example.dk", "medlem2@example.dk"):
         accounts.add_user(db, member, "contributor", networks=["vestegnen"])
-    tokens = {e: accounts.issue_token(db, e) for e in ("vc@example.dk", "red1@example.dk", "red2@example.dk",
-                                                         "medlem1@example.dk", "medlem2@example.dk")}
+    tokens = {
+        e: accounts.issue_token(db, e)
+        for e in ("vc@example.dk", "red1@example.dk", "red2@example.dk", "medlem1@example.dk", "medlem2@example.dk")
+    }
     db.close()
 
     port = free_port()
-    env = dict(os.environ, PORTAL_DATA_DIR=str(data), PORTAL_CONTENT_DIR=str(content), PORTAL_SESSION_COOKIE_SECURE="false")
-    server = subprocess.Popen(server_command("127.0.0.1", port, worker_class=args.worker_class), cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"))
+    env = dict(
+        os.environ, PORTAL_DATA_DIR=str(data), PORTAL_CONTENT_DIR=str(content), PORTAL_SESSION_COOKIE_SECURE="false"
+    )
+    server = subprocess.Popen(
+        server_command("127.0.0.1", port, worker_class=args.worker_class),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(work / "gunicorn.log", "w"),
+    )
     client = Client(f"http://127.0.0.1:{port}")
     try:
         for _ in range(100):
@@ -177,14 +199,19 @@ def run(args, clients, client, server, tokens, content, data, work) -> int:
         else:
             tag = f"loadtag{n:04d}"
             body = PRACTICE.format(n=n, tag=tag, kommune=rng.choice(["Ishøj", "Brøndby", "Århus", "101"])).encode()
-            status, payload = client.request("POST", "/api/submissions", body, {
-                "Authorization": f"Bearer {tokens['vc@example.dk']}", "Content-Type": "text/markdown; charset=utf-8"})
+            status, payload = client.request(
+                "POST",
+                "/api/submissions",
+                body,
+                {"Authorization": f"Bearer {tokens['vc@example.dk']}", "Content-Type": "text/markdown; charset=utf-8"},
+            )
             if status == 201:
                 sid = json.loads(payload)["id"]
                 with client.lock:
                     accepted[sid] = tag
-                client.request("POST", f"/api/submissions/{sid}/approve", b"",
-                               {"Authorization": f"Bearer {editors[n % 2]}"})
+                client.request(
+                    "POST", f"/api/submissions/{sid}/approve", b"", {"Authorization": f"Bearer {editors[n % 2]}"}
+                )
         with client.lock:
             done[kind] += 1
             if sum(done.values()) == kill_after and killed["pid"] is None:
@@ -224,18 +251,24 @@ def run(args, clients, client, server, tokens, content, data, work) -> int:
     retried = sum(1 for tag in accepted.values() if tag.startswith("heldtag"))
     conn_errors = client.statuses.get("connection-error", 0)
     p50, p95, worst = slow.quantiles()
-    print(f"requests served        {sum(client.statuses.values())} in {wall:.1f} s with {clients} clients "
-          f"({sum(client.statuses.values()) / wall:.0f}/s; with verification), then {len(slow.latencies_ms)} "
-          f"beside slow clients, {sum(race_client.statuses.values())} in races "
-          f"({dict(race_client.statuses)}) and {sum(fault_client.statuses.values())} during faults")
+    print(
+        f"requests served        {sum(client.statuses.values())} in {wall:.1f} s with {clients} clients "
+        f"({sum(client.statuses.values()) / wall:.0f}/s; with verification), then {len(slow.latencies_ms)} "
+        f"beside slow clients, {sum(race_client.statuses.values())} in races "
+        f"({dict(race_client.statuses)}) and {sum(fault_client.statuses.values())} during faults"
+    )
     print(f"status counts          {statuses}")
     print(f"latency p50/p95/p99    {q[49]:.0f} / {q[94]:.0f} / {q[98]:.0f} ms")
-    print(f"slow clients           {args.slow} slow bodies (1 byte/s) + {args.slow} slow readers for "
-          f"{args.slow_seconds:.0f} s: readers p50/p95/max {p50:.0f} / {p95:.0f} / {worst:.0f} ms, "
-          f"statuses {slow.statuses}")
+    print(
+        f"slow clients           {args.slow} slow bodies (1 byte/s) + {args.slow} slow readers for "
+        f"{args.slow_seconds:.0f} s: readers p50/p95/max {p50:.0f} / {p95:.0f} / {worst:.0f} ms, "
+        f"statuses {slow.statuses}"
+    )
     print(f"faults injected        1 worker killed with SIGKILL (pid {killed['pid']}); {faults_line}")
-    print(f"submissions accepted   {len(accepted) - retried} of {args.submissions} in the load, "
-          f"{retried} of 2 retried after the held lock")
+    print(
+        f"submissions accepted   {len(accepted) - retried} of {args.submissions} in the load, "
+        f"{retried} of 2 retried after the held lock"
+    )
     print(f"left in outbox         {pending_before} (published by reconcile: {len(repair.repaired)})")
     print(f"approvals redone       {redone} (their request died with the worker before it was recorded)")
     print(f"server errors (500s)   {server_errors}; connection errors (killed requests) {conn_errors}")
@@ -244,8 +277,10 @@ def run(args, clients, client, server, tokens, content, data, work) -> int:
         for item in r.lost[:4]:
             print(f"      lost {item}")
     accepted_races = sum(len(r.accepted) for r in race_results)
-    print(f"races                  {sum(r.rounds for r in race_results)} run, {accepted_races} writes accepted, "
-          f"{race_lost} lost")
+    print(
+        f"races                  {sum(r.rounds for r in race_results)} run, {accepted_races} writes accepted, "
+        f"{race_lost} lost"
+    )
     print(f"integrity check        {'clean' if report.ok else report.problems}")
     print(f"items lost             {len(lost) + race_lost}" + (f": {lost}" if lost else ""))
     return 0 if (not lost and not race_lost and report.ok and server_errors == 0 and killed["pid"]) else 1
@@ -257,21 +292,39 @@ HOLD_S = 12  # longer than the owned database's 10 s busy timeout
 def fault_phase(client: Client, tokens: dict, editors: list[str], accepted: dict, content: Path, data: Path) -> str:
     """Faults a running portal meets, each answered and then repaired; returns a line for the report."""
     # 1. Another process holds the owned database's write lock past the busy timeout.
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sqlite3, sys\n"
-        f"c = sqlite3.connect({str(data / 'owned.db')!r}, isolation_level=None)\n"
-        "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); sys.stdin.readline(); c.execute('ROLLBACK')\n")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sqlite3, sys\n"
+                f"c = sqlite3.connect({str(data / 'owned.db')!r}, isolation_level=None)\n"
+                "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); sys.stdin.readline(); c.execute('ROLLBACK')\n"
+            ),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     held_statuses: Counter = Counter()
     reads: Counter = Counter()
     try:
         holder.stdout.readline()
         deadline = time.monotonic() + HOLD_S
         with ThreadPoolExecutor(max_workers=2) as pool:
-            posts = [pool.submit(client.request, "POST", "/api/submissions",
-                                 PRACTICE.format(n=9000 + i, tag=f"heldtag{i}", kommune="Ishøj").encode(),
-                                 {"Authorization": f"Bearer {tokens['vc@example.dk']}",
-                                  "Content-Type": "text/markdown; charset=utf-8"}) for i in range(2)]
+            posts = [
+                pool.submit(
+                    client.request,
+                    "POST",
+                    "/api/submissions",
+                    PRACTICE.format(n=9000 + i, tag=f"heldtag{i}", kommune="Ishøj").encode(),
+                    {
+                        "Authorization": f"Bearer {tokens['vc@example.dk']}",
+                        "Content-Type": "text/markdown; charset=utf-8",
+                    },
+                )
+                for i in range(2)
+            ]
             while time.monotonic() < deadline and not all(p.done() for p in posts):
                 reads[client.request("GET", "/erfaringer")[0]] += 1
                 time.sleep(0.2)
@@ -280,10 +333,12 @@ def fault_phase(client: Client, tokens: dict, editors: list[str], accepted: dict
     finally:
         holder.communicate("go\n", timeout=30)
     for i in range(2):  # what the clients do next: retry, and now it is accepted
-        status, payload = client.request("POST", "/api/submissions",
-                                         PRACTICE.format(n=9000 + i, tag=f"heldtag{i}", kommune="Ishøj").encode(),
-                                         {"Authorization": f"Bearer {tokens['vc@example.dk']}",
-                                          "Content-Type": "text/markdown; charset=utf-8"})
+        status, payload = client.request(
+            "POST",
+            "/api/submissions",
+            PRACTICE.format(n=9000 + i, tag=f"heldtag{i}", kommune="Ishøj").encode(),
+            {"Authorization": f"Bearer {tokens['vc@example.dk']}", "Content-Type": "text/markdown; charset=utf-8"},
+        )
         if status == 201:
             sid = json.loads(payload)["id"]
             accepted[sid] = f"heldtag{i}"
@@ -299,9 +354,11 @@ def fault_phase(client: Client, tokens: dict, editors: list[str], accepted: dict
     pages = Counter(client.request("GET", "/erfaringer/bydelsmoedrene")[0] for _ in range(4))
     ingest(content, data)  # the repair: a rebuild from the files
     after = Counter(client.request("GET", "/api/search?q=flygtninge")[0] for _ in range(4))
-    return (f"write lock held {HOLD_S} s: submissions {dict(held_statuses)}, pages meanwhile {dict(reads)}, "
-            f"retried and accepted afterwards; index TOC removed: searches {dict(vanished)}, "
-            f"pages {dict(pages)}, after ingest {dict(after)}")
+    return (
+        f"write lock held {HOLD_S} s: submissions {dict(held_statuses)}, pages meanwhile {dict(reads)}, "
+        f"retried and accepted afterwards; index TOC removed: searches {dict(vanished)}, "
+        f"pages {dict(pages)}, after ingest {dict(after)}"
+    )
 
 
 def worker_pid(master: int) -> int | None:

@@ -138,8 +138,14 @@ def summary(samples: dict[int, list[float]]) -> dict:
     xs = flat(samples)
     if not xs:
         return {"n": 0, "p50": float("nan"), "p95": float("nan"), "p99": float("nan"), "qps": float("nan")}
-    return {"n": len(xs), "p50": pct(xs, 50), "p95": pct(xs, 95), "p99": pct(xs, 99),
-            "max": max(xs), "qps": len(xs) / (sum(xs) / 1000)}
+    return {
+        "n": len(xs),
+        "p50": pct(xs, 50),
+        "p95": pct(xs, 95),
+        "p99": pct(xs, 99),
+        "max": max(xs),
+        "qps": len(xs) / (sum(xs) / 1000),
+    }
 
 
 # ---------------------------------------------------------------- phases
@@ -156,9 +162,13 @@ def ensure_ingest(n: int, seed: int, content_dir: Path, reuse: bool, engine: str
             info["reused"] = True
             return data_dir, info
     say(f"ingest {n} ({engine}) … (subprocess)")
-    proc = subprocess.run([sys.executable, "-m", "bench.ingest_step", str(content_dir), str(data_dir)],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          env=dict(os.environ, PORTAL_SEARCH_ENGINE=engine))
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.ingest_step", str(content_dir), str(data_dir)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PORTAL_SEARCH_ENGINE=engine),
+    )
     if proc.returncode != 0:
         raise SystemExit(f"ingest fejlede:\n{proc.stderr[-4000:]}")
     info = json.loads(marker.read_text())
@@ -202,8 +212,9 @@ BENCH_SECRET = "bench-only-not-a-secret"
 def make_app(data_dir: Path, content_dir: Path):
     from portal.web import create_app
 
-    return create_app({"DATA_DIR": str(data_dir), "CONTENT_DIR": str(content_dir), "TESTING": True,
-                       "SECRET_KEY": BENCH_SECRET})
+    return create_app(
+        {"DATA_DIR": str(data_dir), "CONTENT_DIR": str(content_dir), "TESTING": True, "SECRET_KEY": BENCH_SECRET}
+    )
 
 
 def search_requests(app):
@@ -247,8 +258,16 @@ def engine_phase(gen, reqs, repeat: int, limit: float, profile_to: Path | None) 
         prof = str(profile_to)
     index.close()
     conn.close()
-    return {"samples": samples, "errors": errors, "cold_s": cold, "open_first_ms": open_first_ms,
-            "totals": totals, "first_total": first.total, "profile": prof, "samples_cached": cached}
+    return {
+        "samples": samples,
+        "errors": errors,
+        "cold_s": cold,
+        "open_first_ms": open_first_ms,
+        "totals": totals,
+        "first_total": first.total,
+        "profile": prof,
+        "samples_cached": cached,
+    }
 
 
 def flask_phase(app, data_dir: Path, repeat: int, limit: float, pages_n: int) -> dict:
@@ -328,15 +347,35 @@ def publish_phase(gen, limit: float) -> dict:
             return None
 
         cases = [
-            ("add", IndexDocument(
-                id="practice:syn-publish-bench", type="practice", title="Syntetisk publiceringstest",
-                url="/erfaringer/syn-publish-bench", body="Syntetisk testdata. benchpubliceringsord mentor flygtninge",
-                kommuner=["101"], kommune_names=["København"], regions=["Hovedstaden"],
-                topics=["mentor"], evidence="effekt"), "benchpubliceringsord"),
-            ("replace", IndexDocument(
-                id=existing[0], type="practice", title=existing[1], url=existing[2],
-                body="Syntetisk testdata. benchopdateringsord", topics=["mentor"], evidence="delvis-effekt"),
-             "benchopdateringsord"),
+            (
+                "add",
+                IndexDocument(
+                    id="practice:syn-publish-bench",
+                    type="practice",
+                    title="Syntetisk publiceringstest",
+                    url="/erfaringer/syn-publish-bench",
+                    body="Syntetisk testdata. benchpubliceringsord mentor flygtninge",
+                    kommuner=["101"],
+                    kommune_names=["København"],
+                    regions=["Hovedstaden"],
+                    topics=["mentor"],
+                    evidence="effekt",
+                ),
+                "benchpubliceringsord",
+            ),
+            (
+                "replace",
+                IndexDocument(
+                    id=existing[0],
+                    type="practice",
+                    title=existing[1],
+                    url=existing[2],
+                    body="Syntetisk testdata. benchopdateringsord",
+                    topics=["mentor"],
+                    evidence="delvis-effekt",
+                ),
+                "benchopdateringsord",
+            ),
         ]
         for name, doc, word in cases:
             deadline = Deadline(limit)
@@ -348,9 +387,12 @@ def publish_phase(gen, limit: float) -> dict:
             t3 = time.perf_counter()
             other = until_found(other_ix, word, deadline)
             t4 = time.perf_counter()
-            out[name] = {"commit_ms": (t1 - t0) * 1000, "searchable_ms": (t2 - t0) * 1000,
-                         "found": tries is not None and other is not None,
-                         "other_worker_first_search_ms": (t4 - t3) * 1000}
+            out[name] = {
+                "commit_ms": (t1 - t0) * 1000,
+                "searchable_ms": (t2 - t0) * 1000,
+                "found": tries is not None and other is not None,
+                "other_worker_first_search_ms": (t4 - t3) * 1000,
+            }
         writer_ix.close()
         other_ix.close()
     finally:
@@ -368,8 +410,14 @@ def fts5_phase(gen, reqs, label_: str, seed: int, repeat: int, limit: float) -> 
     totals = [fts.search(r)["total"] for r in reqs]
     samples, errors, cold = time_loop(fts.search, reqs, repeat, Deadline(limit))
     fts.close()
-    return {"samples": samples, "errors": errors, "cold_s": cold, "build_s": build_s,
-            "size": dir_size(path), "totals": totals}
+    return {
+        "samples": samples,
+        "errors": errors,
+        "cold_s": cold,
+        "build_s": build_s,
+        "size": dir_size(path),
+        "totals": totals,
+    }
 
 
 # ---------------------------------------------------------------- HTTP
@@ -388,8 +436,15 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def http_phase(data_dir: Path, content_dir: Path, label_: str, requests_n: int, clients: int, limit: float,
-               search_cache: bool = True) -> dict:
+def http_phase(
+    data_dir: Path,
+    content_dir: Path,
+    label_: str,
+    requests_n: int,
+    clients: int,
+    limit: float,
+    search_cache: bool = True,
+) -> dict:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, PORTAL_DATA_DIR=str(data_dir), PORTAL_CONTENT_DIR=str(content_dir))
@@ -401,7 +456,12 @@ def http_phase(data_dir: Path, content_dir: Path, label_: str, requests_n: int, 
 
     proc = subprocess.Popen(
         server_command("127.0.0.1", port),
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     urls = [f"{base}/api/search?{urllib.parse.urlencode(p)}" for _c, p in QUERIES]
     out: dict = {}
     try:
@@ -455,9 +515,16 @@ def http_phase(data_dir: Path, content_dir: Path, label_: str, requests_n: int, 
         lat, statuses, wall = load(requests_n, Deadline(limit))
         workers = _children(proc.pid)
         out = {
-            "n": len(lat), "p50": pct(lat, 50), "p95": pct(lat, 95), "p99": pct(lat, 99),
-            "rps": len(lat) / wall if wall else float("nan"), "wall_s": wall, "statuses": dict(statuses),
-            "warm_s": warm_s, "warm_statuses": dict(warm_statuses), "clients": clients,
+            "n": len(lat),
+            "p50": pct(lat, 50),
+            "p95": pct(lat, 95),
+            "p99": pct(lat, 99),
+            "rps": len(lat) / wall if wall else float("nan"),
+            "wall_s": wall,
+            "statuses": dict(statuses),
+            "warm_s": warm_s,
+            "warm_statuses": dict(warm_statuses),
+            "clients": clients,
             "worker_rss_kb": {pid: proc_kb("VmRSS", pid) for pid in workers},
             "worker_hwm_kb": {pid: proc_kb("VmHWM", pid) for pid in workers},
         }
@@ -506,10 +573,16 @@ def run_size(n: int, args) -> dict:
     from portal.ingest import current_generation
 
     gen = current_generation(data_dir)
-    res: dict = {"n": n, "label": label_, "engine_name": engines[0], "ingest": ing,
-                 "index_bytes": dir_size(gen.index_path),
-                 "db_bytes": sum(dir_size(p) for p in gen.path.glob("portal.db*")),
-                 "content_bytes": dir_size(content_dir), "rss_start_kb": proc_kb("VmRSS")}
+    res: dict = {
+        "n": n,
+        "label": label_,
+        "engine_name": engines[0],
+        "ingest": ing,
+        "index_bytes": dir_size(gen.index_path),
+        "db_bytes": sum(dir_size(p) for p in gen.path.glob("portal.db*")),
+        "content_bytes": dir_size(content_dir),
+        "rss_start_kb": proc_kb("VmRSS"),
+    }
     say(f"ingest {ing['seconds']:.1f} s{' (genbrugt)' if ing.get('reused') else ''}; engine …")
     prof = OUT / f"profile-engine-{label_}.txt" if args.profile else None
     app = make_app(data_dir, content_dir)
@@ -527,11 +600,15 @@ def run_size(n: int, args) -> dict:
         res["fts5"] = fts5_phase(gen, reqs, label_, args.seed, args.repeat, args.limit)
     if args.http:
         # A failed HTTP phase is reported, not allowed to throw away the figures measured so far.
-        for key, search_cache, what in (("http", False, "every search computed"), ("http_cached", True, "with the result cache")):
+        for key, search_cache, what in (
+            ("http", False, "every search computed"),
+            ("http_cached", True, "with the result cache"),
+        ):
             say(f"HTTP (gunicorn, 2 workers), {what} …")
             try:
-                res[key] = http_phase(data_dir, content_dir, label_, args.requests, args.clients, args.limit,
-                                      search_cache=search_cache)
+                res[key] = http_phase(
+                    data_dir, content_dir, label_, args.requests, args.clients, args.limit, search_cache=search_cache
+                )
             except RuntimeError as exc:
                 say(f"HTTP fejlede: {exc}")
                 res.setdefault("failures", []).append(f"{key}: {exc}")
@@ -540,9 +617,12 @@ def run_size(n: int, args) -> dict:
         d2, ing2 = ensure_ingest(n, args.seed, content_dir, args.reuse_ingest, other)
         gen2 = current_generation(d2)
         say(f"engine {other} …")
-        res["others"][other] = {"ingest": ing2, "index_bytes": dir_size(gen2.index_path),
-                                "engine": engine_phase(gen2, reqs, args.repeat, args.limit, None),
-                                "publish": publish_phase(gen2, min(args.limit, 60))}
+        res["others"][other] = {
+            "ingest": ing2,
+            "index_bytes": dir_size(gen2.index_path),
+            "engine": engine_phase(gen2, reqs, args.repeat, args.limit, None),
+            "publish": publish_phase(gen2, min(args.limit, 60)),
+        }
     report(res, args)
     return res
 
@@ -558,8 +638,12 @@ def report(res: dict, args) -> None:
 
     counts = ", ".join(f"{k} {v}" for k, v in ing["counts"].items())
     add("documents ingested", counts)
-    add("ingest (portal.ingest.ingest)", f"{ing['seconds']:.1f} s" + (" (reused)" if ing.get("reused") else ""),
-        "ingest_s", ing["seconds"])
+    add(
+        "ingest (portal.ingest.ingest)",
+        f"{ing['seconds']:.1f} s" + (" (reused)" if ing.get("reused") else ""),
+        "ingest_s",
+        ing["seconds"],
+    )
     if ing.get("cpu_seconds"):
         add("ingest CPU time (user+sys)", f"{ing['cpu_seconds']:.1f} s")
     add("ingest peak RSS (subprocess)", f"{(ing.get('peak_rss_kb') or 0) / 1024:.0f} MB")
@@ -586,17 +670,24 @@ def report(res: dict, args) -> None:
     p = res["publish"]
     for case in ("add", "replace"):
         c = p[case]
-        add(f"publish ({case}): commit / searchable", f"{c['commit_ms']:.0f} / {c['searchable_ms']:.0f} ms"
-            + ("" if c["found"] else " NOT FOUND"), "publish_ms", c["searchable_ms"])
+        add(
+            f"publish ({case}): commit / searchable",
+            f"{c['commit_ms']:.0f} / {c['searchable_ms']:.0f} ms" + ("" if c["found"] else " NOT FOUND"),
+            "publish_ms",
+            c["searchable_ms"],
+        )
         add(f"publish ({case}): other worker 1st search", f"{c['other_worker_first_search_ms']:.0f} ms")
     for other, o in res.get("others", {}).items():  # further engines, side by side
         oi, os_ = o["ingest"], summary(o["engine"]["samples"])
-        add(f"[{other}] ingest wall / CPU", f"{oi['seconds']:.1f} s / {oi.get('cpu_seconds') or 0:.1f} s"
-            + (" (reused)" if oi.get("reused") else ""), "ingest_s", oi["seconds"])
+        add(
+            f"[{other}] ingest wall / CPU",
+            f"{oi['seconds']:.1f} s / {oi.get('cpu_seconds') or 0:.1f} s" + (" (reused)" if oi.get("reused") else ""),
+            "ingest_s",
+            oi["seconds"],
+        )
         add(f"[{other}] index size on disk", mb(o["index_bytes"]))
         add(f"[{other}] engine: open + first search", f"{o['engine']['open_first_ms']:.0f} ms")
-        add(f"[{other}] engine: search p50 / p95 / p99",
-            f"{os_['p50']:.1f} / {os_['p95']:.1f} / {os_['p99']:.1f} ms")
+        add(f"[{other}] engine: search p50 / p95 / p99", f"{os_['p50']:.1f} / {os_['p95']:.1f} / {os_['p99']:.1f} ms")
         add(f"[{other}] engine: searches/s (1 thread)", f"{os_['qps']:.1f}")
         add(f"[{other}] engine: samples / errors", f"{os_['n']} / {o['engine']['errors']}")
         if "fts5" in res:
@@ -605,35 +696,61 @@ def report(res: dict, args) -> None:
             add(f"[{other}] ratio engine/fts5 p95", f"{os_['p95'] / s['p95']:.1f}×", "ratio_p95", os_["p95"] / s["p95"])
         for case in ("add", "replace"):
             c = o["publish"][case]
-            add(f"[{other}] publish ({case}): commit / searchable",
+            add(
+                f"[{other}] publish ({case}): commit / searchable",
                 f"{c['commit_ms']:.0f} / {c['searchable_ms']:.0f} ms" + ("" if c["found"] else " NOT FOUND"),
-                "publish_ms", c["searchable_ms"])
+                "publish_ms",
+                c["searchable_ms"],
+            )
     for name, pg in res["flask"]["pages"].items():
-        add(f"page {name} ({pg['url'][:28]}) rendered", f"{pg['median_ms']:.1f} ms [{pg['status']}]",
-            "page_ms", pg["median_ms"])
+        add(
+            f"page {name} ({pg['url'][:28]}) rendered",
+            f"{pg['median_ms']:.1f} ms [{pg['status']}]",
+            "page_ms",
+            pg["median_ms"],
+        )
         add(f"page {name}: from the page cache", f"{pg['cached_ms']:.1f} ms")
-    add("RSS this process: app loaded / +engine / +flask",
-        f"{res['rss_app_kb'] / 1024:.0f} / {res['rss_after_engine_kb'] / 1024:.0f} / {res['rss_after_flask_kb'] / 1024:.0f} MB")
+    add(
+        "RSS this process: app loaded / +engine / +flask",
+        f"{res['rss_app_kb'] / 1024:.0f} / {res['rss_after_engine_kb'] / 1024:.0f} / {res['rss_after_flask_kb'] / 1024:.0f} MB",
+    )
     for key, tag in (("http", "http, every search computed"), ("http_cached", "http, result cache on")):
         if key not in res:
             continue
         h = res[key]
-        add(f"{tag}: p50 / p95 / p99 ({h['clients']} clients)", f"{h['p50']:.1f} / {h['p95']:.1f} / {h['p99']:.1f} ms",
-            "http_p95_ms", h["p95"])
+        add(
+            f"{tag}: p50 / p95 / p99 ({h['clients']} clients)",
+            f"{h['p50']:.1f} / {h['p95']:.1f} / {h['p99']:.1f} ms",
+            "http_p95_ms",
+            h["p95"],
+        )
         add(f"{tag}: requests/s (2 workers)", f"{h['rps']:.1f}", "http_rps", h["rps"], hib=True)
         add(f"{tag}: requests / statuses", f"{h['n']} / " + " ".join(f"{k}:{v}" for k, v in h["statuses"].items()))
         rss = [v for v in h["worker_rss_kb"].values() if v]
-        add(f"{tag}: RSS per worker", " / ".join(f"{v / 1024:.0f}" for v in rss) + " MB",
-            "worker_rss_mb", max(rss) / 1024 if rss else float("nan"))
+        add(
+            f"{tag}: RSS per worker",
+            " / ".join(f"{v / 1024:.0f}" for v in rss) + " MB",
+            "worker_rss_mb",
+            max(rss) / 1024 if rss else float("nan"),
+        )
     for failure in res.get("failures", []):
         add("FAILED", failure[:90])
-    print_table(f"Hvad virker bench — {res['label']} ({n} practices), seed {args.seed}, "
-                f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPU, Python {platform.python_version()}", rows)
+    print_table(
+        f"Hvad virker bench — {res['label']} ({n} practices), seed {args.seed}, "
+        f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPU, Python {platform.python_version()}",
+        rows,
+    )
 
     # per category
     others = res.get("others", {})
-    cat_rows = [("category (queries)", "engine p50/p95 ms", "flask p50 ms",
-                 "fts5 p50/p95 ms" + "".join(f" · {o} p50/p95 ms" for o in others))]
+    cat_rows = [
+        (
+            "category (queries)",
+            "engine p50/p95 ms",
+            "flask p50 ms",
+            "fts5 p50/p95 ms" + "".join(f" · {o} p50/p95 ms" for o in others),
+        )
+    ]
     for cat in CATEGORIES:
         idx = [i for i, (c, _p) in enumerate(QUERIES) if c == cat]
         es = [x for i in idx for x in res["engine"]["samples"][i]]
@@ -643,17 +760,28 @@ def report(res: dict, args) -> None:
         for o in others.values():
             os_ = [x for i in idx for x in o["engine"]["samples"][i]]
             extra += f" · {pct(os_, 50):.1f} / {pct(os_, 95):.1f}"
-        cat_rows.append((f"{cat} ({len(idx)})", f"{pct(es, 50):.1f} / {pct(es, 95):.1f}", f"{pct(fs, 50):.1f}",
-                         (f"{pct(ts, 50):.1f} / {pct(ts, 95):.1f}" if ts else "–") + extra))
-    print_table("per query category" + (f" (engine = {res.get('engine_name', 'whoosh')})" if others else ""),
-                cat_rows)
+        cat_rows.append(
+            (
+                f"{cat} ({len(idx)})",
+                f"{pct(es, 50):.1f} / {pct(es, 95):.1f}",
+                f"{pct(fs, 50):.1f}",
+                (f"{pct(ts, 50):.1f} / {pct(ts, 95):.1f}" if ts else "–") + extra,
+            )
+        )
+    print_table("per query category" + (f" (engine = {res.get('engine_name', 'whoosh')})" if others else ""), cat_rows)
     if args.per_query:
         q_rows = [("query", "engine p50 ms", "total", "fts5 p50 ms / total")]
         for i, (_c, params) in enumerate(QUERIES):
             es = res["engine"]["samples"][i]
             ts = res["fts5"]["samples"][i] if "fts5" in res else []
-            q_rows.append((label(params)[:60], f"{pct(es, 50):.1f}", str(res["engine"]["totals"][i]),
-                           f"{pct(ts, 50):.1f} / {res['fts5']['totals'][i]}" if ts else "–"))
+            q_rows.append(
+                (
+                    label(params)[:60],
+                    f"{pct(es, 50):.1f}",
+                    str(res["engine"]["totals"][i]),
+                    f"{pct(ts, 50):.1f} / {res['fts5']['totals'][i]}" if ts else "–",
+                )
+            )
         print_table("per query", q_rows)
     if res["engine"].get("profile"):
         print(f"cProfile of one engine pass: {res['engine']['profile']}")
@@ -670,11 +798,17 @@ def main(argv=None) -> int:
     ap.add_argument("--pages", type=int, default=5, help="timed requests per page")
     ap.add_argument("--requests", type=int, default=300, help="HTTP requests in the load phase")
     ap.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients (≤ 8)")
-    ap.add_argument("--reuse-ingest", action="store_true",
-                    help="reuse an earlier ingest of the same corpus (its recorded time is shown as reused)")
-    ap.add_argument("--engines", default="whoosh",
-                    help="search engines, comma-separated (whoosh,tantivy): the first runs every phase, the "
-                         "others ingest + engine + publish side by side (default whoosh)")
+    ap.add_argument(
+        "--reuse-ingest",
+        action="store_true",
+        help="reuse an earlier ingest of the same corpus (its recorded time is shown as reused)",
+    )
+    ap.add_argument(
+        "--engines",
+        default="whoosh",
+        help="search engines, comma-separated (whoosh,tantivy): the first runs every phase, the "
+        "others ingest + engine + publish side by side (default whoosh)",
+    )
     ap.add_argument("--no-fts5", action="store_true")
     ap.add_argument("--per-query", action="store_true", help="also print one row per query")
     ap.add_argument("--profile", action="store_true", help="cProfile one engine pass into bench/out/")

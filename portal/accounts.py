@@ -68,7 +68,9 @@ def _hash(secret: str) -> str:
 def _user(db: OwnedDB, row: dict | None) -> User | None:
     if row is None:
         return None
-    networks = [r["network"] for r in db.all("SELECT network FROM memberships WHERE user_id = ? ORDER BY network", (row["id"],))]
+    networks = [
+        r["network"] for r in db.all("SELECT network FROM memberships WHERE user_id = ? ORDER BY network", (row["id"],))
+    ]
     return User(row["id"], row["email"], row["role"], row["organisation"], bool(row["disabled"]), networks)
 
 
@@ -84,8 +86,16 @@ def list_users(db: OwnedDB) -> list[User]:
     return [_user(db, r) for r in db.all("SELECT * FROM users ORDER BY email")]
 
 
-def add_user(db: OwnedDB, email: str, role: str, *, networks=(), organisation: str | None = None,
-             known_networks=None, actor_id: int | None = None) -> User:
+def add_user(
+    db: OwnedDB,
+    email: str,
+    role: str,
+    *,
+    networks=(),
+    organisation: str | None = None,
+    known_networks=None,
+    actor_id: int | None = None,
+) -> User:
     email = email.strip()
     if not EMAIL_RE.fullmatch(email):
         raise AccountError(f"'{email}' er ikke en gyldig e-mailadresse")
@@ -94,7 +104,9 @@ def add_user(db: OwnedDB, email: str, role: str, *, networks=(), organisation: s
     if known_networks is not None:
         for n in networks:
             if n not in known_networks:
-                raise AccountError(f"netværket '{n}' findes ikke (kendte: {', '.join(sorted(known_networks)) or 'ingen'})")
+                raise AccountError(
+                    f"netværket '{n}' findes ikke (kendte: {', '.join(sorted(known_networks)) or 'ingen'})"
+                )
     with db.write() as conn:
         if conn.execute("SELECT 1 FROM users WHERE email = ?", (email,)).fetchone():
             raise AccountError(f"der findes allerede en bruger med e-mailen {email}")
@@ -189,7 +201,9 @@ def issue_token(db: OwnedDB, email: str) -> str:
         raise AccountError(f"ingen bruger med e-mailen {email}")
     token = "hv_" + secrets.token_urlsafe(32)
     with db.write() as conn:
-        conn.execute("INSERT INTO tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)", (user.id, _hash(token), now()))
+        conn.execute(
+            "INSERT INTO tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)", (user.id, _hash(token), now())
+        )
         db.log(conn, user.id, "token_issued", detail=email)
     return token
 
@@ -199,7 +213,9 @@ def revoke_tokens(db: OwnedDB, email: str) -> int:
     if user is None:
         raise AccountError(f"ingen bruger med e-mailen {email}")
     with db.write() as conn:
-        cur = conn.execute("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", (now(), user.id))
+        cur = conn.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", (now(), user.id)
+        )
         db.log(conn, user.id, "tokens_revoked", detail=f"{email}: {cur.rowcount}")
     return cur.rowcount
 
@@ -221,7 +237,9 @@ ATTEMPT_WINDOW = 15 * 60  # seconds
 def recent_failures(db: OwnedDB, key: str, window: float = ATTEMPT_WINDOW) -> int:
     import time
 
-    return db.conn.execute("SELECT COUNT(*) FROM attempts WHERE key = ? AND at > ?", (key, time.time() - window)).fetchone()[0]
+    return db.conn.execute(
+        "SELECT COUNT(*) FROM attempts WHERE key = ? AND at > ?", (key, time.time() - window)
+    ).fetchone()[0]
 
 
 def record_failure(db: OwnedDB, *keys: str) -> None:

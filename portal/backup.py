@@ -63,7 +63,9 @@ def backup(content_dir: Path | str, data_dir: Path | str, dest: Path | str) -> P
         finally:
             owned.close()
         with tarfile.open(target / "content.tar.gz", "w:gz") as tar:
-            tar.add(content_dir, arcname="content", filter=lambda ti: None if ti.name.split("/")[-1].startswith(".") else ti)
+            tar.add(
+                content_dir, arcname="content", filter=lambda ti: None if ti.name.split("/")[-1].startswith(".") else ti
+            )
         secret = data_dir / "secret_key"
         if secret.exists():
             shutil.copy2(secret, target / "secret_key")
@@ -84,8 +86,10 @@ def backup(content_dir: Path | str, data_dir: Path | str, dest: Path | str) -> P
 def _counts(db_path: Path) -> dict:
     conn = open_derived(db_path)
     try:
-        return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("users", "submissions", "moderation_log", "tokens")}
+        return {
+            t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+            for t in ("users", "submissions", "moderation_log", "tokens")
+        }
     finally:
         conn.close()
 

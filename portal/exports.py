@@ -67,17 +67,30 @@ def ranking_records(ranking: dict) -> list[dict]:
     out = []
     for r in ranking["rows"]:
         k = r["kommune"] or {}
-        out.append({
-            "rank": r["rank"], "kommune_as_published": r["kommune_as_published"], "kommune_code": k.get("code"),
-            "kommune_name": k.get("name"), "region": k.get("region"),
-            "observed": r["observed"], "expected": r["expected"], "effect": r["effect"],
-            "significance": r["significance"], "cases": r["cases"], "share_completed": r["share_completed"],
-            "previous_rank": r["previous_rank"],
-        })
+        out.append(
+            {
+                "rank": r["rank"],
+                "kommune_as_published": r["kommune_as_published"],
+                "kommune_code": k.get("code"),
+                "kommune_name": k.get("name"),
+                "region": k.get("region"),
+                "observed": r["observed"],
+                "expected": r["expected"],
+                "effect": r["effect"],
+                "significance": r["significance"],
+                "cases": r["cases"],
+                "share_completed": r["share_completed"],
+                "previous_rank": r["previous_rank"],
+            }
+        )
     national = ranking.get("national")
     if national:
-        out.append({"kommune_as_published": NATIONAL, **{
-            key: national.get(key) for key in ("observed", "expected", "effect", "cases", "share_completed")}})
+        out.append(
+            {
+                "kommune_as_published": NATIONAL,
+                **{key: national.get(key) for key in ("observed", "expected", "effect", "cases", "share_completed")},
+            }
+        )
     return out
 
 
@@ -90,17 +103,23 @@ def ranking_note(ranking: dict) -> list[str]:
         lines.append(f"Periode og målgruppe: {ranking['period']}")
     if ranking.get("measure"):
         lines.append(f"Effektmål: {ranking['measure']}")
-    lines.append("Signifikans: ***, ** og * = under 5, 10 og 20 pct. sandsynlighed for, at kommunen ikke "
-                 "adskiller sig fra landsgennemsnittet; ingen stjerne = ikke signifikant.")
+    lines.append(
+        "Signifikans: ***, ** og * = under 5, 10 og 20 pct. sandsynlighed for, at kommunen ikke "
+        "adskiller sig fra landsgennemsnittet; ingen stjerne = ikke signifikant."
+    )
     if ranking.get("previous_edition"):
-        lines.append(f"Tidligere placering er fra: {ranking['previous_edition']}"
-                     + (f" ({ranking['previous_of']} kommuner)" if ranking.get("previous_of") else ""))
-    lines.append("Kommunenavne som offentliggjort (før kommunalreformen 2007); 'Kommune i dag' er den "
-                 "nuværende kommune.")
+        lines.append(
+            f"Tidligere placering er fra: {ranking['previous_edition']}"
+            + (f" ({ranking['previous_of']} kommuner)" if ranking.get("previous_of") else "")
+        )
+    lines.append(
+        "Kommunenavne som offentliggjort (før kommunalreformen 2007); 'Kommune i dag' er den nuværende kommune."
+    )
     return lines
 
 
 # -- CSV -----------------------------------------------------------------------
+
 
 def _machine(value) -> str:
     if value is None:
@@ -154,8 +173,10 @@ def ranking_csv_excel(ranking: dict) -> str:
 
 # -- .xlsx ---------------------------------------------------------------------
 
-def table_xlsx(records: list[dict], columns: tuple[Column, ...], sheet: str, note: list[str],
-               bold_last: bool = False) -> bytes:
+
+def table_xlsx(
+    records: list[dict], columns: tuple[Column, ...], sheet: str, note: list[str], bold_last: bool = False
+) -> bytes:
     """A workbook: the table on ``sheet`` (headers frozen, numbers as numbers with the
     source's decimals) and the note on a sheet "Kilde"; the header's first cell carries
     the note's first two lines as a comment too, so the source travels with a copied sheet."""
@@ -188,23 +209,39 @@ def table_xlsx(records: list[dict], columns: tuple[Column, ...], sheet: str, not
 
 
 def ranking_xlsx(ranking: dict) -> bytes:
-    return table_xlsx(ranking_records(ranking), RANKING_COLUMNS, "Rangering", ranking_note(ranking),
-                      bold_last=bool(ranking.get("national")))
+    return table_xlsx(
+        ranking_records(ranking),
+        RANKING_COLUMNS,
+        "Rangering",
+        ranking_note(ranking),
+        bold_last=bool(ranking.get("national")),
+    )
 
 
 # -- search results ------------------------------------------------------------
 
 #: The content types in Danish (exports are Danish whatever the page's language, like the API).
-TYPE_DA = {"practice": "Erfaring", "note": "Netværksnotat", "network": "Netværk", "ranking": "Rangering",
-           "kommune": "Kommune"}
+TYPE_DA = {
+    "practice": "Erfaring",
+    "note": "Netværksnotat",
+    "network": "Netværk",
+    "ranking": "Rangering",
+    "kommune": "Kommune",
+}
 
 
 def search_records(hits, base_url: str) -> list[dict]:
     """Search hits (``SearchHit``) as rows: Danish labels, full addresses, kommuner joined."""
-    return [{
-        "title": h.title, "type": TYPE_DA.get(h.type, h.type), "kommuner": ", ".join(_names(h.kommuner)),
-        "evidence": EVIDENCE.get(h.evidence, "") if h.evidence else "", "url": base_url + h.url,
-    } for h in hits]
+    return [
+        {
+            "title": h.title,
+            "type": TYPE_DA.get(h.type, h.type),
+            "kommuner": ", ".join(_names(h.kommuner)),
+            "evidence": EVIDENCE.get(h.evidence, "") if h.evidence else "",
+            "url": base_url + h.url,
+        }
+        for h in hits
+    ]
 
 
 def _names(codes) -> list[str]:

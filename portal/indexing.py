@@ -50,8 +50,11 @@ def document_for(record: dict, row: dict | None = None) -> IndexDocument:
         body = text
         if kind == "network" and record.get("region"):
             facets["regions"] = sorted(set(facets["regions"]) | {record["region"]})
-    extra = [record.get("organisation"), " ".join(record.get("target_groups") or []),
-             " ".join(t for t in record.get("topics") or [] if vocabulary.canonical("topic", t) != t.lower())]
+    extra = [
+        record.get("organisation"),
+        " ".join(record.get("target_groups") or []),
+        " ".join(t for t in record.get("topics") or [] if vocabulary.canonical("topic", t) != t.lower()),
+    ]
     return IndexDocument(
         id=row["id"],
         type=kind,

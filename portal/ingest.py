@@ -60,7 +60,9 @@ class IngestReport:
     problems: list[str] = field(default_factory=list)
 
 
-def ingest(content_dir: Path | str, data_dir: Path | str, progress: Callable[[str], None] | None = None) -> IngestReport:
+def ingest(
+    content_dir: Path | str, data_dir: Path | str, progress: Callable[[str], None] | None = None
+) -> IngestReport:
     """Validate everything, build a new generation aside, swap it in.
 
     Raises IngestFailed (with every ContentError) and leaves what was being
@@ -85,8 +87,10 @@ def ingest(content_dir: Path | str, data_dir: Path | str, progress: Callable[[st
                 fault = faults.classify(exc)
                 if fault is None:
                     raise
-                problems.append(f"owned.db: {fault.describe()}; det nye indhold vises, men udgivelsestider og "
-                                "udbakken er ikke opdateret (gendan owned.db fra en backup, og kør ingest igen)")
+                problems.append(
+                    f"owned.db: {fault.describe()}; det nye indhold vises, men udgivelsestider og "
+                    "udbakken er ikke opdateret (gendan owned.db fra en backup, og kør ingest igen)"
+                )
     except BlockingIOError:
         raise IngestFailed(message="en anden indlæsning eller udgivelse kører allerede; prøv igen om lidt") from None
     return IngestReport(generation=gen, counts=dict(counts), seconds=time.monotonic() - started, problems=problems)
@@ -120,8 +124,12 @@ def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict]:
         meta = {"content_dir": str(content_dir), "built_at": dt.datetime.now().isoformat(timespec="seconds")}
         counts = build_store(gen.db_path, content, rows, meta=meta)
         say("Bygger søgeindeks …")
-        index = SearchIndex.build(gen.index_path, all_documents(content, rows),
-                                  progress=lambda n: say(f"  {n} dokumenter indekseret"), thesaurus=thesaurus)
+        index = SearchIndex.build(
+            gen.index_path,
+            all_documents(content, rows),
+            progress=lambda n: say(f"  {n} dokumenter indekseret"),
+            thesaurus=thesaurus,
+        )
         index.close()
         fsync_tree(gen.path)
         swap_current(base, gen.name)
@@ -152,7 +160,9 @@ def _rendered(records: list[dict]):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1), mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(2, os.cpu_count() or 1), mp_context=multiprocessing.get_context("fork")
+    ) as pool:
         return list(pool.map(_render, records, chunksize=200))
 
 

@@ -76,14 +76,17 @@ def check(content_dir: Path | str, data_dir: Path | str) -> Report:
             _integrity(owned.conn, "owned.db", report)
             pending = owned.all("SELECT id, kind, slug, error FROM outbox WHERE done_at IS NULL")
             for p in pending:
-                report.problems.append(f"udbakke #{p['id']} ({p['kind']} {p['slug']}) er ikke offentliggjort"
-                                       + (f": {p['error']}" if p["error"] else ""))
+                report.problems.append(
+                    f"udbakke #{p['id']} ({p['kind']} {p['slug']}) er ikke offentliggjort"
+                    + (f": {p['error']}" if p["error"] else "")
+                )
             report.problems.extend(versions.commit_problems(owned))  # retried by the next drain
             # Approved items that were later withdrawn (a note) are meant to be gone: not checked for presence.
             approved = owned.all(
                 """SELECT s.id, s.kind, s.slug FROM submissions s WHERE s.status = 'approved' AND COALESCE((
                        SELECT o.op FROM outbox o WHERE o.kind = s.kind AND o.slug = s.slug ORDER BY o.id DESC LIMIT 1),
-                       'write') != 'delete'""")
+                       'write') != 'delete'"""
+            )
             accepted_writes(owned, content_dir, report)
         finally:
             owned.close()
@@ -156,9 +159,12 @@ def accepted_writes(owned: OwnedDB, content_dir: Path | str, report: Report) -> 
                   COALESCE(o.submission_id, (
                       SELECT s.id FROM submissions s WHERE s.status = 'approved' AND o.kind = 'practice'
                       AND s.slug = o.slug AND s.raw = o.raw ORDER BY s.decided_at LIMIT 1)) AS sid
-           FROM outbox o ORDER BY o.id""")
-    bases = {r["id"]: (bool(r["is_update"]), r["base_raw"])
-             for r in owned.all("SELECT id, is_update, base_raw FROM submissions WHERE status = 'approved'")}
+           FROM outbox o ORDER BY o.id"""
+    )
+    bases = {
+        r["id"]: (bool(r["is_update"]), r["base_raw"])
+        for r in owned.all("SELECT id, is_update, base_raw FROM submissions WHERE status = 'approved'")
+    }
     by_item: dict[tuple[str, str], list[dict]] = {}
     for entry in entries:
         by_item.setdefault((entry["kind"], entry["slug"]), []).append(entry)
@@ -171,8 +177,10 @@ def accepted_writes(owned: OwnedDB, content_dir: Path | str, report: Report) -> 
             is_update, base_raw = bases.get(later["sid"], (False, None))
             edited = later["based_on"] is not None and later["based_on"] == text_version(earlier["raw"])
             if not edited and (not is_update or base_raw != earlier["raw"]):
-                report.problems.append(f"{_what(earlier)} er gået tabt: {rel} blev overskrevet af {_what(later)}, "
-                                       "som ikke var baseret på den")
+                report.problems.append(
+                    f"{_what(earlier)} er gået tabt: {rel} blev overskrevet af {_what(later)}, "
+                    "som ikke var baseret på den"
+                )
         last = group[-1]
         if last["done_at"] is None:
             continue  # not published yet: reported above as a pending outbox entry
@@ -189,8 +197,10 @@ def accepted_writes(owned: OwnedDB, content_dir: Path | str, report: Report) -> 
             report.problems.append(f"{_what(last)}: {rel} kan ikke læses ({exc.strerror or exc})")
             continue
         if on_disk != last["raw"].encode("utf-8"):
-            report.problems.append(f"{_what(last)}: {rel} har ikke den tekst, der blev godkendt "
-                                   "(ændret uden om portalen, eller en godkendelse er gået tabt)")
+            report.problems.append(
+                f"{_what(last)}: {rel} har ikke den tekst, der blev godkendt "
+                "(ændret uden om portalen, eller en godkendelse er gået tabt)"
+            )
 
 
 def reconcile(content_dir: Path | str, data_dir: Path | str) -> Report:
@@ -238,5 +248,7 @@ def reconcile(content_dir: Path | str, data_dir: Path | str) -> Report:
             index.delete(sorted(extra))
         finally:
             index.close()
-    report.repaired += [f"indekseret {i}" for i in sorted(missing)] + [f"fjernet fra indekset {i}" for i in sorted(extra)]
+    report.repaired += [f"indekseret {i}" for i in sorted(missing)] + [
+        f"fjernet fra indekset {i}" for i in sorted(extra)
+    ]
     return report

@@ -124,32 +124,101 @@ class Kind:
         return self.url_prefix + slug
 
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind("practice", "/erfaringer/", N_("Erfaring"), N_("Erfaringer"), folder="practices", suffixes=(".md",),
-         reader=read_markdown, validator=schema.validate_practice, keys=schema.PRACTICE_KEYS, submittable=True),
-    Kind("note", "/notater/", N_("Netværksnotat"), N_("Netværksnotater"), folder="notes", suffixes=(".md",),
-         reader=read_markdown, validator=schema.validate_note, keys=schema.NOTE_KEYS, audience_of=_note_audience,
-         practices_of=_cited_practices),
-    Kind("network", "/netvaerk/", NP_("én", "Netværk"), N_("Netværk"), folder="networks", suffixes=(".yaml", ".yml"),
-         reader=read_yaml, validator=schema.validate_network, keys=schema.NETWORK_KEYS, label_context="én",
-         body_of=_description_of, kommuner_of=_members),
-    Kind("ranking", "/rangeringer/", N_("Rangering"), N_("Rangeringer"), folder="rankings",
-         suffixes=(".yaml", ".yml"), reader=read_yaml, validator=schema.validate_ranking, keys=schema.RANKING_KEYS,
-         counted_under_kommuner=False, body_of=_ranking_text, kommuner_of=_ranked_kommuner),
-    # Indicators are key figures drawn as charts on their own page: not search hits.
-    Kind("indicator", "/indikatorer/", N_("Nøgletal"), N_("Nøgletal"), folder="indicators",
-         suffixes=(".yaml", ".yml"), reader=read_yaml, validator=schema.validate_indicator,
-         keys=schema.INDICATOR_KEYS, searchable=False, in_sitemap=False, body_of=_description_of),
-    # Evaluation reports: the evidence behind a practice's category, optionally with the report as a PDF.
-    Kind("evaluation", "/evalueringer/", N_("Evaluering"), N_("Evalueringer"), folder="evalueringer",
-         suffixes=(".yaml", ".yml"), reader=read_yaml, validator=evaluations.validate_evaluation,
-         keys=evaluations.EVALUATION_KEYS, body_of=evaluations.body_of, practices_of=evaluations.practices_of,
-         on_practice_page=True, sections_of=evaluations.attachment_pages,
-         attachment_folder=evaluations.ATTACHMENT_FOLDER, attachment_of=evaluations.attachment_of,
-         template="evaluation.html", page_context=evaluations.page_context),
-    # Kommuner come from reference data (content/kommuner.py), not from files.
-    Kind("kommune", "/kommuner/", N_("Kommune"), N_("Kommuner"), in_sitemap=False),
-)}
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind(
+            "practice",
+            "/erfaringer/",
+            N_("Erfaring"),
+            N_("Erfaringer"),
+            folder="practices",
+            suffixes=(".md",),
+            reader=read_markdown,
+            validator=schema.validate_practice,
+            keys=schema.PRACTICE_KEYS,
+            submittable=True,
+        ),
+        Kind(
+            "note",
+            "/notater/",
+            N_("Netværksnotat"),
+            N_("Netværksnotater"),
+            folder="notes",
+            suffixes=(".md",),
+            reader=read_markdown,
+            validator=schema.validate_note,
+            keys=schema.NOTE_KEYS,
+            audience_of=_note_audience,
+            practices_of=_cited_practices,
+        ),
+        Kind(
+            "network",
+            "/netvaerk/",
+            NP_("én", "Netværk"),
+            N_("Netværk"),
+            folder="networks",
+            suffixes=(".yaml", ".yml"),
+            reader=read_yaml,
+            validator=schema.validate_network,
+            keys=schema.NETWORK_KEYS,
+            label_context="én",
+            body_of=_description_of,
+            kommuner_of=_members,
+        ),
+        Kind(
+            "ranking",
+            "/rangeringer/",
+            N_("Rangering"),
+            N_("Rangeringer"),
+            folder="rankings",
+            suffixes=(".yaml", ".yml"),
+            reader=read_yaml,
+            validator=schema.validate_ranking,
+            keys=schema.RANKING_KEYS,
+            counted_under_kommuner=False,
+            body_of=_ranking_text,
+            kommuner_of=_ranked_kommuner,
+        ),
+        # Indicators are key figures drawn as charts on their own page: not search hits.
+        Kind(
+            "indicator",
+            "/indikatorer/",
+            N_("Nøgletal"),
+            N_("Nøgletal"),
+            folder="indicators",
+            suffixes=(".yaml", ".yml"),
+            reader=read_yaml,
+            validator=schema.validate_indicator,
+            keys=schema.INDICATOR_KEYS,
+            searchable=False,
+            in_sitemap=False,
+            body_of=_description_of,
+        ),
+        # Evaluation reports: the evidence behind a practice's category, optionally with the report as a PDF.
+        Kind(
+            "evaluation",
+            "/evalueringer/",
+            N_("Evaluering"),
+            N_("Evalueringer"),
+            folder="evalueringer",
+            suffixes=(".yaml", ".yml"),
+            reader=read_yaml,
+            validator=evaluations.validate_evaluation,
+            keys=evaluations.EVALUATION_KEYS,
+            body_of=evaluations.body_of,
+            practices_of=evaluations.practices_of,
+            on_practice_page=True,
+            sections_of=evaluations.attachment_pages,
+            attachment_folder=evaluations.ATTACHMENT_FOLDER,
+            attachment_of=evaluations.attachment_of,
+            template="evaluation.html",
+            page_context=evaluations.page_context,
+        ),
+        # Kommuner come from reference data (content/kommuner.py), not from files.
+        Kind("kommune", "/kommuner/", N_("Kommune"), N_("Kommuner"), in_sitemap=False),
+    )
+}
 
 #: Kinds read from files in content/, in the order the loader walks them.
 FILE_KINDS: dict[str, Kind] = {name: kind for name, kind in KINDS.items() if kind.folder}

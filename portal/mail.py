@@ -87,8 +87,16 @@ def one_line(text: str, limit: int = MAX_SUBJECT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def queue(conn: sqlite3.Connection, to_addr: str, subject: str, body: str, *, link: str | None = None,
-          footer: str = "", topic: str) -> None:
+def queue(
+    conn: sqlite3.Connection,
+    to_addr: str,
+    subject: str,
+    body: str,
+    *,
+    link: str | None = None,
+    footer: str = "",
+    topic: str,
+) -> None:
     """Add one mail inside the caller's write transaction (it commits or rolls back with it)."""
     conn.execute(
         """INSERT INTO mail_outbox (to_addr, subject, body, link, footer, topic, created_at, next_attempt_at)
@@ -121,28 +129,42 @@ def compose(row: dict, settings: SmtpSettings) -> EmailMessage:
 def _claim(db: OwnedDB, worker: str, limit: int, due_by: str) -> list[dict]:
     # A plain read first: the drain after every write usually finds nothing, and
     # should not take the database's single write lock to learn that.
-    if db.one("""SELECT 1 FROM mail_outbox WHERE sent_at IS NULL AND given_up_at IS NULL
-                 AND next_attempt_at <= ? LIMIT 1""", (due_by,)) is None:
+    if (
+        db.one(
+            """SELECT 1 FROM mail_outbox WHERE sent_at IS NULL AND given_up_at IS NULL
+                 AND next_attempt_at <= ? LIMIT 1""",
+            (due_by,),
+        )
+        is None
+    ):
         return []
     with db.write() as conn:
         stamp = now()
-        rows = [dict(r) for r in conn.execute(
-            """SELECT * FROM mail_outbox
+        rows = [
+            dict(r)
+            for r in conn.execute(
+                """SELECT * FROM mail_outbox
                WHERE sent_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ?
                  AND (claimed_until IS NULL OR claimed_until < ?)
-               ORDER BY id LIMIT ?""", (due_by, stamp, limit))]
+               ORDER BY id LIMIT ?""",
+                (due_by, stamp, limit),
+            )
+        ]
         if rows:
             conn.execute(
                 f"UPDATE mail_outbox SET claimed_by = ?, claimed_until = ? WHERE id IN ({','.join('?' * len(rows))})",
-                (worker, _at(LEASE_SECONDS), *[r["id"] for r in rows]))
+                (worker, _at(LEASE_SECONDS), *[r["id"] for r in rows]),
+            )
     return rows
 
 
 def _mark_sent(db: OwnedDB, row: dict, worker: str) -> None:
     with db.write() as conn:
-        conn.execute("""UPDATE mail_outbox SET sent_at = ?, attempts = attempts + 1, error = NULL,
+        conn.execute(
+            """UPDATE mail_outbox SET sent_at = ?, attempts = attempts + 1, error = NULL,
                         claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?""",
-                     (now(), row["id"], worker))
+            (now(), row["id"], worker),
+        )
 
 
 def _mark_failed(db: OwnedDB, row: dict, worker: str, error: str, report: SendReport, *, permanent=False) -> None:
@@ -150,9 +172,11 @@ def _mark_failed(db: OwnedDB, row: dict, worker: str, error: str, report: SendRe
     give_up = permanent or attempts >= MAX_ATTEMPTS
     delay = min(FIRST_BACKOFF * 2 ** (attempts - 1), MAX_BACKOFF)
     with db.write() as conn:
-        conn.execute("""UPDATE mail_outbox SET attempts = ?, error = ?, next_attempt_at = ?, given_up_at = ?,
+        conn.execute(
+            """UPDATE mail_outbox SET attempts = ?, error = ?, next_attempt_at = ?, given_up_at = ?,
                         claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?""",
-                     (attempts, error[:1000], _at(delay), now() if give_up else None, row["id"], worker))
+            (attempts, error[:1000], _at(delay), now() if give_up else None, row["id"], worker),
+        )
     report.errors.append(f"mail {row['id']} til {row['to_addr']}: {error}")
     if give_up:
         report.given_up += 1
@@ -163,8 +187,10 @@ def _mark_failed(db: OwnedDB, row: dict, worker: str, error: str, report: SendRe
 def _release(db: OwnedDB, rows: list[dict], worker: str) -> None:
     """Hand back claimed rows untried (the sender stops early), for the next drain."""
     with db.write() as conn:
-        conn.executemany("UPDATE mail_outbox SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
-                         [(r["id"], worker) for r in rows])
+        conn.executemany(
+            "UPDATE mail_outbox SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
+            [(r["id"], worker) for r in rows],
+        )
 
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
@@ -217,15 +243,19 @@ def send_due(db: OwnedDB, settings: SmtpSettings, *, limit: int = MAX_RUN, now_a
                     if smtp is None:
                         smtp = _connect(settings)
                     smtp.send_message(message)
-                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
-                        smtplib.SMTPNotSupportedError) as exc:
+                except (
+                    smtplib.SMTPRecipientsRefused,
+                    smtplib.SMTPSenderRefused,
+                    smtplib.SMTPDataError,
+                    smtplib.SMTPNotSupportedError,
+                ) as exc:
                     _mark_failed(db, row, worker, f"{type(exc).__name__}: {exc}", report, permanent=_permanent(exc))
                     continue
                 except (OSError, smtplib.SMTPException) as exc:
                     # The server is down or the connection broke: this mail waits with a backoff,
                     # the rest of the claim goes back untried; the next drain tries again.
                     _mark_failed(db, row, worker, f"{type(exc).__name__}: {exc}", report)
-                    _release(db, rows[i + 1:], worker)
+                    _release(db, rows[i + 1 :], worker)
                     return report
                 _mark_sent(db, row, worker)
                 report.sent += 1
@@ -241,13 +271,18 @@ def send_due(db: OwnedDB, settings: SmtpSettings, *, limit: int = MAX_RUN, now_a
 def status(db: OwnedDB) -> dict:
     """Counts for ``flask mail status``: waiting (of which due now), sent, given up, the latest error."""
     stamp = now()
-    row = db.one(
-        """SELECT
+    row = (
+        db.one(
+            """SELECT
              SUM(sent_at IS NULL AND given_up_at IS NULL) AS waiting,
              SUM(sent_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ?) AS due,
              SUM(sent_at IS NOT NULL) AS sent,
              SUM(given_up_at IS NOT NULL) AS given_up
-           FROM mail_outbox""", (stamp,)) or {}
+           FROM mail_outbox""",
+            (stamp,),
+        )
+        or {}
+    )
     last = db.one("""SELECT id, to_addr, error, attempts, next_attempt_at FROM mail_outbox
                      WHERE error IS NOT NULL AND sent_at IS NULL ORDER BY id DESC LIMIT 1""")
     counts = {k: int(row.get(k) or 0) for k in ("waiting", "due", "sent", "given_up")}

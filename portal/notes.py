@@ -75,7 +75,8 @@ def _register(conn: sqlite3.Connection, slug: str, record: dict, author_id: int 
     conn.execute(
         """INSERT INTO notes (slug, network, author_id, audience, created_at) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (slug) DO UPDATE SET audience = excluded.audience""",
-        (slug, record["network"], author_id, audience_of(record), now()))
+        (slug, record["network"], author_id, audience_of(record), now()),
+    )
 
 
 def _published(slug: str) -> dict:
@@ -119,11 +120,20 @@ def _store_submission(db, conn, user, sid, slug, record, raw, *, base_raw) -> No
     conn.execute(
         """INSERT INTO submissions (id, user_id, kind, slug, title, raw, is_update, base_raw, status, created_at)
            VALUES (?, ?, 'note', ?, ?, ?, ?, ?, 'pending', ?)""",
-        (sid, user.id, slug, record["title"], raw, int(base_raw is not None), base_raw, now()))
-    db.log(conn, user.id, "submitted", kind="note", slug=slug, submission_id=sid,
-           detail="ændring af offentligt notat" if base_raw is not None else "offentligt notat")
-    notifications.submission_received(conn, sid=sid, title=record["title"], is_update=base_raw is not None,
-                                      contributor=user, kind="note")
+        (sid, user.id, slug, record["title"], raw, int(base_raw is not None), base_raw, now()),
+    )
+    db.log(
+        conn,
+        user.id,
+        "submitted",
+        kind="note",
+        slug=slug,
+        submission_id=sid,
+        detail="ændring af offentligt notat" if base_raw is not None else "offentligt notat",
+    )
+    notifications.submission_received(
+        conn, sid=sid, title=record["title"], is_update=base_raw is not None, contributor=user, kind="note"
+    )
 
 
 def approved(db: OwnedDB, conn: sqlite3.Connection, sub: Submission) -> None:
@@ -132,14 +142,17 @@ def approved(db: OwnedDB, conn: sqlite3.Connection, sub: Submission) -> None:
     row = meta(conn, sub.slug)
     _register(conn, sub.slug, record, row["author_id"] if row else sub.user_id)
     if not sub.is_update:  # followers hear of a note once, when it can first be read
-        notifications.note_posted(conn, network=record["network"], slug=sub.slug, title=record["title"],
-                                  author_id=sub.user_id)
+        notifications.note_posted(
+            conn, network=record["network"], slug=sub.slug, title=record["title"], author_id=sub.user_id
+        )
 
 
 def overtaken_message(sub: Submission) -> str:
-    return (f"notatet '{sub.slug}' er blevet ændret eller trukket tilbage, siden dette blev indsendt, så "
-            "godkendelsen ville overskrive det; indsendelsen venter stadig: afvis den, så forfatteren kan "
-            "sende ændringen igen ud fra den nuværende udgave")
+    return (
+        f"notatet '{sub.slug}' er blevet ændret eller trukket tilbage, siden dette blev indsendt, så "
+        "godkendelsen ville overskrive det; indsendelsen venter stadig: afvis den, så forfatteren kan "
+        "sende ændringen igen ud fra den nuværende udgave"
+    )
 
 
 # -- editing and withdrawing ---------------------------------------------------------
@@ -169,23 +182,30 @@ def action_da(action: str) -> str:
 def _check_version(based_on: str | None, *, required: bool) -> None:
     if based_on is None:
         if required:
-            raise SubmissionError("send 'based_on': den 'version', som GET /api/notes/<slug> gav",
-                                  errors=[ContentError("based_on", 1, "based_on mangler", field="based_on")])
+            raise SubmissionError(
+                "send 'based_on': den 'version', som GET /api/notes/<slug> gav",
+                errors=[ContentError("based_on", 1, "based_on mangler", field="based_on")],
+            )
         return
     if len(based_on) > MAX_VERSION or not based_on.isalnum():
-        raise SubmissionError("'based_on' er ikke en gyldig version; send den 'version', som GET /api/notes/<slug> gav",
-                              errors=[ContentError("based_on", 1, "ugyldig version", field="based_on")])
+        raise SubmissionError(
+            "'based_on' er ikke en gyldig version; send den 'version', som GET /api/notes/<slug> gav",
+            errors=[ContentError("based_on", 1, "ugyldig version", field="based_on")],
+        )
 
 
 def _conflict(slug: str) -> SubmissionError:
     return SubmissionError(
         f"notatet '{slug}' er blevet ændret, siden du hentede det, så din ændring ville fjerne den ændring; "
         "hent den nuværende udgave, og send din ændring ud fra den",
-        status=409, errors=[ContentError("based_on", 1, "notatet er ændret i mellemtiden", field="based_on")])
+        status=409,
+        errors=[ContentError("based_on", 1, "notatet er ændret i mellemtiden", field="based_on")],
+    )
 
 
-def edit(db: OwnedDB, user: User, slug: str, raw: str, based_on: str | None, content_dir, data_dir, *,
-         networks, practices) -> dict:
+def edit(
+    db: OwnedDB, user: User, slug: str, raw: str, based_on: str | None, content_dir, data_dir, *, networks, practices
+) -> dict:
     """Replace a note's text. Published at once, or (a member's public note) a pending submission."""
     _check_version(based_on, required=True)
     raw = raw.replace("\r\n", "\n")
@@ -195,9 +215,10 @@ def edit(db: OwnedDB, user: User, slug: str, raw: str, based_on: str | None, con
         row = meta(conn, slug)
         old = _may_change(conn, user, slug, current, row, action="edit")
         if record["network"] != old["network"]:
-            raise SubmissionError("et notat hører til sit netværk; 'network' kan ikke ændres",
-                                  errors=[ContentError(f"notes/{slug}.md", 1, "netværket kan ikke ændres",
-                                                       field="network")])
+            raise SubmissionError(
+                "et notat hører til sit netværk; 'network' kan ikke ændres",
+                errors=[ContentError(f"notes/{slug}.md", 1, "netværket kan ikke ændres", field="network")],
+            )
         if text_version(current) != based_on:
             raise _conflict(slug)
         if raw == current:
@@ -216,19 +237,25 @@ def edit(db: OwnedDB, user: User, slug: str, raw: str, based_on: str | None, con
 def check_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise SubmissionError("skriv en begrundelse til forfatteren, når du fjerner en andens notat",
-                              errors=[ContentError("reason", 1, "begrundelse mangler", field="reason")])
+        raise SubmissionError(
+            "skriv en begrundelse til forfatteren, når du fjerner en andens notat",
+            errors=[ContentError("reason", 1, "begrundelse mangler", field="reason")],
+        )
     if len(reason) > MAX_REASON:
-        raise SubmissionError(f"begrundelsen er for lang (højst {MAX_REASON} tegn)",
-                              errors=[ContentError("reason", 1, "begrundelsen er for lang", field="reason")])
+        raise SubmissionError(
+            f"begrundelsen er for lang (højst {MAX_REASON} tegn)",
+            errors=[ContentError("reason", 1, "begrundelsen er for lang", field="reason")],
+        )
     if (found := characters.problem(reason)) is not None:
-        raise SubmissionError(f"begrundelsen {found[1]}",
-                              errors=[ContentError("reason", 1, f"begrundelsen {found[1]}", field="reason")])
+        raise SubmissionError(
+            f"begrundelsen {found[1]}", errors=[ContentError("reason", 1, f"begrundelsen {found[1]}", field="reason")]
+        )
     return reason
 
 
-def withdraw(db: OwnedDB, user: User, slug: str, content_dir, data_dir, *, based_on: str | None = None,
-             reason: str | None = None) -> dict:
+def withdraw(
+    db: OwnedDB, user: User, slug: str, content_dir, data_dir, *, based_on: str | None = None, reason: str | None = None
+) -> dict:
     """Withdraw a note (its author) or take it down (an editor, with a reason the author is told).
 
     ``based_on``: if given, a note changed since is a 409 (the withdrawer has not seen that change).
@@ -244,20 +271,24 @@ def withdraw(db: OwnedDB, user: User, slug: str, content_dir, data_dir, *, based
             raise _conflict(slug)
         enqueue(db, conn, "note", slug, "", op="delete")
         _register(conn, slug, record, row["author_id"] if row else None)
-        conn.execute("UPDATE notes SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ? WHERE slug = ?",
-                     (now(), user.id, reason, slug))
+        conn.execute(
+            "UPDATE notes SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ? WHERE slug = ?",
+            (now(), user.id, reason, slug),
+        )
         action = "note_withdrawn" if own else "note_taken_down"
         db.log(conn, user.id, action, kind="note", slug=slug, detail=reason or record["network"])
         # Proposed changes of the note can no longer be approved: decided now, with the reason, not left waiting.
-        for sid, in conn.execute("SELECT id FROM submissions WHERE kind = 'note' AND slug = ? AND status = 'pending'",
-                                 (slug,)).fetchall():
-            conn.execute("UPDATE submissions SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? "
-                         "WHERE id = ?", ("notatet er trukket tilbage", now(), user.id, sid))
+        for (sid,) in conn.execute(
+            "SELECT id FROM submissions WHERE kind = 'note' AND slug = ? AND status = 'pending'", (slug,)
+        ).fetchall():
+            conn.execute(
+                "UPDATE submissions SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ?",
+                ("notatet er trukket tilbage", now(), user.id, sid),
+            )
         if not own and row is not None and row["author_id"] is not None:
             author = conn.execute("SELECT email FROM users WHERE id = ?", (row["author_id"],)).fetchone()
             if author is not None:
-                notifications.note_taken_down(conn, slug=slug, title=record["title"], to_addr=author[0],
-                                              reason=reason)
+                notifications.note_taken_down(conn, slug=slug, title=record["title"], to_addr=author[0], reason=reason)
     drain(db, content_dir, data_dir)
     return {"id": slug, "status": "withdrawn", "taken_down": not own}
 

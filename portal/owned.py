@@ -31,7 +31,9 @@ def now() -> str:
 # Each migration runs once, in order, inside a write transaction. Never edit a
 # migration that has shipped; add a new one.
 MIGRATIONS: list[tuple[str, str]] = [
-    ("0001_accounts", """
+    (
+        "0001_accounts",
+        """
         CREATE TABLE users (
             id INTEGER PRIMARY KEY,
             email TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -59,8 +61,11 @@ MIGRATIONS: list[tuple[str, str]] = [
             created_at TEXT NOT NULL,
             revoked_at TEXT
         );
-    """),
-    ("0002_submissions", """
+    """,
+    ),
+    (
+        "0002_submissions",
+        """
         CREATE TABLE submissions (
             id TEXT PRIMARY KEY,
             user_id INTEGER NOT NULL REFERENCES users(id),
@@ -89,8 +94,11 @@ MIGRATIONS: list[tuple[str, str]] = [
             detail TEXT
         );
         CREATE INDEX moderation_log_item ON moderation_log(kind, slug, at);
-    """),
-    ("0003_publishing", """
+    """,
+    ),
+    (
+        "0003_publishing",
+        """
         CREATE TABLE publications (
             item_id TEXT PRIMARY KEY,
             published_at TEXT NOT NULL
@@ -105,18 +113,25 @@ MIGRATIONS: list[tuple[str, str]] = [
             error TEXT
         );
         CREATE INDEX outbox_pending ON outbox(done_at, id);
-    """),
-    ("0004_attempts", """
+    """,
+    ),
+    (
+        "0004_attempts",
+        """
         CREATE TABLE attempts (
             key TEXT NOT NULL,
             at REAL NOT NULL
         );
         CREATE INDEX attempts_key ON attempts(key, at);
-    """),
+    """,
+    ),
     # "What's new" reads the newest publications first.
-    ("0005_publications_by_time", """
+    (
+        "0005_publications_by_time",
+        """
         CREATE INDEX publications_time ON publications(published_at, item_id);
-    """),
+    """,
+    ),
     # Addresses (slugs) of new items are reserved in the same write transaction
     # that accepts the item (portal/reservations.py): the primary key makes two
     # writers unable to get the same one. ``owner`` is the submission id of a
@@ -125,7 +140,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     # update that replaced the text it was based on from one that overwrote
     # another approval. Existing entries and pending/approved new practices
     # are reserved here (the oldest first, if two already share a slug).
-    ("0006_slug_reservations", """
+    (
+        "0006_slug_reservations",
+        """
         CREATE TABLE reservations (
             kind TEXT NOT NULL,
             slug TEXT NOT NULL,
@@ -139,13 +156,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         INSERT OR IGNORE INTO reservations (kind, slug, owner, reserved_at)
             SELECT 'practice', slug, id, created_at FROM submissions
             WHERE is_update = 0 AND status IN ('pending', 'approved') ORDER BY created_at
-    """),
+    """,
+    ),
     # E-mail notifications (portal/mail.py, portal/notifications.py): mails are
     # queued here in the same transaction as what they tell of, and sent later,
     # so an SMTP server that is down loses nothing. ``link`` is a path on the
     # portal, made absolute with BASE_URL when sent. A sender claims rows
     # (claimed_by/claimed_until) before sending, so two never send one mail.
-    ("0007_mail", """
+    (
+        "0007_mail",
+        """
         CREATE TABLE mail_outbox (
             id INTEGER PRIMARY KEY,
             to_addr TEXT NOT NULL,
@@ -170,7 +190,8 @@ MIGRATIONS: list[tuple[str, str]] = [
             created_at TEXT NOT NULL,
             PRIMARY KEY (user_id, network)
         );
-    """),
+    """,
+    ),
     # Notes with a life cycle (portal/notes.py): who wrote each note (its author
     # and editors may edit or withdraw it), who may see it (``audience``, kept
     # when it is withdrawn, so its 410 page is shown only to those who could
@@ -179,7 +200,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     # publishing path) and the version an edit was based on, so `flask check`
     # can tell an edit of the text it saw from a lost write. Notes posted
     # before are registered from their log entries (network-only to be safe).
-    ("0008_note_life_cycle", """
+    (
+        "0008_note_life_cycle",
+        """
         CREATE TABLE notes (
             slug TEXT PRIMARY KEY,
             network TEXT NOT NULL,
@@ -195,12 +218,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         INSERT OR IGNORE INTO notes (slug, network, author_id, audience, created_at)
             SELECT slug, detail, actor_id, 'network:' || detail, at FROM moderation_log
             WHERE action = 'note_posted' AND slug IS NOT NULL AND detail IS NOT NULL ORDER BY id
-    """),
+    """,
+    ),
     # Every text a submission has had (portal/revisions.py): the contributor's first sending, an
     # editor's correction before approving, a revised text resent after a rejection. ``round``
     # counts the sendings (1, then 2 after the first rejection …); ``role`` is 'contributor' or
     # 'editor'. Existing submissions get their one text as revision 1.
-    ("0009_submission_revisions", """
+    (
+        "0009_submission_revisions",
+        """
         CREATE TABLE submission_revisions (
             id INTEGER PRIMARY KEY,
             submission_id TEXT NOT NULL REFERENCES submissions(id),
@@ -215,16 +241,20 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX submission_revisions_of ON submission_revisions(submission_id, id);
         INSERT INTO submission_revisions (submission_id, round, raw, title, actor_id, role, at)
             SELECT id, 1, raw, title, user_id, 'contributor', created_at FROM submissions ORDER BY created_at
-    """),
+    """,
+    ),
     # Each publication becomes a commit of content/'s git history (portal/versions.py) after its
     # file is written; ``committed_at`` NULL on a published entry means the commit is still to be
     # made (retried by every drain, reported by flask check). Entries published before the history
     # existed are in its first commit.
-    ("0010_outbox_commits", """
+    (
+        "0010_outbox_commits",
+        """
         ALTER TABLE outbox ADD COLUMN committed_at TEXT;
         ALTER TABLE outbox ADD COLUMN commit_error TEXT;
         UPDATE outbox SET committed_at = done_at WHERE done_at IS NOT NULL
-    """),
+    """,
+    ),
 ]
 
 
@@ -289,8 +319,17 @@ class OwnedDB:
         return [dict(r) for r in self.conn.execute(sql, params)]
 
     # -- the log and publication times, used by several modules ---------------
-    def log(self, conn: sqlite3.Connection, actor_id: int | None, action: str, *, kind=None, slug=None,
-            submission_id=None, detail: str | None = None) -> None:
+    def log(
+        self,
+        conn: sqlite3.Connection,
+        actor_id: int | None,
+        action: str,
+        *,
+        kind=None,
+        slug=None,
+        submission_id=None,
+        detail: str | None = None,
+    ) -> None:
         conn.execute(
             "INSERT INTO moderation_log (at, actor_id, action, kind, slug, submission_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (now(), actor_id, action, kind, slug, submission_id, detail),
@@ -314,8 +353,11 @@ class OwnedDB:
         """When each of ``item_ids`` was first published (those never recorded are left out)."""
         times: dict[str, str] = {}
         for start in range(0, len(item_ids), 500):  # SQLite caps the number of parameters
-            chunk = item_ids[start:start + 500]
-            times.update(self.conn.execute(
-                f"SELECT item_id, published_at FROM publications WHERE item_id IN ({','.join('?' * len(chunk))})",
-                chunk).fetchall())
+            chunk = item_ids[start : start + 500]
+            times.update(
+                self.conn.execute(
+                    f"SELECT item_id, published_at FROM publications WHERE item_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            )
         return times

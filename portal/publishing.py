@@ -55,8 +55,17 @@ class DrainReport:
     skipped: bool = False  # another drain or an ingest holds the lock; it will publish the entries
 
 
-def enqueue(db: OwnedDB, conn: sqlite3.Connection, kind: str, slug: str, raw: str,
-            submission_id: str | None = None, *, op: str = "write", based_on: str | None = None) -> int:
+def enqueue(
+    db: OwnedDB,
+    conn: sqlite3.Connection,
+    kind: str,
+    slug: str,
+    raw: str,
+    submission_id: str | None = None,
+    *,
+    op: str = "write",
+    based_on: str | None = None,
+) -> int:
     """Add an outbox entry inside the caller's write transaction; its id.
 
     ``op``: 'write' (publish ``raw``) or 'delete' (withdraw the item; ``raw`` is empty).
@@ -66,7 +75,8 @@ def enqueue(db: OwnedDB, conn: sqlite3.Connection, kind: str, slug: str, raw: st
         raise ValueError(f"unknown outbox op {op!r}")
     cur = conn.execute(
         "INSERT INTO outbox (kind, slug, raw, created_at, submission_id, op, based_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (kind, slug, raw, now(), submission_id, op, based_on))
+        (kind, slug, raw, now(), submission_id, op, based_on),
+    )
     return cur.lastrowid
 
 
@@ -119,8 +129,9 @@ def write_file_atomically(path: Path, text: str) -> None:
         os.close(fd)
 
 
-def drain(db: OwnedDB, content_dir: Path | str, data_dir: Path | str, *, locked: bool = False,
-          wait: float = LOCK_WAIT) -> DrainReport:
+def drain(
+    db: OwnedDB, content_dir: Path | str, data_dir: Path | str, *, locked: bool = False, wait: float = LOCK_WAIT
+) -> DrainReport:
     """Publish every pending outbox entry.
 
     ``locked``: the caller (an ingest) already holds the lock. Otherwise wait
@@ -148,7 +159,9 @@ def _drain(db: OwnedDB, content_dir, data_dir) -> DrainReport:
     # Re-read until nothing is pending: entries added by a concurrent approval
     # while we held the lock are published by us, not left behind.
     while True:
-        entries = [e for e in db.all("SELECT * FROM outbox WHERE done_at IS NULL ORDER BY id") if e["id"] not in failed_ids]
+        entries = [
+            e for e in db.all("SELECT * FROM outbox WHERE done_at IS NULL ORDER BY id") if e["id"] not in failed_ids
+        ]
         if not entries:
             # Each publication becomes a commit of content/'s history, after its file is written and the
             # item is live; a failed commit is kept for the next drain and never fails the publication.
@@ -175,7 +188,9 @@ def _drain_entries(db, content_dir, data_dir, entries, report, failed_ids, block
                 publish_one(content_dir, data_dir, entry["kind"], entry["slug"], entry["raw"])
         except Exception as exc:  # keep it pending and report it: never drop a write
             with db.write() as conn:
-                conn.execute("UPDATE outbox SET error = ? WHERE id = ?", (f"{type(exc).__name__}: {exc}"[:2000], entry["id"]))
+                conn.execute(
+                    "UPDATE outbox SET error = ? WHERE id = ?", (f"{type(exc).__name__}: {exc}"[:2000], entry["id"])
+                )
             report.failed.append((entry["id"], str(exc)))
             failed_ids.add(entry["id"])
             blocked.add(key)
@@ -213,7 +228,6 @@ def publish_one(content_dir, data_dir, kind: str, slug: str, raw: str) -> None:
         index.update([document_for(record, row)], timeout=INDEX_WRITE_TIMEOUT)
     finally:
         index.close()
-
 
 
 def unpublish_one(content_dir, data_dir, kind: str, slug: str) -> None:

@@ -38,8 +38,9 @@ def _practice_summary(item: dict) -> dict:
     }
 
 
-def row_json(row: dict, of: int | None = None, previous_of: int | None = None,
-             previous_note: str | None = None) -> dict:
+def row_json(
+    row: dict, of: int | None = None, previous_of: int | None = None, previous_note: str | None = None
+) -> dict:
     """One ranking row for pages and API.
 
     Rank movement is shown as the source gives it: both positions with the size of
@@ -118,8 +119,10 @@ class _Linked:
         fits = [i for i in self.candidates if code not in self.codes_of[i]]
         shown = [i for i in fits if self.pool[i]["evidence_rank"] in SHOWS_EFFECT_RANKS]
         rest = [i for i in fits if self.pool[i]["evidence_rank"] not in SHOWS_EFFECT_RANKS]
-        return {"suggested_practices": suggest(own_topics, shown, self.pool),
-                "other_practices": suggest(own_topics, rest, self.pool)}
+        return {
+            "suggested_practices": suggest(own_topics, shown, self.pool),
+            "other_practices": suggest(own_topics, rest, self.pool),
+        }
 
     def fill(self, store: Store, rows: list[dict], audiences) -> None:
         """Replace the ids in ``rows`` by practice summaries (one read of the shown items)."""
@@ -132,9 +135,15 @@ class _Linked:
             for key in LESSON_KEYS:
                 if key in row:
                     row[key] = [
-                        dict(summary[s["id"]], shared_topics=s["shared_topics"], from_kommuner=[
-                            self.published_as[c] for c in self.published_as if c in self.codes_of[s["id"]]])
-                        for s in row[key] if s["id"] in summary
+                        dict(
+                            summary[s["id"]],
+                            shared_topics=s["shared_topics"],
+                            from_kommuner=[
+                                self.published_as[c] for c in self.published_as if c in self.codes_of[s["id"]]
+                            ],
+                        )
+                        for s in row[key]
+                        if s["id"] in summary
                     ]
 
 
@@ -149,11 +158,12 @@ def code_of(row: dict) -> str | None:
 
 def _split(rows: list[dict], top_n: int) -> tuple[list[dict], list[dict]]:
     n = max(0, min(top_n, len(rows) // 2))
-    return rows[:n], (rows[len(rows) - n:] if n else [])
+    return rows[:n], (rows[len(rows) - n :] if n else [])
 
 
-def linked_ranking(store: Store, slug: str, top_n: int = 5, audiences=PUBLIC,
-                   per_kommune: int = PRACTICES_PER_KOMMUNE) -> dict | None:
+def linked_ranking(
+    store: Store, slug: str, top_n: int = 5, audiences=PUBLIC, per_kommune: int = PRACTICES_PER_KOMMUNE
+) -> dict | None:
     """The ranking with its rows, and its top and bottom rows linked to practice.
 
     Each linked row lists its kommune's ``per_kommune`` practices with the
@@ -196,8 +206,9 @@ def in_lower_part(row: dict) -> bool:
     return bool(row["of"]) and row["rank"] > row["of"] / 2
 
 
-def kommune_against_rankings(store: Store, code: str, top_n: int = 5, audiences=PUBLIC,
-                             per_kommune: int = PRACTICES_PER_KOMMUNE) -> list[dict]:
+def kommune_against_rankings(
+    store: Store, code: str, top_n: int = 5, audiences=PUBLIC, per_kommune: int = PRACTICES_PER_KOMMUNE
+) -> list[dict]:
     """Each ranking row of kommune ``code`` beside the ranking's national row, and, for a
     row in the lower part, what the ranking's top kommuner document (as on the ranking page).
 
@@ -223,7 +234,9 @@ def kommune_against_rankings(store: Store, code: str, top_n: int = 5, audiences=
     return out
 
 
-def suggest(own_topics: set[str], candidates: list[str], pool: dict[str, dict], limit: int = MAX_SUGGESTIONS) -> list[dict]:
+def suggest(
+    own_topics: set[str], candidates: list[str], pool: dict[str, dict], limit: int = MAX_SUGGESTIONS
+) -> list[dict]:
     """The ``limit`` candidates sharing the most topics with the bottom
     kommune's own practices (``[{"id", "shared_topics"}]``); ties keep the
     order of ``candidates`` (strongest evidence, then Danish title order):

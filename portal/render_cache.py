@@ -33,9 +33,11 @@ def load(base: Path) -> dict[str, tuple[str, str]]:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            return {key: (html, text) for key, html, text, check in
-                    conn.execute("SELECT key, html, text, checksum FROM renders")
-                    if isinstance(html, str) and isinstance(text, str) and _entry_check(html, text) == check}
+            return {
+                key: (html, text)
+                for key, html, text, check in conn.execute("SELECT key, html, text, checksum FROM renders")
+                if isinstance(html, str) and isinstance(text, str) and _entry_check(html, text) == check
+            }
         finally:
             conn.close()
     except sqlite3.Error:
@@ -57,8 +59,10 @@ def save(base: Path, rows: dict[str, dict], cache: dict, fresh: dict) -> None:
         try:
             with conn:
                 conn.execute("CREATE TABLE renders (key TEXT PRIMARY KEY, html TEXT, text TEXT, checksum TEXT)")
-                conn.executemany("INSERT INTO renders VALUES (?, ?, ?, ?)",
-                                 ((k, h, t, _entry_check(h, t)) for k, (h, t) in entries.items()))
+                conn.executemany(
+                    "INSERT INTO renders VALUES (?, ?, ?, ?)",
+                    ((k, h, t, _entry_check(h, t)) for k, (h, t) in entries.items()),
+                )
         finally:
             conn.close()
         os.replace(tmp, base / RENDER_CACHE)

@@ -27,9 +27,37 @@ from markdown.util import AtomicString
 MAX_MARKDOWN_CHARS = 200_000
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
-    "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
-    "abbr", "dl", "dt", "dd",
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
+    "sub",
+    "abbr",
+    "dl",
+    "dt",
+    "dd",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -65,7 +93,9 @@ def check_markdown(text: str) -> None:
         for ch in MARKUP_CHARS:
             if paragraph.count(ch) > MAX_MARKUP_PER_PARAGRAPH:
                 raise MarkdownTooLarge(
-                    f"et afsnit har for mange '{ch}' (højst {MAX_MARKUP_PER_PARAGRAPH} pr. afsnit); del det op", line=line)
+                    f"et afsnit har for mange '{ch}' (højst {MAX_MARKUP_PER_PARAGRAPH} pr. afsnit); del det op",
+                    line=line,
+                )
         line += paragraph.count("\n")
 
 
@@ -187,21 +217,23 @@ def take_fresh() -> dict[str, tuple[str, str]]:
 def _render(text: str) -> str:
     raw = _convert(text)
     raw = _shift_headings(raw)
-    return _unwrap_dead_links(nh3.clean(
-        raw,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        clean_content_tags={"script", "style"},
-        link_rel="noopener noreferrer nofollow",
-    ))
+    return _unwrap_dead_links(
+        nh3.clean(
+            raw,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            clean_content_tags={"script", "style"},
+            link_rel="noopener noreferrer nofollow",
+        )
+    )
 
 
 # nh3 drops a ``javascript:`` (or other refused) href but keeps ``<a rel="…">``: an
 # anchor without href is no link, only a trap for the HTML checker and for readers
 # who expect it to go somewhere. Keep its text, drop the tag. nh3's output never nests
 # anchors, and its attributes are double-quoted, so a regular expression is safe here.
-_DEAD_LINK = re.compile(r'<a(?![^>]*\shref=)(?:\s[^>]*)?>(.*?)</a>', re.S)
+_DEAD_LINK = re.compile(r"<a(?![^>]*\shref=)(?:\s[^>]*)?>(.*?)</a>", re.S)
 
 
 def _unwrap_dead_links(html_text: str) -> str:
@@ -269,7 +301,7 @@ def html_to_text(fragment: str) -> str:
 # _SANITIZED and goes through HTMLParser as before.
 # Elements whose content HTMLParser treats as raw text (never in nh3's output).
 _RAW_TEXT = r"(?!(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)\b)"
-_TAG = r'<(/?)' + _RAW_TEXT + r'([a-z][a-z0-9]*+)((?:\s++[a-z][a-z0-9_:-]*+(?:="[^"<]*+")?+)*+)\s*+(/?)>'
+_TAG = r"<(/?)" + _RAW_TEXT + r'([a-z][a-z0-9]*+)((?:\s++[a-z][a-z0-9_:-]*+(?:="[^"<]*+")?+)*+)\s*+(/?)>'
 # Possessive quantifiers throughout: no backtracking, linear time.
 _SANITIZED = re.compile(r"(?:[^<&]++|&(?:[a-z0-9]++|#[0-9]++|#x[0-9a-f]++);|" + _TAG + ")*+", re.IGNORECASE)
 _TAG_RE = re.compile(_TAG, re.IGNORECASE)

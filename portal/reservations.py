@@ -37,8 +37,9 @@ def _taken(conn: sqlite3.Connection, content_dir: Path | str, kind: str, slug: s
     return content_path(content_dir, kind, slug).exists()
 
 
-def reserve(conn: sqlite3.Connection, content_dir: Path | str, kind: str, base: str, owner: str, *,
-            suffix: bool = True) -> str:
+def reserve(
+    conn: sqlite3.Connection, content_dir: Path | str, kind: str, base: str, owner: str, *, suffix: bool = True
+) -> str:
     """Reserve ``base``, or with ``suffix`` the first free of ``base-2``, ``base-3`` …; return it.
 
     Must run inside a write transaction: the check and the insert are one step
@@ -49,16 +50,20 @@ def reserve(conn: sqlite3.Connection, content_dir: Path | str, kind: str, base: 
     candidates = [base] + ([f"{base}-{n}" for n in range(2, MAX_SUFFIX)] if suffix else [])
     for slug in candidates:
         if not _taken(conn, content_dir, kind, slug):
-            conn.execute("INSERT INTO reservations (kind, slug, owner, reserved_at) VALUES (?, ?, ?, ?)",
-                         (kind, slug, owner, now()))
+            conn.execute(
+                "INSERT INTO reservations (kind, slug, owner, reserved_at) VALUES (?, ?, ?, ?)",
+                (kind, slug, owner, now()),
+            )
             return slug
     raise SlugTaken(base)
 
 
 def claim(conn: sqlite3.Connection, kind: str, slug: str, owner: str) -> None:
     """Make ``owner`` the holder of ``slug`` (an approval of a submission stored before reservations existed)."""
-    conn.execute("INSERT OR REPLACE INTO reservations (kind, slug, owner, reserved_at) VALUES (?, ?, ?, ?)",
-                 (kind, slug, owner, now()))
+    conn.execute(
+        "INSERT OR REPLACE INTO reservations (kind, slug, owner, reserved_at) VALUES (?, ?, ?, ?)",
+        (kind, slug, owner, now()),
+    )
 
 
 def release(conn: sqlite3.Connection, kind: str, slug: str, owner: str) -> None:

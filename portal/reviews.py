@@ -50,8 +50,14 @@ def due(practices: list[dict], approved: dict[str, str], today: dt.date, interva
         last = last_reviewed((item.get("data") or {}).get("reviewed"), approved.get(item["slug"]))
         due_on = None if last is None else dt.date.fromisoformat(last) + dt.timedelta(days=interval_days)
         if due_on is None or due_on <= today:
-            out.append({"slug": item["slug"], "title": item["title"], "last_reviewed": last,
-                        "due_since": due_on.isoformat() if due_on else None})
+            out.append(
+                {
+                    "slug": item["slug"],
+                    "title": item["title"],
+                    "last_reviewed": last,
+                    "due_since": due_on.isoformat() if due_on else None,
+                }
+            )
     return sorted(out, key=lambda r: (r["last_reviewed"] is not None, r["last_reviewed"] or "", r["title"]))
 
 
@@ -62,8 +68,11 @@ def mark_reviewed(db: OwnedDB, editor: User, slug: str, content_dir, data_dir, t
         raise SubmissionError("kun redaktører kan markere en erfaring som gennemgået", status=403)
     if db.one("SELECT 1 FROM submissions WHERE kind = 'practice' AND slug = ? AND status = 'pending'", (slug,)):
         # Approving that proposal is a review too; changing the text now would make it a conflict.
-        raise SubmissionError("der venter et ændringsforslag til erfaringen; tag stilling til det først "
-                              "(en godkendelse tæller også som gennemgang)", status=409)
+        raise SubmissionError(
+            "der venter et ændringsforslag til erfaringen; tag stilling til det først "
+            "(en godkendelse tæller også som gennemgang)",
+            status=409,
+        )
     text = current_text(db.conn, content_dir, "practice", slug)
     if text is None:
         raise SubmissionError("erfaringen findes ikke", status=404)

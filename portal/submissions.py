@@ -83,9 +83,16 @@ class Submission:
         """Unified diff against the text the update was based on."""
         if not self.is_update or self.base_raw is None:
             return []
-        return list(difflib.unified_diff(
-            self.base_raw.splitlines(), self.raw.splitlines(), "nuværende", "indsendt", lineterm="", n=2,
-        ))
+        return list(
+            difflib.unified_diff(
+                self.base_raw.splitlines(),
+                self.raw.splitlines(),
+                "nuværende",
+                "indsendt",
+                lineterm="",
+                n=2,
+            )
+        )
 
 
 def _submission(row: dict | None) -> Submission | None:
@@ -102,8 +109,10 @@ _SELECT = """SELECT s.*, u.email AS owner_email, u.organisation AS owner_organis
 def _check_size(data: bytes, path: str) -> None:
     """The one size limit of a submitted file (practice or note), as the API documents it."""
     if len(data) > MAX_RAW_BYTES:
-        raise SubmissionError(f"filen er for stor (højst {MAX_RAW_BYTES:,} bytes)".replace(",", "."),
-                              errors=[ContentError(path, 1, "filen er for stor")])
+        raise SubmissionError(
+            f"filen er for stor (højst {MAX_RAW_BYTES:,} bytes)".replace(",", "."),
+            errors=[ContentError(path, 1, "filen er for stor")],
+        )
 
 
 def validate(raw: str, slug: str) -> dict:
@@ -116,8 +125,16 @@ def validate(raw: str, slug: str) -> dict:
         raise SubmissionError("indholdet er ikke gyldigt", errors=exc.errors) from None
 
 
-def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str | None = None,
-           based_on: str | None = None, *, notify: bool = True) -> Submission:
+def submit(
+    db: OwnedDB,
+    user: User,
+    raw: str,
+    content_dir: Path | str,
+    slug: str | None = None,
+    based_on: str | None = None,
+    *,
+    notify: bool = True,
+) -> Submission:
     """Store a pending submission of a practice (new, or an update when ``slug`` exists).
 
     The slug of a new practice is reserved in the transaction that stores it.
@@ -140,8 +157,10 @@ def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str
     raw = raw.replace("\r\n", "\n")
     explicit = bool(slug)
     if slug is not None and not SLUG_RE.fullmatch(slug):
-        raise SubmissionError("'slug' skal bestå af små bogstaver a-z, tal og bindestreger",
-                              errors=[ContentError("slug", 1, "ugyldig slug", field="slug")])
+        raise SubmissionError(
+            "'slug' skal bestå af små bogstaver a-z, tal og bindestreger",
+            errors=[ContentError("slug", 1, "ugyldig slug", field="slug")],
+        )
     record = validate(raw, slug or "ny")
     base = slug or slugify(record["title"])
     sid = secrets.token_urlsafe(9)
@@ -170,19 +189,32 @@ def submit(db: OwnedDB, user: User, raw: str, content_dir: Path | str, slug: str
                 raise SubmissionError(
                     f"adressen '{base}' er allerede reserveret til en anden ny erfaring, der venter på godkendelse; "
                     "vælg en anden slug",
-                    status=409, errors=[ContentError("slug", 1, "adressen er optaget", field="slug")],
+                    status=409,
+                    errors=[ContentError("slug", 1, "adressen er optaget", field="slug")],
                 ) from None
         conn.execute(
             """INSERT INTO submissions (id, user_id, kind, slug, title, raw, is_update, base_raw, status, created_at)
                VALUES (?, ?, 'practice', ?, ?, ?, ?, ?, 'pending', ?)""",
             (sid, user.id, slug, record["title"], raw, int(is_update), base_raw, now()),
         )
-        conn.execute("""INSERT INTO submission_revisions (submission_id, round, raw, title, actor_id, role, at)
-                        VALUES (?, 1, ?, ?, ?, 'contributor', ?)""", (sid, raw, record["title"], user.id, now()))
-        db.log(conn, user.id, "submitted", kind="practice", slug=slug, submission_id=sid,
-               detail="opdatering" if is_update else "ny erfaring")
+        conn.execute(
+            """INSERT INTO submission_revisions (submission_id, round, raw, title, actor_id, role, at)
+                        VALUES (?, 1, ?, ?, ?, 'contributor', ?)""",
+            (sid, raw, record["title"], user.id, now()),
+        )
+        db.log(
+            conn,
+            user.id,
+            "submitted",
+            kind="practice",
+            slug=slug,
+            submission_id=sid,
+            detail="opdatering" if is_update else "ny erfaring",
+        )
         if notify:
-            notifications.submission_received(conn, sid=sid, title=record["title"], is_update=is_update, contributor=user)
+            notifications.submission_received(
+                conn, sid=sid, title=record["title"], is_update=is_update, contributor=user
+            )
     return get(db, sid)
 
 
@@ -251,17 +283,27 @@ def approve(db: OwnedDB, editor: User, sid: str, content_dir, data_dir) -> Submi
             )
         if not sub.is_update:
             reservations.claim(conn, sub.kind, sub.slug, sid)  # submissions stored before reservations existed
-        conn.execute("UPDATE submissions SET status = 'approved', decided_at = ?, decided_by = ? WHERE id = ?",
-                     (now(), editor.id, sid))
-        db.log(conn, editor.id, "approved", kind=sub.kind, slug=sub.slug, submission_id=sid,
-               detail=f"indsendt af {sub.owner_email}")
+        conn.execute(
+            "UPDATE submissions SET status = 'approved', decided_at = ?, decided_by = ? WHERE id = ?",
+            (now(), editor.id, sid),
+        )
+        db.log(
+            conn,
+            editor.id,
+            "approved",
+            kind=sub.kind,
+            slug=sub.slug,
+            submission_id=sid,
+            detail=f"indsendt af {sub.owner_email}",
+        )
         enqueue(db, conn, sub.kind, sub.slug, sub.raw, submission_id=sid)
         if sub.kind == "note":  # the note is published now: register its author, tell its followers
             from .notes import approved as note_approved
 
             note_approved(db, conn, sub)
-        notifications.submission_decided(conn, sid=sid, slug=sub.slug, title=sub.title, to_addr=sub.owner_email,
-                                         approved=True, kind=sub.kind)
+        notifications.submission_decided(
+            conn, sid=sid, slug=sub.slug, title=sub.title, to_addr=sub.owner_email, approved=True, kind=sub.kind
+        )
     drain(db, content_dir, data_dir)
     return get(db, sid)
 
@@ -271,22 +313,35 @@ def reject(db: OwnedDB, editor: User, sid: str, reason: str) -> Submission:
         raise SubmissionError("kun redaktører kan afvise", status=403)
     reason = (reason or "").strip()
     if not reason:
-        raise SubmissionError("skriv en begrundelse for afvisningen",
-                              errors=[ContentError("reason", 1, "begrundelse mangler", field="reason")])
+        raise SubmissionError(
+            "skriv en begrundelse for afvisningen",
+            errors=[ContentError("reason", 1, "begrundelse mangler", field="reason")],
+        )
     if len(reason) > MAX_REASON:
         raise SubmissionError(f"begrundelsen er for lang (højst {MAX_REASON} tegn)")
     if (found := characters.problem(reason)) is not None:  # decoded: JSON's "\u0000" is caught too
-        raise SubmissionError(f"begrundelsen {found[1]}",
-                              errors=[ContentError("reason", 1, f"begrundelsen {found[1]}", field="reason")])
+        raise SubmissionError(
+            f"begrundelsen {found[1]}", errors=[ContentError("reason", 1, f"begrundelsen {found[1]}", field="reason")]
+        )
     with db.write() as conn:
         sub = _pending(db, sid)
-        conn.execute("UPDATE submissions SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ?",
-                     (reason, now(), editor.id, sid))
+        conn.execute(
+            "UPDATE submissions SET status = 'rejected', reason = ?, decided_at = ?, decided_by = ? WHERE id = ?",
+            (reason, now(), editor.id, sid),
+        )
         db.log(conn, editor.id, "rejected", kind=sub.kind, slug=sub.slug, submission_id=sid, detail=reason)
         if not sub.is_update:  # its address is free again for the next new practice
             reservations.release(conn, sub.kind, sub.slug, sid)
-        notifications.submission_decided(conn, sid=sid, slug=sub.slug, title=sub.title, to_addr=sub.owner_email,
-                                         approved=False, reason=reason, kind=sub.kind)
+        notifications.submission_decided(
+            conn,
+            sid=sid,
+            slug=sub.slug,
+            title=sub.title,
+            to_addr=sub.owner_email,
+            approved=False,
+            reason=reason,
+            kind=sub.kind,
+        )
     return get(db, sid)
 
 
@@ -294,8 +349,9 @@ _STATUS_DA = {"pending": "afventende", "approved": "godkendt", "rejected": "afvi
 
 
 # -- notes from network members --------------------------------------------------
-def post_note(db: OwnedDB, user: User, raw: str, content_dir, data_dir, *, networks: set[str],
-              practices: set[str]) -> dict:
+def post_note(
+    db: OwnedDB, user: User, raw: str, content_dir, data_dir, *, networks: set[str], practices: set[str]
+) -> dict:
     """A member's note: network-only ones are published at once, public ones wait for an editor
     (see :func:`portal.notes.post`)."""
     from . import notes

@@ -45,11 +45,29 @@ class VersionsError(Exception):
 
 def git(content_dir: Path | str, *args: str, env: dict | None = None, timeout: float = GIT_TIMEOUT) -> str:
     """Run ``git -C content_dir args`` and return its output; VersionsError on any failure."""
-    full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(content_dir), "LANG": "C.UTF-8",
-                "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_TERMINAL_PROMPT": "0",
-                **(env or {})}
-    command = ["git", "-c", "safe.directory=*", "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=false",
-               "-c", "core.quotePath=false", "-C", str(content_dir), *args]
+    full_env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(content_dir),
+        "LANG": "C.UTF-8",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_TERMINAL_PROMPT": "0",
+        **(env or {}),
+    }
+    command = [
+        "git",
+        "-c",
+        "safe.directory=*",
+        "-c",
+        "core.hooksPath=/dev/null",
+        "-c",
+        "commit.gpgSign=false",
+        "-c",
+        "core.quotePath=false",
+        "-C",
+        str(content_dir),
+        *args,
+    ]
     try:
         done = subprocess.run(command, capture_output=True, env=full_env, timeout=timeout, check=False)
     except FileNotFoundError:
@@ -99,8 +117,11 @@ def _path(content_dir, entry: dict) -> str:
 
 def _cited(kind, content_dir, text: str) -> list[str]:
     names = sorted(set(re.findall(r"\b[0-9a-f]{64}\.pdf\b", text or "")))
-    return [f"{kind.folder}/{kind.attachment_folder}/{n}" for n in names
-            if (Path(content_dir) / kind.folder / kind.attachment_folder / n).is_file()]
+    return [
+        f"{kind.folder}/{kind.attachment_folder}/{n}"
+        for n in names
+        if (Path(content_dir) / kind.folder / kind.attachment_folder / n).is_file()
+    ]
 
 
 def _cited_attachments(content_dir) -> list[str]:
@@ -136,17 +157,30 @@ def before_writes(db: OwnedDB, content_dir: Path | str) -> None:
             git(content_dir, "add", "-A", "--", ".", *attachments, timeout=FIRST_COMMIT_TIMEOUT)
             if cited := _cited_attachments(content_dir):
                 git(content_dir, "add", "--", *cited, timeout=FIRST_COMMIT_TIMEOUT)
-            git(content_dir, "commit", "-q", "--allow-empty", "-m",
+            git(
+                content_dir,
+                "commit",
+                "-q",
+                "--allow-empty",
+                "-m",
                 "Første udgave: indholdet, som det lå i content/, da versionshistorikken begyndte",
-                env=_env(DELIVERED, PORTAL), timeout=FIRST_COMMIT_TIMEOUT)
+                env=_env(DELIVERED, PORTAL),
+                timeout=FIRST_COMMIT_TIMEOUT,
+            )
             return
         # Attachments (an evaluation's PDF) are stored when they are submitted, before anyone approved
         # them: they enter the history with the publication that cites them, never as a file change.
         waiting = [f":(exclude){p}" for e in _unsaved(db) for p in _paths(content_dir, e)] + attachments
         if git(content_dir, "status", "--porcelain", "--", ".", *waiting).strip():
             git(content_dir, "add", "-A", "--", ".", *waiting)
-            git(content_dir, "commit", "-q", "-m", "Ændret direkte i filerne i content/ (ikke gennem portalen)",
-                env=_env(("Ændret i filerne", PORTAL[1]), PORTAL))
+            git(
+                content_dir,
+                "commit",
+                "-q",
+                "-m",
+                "Ændret direkte i filerne i content/ (ikke gennem portalen)",
+                env=_env(("Ændret i filerne", PORTAL[1]), PORTAL),
+            )
     except VersionsError:
         pass  # reported by flask check (commit_problems); the publication goes on
 
@@ -154,22 +188,32 @@ def before_writes(db: OwnedDB, content_dir: Path | str) -> None:
 def _meta(db: OwnedDB, entry: dict) -> tuple[dict, str]:
     """Who wrote and who decided an outbox entry's text, and the decision as a commit message."""
     if entry["submission_id"]:
-        sub = db.one("""SELECT s.id, s.title, s.is_update, s.decided_at, u.email, u.organisation, e.email AS editor
+        sub = db.one(
+            """SELECT s.id, s.title, s.is_update, s.decided_at, u.email, u.organisation, e.email AS editor
                         FROM submissions s JOIN users u ON u.id = s.user_id LEFT JOIN users e ON e.id = s.decided_by
-                        WHERE s.id = ?""", (entry["submission_id"],))
+                        WHERE s.id = ?""",
+            (entry["submission_id"],),
+        )
         if sub is not None:
-            corrected = db.one("SELECT COUNT(*) AS n FROM submission_revisions WHERE submission_id = ? AND role = 'editor'",
-                               (sub["id"],))["n"]
-            message = (f"{'Ændring godkendt' if sub['is_update'] else 'Godkendt'}: {sub['title']}\n\n"
-                       f"Indsendelse {sub['id']} fra {sub['organisation'] or sub['email']}, "
-                       f"godkendt af redaktionen {sub['decided_at']}"
-                       + (" (rettet af redaktionen før godkendelse)" if corrected else "") + ".")
+            corrected = db.one(
+                "SELECT COUNT(*) AS n FROM submission_revisions WHERE submission_id = ? AND role = 'editor'",
+                (sub["id"],),
+            )["n"]
+            message = (
+                f"{'Ændring godkendt' if sub['is_update'] else 'Godkendt'}: {sub['title']}\n\n"
+                f"Indsendelse {sub['id']} fra {sub['organisation'] or sub['email']}, "
+                f"godkendt af redaktionen {sub['decided_at']}"
+                + (" (rettet af redaktionen før godkendelse)" if corrected else "")
+                + "."
+            )
             author = (sub["organisation"] or sub["email"], sub["email"])
             return _env(author, (sub["editor"] or PORTAL[0], sub["editor"] or PORTAL[1])), message
-    log = db.one("""SELECT l.action, l.detail, u.email, u.organisation FROM moderation_log l
+    log = db.one(
+        """SELECT l.action, l.detail, u.email, u.organisation FROM moderation_log l
                     LEFT JOIN users u ON u.id = l.actor_id
                     WHERE l.kind = ? AND l.slug = ? AND l.at <= ? ORDER BY l.id DESC LIMIT 1""",
-                 (entry["kind"], entry["slug"], entry["created_at"]))
+        (entry["kind"], entry["slug"], entry["created_at"]),
+    )
     if log is None or log["email"] is None:
         return _env(PORTAL, PORTAL), f"Udgivet: {entry['slug']}"
     author = (log["organisation"] or log["email"], log["email"])
@@ -202,8 +246,11 @@ def commit_published(db: OwnedDB, content_dir: Path | str) -> list[str]:
 
 def commit_problems(db: OwnedDB) -> list[str]:
     """For ``flask check``: published entries whose commit failed (they are retried by the next drain)."""
-    return [f"udbakke #{e['id']} ({e['kind']} {e['slug']}) er offentliggjort, men ikke gemt i versionshistorikken"
-            + (f": {e['commit_error']}" if e["commit_error"] else "") for e in _unsaved(db)]
+    return [
+        f"udbakke #{e['id']} ({e['kind']} {e['slug']}) er offentliggjort, men ikke gemt i versionshistorikken"
+        + (f": {e['commit_error']}" if e["commit_error"] else "")
+        for e in _unsaved(db)
+    ]
 
 
 def log(content_dir: Path | str, kind: str, slug: str) -> list[dict]:
@@ -214,8 +261,14 @@ def log(content_dir: Path | str, kind: str, slug: str) -> list[dict]:
     path = _path(content_dir, {"kind": kind, "slug": slug})
     fields = ("rev", "author", "author_email", "date", "committer", "committer_email", "subject")
     try:
-        out = git(content_dir, "log", "--follow", f"--format={_SEP.join(['%H', '%an', '%ae', '%aI', '%cn', '%ce', '%s'])}{_END}",
-                  "--", path)
+        out = git(
+            content_dir,
+            "log",
+            "--follow",
+            f"--format={_SEP.join(['%H', '%an', '%ae', '%aI', '%cn', '%ce', '%s'])}{_END}",
+            "--",
+            path,
+        )
     except VersionsError:
         return []
     return [dict(zip(fields, chunk.strip("\n").split(_SEP))) for chunk in out.split(_END) if chunk.strip()]

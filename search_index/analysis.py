@@ -236,7 +236,6 @@ def prefix_term(word: str) -> str:
 # engines that take pre-analysed text (tantivy) and for the highlighter.
 
 
-
 @functools.lru_cache(maxsize=200_000)
 def word_forms(lower_word: str) -> tuple[str, ...]:
     """The index forms of one lowercase word, as the Danish analyzer makes
@@ -341,8 +340,15 @@ def _with_extra(forms: tuple[str, ...], extra: tuple[str, ...]) -> tuple[str, ..
 # pickles an index's analyzers by module and name, and indexes written before
 # they moved name this module: a lookup of one of those names here imports them
 # from there, only when such an index is opened -- never at import.
-_MOVED = {"FoldFilter", "DanishStemFoldFilter", "DanishAnalyzer", "SpellingAnalyzer", "PartsAnalyzer",
-          "danish_analyzer", "spelling_analyzer"}
+_MOVED = {
+    "FoldFilter",
+    "DanishStemFoldFilter",
+    "DanishAnalyzer",
+    "SpellingAnalyzer",
+    "PartsAnalyzer",
+    "danish_analyzer",
+    "spelling_analyzer",
+}
 
 
 def __getattr__(name: str):

@@ -58,8 +58,9 @@ class Engine(Protocol):
     name: str
 
     @staticmethod
-    def create(path: Path, documents: Iterable[IndexDocument], batch_size: int,
-               progress: Callable[[int], None] | None) -> None:
+    def create(
+        path: Path, documents: Iterable[IndexDocument], batch_size: int, progress: Callable[[int], None] | None
+    ) -> None:
         """Build a new index in the empty directory ``path`` from ``documents``,
         committed once at the end; duplicate ids raise ValueError."""
 

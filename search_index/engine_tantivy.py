@@ -74,10 +74,18 @@ def _document(doc: IndexDocument) -> tantivy.Document:
     d.add_text("audience", audience)
     d.add_unsigned("ver", secrets.randbits(63))
     data = {
-        "id": doc.id, "type": doc.type, "audience": audience, "title": doc.title or "", "url": doc.url,
-        "kommuner": list(doc.kommuner), "regions": list(doc.regions), "topics": list(doc.topics),
+        "id": doc.id,
+        "type": doc.type,
+        "audience": audience,
+        "title": doc.title or "",
+        "url": doc.url,
+        "kommuner": list(doc.kommuner),
+        "regions": list(doc.regions),
+        "topics": list(doc.topics),
         "target_groups": list(doc.target_groups),
-        "evidence": doc.evidence, "date": doc.date, "boost": float(doc.boost),
+        "evidence": doc.evidence,
+        "date": doc.date,
+        "boost": float(doc.boost),
     }
     d.add_bytes("data", json.dumps(data, ensure_ascii=False).encode("utf-8"))
     texts = {
@@ -139,8 +147,9 @@ class TantivyEngine:
     name = "tantivy"
 
     @staticmethod
-    def create(path: Path, documents: Iterable[IndexDocument], batch_size: int,
-               progress: Callable[[int], None] | None) -> None:
+    def create(
+        path: Path, documents: Iterable[IndexDocument], batch_size: int, progress: Callable[[int], None] | None
+    ) -> None:
         docs = list(documents)
         seen: set[str] = set()
         for doc in docs:  # before any work: a duplicate id is a content error

@@ -54,8 +54,9 @@ class WhooshEngine:
     name = "whoosh"
 
     @staticmethod
-    def create(path: Path, documents: Iterable[IndexDocument], batch_size: int,
-               progress: Callable[[int], None] | None) -> None:
+    def create(
+        path: Path, documents: Iterable[IndexDocument], batch_size: int, progress: Callable[[int], None] | None
+    ) -> None:
         ix = windex.create_in(str(path), SCHEMA)
         try:
             # A full build analyses every word in pure Python and Whoosh writes

@@ -26,7 +26,11 @@ from .hits import highlighter_for, ranked_page
 from .facets import filter_and_count, normalize_filters
 from .querying import parse_query, plan_clauses
 from .snippets import (
-    BOILERPLATE_MIN_DOCS, boilerplate_of, highlighted_snippet, line_key, start_snippet,
+    BOILERPLATE_MIN_DOCS,
+    boilerplate_of,
+    highlighted_snippet,
+    line_key,
+    start_snippet,
     without_title,
 )
 
@@ -174,8 +178,9 @@ class SearchIndex:
             response = self._search(request, parsed)
             if response.total == 0 and response.suggestion and request.correct:
                 # Answer a misspelling with results: search the correction and say so.
-                fixed = self._search(dataclasses.replace(request, q=response.suggestion),
-                                     parse_query(response.suggestion))
+                fixed = self._search(
+                    dataclasses.replace(request, q=response.suggestion), parse_query(response.suggestion)
+                )
                 if fixed.total:
                     fixed.corrected_from = request.q or ""
                     fixed.suggestion = None
@@ -209,8 +214,10 @@ class SearchIndex:
                 expand = bool(request.expand)
                 key = (*key, expand)
                 scores, allowed, tier1, facets, expanded_with = results.fetch(
-                    key, lambda: self._match(snap, clauses, visible, filters, audiences, expand),
-                    lambda found: len(found[1]) + (len(found[0]) if len(clauses) > 1 else 0))
+                    key,
+                    lambda: self._match(snap, clauses, visible, filters, audiences, expand),
+                    lambda found: len(found[1]) + (len(found[0]) if len(clauses) > 1 else 0),
+                )
                 total = len(allowed)
 
                 def page_hits() -> list[SearchHit]:
@@ -244,8 +251,9 @@ class SearchIndex:
             # in the public vocabulary nor match anything the reader can see.
             suggestion = None
             if not parsed.is_empty:
-                suggestion = results.fetch(("suggest", parsed, audiences),
-                                           lambda: snap.suggest(parsed, visible, audiences), lambda _s: 1)
+                suggestion = results.fetch(
+                    ("suggest", parsed, audiences), lambda: snap.suggest(parsed, visible, audiences), lambda _s: 1
+                )
 
         return SearchResponse(
             query=request.q or "",
@@ -268,8 +276,9 @@ class SearchIndex:
     def _expanded_scores(self, snap, clause, audiences, visible, expand: bool):
         """One clause with its alternatives (expansion.expanded_scores), every
         clause's scores from the per-generation clause cache."""
-        return expanded_scores(lambda c: self._clause_scores(snap, c, audiences), clause,
-                               self.thesaurus if expand else None, visible)
+        return expanded_scores(
+            lambda c: self._clause_scores(snap, c, audiences), clause, self.thesaurus if expand else None, visible
+        )
 
     def _match(self, snap, clauses, visible, filters, audiences, expand=True):
         """(scores, allowed, tier1, facet counts, thesaurus terms used) of a query

@@ -98,9 +98,7 @@ class ParsedQuery:
 def _clean(q: str) -> str:
     q = unicodedata.normalize("NFC", q)
     # NUL and other control / format / unassigned / surrogate characters → space.
-    return "".join(
-        " " if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") else c for c in q
-    )
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") else c for c in q)
 
 
 def _plain_clauses(text: str) -> list[Clause]:
@@ -166,8 +164,7 @@ def plan_clauses(parsed: ParsedQuery) -> list[Clause]:
             counted.append(clause)
         if n_terms > MAX_QUERY_TERMS:
             raise QueryError(
-                f"Søgningen har for mange ord. Brug højst {MAX_QUERY_TERMS} ord "
-                "– prøv med nogle få, præcise ord."
+                f"Søgningen har for mange ord. Brug højst {MAX_QUERY_TERMS} ord – prøv med nogle få, præcise ord."
             )
     return counted
 

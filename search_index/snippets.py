@@ -35,20 +35,35 @@ its snippet and its page.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import html
-import json
 import logging
 import re
 import unicodedata
-from pathlib import Path
 
 from .analysis import fold
 from .compound_forms import index_forms
+from .boilerplate import (
+    BOILERPLATE_MIN_DOCS,
+    _outside_boilerplate,
+    boilerplate_of,
+    line_key,
+    without_boilerplate,
+    without_title,
+)
 
-__all__ = ["QueryHighlighter", "highlighted_snippet", "plain_snippet", "section_marker", "strip_sections",
-           "without_title", "without_boilerplate", "boilerplate_of", "start_snippet",
-           "line_key", "BOILERPLATE_MIN_DOCS"]
+__all__ = [
+    "QueryHighlighter",
+    "highlighted_snippet",
+    "plain_snippet",
+    "section_marker",
+    "strip_sections",
+    "without_title",
+    "without_boilerplate",
+    "boilerplate_of",
+    "start_snippet",
+    "line_key",
+    "BOILERPLATE_MIN_DOCS",
+]
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +98,7 @@ def _unmark(text: str) -> tuple[str, list[int], list[str]]:
     found = list(_SECTION_RE.finditer(text))
     blanked = _SECTION_RE.sub(lambda m: " " * len(m.group(0)), text)
     return blanked, [m.start() for m in found], [m.group(1) for m in found]
+
 
 _SPACE_RE = re.compile(r"\s+")
 
@@ -187,10 +203,7 @@ def _clean(piece: str) -> str:
 # two (æ → ae), common accented letters map to one (é → e).  Done with
 # str.replace (C speed; str.translate with a table is far slower here).
 _EXPANDING = (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("ä", "ae"), ("ö", "oe"), ("ß", "ss"))
-_SINGLE = tuple(
-    (c, base)
-    for c, base in ((c, unicodedata.normalize("NFKD", c)[0]) for c in "áàâãéèêëíìîïóòôõúùûüýÿçñ")
-)
+_SINGLE = tuple((c, base) for c, base in ((c, unicodedata.normalize("NFKD", c)[0]) for c in "áàâãéèêëíìîïóòôõúùûüýÿçñ"))
 _WORD_TAIL = re.compile(r"\w*")
 
 
@@ -269,84 +282,6 @@ def _find_matches(scan: str, highlighter: QueryHighlighter) -> list[tuple[int, i
     return matches
 
 
-#: A paragraph (line) found in at least this many documents at build time is
-#: boilerplate (a shared source note, a standard definition): never a snippet.
-BOILERPLATE_MIN_DOCS = 3
-
-
-def line_key(line: str) -> str | None:
-    """A short, case- and space-insensitive key of one paragraph (None if too
-    short to matter: headings like "## Kilde" are left alone)."""
-    if len(line) < 40:
-        return None
-    norm = " ".join(line.split()).lower()
-    if len(norm) < 40:
-        return None
-    return hashlib.blake2b(norm.encode("utf-8"), digest_size=8).hexdigest()
-
-
-def boilerplate_of(path) -> frozenset[str]:
-    """The boilerplate paragraph keys an index was built with (a JSON list in
-    ``path``); none for an index from before them or a damaged file."""
-    try:
-        return frozenset(json.loads(Path(path).read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        return frozenset()
-    except (OSError, ValueError, TypeError):
-        log.exception("boilerplate list %s ignored", path)
-        return frozenset()
-
-
-def without_boilerplate(text: str | None, keys: frozenset[str]) -> str | None:
-    """``text`` without its boilerplate paragraphs (``keys`` from build time);
-    the text as it is when nothing else would be left."""
-    if not text or not keys:
-        return text
-    kept = [line for line in text.split("\n") if line_key(line) not in keys]
-    rest = "\n".join(kept)
-    return rest if rest.strip() else text
-
-
-def without_title(text: str | None, title: str | None) -> str | None:
-    """``text`` without a leading repeat of ``title`` (bodies often open with
-    their heading): the hit shows the title already.
-
-    Input → Output: ("Mentorer\nMentorer hjælper …", "Mentorer") → "Mentorer hjælper …"
-    """
-    if not text or not title:
-        return text
-    head = text.lstrip()
-    t = " ".join(title.split())
-    if " ".join(head[: len(title) + 20].split()).lower().startswith(t.lower()):
-        n, seen = 0, 0
-        norm_len = len(t.replace(" ", ""))
-        while n < len(head) and seen < norm_len:
-            if not head[n].isspace():
-                seen += 1
-            n += 1
-        if n < len(head) and (head[n].isalnum() or head[n] == "_"):
-            return text  # "Jobbet …" does not repeat the title "Job"
-        rest = head[n:].lstrip(" .:-–\n\t")
-        return rest or text
-    return text
-
-
-def _outside_boilerplate(matches, scan: str, keys: frozenset[str]):
-    """The matches not inside a boilerplate paragraph (only the paragraphs
-    holding a match are keyed: a few, not the whole text)."""
-    memo: dict[int, bool] = {}
-    kept = []
-    for m in matches:
-        start = scan.rfind("\n", 0, m[0]) + 1
-        shared = memo.get(start)
-        if shared is None:
-            end = scan.find("\n", m[1])
-            shared = memo[start] = line_key(scan[start: end if end != -1 else len(scan)]) in keys
-        if not shared:
-            kept.append(m)
-    return kept
-
-
 def start_snippet(text: str | None, boilerplate: frozenset[str] = frozenset()) -> str:
     """:func:`plain_snippet` of the text's start, boilerplate paragraphs left out."""
     if text and boilerplate:
@@ -354,8 +289,9 @@ def start_snippet(text: str | None, boilerplate: frozenset[str] = frozenset()) -
     return plain_snippet(text)
 
 
-def highlighted_snippet(text: str | None, highlighter: QueryHighlighter | None,
-                        boilerplate: frozenset[str] = frozenset()) -> str:
+def highlighted_snippet(
+    text: str | None, highlighter: QueryHighlighter | None, boilerplate: frozenset[str] = frozenset()
+) -> str:
     """Snippet of ``text`` with the query's words marked; falls back to
     :func:`plain_snippet` when nothing in the (scanned part of the) text
     matched. Matches inside ``boilerplate`` paragraphs (keys of
@@ -366,7 +302,7 @@ def highlighted_snippet(text: str | None, highlighter: QueryHighlighter | None,
         return start_snippet(text, boilerplate)
     marked = text
     text, starts, labels = _unmark(text)
-    scan = text[:MAX_SECTIONED_SCAN_CHARS if starts else MAX_SCAN_CHARS]
+    scan = text[: MAX_SECTIONED_SCAN_CHARS if starts else MAX_SCAN_CHARS]
     matches = _find_matches(scan, highlighter)
     if matches and boilerplate:
         matches = _outside_boilerplate(matches, scan, boilerplate)

@@ -1,5 +1,4 @@
-"""A tantivy snapshot: one searcher on one generation, BM25 per field, and suggestions.
-"""
+"""A tantivy snapshot: one searcher on one generation, BM25 per field, and suggestions."""
 
 from __future__ import annotations
 
@@ -121,8 +120,10 @@ class _Snapshot:
         if len(words) == 1:
             return self.clause_query(Clause("word", (words[0],)))
         terms = [canonical_term(w) for w in words]
-        subs = [(_SHOULD, _Q.boost_query(_Q.phrase_query(self.schema, fname, terms), boost))
-                for fname, boost in TEXT_FIELD_BOOSTS.items()]
+        subs = [
+            (_SHOULD, _Q.boost_query(_Q.phrase_query(self.schema, fname, terms), boost))
+            for fname, boost in TEXT_FIELD_BOOSTS.items()
+        ]
         return _Q.boolean_query(subs)
 
     def _audience_filter(self, audiences):

@@ -17,11 +17,27 @@ import re
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token, Tokenizer
 
 from .analysis import (
-    _WORD_RE, _SPELL_RE, DANISH_STOPWORDS, SPELL_PATTERN, WORD_PATTERN, _forms, _suspended, _with_extra, fold, word_forms,
+    _WORD_RE,
+    _SPELL_RE,
+    DANISH_STOPWORDS,
+    SPELL_PATTERN,
+    WORD_PATTERN,
+    _forms,
+    _suspended,
+    _with_extra,
+    fold,
+    word_forms,
 )
 
-__all__ = ["FoldFilter", "DanishStemFoldFilter", "DanishAnalyzer", "SpellingAnalyzer", "PartsAnalyzer",
-           "danish_analyzer", "spelling_analyzer"]
+__all__ = [
+    "FoldFilter",
+    "DanishStemFoldFilter",
+    "DanishAnalyzer",
+    "SpellingAnalyzer",
+    "PartsAnalyzer",
+    "danish_analyzer",
+    "spelling_analyzer",
+]
 
 
 class FoldFilter(Filter):
@@ -98,8 +114,19 @@ class _FusedAnalyzer(Tokenizer):
     def _forms_of(low: str) -> tuple[str, ...]:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         assert isinstance(value, str), f"{value!r} is not unicode"
         kwargs.pop("no_morph", None)  # our stemming is not a "morph" filter in Whoosh's sense
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)

@@ -57,6 +57,7 @@ def _text(analyzer, phrase: bool = True, **kwargs) -> TEXT:
     field.format = FusedPositions(field_boost=fb) if phrase else FusedFrequency(field_boost=fb)
     return field
 
+
 SCHEMA = Schema(
     # Unique document key ("practice:<slug>"); update() and delete() go by it.
     id=ID(unique=True, stored=True),
@@ -133,7 +134,5 @@ def fields_for(doc: IndexDocument) -> dict[str, object]:
     if doc.boost != 1.0:
         fields["_boost"] = float(doc.boost)
     if (doc.audience or PUBLIC) == PUBLIC:
-        fields[SPELL_FIELD] = "\n".join(
-            [doc.title or "", doc.body or "", *doc.kommune_names, *doc.topics]
-        )
+        fields[SPELL_FIELD] = "\n".join([doc.title or "", doc.body or "", *doc.kommune_names, *doc.topics])
     return fields

@@ -1,4 +1,4 @@
-""""Did you mean" suggestions from the vocabulary of PUBLIC documents.
+""" "Did you mean" suggestions from the vocabulary of PUBLIC documents.
 
 The vocabulary is the ``spell`` field: real lowercase words, unstemmed and
 unfolded, filled only for audience "public" (see ``schema.py``), so a
@@ -65,9 +65,7 @@ def _correct(searcher, word: str) -> str | None:
     reader = searcher.reader()
     for maxdist in (1, 2):
         try:
-            candidates = set(
-                islice(reader.terms_within(SPELL_FIELD, word, maxdist, prefix=1), MAX_CANDIDATES)
-            )
+            candidates = set(islice(reader.terms_within(SPELL_FIELD, word, maxdist, prefix=1), MAX_CANDIDATES))
         except KeyError:  # pragma: no cover - field missing in an empty index
             return None
         candidates.discard(word)
@@ -89,5 +87,9 @@ def suggest(searcher, parsed: ParsedQuery, visible: set[int], public: set[int] |
         q = word_query(word)
         return q is not None and public is not None and _has_live_docs(searcher, q, public)
 
-    return corrected(parsed, lambda w: _is_known(searcher, w, visible), lambda w: _correct(searcher, w),
-                     lambda w: respell(w, term_df, finds))
+    return corrected(
+        parsed,
+        lambda w: _is_known(searcher, w, visible),
+        lambda w: _correct(searcher, w),
+        lambda w: respell(w, term_df, finds),
+    )

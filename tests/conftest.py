@@ -52,8 +52,9 @@ def make_site(root: Path, people: dict | None = None, **config):
     content, data = root / "content", root / "data"
     shutil.copytree(CONTENT, content)
     ingest(content, data)
-    app = create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content),
-                      "SESSION_COOKIE_SECURE": False, **config})
+    app = create_app(
+        {"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content), "SESSION_COOKIE_SECURE": False, **config}
+    )
     app.tokens = make_people(app, people or {})
     return app
 

@@ -5,7 +5,17 @@ import pytest
 
 def test_search_contract(client):
     body = client.get("/api/search?q=flygtningene").get_json()
-    assert set(body) == {"query", "total", "page", "per_page", "results", "facets", "suggestion", "expanded_with", "corrected_from"}
+    assert set(body) == {
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "results",
+        "facets",
+        "suggestion",
+        "expanded_with",
+        "corrected_from",
+    }
     assert body["query"] == "flygtningene" and body["page"] == 1 and body["per_page"] == 10
     ids = [r["id"] for r in body["results"]]
     assert "tidlig-virksomhedsrettet-indsats-for-flygtninge" in ids
@@ -56,8 +66,9 @@ def test_bad_parameters_get_400_json(client, query, fragment):
 def test_practice_endpoint(client):
     body = client.get("/api/practices/tidlig-virksomhedsrettet-indsats-for-flygtninge").get_json()
     assert body["title"] == "Tidlig, virksomhedsrettet indsats for flygtninge"
-    assert body["kommuner"] == [{"code": "101", "name": "København", "official_name": "Københavns Kommune",
-                                 "region": "Hovedstaden"}]
+    assert body["kommuner"] == [
+        {"code": "101", "name": "København", "official_name": "Københavns Kommune", "region": "Hovedstaden"}
+    ]
     assert body["evidence"] == "effekt"
     assert body["html"].startswith("<")
 

@@ -15,14 +15,18 @@ CONTRIBUTOR, EDITOR = "videnscenter@example.dk", "redaktoer@example.dk"
 
 
 def practice(title: str, kommune: str = "Ishøj", evidence: str = "ikke-evalueret") -> bytes:
-    return (f"---\ntitle: {title}\nkommuner: [{kommune}]\nevidence: {evidence}\nsource: Testmateriale\ntopics: [sprog]\n---\n"
-            f"Beskrivelse af {title}. (Testindhold.)\n").encode()
+    return (
+        f"---\ntitle: {title}\nkommuner: [{kommune}]\nevidence: {evidence}\nsource: Testmateriale\ntopics: [sprog]\n---\n"
+        f"Beskrivelse af {title}. (Testindhold.)\n"
+    ).encode()
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    app = make_site(tmp_path_factory.mktemp("batch"), people={
-        "contributor": (CONTRIBUTOR, "contributor", ()), "editor": (EDITOR, "editor", ())})
+    app = make_site(
+        tmp_path_factory.mktemp("batch"),
+        people={"contributor": (CONTRIBUTOR, "contributor", ()), "editor": (EDITOR, "editor", ())},
+    )
     app.token = app.tokens["contributor"]
     yield app
     close_site(app)
@@ -36,15 +40,22 @@ def multipart(files) -> bytes:
     client spools a large body to a temporary file that it never closes.)"""
     out = []
     for name, body in files:
-        out.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-                   f"Content-Type: text/markdown\r\n\r\n".encode() + body + b"\r\n")
+        out.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: text/markdown\r\n\r\n".encode()
+            + body
+            + b"\r\n"
+        )
     return b"".join(out) + f"--{BOUNDARY}--\r\n".encode()
 
 
 def post(site, files, token=None):
-    return site.test_client().post("/api/submissions/batch", data=multipart(files),
-                                   content_type=f"multipart/form-data; boundary={BOUNDARY}",
-                                   headers={"Authorization": f"Bearer {token or site.token}"})
+    return site.test_client().post(
+        "/api/submissions/batch",
+        data=multipart(files),
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        headers={"Authorization": f"Bearer {token or site.token}"},
+    )
 
 
 def _db_row(site, sid):
@@ -70,8 +81,11 @@ def test_each_file_is_answered_in_order_and_stands_alone(site):
     assert [r["file"] for r in results] == [name for name, _ in files]
     assert [r["status"] for r in results] == [201, 422, 422, 422, 422, 201]
     # the same errors as a single submission of the same file
-    single = site.test_client().post("/api/submissions", data=files[1][1],
-                                     headers={"Authorization": f"Bearer {site.token}", "Content-Type": "text/markdown"})
+    single = site.test_client().post(
+        "/api/submissions",
+        data=files[1][1],
+        headers={"Authorization": f"Bearer {site.token}", "Content-Type": "text/markdown"},
+    )
     assert single.status_code == 422
     assert results[1]["errors"] == single.get_json()["errors"]
     assert any(e["field"] == "evidence" and "mente du 'effekt'" in e["message"] for e in results[1]["errors"])
@@ -82,14 +96,18 @@ def test_each_file_is_answered_in_order_and_stands_alone(site):
     for r in (results[0], results[5]):
         row = _db_row(site, r["id"])
         assert row["status"] == "pending" and row["title"] == r["title"]
-    listed = site.test_client().get("/api/submissions?status=pending", headers={"Authorization": f"Bearer {site.token}"})
+    listed = site.test_client().get(
+        "/api/submissions?status=pending", headers={"Authorization": f"Bearer {site.token}"}
+    )
     titles = {s["title"] for s in listed.get_json()["submissions"]}
     assert {"Lektiecafé i Ishøj til batchtest", "Jobmentorer i Brøndby til batchtest"} <= titles
     assert "Mentorordning til batchtest" not in titles
     # editors are told once for the whole batch, not once per file
     db = OwnedDB(site.config["DATA_DIR"])
     try:
-        mails = db.all("SELECT * FROM mail_outbox WHERE to_addr = ? AND subject LIKE '%nye indsendelser venter'", (EDITOR,))
+        mails = db.all(
+            "SELECT * FROM mail_outbox WHERE to_addr = ? AND subject LIKE '%nye indsendelser venter'", (EDITOR,)
+        )
     finally:
         db.close()
     assert len(mails) == 1 and mails[0]["subject"] == "2 nye indsendelser venter"
@@ -100,7 +118,9 @@ def test_an_existing_practice_in_a_batch_is_a_conflict_for_that_file_only(site):
     existing = site.test_client().get("/api/search?type=practice&per_page=1").get_json()["results"][0]
     slug = existing["url"].rsplit("/", 1)[1]
     title = site.test_client().get(f"/api/practices/{slug}").get_json()["title"]
-    results = post(site, [("dublet.md", practice(title)), ("ny.md", practice("Helt ny erfaring til batchtest"))]).get_json()
+    results = post(
+        site, [("dublet.md", practice(title)), ("ny.md", practice("Helt ny erfaring til batchtest"))]
+    ).get_json()
     assert [r["status"] for r in results["results"]] == [409, 201]
     assert "findes allerede" in results["results"][0]["error"]
 
@@ -114,30 +134,45 @@ def test_a_batch_can_be_larger_than_a_single_request_limit(site):
     assert [r["status"] for r in response.get_json()["results"]] == [201] * MAX_FILES
 
 
-@pytest.mark.parametrize("case,status,message", [
-    ("too-many", 413, "for mange filer: 101"),
-    ("not-multipart", 415, "multipart/form-data"),
-    ("no-files", 400, "ingen filer"),
-    ("field-not-file", 400, "skal være en fil"),
-    ("no-token", 401, "API-nøgle"),
-])
+@pytest.mark.parametrize(
+    "case,status,message",
+    [
+        ("too-many", 422, "for mange filer: 101"),
+        ("not-multipart", 415, "multipart/form-data"),
+        ("no-files", 400, "ingen filer"),
+        ("field-not-file", 400, "skal være en fil"),
+        ("no-token", 401, "API-nøgle"),
+    ],
+)
 def test_a_bad_batch_is_refused_whole_with_a_json_error(site, case, status, message):
     client = site.test_client()
     auth = {"Authorization": f"Bearer {site.token}"}
     before = len(site.test_client().get("/api/submissions?status=pending", headers=auth).get_json()["submissions"])
     if case == "too-many":
-        response = post(site, [(f"f{i}.md", practice(f"Erfaring {i} til for stor batch")) for i in range(MAX_FILES + 1)])
+        response = post(
+            site, [(f"f{i}.md", practice(f"Erfaring {i} til for stor batch")) for i in range(MAX_FILES + 1)]
+        )
     elif case == "not-multipart":
-        response = client.post("/api/submissions/batch", data=practice("X"), headers={**auth, "Content-Type": "text/markdown"})
+        response = client.post(
+            "/api/submissions/batch", data=practice("X"), headers={**auth, "Content-Type": "text/markdown"}
+        )
     elif case == "no-files":
-        response = client.post("/api/submissions/batch", data={"andet": "x"}, content_type="multipart/form-data",
-                               headers=auth)
+        response = client.post(
+            "/api/submissions/batch", data={"andet": "x"}, content_type="multipart/form-data", headers=auth
+        )
     elif case == "field-not-file":
-        response = client.post("/api/submissions/batch", data={"file": practice("Y").decode()},
-                               content_type="multipart/form-data", headers=auth)
+        response = client.post(
+            "/api/submissions/batch",
+            data={"file": practice("Y").decode()},
+            content_type="multipart/form-data",
+            headers=auth,
+        )
     else:
-        response = client.post("/api/submissions/batch", data={"file": [(io.BytesIO(practice("Z")), "z.md")]},
-                               content_type="multipart/form-data")
+        response = client.post(
+            "/api/submissions/batch",
+            data={"file": [(io.BytesIO(practice("Z")), "z.md")]},
+            content_type="multipart/form-data",
+        )
     assert response.status_code == status
     assert response.is_json and message in response.get_json()["error"]
     after = len(site.test_client().get("/api/submissions?status=pending", headers=auth).get_json()["submissions"])
@@ -156,9 +191,12 @@ def _post_batch_in_process(data_dir, content_dir, token, label, barrier, results
     files = [(f"{label}-{i}.md", practice(f"Samtidig erfaring {label} {i} til batchtest")) for i in range(15)]
     body = multipart(files)
     barrier.wait(timeout=30)
-    response = app.test_client().post("/api/submissions/batch", data=body,
-                                      content_type=f"multipart/form-data; boundary={BOUNDARY}",
-                                      headers={"Authorization": f"Bearer {token}"})
+    response = app.test_client().post(
+        "/api/submissions/batch",
+        data=body,
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
     results.put((response.status_code, response.get_json()))
     close_site(app)
 
@@ -182,8 +220,9 @@ def test_two_batches_at_once_keep_every_accepted_file(site):
     db = OwnedDB(site.config["DATA_DIR"])
     try:
         stored = {r["id"]: r for r in db.all("SELECT id, status, title FROM submissions WHERE title LIKE 'Samtidig%'")}
-        mails = db.all("SELECT subject FROM mail_outbox WHERE to_addr = ? AND subject = '15 nye indsendelser venter'",
-                       (EDITOR,))
+        mails = db.all(
+            "SELECT subject FROM mail_outbox WHERE to_addr = ? AND subject = '15 nye indsendelser venter'", (EDITOR,)
+        )
     finally:
         db.close()
     assert sorted(stored) == sorted(ids) and len(set(ids)) == 30  # every accepted file is there
@@ -195,7 +234,9 @@ def test_a_batch_of_one_is_told_like_a_single_submission(site):
     [result] = post(site, [("en.md", practice("Enkelt fil til batchtest"))]).get_json()["results"]
     db = OwnedDB(site.config["DATA_DIR"])
     try:
-        [mail] = db.all("SELECT * FROM mail_outbox WHERE to_addr = ? AND link = ?", (EDITOR, f"/redaktion/{result['id']}"))
+        [mail] = db.all(
+            "SELECT * FROM mail_outbox WHERE to_addr = ? AND link = ?", (EDITOR, f"/redaktion/{result['id']}")
+        )
     finally:
         db.close()
     assert mail["subject"] == "Ny indsendelse venter: Enkelt fil til batchtest"

@@ -305,18 +305,28 @@ def test_target_line_is_drawn_and_labelled():
 
 
 def test_counts_use_thousands_dots():
-    ind = {"title": "Antal", "unit": "antal", "chart": "bar", "x_label": "År", "categories": ["2005", "2006"],
-           "series": [{"name": "Flygtninge", "values": [23563, 19000]}], "target": None}
+    ind = {
+        "title": "Antal",
+        "unit": "antal",
+        "chart": "bar",
+        "x_label": "År",
+        "categories": ["2005", "2006"],
+        "series": [{"name": "Flygtninge", "values": [23563, 19000]}],
+        "target": None,
+    }
     root = parse(indicator_chart(ind, chart_id="antal"))
     assert [t.text for t in by_class(root, "text", "value")] == ["23.563", "19.000"]
     assert "År" in texts(root)
 
 
-@pytest.mark.parametrize("indicator", [
-    dict(TABLE2, series=[]),
-    dict(TABLE2, categories=[], series=[{"name": "x", "values": []}]),
-    dict(TABLE2, series=[{"name": "x", "values": [None, None, None]}]),
-])
+@pytest.mark.parametrize(
+    "indicator",
+    [
+        dict(TABLE2, series=[]),
+        dict(TABLE2, categories=[], series=[{"name": "x", "values": []}]),
+        dict(TABLE2, series=[{"name": "x", "values": [None, None, None]}]),
+    ],
+)
 def test_empty_indicator_is_a_short_accessible_svg(indicator):
     root = parse(indicator_chart(indicator, chart_id="tom"))
     assert assert_accessible(root, "tom") == "Ingen data at vise."
@@ -340,10 +350,16 @@ def test_direction_captions_never_overlap_when_zero_is_at_an_edge():
 
 def test_a_narrow_indicator_chart_keeps_everything_inside_its_width():
     """A two-category chart drawn 360 units wide (the kommune page's chart against the country)."""
-    data = {"title": "Varighed (testdata)", "unit": "måneder", "chart": "bar",
-            "categories": ["Observeret varighed", "Forventet varighed"],
-            "series": [{"name": "Brøndby (nr. 72 af 72)", "values": [37.592, 31.036]},
-                       {"name": "Hele landet", "values": [37.891, 37.891]}]}
+    data = {
+        "title": "Varighed (testdata)",
+        "unit": "måneder",
+        "chart": "bar",
+        "categories": ["Observeret varighed", "Forventet varighed"],
+        "series": [
+            {"name": "Brøndby (nr. 72 af 72)", "values": [37.592, 31.036]},
+            {"name": "Hele landet", "values": [37.891, 37.891]},
+        ],
+    }
     root = parse(indicator_chart(data, chart_id="smal", width=360))
     assert root.get("viewBox").split()[2] == "360"
     for el in root.iter():

@@ -64,12 +64,16 @@ def test_cli_users(site, people):
     assert "videnscenter@example.dk\tcontributor\tVidenscenter Test" in listing
     assert "leder@broendby.example.dk\tcontributor\t\tvestegnen" in listing
     assert all(t.startswith("hv_") for t in people.values())
-    bad = site.test_cli_runner().invoke(args=["users", "add", "x@example.dk", "--role", "contributor", "--network", "findes-ikke"])
+    bad = site.test_cli_runner().invoke(
+        args=["users", "add", "x@example.dk", "--role", "contributor", "--network", "findes-ikke"]
+    )
     assert bad.exit_code != 0 and "netværket 'findes-ikke' findes ikke" in bad.output
     dup = site.test_cli_runner().invoke(args=["users", "add", "videnscenter@example.dk", "--role", "editor"])
     assert dup.exit_code != 0 and "findes allerede" in dup.output
     assert "1 API-nøgle(r) tilbagekaldt" in run_cli(site, "users", "revoke", "fremmed@example.dk")
-    response = site.test_client().post("/api/submissions", data=GOOD.encode(), headers=bearer(people["fremmed@example.dk"]))
+    response = site.test_client().post(
+        "/api/submissions", data=GOOD.encode(), headers=bearer(people["fremmed@example.dk"])
+    )
     assert response.status_code == 401
 
 
@@ -78,16 +82,24 @@ def test_submit_by_form_with_an_error_keeps_everything_then_fix_approve_and_find
     login(client, "videnscenter@example.dk")
     token = csrf(client, "/indsend")
     form = {
-        "csrf_token": token, "title": "Mentorordning for unge flygtninge", "kommuner": ["165"], "evidence": "",
+        "csrf_token": token,
+        "title": "Mentorordning for unge flygtninge",
+        "kommuner": ["165"],
+        "evidence": "",
         "source": "Testmateriale, ingen rigtig kilde",
-        "topics": "mentor, unge", "target_groups": "unge", "end": "20x9", "body": "## Sådan gør vi\n\nMentorer hjælper unge flygtninge i job.",
+        "topics": "mentor, unge",
+        "target_groups": "unge",
+        "end": "20x9",
+        "body": "## Sådan gør vi\n\nMentorer hjælper unge flygtninge i job.",
         "action": "submit",
     }
     response = client.post("/indsend", data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "<title>Fejl:" in html
-    assert '<a href="#evidence-effekt">»Evidens« skal udfyldes</a>' in html  # in the summary, linked to the group's first radio
+    assert (
+        '<a href="#evidence-effekt">»Evidens« skal udfyldes</a>' in html
+    )  # in the summary, linked to the group's first radio
     assert 'id="evidence-error"><span class="sr-only">Fejl: </span>»Evidens« skal udfyldes' in html  # beside the field
     assert "»Slutår« skal være et årstal som 2018, ikke &#39;20x9&#39;" in html
     assert "Mentorer hjælper unge flygtninge i job." in html  # the text is kept
@@ -137,10 +149,15 @@ def test_submit_by_form_with_an_error_keeps_everything_then_fix_approve_and_find
 def test_submission_api(site, people):
     client = site.test_client()
     contributor, editor = people["videnscenter@example.dk"], people["redaktoer@example.dk"]
-    bad = client.post("/api/submissions", data=GOOD.replace("evidence: ikke-evalueret", "evidence: virker").encode(),
-                      headers=bearer(contributor))
+    bad = client.post(
+        "/api/submissions",
+        data=GOOD.replace("evidence: ikke-evalueret", "evidence: virker").encode(),
+        headers=bearer(contributor),
+    )
     assert bad.status_code == 422
-    assert bad.get_json()["errors"] == [{"line": 4, "field": "evidence", "message": bad.get_json()["errors"][0]["message"]}]
+    assert bad.get_json()["errors"] == [
+        {"line": 4, "field": "evidence", "message": bad.get_json()["errors"][0]["message"]}
+    ]
     assert "'evidence' skal være én af" in bad.get_json()["errors"][0]["message"]
 
     created = client.post("/api/submissions", data=GOOD.encode(), headers=bearer(contributor))
@@ -154,18 +171,26 @@ def test_submission_api(site, people):
     pending = client.get("/api/submissions?status=pending", headers=bearer(editor)).get_json()["submissions"]
     assert [s["id"] for s in pending] == [sid]
     assert client.post(f"/api/submissions/{sid}/approve", headers=bearer(contributor)).status_code == 403
-    assert client.post(f"/api/submissions/{sid}/approve", headers=bearer(people["fremmed@example.dk"])).status_code == 404
+    assert (
+        client.post(f"/api/submissions/{sid}/approve", headers=bearer(people["fremmed@example.dk"])).status_code == 404
+    )
 
     approved = client.post(f"/api/submissions/{sid}/approve", headers=bearer(editor))
     assert approved.status_code == 200 and approved.get_json()["status"] == "approved"
     assert client.post(f"/api/submissions/{sid}/approve", headers=bearer(editor)).status_code == 409
-    assert client.get("/api/search?q=sprogmakkere").get_json()["results"][0]["id"] == "sprogmakkere-for-nyankomne-flygtninge-i-ishoej"
+    assert (
+        client.get("/api/search?q=sprogmakkere").get_json()["results"][0]["id"]
+        == "sprogmakkere-for-nyankomne-flygtninge-i-ishoej"
+    )
 
     # an update of an existing practice is a submission too, with a diff for the editor
     dup = client.post("/api/submissions", data=GOOD.encode(), headers=bearer(contributor))
     assert dup.status_code == 409 and "slug=" in dup.get_json()["error"]
-    update = client.post("/api/submissions?slug=sprogmakkere-for-nyankomne-flygtninge-i-ishoej",
-                         data=GOOD.replace("hver uge", "hver anden uge").encode(), headers=bearer(contributor))
+    update = client.post(
+        "/api/submissions?slug=sprogmakkere-for-nyankomne-flygtninge-i-ishoej",
+        data=GOOD.replace("hver uge", "hver anden uge").encode(),
+        headers=bearer(contributor),
+    )
     assert update.status_code == 201
     usid = update.get_json()["id"]
     editor_client = site.test_client()
@@ -174,9 +199,15 @@ def test_submission_api(site, people):
     assert "<del>-Frivillige sprogmakkere mødes med nyankomne flygtninge hver uge." in review
     assert "<ins>+Frivillige sprogmakkere mødes med nyankomne flygtninge hver anden uge." in review
 
-    rejected = client.post(f"/api/submissions/{usid}/reject", json={"reason": ""}, headers={"Authorization": f"Bearer {editor}"})
+    rejected = client.post(
+        f"/api/submissions/{usid}/reject", json={"reason": ""}, headers={"Authorization": f"Bearer {editor}"}
+    )
     assert rejected.status_code == 422
-    rejected = client.post(f"/api/submissions/{usid}/reject", json={"reason": "Kilde mangler."}, headers={"Authorization": f"Bearer {editor}"})
+    rejected = client.post(
+        f"/api/submissions/{usid}/reject",
+        json={"reason": "Kilde mangler."},
+        headers={"Authorization": f"Bearer {editor}"},
+    )
     assert rejected.status_code == 200 and rejected.get_json()["reason"] == "Kilde mangler."
 
 
@@ -210,7 +241,9 @@ Kun for netværkets medlemmer: en sag om sprogpraktik.
 def test_network_only_note_stays_hidden_from_strangers(site, people):
     client = site.test_client()
     member = people["leder@broendby.example.dk"]
-    assert client.post("/api/notes", data=NOTE.encode(), headers=bearer(people["fremmed@example.dk"])).status_code == 403
+    assert (
+        client.post("/api/notes", data=NOTE.encode(), headers=bearer(people["fremmed@example.dk"])).status_code == 403
+    )
     created = client.post("/api/notes", data=NOTE.encode(), headers=bearer(member))
     assert created.status_code == 201
     url = created.get_json()["url"]
@@ -248,17 +281,26 @@ def test_public_note_from_the_web_waits_for_an_editor(site, people):
     form_page = browser.get("/netvaerk/vestegnen/nyt-notat").get_data(as_text=True)
     assert re.search(r'id="visibility-network" name="visibility" value="network" checked', form_page)  # the default
     token = csrf(browser, "/netvaerk/vestegnen/nyt-notat")
-    response = browser.post("/netvaerk/vestegnen/nyt-notat", data={
-        "csrf_token": token, "title": "Erfaringer med virksomhedspraktik", "date": "2026-11-21", "visibility": "public",
-        "kommuner": ["153"], "topics": "virksomhedspraktik", "body": "Vi deler vores erfaringer. (Testindhold.)",
-    })
+    response = browser.post(
+        "/netvaerk/vestegnen/nyt-notat",
+        data={
+            "csrf_token": token,
+            "title": "Erfaringer med virksomhedspraktik",
+            "date": "2026-11-21",
+            "visibility": "public",
+            "kommuner": ["153"],
+            "topics": "virksomhedspraktik",
+            "body": "Vi deler vores erfaringer. (Testindhold.)",
+        },
+    )
     assert response.status_code == 302 and "/indsendelser/" in response.headers["Location"]
     anonymous = site.test_client()
     assert "Erfaringer med virksomhedspraktik" not in anonymous.get("/netvaerk/vestegnen").get_data(as_text=True)
     assert anonymous.get("/notater/2026-11-21-erfaringer-med-virksomhedspraktik").status_code == 404
     editor = bearer(people["redaktoer@example.dk"])
-    [pending] = [s for s in client_json(site, "/api/submissions?status=pending", editor)["submissions"]
-                 if s["kind"] == "note"]
+    [pending] = [
+        s for s in client_json(site, "/api/submissions?status=pending", editor)["submissions"] if s["kind"] == "note"
+    ]
     assert pending["title"] == "Erfaringer med virksomhedspraktik"
     assert site.test_client().post(f"/api/submissions/{pending['id']}/approve", headers=editor).status_code == 200
     assert "Erfaringer med virksomhedspraktik" in anonymous.get("/netvaerk/vestegnen").get_data(as_text=True)
@@ -277,13 +319,18 @@ def client_json(site, url, headers):
 
 def test_owned_data_survives_a_full_ingest(site, people):
     client = site.test_client()
-    sid = client.post("/api/submissions", data=GOOD.encode(), headers=bearer(people["videnscenter@example.dk"])).get_json()["id"]
+    sid = client.post(
+        "/api/submissions", data=GOOD.encode(), headers=bearer(people["videnscenter@example.dk"])
+    ).get_json()["id"]
     client.post(f"/api/submissions/{sid}/approve", headers=bearer(people["redaktoer@example.dk"]))
     before = client.get("/api/search?q=sprogmakkere").get_json()
     ingest(site.config["CONTENT_DIR"], site.config["DATA_DIR"])
     after = client.get("/api/search?q=sprogmakkere").get_json()
     assert before["results"] == after["results"] and after["total"] == 1
-    assert client.get(f"/api/submissions/{sid}", headers=bearer(people["videnscenter@example.dk"])).get_json()["status"] == "approved"
+    assert (
+        client.get(f"/api/submissions/{sid}", headers=bearer(people["videnscenter@example.dk"])).get_json()["status"]
+        == "approved"
+    )
     assert "videnscenter@example.dk" in run_cli(site, "users", "list")
 
 
@@ -294,8 +341,15 @@ def test_login_refuses_bad_password_and_offsite_next(site, people):
     assert bad.status_code == 401 and "E-mail eller adgangskode er forkert" in bad.get_data(as_text=True)
     for evil in ("//evil.example", "/\\evil.example", "https://evil.example", "javascript:alert(1)"):
         token = csrf(client, "/log-ind")
-        ok = client.post("/log-ind", data={"email": "videnscenter@example.dk", "password": "en-lang-adgangskode",
-                                           "csrf_token": token, "next": evil})
+        ok = client.post(
+            "/log-ind",
+            data={
+                "email": "videnscenter@example.dk",
+                "password": "en-lang-adgangskode",
+                "csrf_token": token,
+                "next": evil,
+            },
+        )
         assert ok.headers["Location"] == "/", evil
 
 
@@ -320,8 +374,14 @@ def test_logout_ends_the_session_for_good(site, people):
 def test_a_form_whose_session_expired_comes_back_filled_in(site, people):
     client = site.test_client()
     login(client, "videnscenter@example.dk")
-    form = {"csrf_token": "udløbet-token", "title": "Lang beskrivelse der ikke må gå tabt", "evidence": "effekt",
-            "topics": "sprog", "body": "Tre timers arbejde. " * 2000, "action": "submit"}
+    form = {
+        "csrf_token": "udløbet-token",
+        "title": "Lang beskrivelse der ikke må gå tabt",
+        "evidence": "effekt",
+        "topics": "sprog",
+        "body": "Tre timers arbejde. " * 2000,
+        "action": "submit",
+    }
     response = client.post("/indsend", data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -352,7 +412,9 @@ def test_cached_pages_change_when_something_is_published(site, people):
     assert before == anonymous.get("/kommuner/ishoej").get_data(as_text=True)  # served again (from the cache)
     assert "Sprogmakkere" not in before
     client = site.test_client()
-    sid = client.post("/api/submissions", data=GOOD.encode(), headers=bearer(people["videnscenter@example.dk"])).get_json()["id"]
+    sid = client.post(
+        "/api/submissions", data=GOOD.encode(), headers=bearer(people["videnscenter@example.dk"])
+    ).get_json()["id"]
     client.post(f"/api/submissions/{sid}/approve", headers=bearer(people["redaktoer@example.dk"]))
     assert "Sprogmakkere for nyankomne flygtninge i Ishøj" in anonymous.get("/kommuner/ishoej").get_data(as_text=True)
     # a signed-in reader never gets the anonymous page (nor the other way round)

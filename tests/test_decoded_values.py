@@ -109,7 +109,11 @@ def test_yaml_escapes_in_a_title_are_refused_with_path_and_line(name):
     ],
 )
 def test_single_line_fields_take_no_tab_or_new_line(front, field, line):
-    raw = f"---\n{front}evidence: effekt\nsource: Testmateriale\n" + ("topics: [a]\n" if "topics" not in front else "") + "---\nTekst\n"
+    raw = (
+        f"---\n{front}evidence: effekt\nsource: Testmateriale\n"
+        + ("topics: [a]\n" if "topics" not in front else "")
+        + "---\nTekst\n"
+    )
     with pytest.raises(ContentErrors) as caught:
         parse_file("practice", raw.encode(), "practices/x.md", slug="x")
     assert [(e.field, e.line) for e in caught.value.errors] == [(field, line)]
@@ -160,7 +164,8 @@ def test_an_ingest_refuses_an_escaped_title_and_keeps_the_live_generation(tmp_pa
     before = current_generation(data)
     bad = content / "practices" / "styretegn.md"
     bad.write_text(
-        '---\ntitle: "Titel med \\e[31m farve"\nevidence: effekt\ntopics: [test]\nsource: Testmateriale\n---\nTestindhold.\n', encoding="utf-8"
+        '---\ntitle: "Titel med \\e[31m farve"\nevidence: effekt\ntopics: [test]\nsource: Testmateriale\n---\nTestindhold.\n',
+        encoding="utf-8",
     )
     with pytest.raises(IngestFailed) as info:
         ingest(content, data)
@@ -340,7 +345,9 @@ def test_hostile_titles_and_bodies_published_keep_every_xml_output_well_formed(s
     body = "<script>alert(1)</script> ]]> & \u2028 (testindhold)\n"
     posted = client.post("/api/notes", data=note(f"'{title}'", body), headers=bearer(site, "member"))
     assert posted.status_code == 202  # a public note: published when an editor approves it
-    approved = client.post(f"/api/submissions/{posted.get_json()['submission']}/approve", headers=bearer(site, "editor"))
+    approved = client.post(
+        f"/api/submissions/{posted.get_json()['submission']}/approve", headers=bearer(site, "editor")
+    )
     assert approved.status_code == 200, approved.get_json()
     documents = all_xml(client)
     assert_well_formed(documents)

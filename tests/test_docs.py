@@ -46,7 +46,9 @@ def test_every_content_key_is_documented(where, key):
 @pytest.mark.parametrize("name", sorted(FILE_KINDS))
 def test_every_file_kind_has_a_section_with_its_folder(name):
     text = _doc("content-format.md")
-    assert re.search(rf"^## .*`content/{FILE_KINDS[name].folder}/", text, re.M), f"{name}: no section in docs/content-format.md"
+    assert re.search(rf"^## .*`content/{FILE_KINDS[name].folder}/", text, re.M), (
+        f"{name}: no section in docs/content-format.md"
+    )
 
 
 def _cli_commands(app) -> list[tuple[str, object]]:
@@ -91,14 +93,18 @@ def _config_keys_read_by_the_code() -> set[str]:
 def _config_keys_we_set() -> set[str]:
     plain = Flask(__name__)
     app = create_app({"DATA_DIR": "/nonexistent"})
-    return {key for key in app.config
-            if key not in plain.config or (key in _FLASK_OWN and app.config[key] != plain.config[key])}
+    return {
+        key
+        for key in app.config
+        if key not in plain.config or (key in _FLASK_OWN and app.config[key] != plain.config[key])
+    }
 
 
 def _our_config_keys() -> list[str]:
     read = {key for key in _config_keys_read_by_the_code() if key not in _FLASK_OWN}
-    ours = {key for key in _config_keys_we_set()
-            if not key.startswith(("BABEL_", "WTF_"))}  # the extensions' own, documented by them
+    ours = {
+        key for key in _config_keys_we_set() if not key.startswith(("BABEL_", "WTF_"))
+    }  # the extensions' own, documented by them
     return sorted(read | ours)
 
 
@@ -111,8 +117,9 @@ def test_the_config_list_is_found_in_the_code():
 def test_every_config_key_is_documented(key):
     text = _doc("configuration.md")
     settable, _, fixed = text.partition("## Fixed settings")
-    assert (f"`{key}`" in settable and f"`PORTAL_{key}`" in settable) or f"`{key}`" in fixed, \
+    assert (f"`{key}`" in settable and f"`PORTAL_{key}`" in settable) or f"`{key}`" in fixed, (
         f"`{key}` is not in docs/configuration.md"
+    )
 
 
 def test_docs_speak_of_this_repository_only():

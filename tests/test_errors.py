@@ -19,6 +19,7 @@ def client(built_data):
     }
 
     for prefix in ("/api/test", "/test"):
+
         @app.route(f"{prefix}/<what>", endpoint=f"raise{prefix.replace('/', '_')}")
         def _raise(what):
             raise raised[what]

@@ -13,8 +13,10 @@ MEMBER, STRANGER = "leder@broendby.example.dk", "fremmed@example.dk"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    app = make_site(tmp_path_factory.mktemp("follow"), people={
-        "member": (MEMBER, "contributor", ("vestegnen",)), "stranger": (STRANGER, "contributor", ())})
+    app = make_site(
+        tmp_path_factory.mktemp("follow"),
+        people={"member": (MEMBER, "contributor", ("vestegnen",)), "stranger": (STRANGER, "contributor", ())},
+    )
     yield app
     close_site(app)
 
@@ -42,15 +44,17 @@ def test_a_member_follows_and_unfollows_from_the_network_page(site):
     client = _login(site, MEMBER)
     page = client.get("/netvaerk/vestegnen").get_data(as_text=True)
     assert "Følg netværket</button>" in page
-    response = client.post("/netvaerk/vestegnen/foelg", data={"follow": "1", "csrf_token": _csrf(page)},
-                           follow_redirects=True)
+    response = client.post(
+        "/netvaerk/vestegnen/foelg", data={"follow": "1", "csrf_token": _csrf(page)}, follow_redirects=True
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Du følger nu netværket og får en e-mail, når der kommer et nyt notat." in html
     assert "Stop med at følge netværket</button>" in html
     assert _follows(site) == [("vestegnen",)]
-    response = client.post("/netvaerk/vestegnen/foelg", data={"follow": "0", "csrf_token": _csrf(html)},
-                           follow_redirects=True)
+    response = client.post(
+        "/netvaerk/vestegnen/foelg", data={"follow": "0", "csrf_token": _csrf(html)}, follow_redirects=True
+    )
     assert "Du følger ikke længere netværket." in response.get_data(as_text=True)
     assert _follows(site) == []
 

@@ -32,7 +32,9 @@ PEOPLE = {
     "member": ("leder@broendby.example.dk", "contributor", ("vestegnen",)),
     "editor": ("redaktoer@example.dk", "editor", ()),
 }
-DANISH = re.compile(r"[æøåÆØÅ]|\b(ikke|skal|er|for|mangler|findes|ugyldig|ukendt|tilladt|højst|kun|nøglen|filen|send)\b", re.I)
+DANISH = re.compile(
+    r"[æøåÆØÅ]|\b(ikke|skal|er|for|mangler|findes|ugyldig|ukendt|tilladt|højst|kun|nøglen|filen|send)\b", re.I
+)
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +58,9 @@ def csrf(client, url: str) -> str:
 
 def login(site, role: str):
     client = site.test_client()
-    response = client.post("/log-ind", data={"email": PEOPLE[role][0], "password": PASSWORD,
-                                             "csrf_token": csrf(client, "/log-ind")})
+    response = client.post(
+        "/log-ind", data={"email": PEOPLE[role][0], "password": PASSWORD, "csrf_token": csrf(client, "/log-ind")}
+    )
     assert response.status_code == 302
     return client
 
@@ -67,13 +70,18 @@ def snapshot(site) -> dict:
     data = Path(site.config["DATA_DIR"])
     con = sqlite3.connect(f"file:{data / 'owned.db'}?mode=ro", uri=True)
     try:
-        tables = {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()  # noqa: S608 - fixed names
-                  for t in ("users", "memberships", "tokens", "submissions", "moderation_log", "publications", "outbox")}
+        tables = {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()  # noqa: S608 - fixed names
+            for t in ("users", "memberships", "tokens", "submissions", "moderation_log", "publications", "outbox")
+        }
     finally:
         con.close()
     content = Path(site.config["CONTENT_DIR"])
-    files = {str(p.relative_to(content)): hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in sorted(content.rglob("*")) if p.is_file()}
+    files = {
+        str(p.relative_to(content)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(content.rglob("*"))
+        if p.is_file()
+    }
     total = site.test_client().get("/api/search?per_page=1").get_json()["total"]
     return {"tables": tables, "files": files, "indexed": total}
 
@@ -92,6 +100,7 @@ def assert_clear_refusal(response, statuses) -> str:
 
 # ----------------------------------------------------------------- front matter through POST /api/submissions
 
+
 def practice(front: str = "", body: str = "Tekst. (Testindhold.)\n", *, title="Hostil test", nl="\n") -> bytes:
     lines = [f"title: {title}", "kommuner: [Ishøj]", "evidence: ikke-evalueret", "topics: [test]"] if title else []
     if title and "source" not in front:
@@ -101,7 +110,9 @@ def practice(front: str = "", body: str = "Tekst. (Testindhold.)\n", *, title="H
 
 
 ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8))
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+    for i in range(8)
+)
 
 FRONT_MATTER = [
     # (id, body bytes, expected status, words the message must hold)
@@ -114,8 +125,12 @@ FRONT_MATTER = [
     ("invalid-date-as-year", practice("start: 2006-02-30\n"), 422, "årstal"),
     ("octal-trap-year", practice("start: 0101\n"), 422, "årstal"),
     ("float-trap-year", practice("end: 1.10\n"), 422, "årstal"),
-    ("no-as-evidence", practice(body="x\n", title="").replace(b"---\n", b"---\ntitle: x\nevidence: no\ntopics: [a]\n", 1),
-     422, "evidence"),
+    (
+        "no-as-evidence",
+        practice(body="x\n", title="").replace(b"---\n", b"---\ntitle: x\nevidence: no\ntopics: [a]\n", 1),
+        422,
+        "evidence",
+    ),
     ("list-root", b"---\n- title\n- evidence\n---\ntekst\n", 422, "samling"),
     ("scalar-root", b"---\nbare en tekst\n---\ntekst\n", 422, "samling"),
     ("empty-front-matter", b"---\n---\ntekst\n", 422, "samling"),
@@ -154,12 +169,16 @@ def test_bad_front_matter_is_refused_and_nothing_is_written(site, raw, status, s
     assert snapshot(site) == before
 
 
-@pytest.mark.parametrize("headers, raw, status", [
-    ({"Content-Type": "application/json"}, b'{"title": "x"}', 415),
-    # multipart is an evaluation report with its PDF (docs/api.md): an empty one lacks its 'file' part
-    ({"Content-Type": "multipart/form-data; boundary=x"}, b"--x--", 422),
-    ({}, b"x" * (2 * 1024 * 1024 + 10), 413),
-], ids=["json", "multipart", "over-2MB"])
+@pytest.mark.parametrize(
+    "headers, raw, status",
+    [
+        ({"Content-Type": "application/json"}, b'{"title": "x"}', 415),
+        # multipart is an evaluation report with its PDF (docs/api.md): an empty one lacks its 'file' part
+        ({"Content-Type": "multipart/form-data; boundary=x"}, b"--x--", 422),
+        ({}, b"x" * (2 * 1024 * 1024 + 10), 413),
+    ],
+    ids=["json", "multipart", "over-2MB"],
+)
 def test_wrong_types_and_oversize_bodies(site, headers, raw, status):
     before = snapshot(site)
     response = site.test_client().post("/api/submissions", data=raw, headers=bearer(site, "owner") | headers)
@@ -167,18 +186,25 @@ def test_wrong_types_and_oversize_bodies(site, headers, raw, status):
     assert snapshot(site) == before
 
 
-@pytest.mark.parametrize("front, field, kept", [
-    ("organisation: no\n", "organisation", "no"),
-    ("contact: '0101'\n", "contact", "0101"),
-    ("contact: 0101\n", "contact", "0101"),
-    ("source: 1.10\n", "source", "1.10"),
-    ("source: 2006-02-30\n", "source", "2006-02-30"),
-    ("organisation: yes\n", "organisation", "yes"),
-], ids=["no", "quoted-0101", "bare-0101", "1.10", "invalid-date-as-text", "yes"])
+@pytest.mark.parametrize(
+    "front, field, kept",
+    [
+        ("organisation: no\n", "organisation", "no"),
+        ("contact: '0101'\n", "contact", "0101"),
+        ("contact: 0101\n", "contact", "0101"),
+        ("source: 1.10\n", "source", "1.10"),
+        ("source: 2006-02-30\n", "source", "2006-02-30"),
+        ("organisation: yes\n", "organisation", "yes"),
+    ],
+    ids=["no", "quoted-0101", "bare-0101", "1.10", "invalid-date-as-text", "yes"],
+)
 def test_typing_traps_stay_text(site, front, field, kept):
     title = f"Typefælde {front.strip()} ({hashlib.md5(front.encode()).hexdigest()[:6]})"
-    created = site.test_client().post("/api/submissions", data=practice(front, title=json.dumps(title, ensure_ascii=False)),
-                                      headers=bearer(site, "owner"))
+    created = site.test_client().post(
+        "/api/submissions",
+        data=practice(front, title=json.dumps(title, ensure_ascii=False)),
+        headers=bearer(site, "owner"),
+    )
     assert created.status_code == 201, created.get_json()
     sid = created.get_json()["id"]
     approved = site.test_client().post(f"/api/submissions/{sid}/approve", headers=bearer(site, "editor", None))
@@ -208,8 +234,18 @@ MARKDOWN = "\n\n".join(
     + ["# Overskrift {#main}", "Afsnit\n{: #x onclick=alert(1) }", "[TOC]", "<p id=content name=x>clobber</p>"]
 )
 # Payloads with a known worst case in python-markdown, at sizes the 200 000-character cap allows.
-SLOW_MARKDOWN = ["<" * 40_000, "`" * 40_000, "*a " * 30_000, "> " * 20_000 + "x", "-" * 60_000, "_*" * 8_000,
-                 "&#" * 8_000, "<!--" * 4_000, "<div>" * 4_000, "**x" * 5_000]
+SLOW_MARKDOWN = [
+    "<" * 40_000,
+    "`" * 40_000,
+    "*a " * 30_000,
+    "> " * 20_000 + "x",
+    "-" * 60_000,
+    "_*" * 8_000,
+    "&#" * 8_000,
+    "<!--" * 4_000,
+    "<div>" * 4_000,
+    "**x" * 5_000,
+]
 # Payloads whose render time grows with the square of their length (python-markdown's inline
 # link/code scanning restarts at every '[' or '`'): each of these ~2-10 kB bodies takes 1-2.5 s
 # on 2 cores, and ten times as long takes minutes (``"[" * 8000``: 28 s; ``"`[" * 5000``: 33 s).
@@ -225,19 +261,26 @@ class _Attrs(HTMLParser):
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
             url = _as_browser_reads(value or "")
-            if name.startswith("on") or (name in ("href", "src", "action") and url.startswith(("javascript:", "vbscript:", "data:"))):
+            if name.startswith("on") or (
+                name in ("href", "src", "action") and url.startswith(("javascript:", "vbscript:", "data:"))
+            ):
                 self.bad.append((tag, name, value))
-        if tag in ("iframe", "svg", "object", "embed", "base", "meta") and not (tag == "meta" and dict(attrs).get("charset")):
+        if tag in ("iframe", "svg", "object", "embed", "base", "meta") and not (
+            tag == "meta" and dict(attrs).get("charset")
+        ):
             if tag != "meta" or "http-equiv" in dict(attrs):
                 self.bad.append((tag,))
 
 
 def _publish(site, title: str, body: str) -> tuple[str, float]:
-    created = site.test_client().post("/api/submissions", data=practice(title=title, body=body), headers=bearer(site, "owner"))
+    created = site.test_client().post(
+        "/api/submissions", data=practice(title=title, body=body), headers=bearer(site, "owner")
+    )
     assert created.status_code == 201, created.get_json()
     t0 = time.perf_counter()
-    approved = site.test_client().post(f"/api/submissions/{created.get_json()['id']}/approve",
-                                       headers=bearer(site, "editor", None))
+    approved = site.test_client().post(
+        f"/api/submissions/{created.get_json()['id']}/approve", headers=bearer(site, "editor", None)
+    )
     assert approved.status_code == 200, approved.get_json()
     return approved.get_json()["slug"], time.perf_counter() - t0
 
@@ -251,7 +294,9 @@ def test_markdown_payloads_are_sanitized_when_published(site):
     parser = _Attrs()
     parser.feed(page)
     assert parser.bad == []
-    assert page.count("<script") == site.test_client().get("/erfaringer/bydelsmoedrene").get_data(as_text=True).count("<script")
+    assert page.count("<script") == site.test_client().get("/erfaringer/bydelsmoedrene").get_data(as_text=True).count(
+        "<script"
+    )
     assert data["html"] in page or data["html"].replace("&#39;", "'") in page or "alert" in page
 
 
@@ -259,7 +304,9 @@ def test_markdown_payloads_are_sanitized_when_published(site):
 def test_slow_regex_markdown_is_bounded(site, body):
     # Either refused up front (too many '[', '`' or '<': see portal/rendering.check_markdown) …
     title = f"Langsom markdown {hashlib.md5(body.encode()).hexdigest()[:8]}"
-    probe = site.test_client().post("/api/submissions", data=practice(title=title, body=body), headers=bearer(site, "owner"))
+    probe = site.test_client().post(
+        "/api/submissions", data=practice(title=title, body=body), headers=bearer(site, "owner")
+    )
     if probe.status_code == 422:
         assert [e["field"] for e in probe.get_json()["errors"]] == ["body"]
         return
@@ -281,11 +328,16 @@ def test_quadratic_markdown_is_refused(body):
 
 def test_quadratic_markdown_is_refused_at_submission_with_its_line(site):
     before = snapshot(site)
-    body = "---\ntitle: Langsom tekst\nevidence: effekt\ntopics: [a]\nsource: Testmateriale\n---\nIndledning.\n\n" + "[" * 2_500 + "\n"
+    body = (
+        "---\ntitle: Langsom tekst\nevidence: effekt\ntopics: [a]\nsource: Testmateriale\n---\nIndledning.\n\n"
+        + "[" * 2_500
+        + "\n"
+    )
     response = site.test_client().post("/api/submissions", data=body.encode(), headers=bearer(site, "owner"))
     assert_clear_refusal(response, {422})
     assert response.get_json()["errors"] == [
-        {"line": 9, "field": "body", "message": "et afsnit har for mange '[' (højst 300 pr. afsnit); del det op"}]
+        {"line": 9, "field": "body", "message": "et afsnit har for mange '[' (højst 300 pr. afsnit); del det op"}
+    ]
     assert snapshot(site) == before
 
 
@@ -324,17 +376,31 @@ def test_hostile_searches_are_answered_quickly_and_clearly(site, url, q, statuse
     assert response.status_code in statuses
 
 
-@pytest.mark.parametrize("query", [
-    {"per_page": "0"}, {"per_page": "101"}, {"page": "-1"}, {"page": "1001"}, {"page": "x"}, {"per_page": "1e3"},
-    {"type": "draft"}, {"evidence": "virker"}, {"region": "Skåne"}, {"kommune": "Atlantis"}, {"topic": "x" * 81},
-    {"type": ",".join(["practice"] * 21)},
-], ids=lambda q: "&".join(f"{k}={v[:10]}" for k, v in q.items()))
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"per_page": "0"},
+        {"per_page": "101"},
+        {"page": "-1"},
+        {"page": "1001"},
+        {"page": "x"},
+        {"per_page": "1e3"},
+        {"type": "draft"},
+        {"evidence": "virker"},
+        {"region": "Skåne"},
+        {"kommune": "Atlantis"},
+        {"topic": "x" * 81},
+        {"type": ",".join(["practice"] * 21)},
+    ],
+    ids=lambda q: "&".join(f"{k}={v[:10]}" for k, v in q.items()),
+)
 def test_bad_search_parameters_are_400(site, query):
     for url in ("/api/search", "/soeg"):
         assert_clear_refusal(site.test_client().get(url, query_string=query), {400})
 
 
 # ----------------------------------------------------------------- access: CSRF, next=, cookies
+
 
 def _pending(site, title: str) -> str:
     created = site.test_client().post("/api/submissions", data=practice(title=title), headers=bearer(site, "owner"))
@@ -352,7 +418,11 @@ def test_every_form_post_needs_its_own_csrf_token(site):
         (owner, "/indsend", {"title": "x", "evidence": "effekt", "topics": "a", "body": "x"}),
         (editor, f"/redaktion/{sid}/godkend", {}),
         (editor, f"/redaktion/{sid}/afvis", {"reason": "nej"}),
-        (member, "/netvaerk/vestegnen/nyt-notat", {"title": "x", "date": "2026-01-01", "visibility": "public", "body": "x"}),
+        (
+            member,
+            "/netvaerk/vestegnen/nyt-notat",
+            {"title": "x", "date": "2026-01-01", "visibility": "public", "body": "x"},
+        ),
     ]
     for client, url, data in forms:
         for token in (None, foreign, "", "x" * 40):
@@ -363,19 +433,36 @@ def test_every_form_post_needs_its_own_csrf_token(site):
             assert snapshot(site) == before, url
     # the sessions survived the refused logout, and the submission is still pending
     assert owner.get("/mine-indsendelser").status_code == 200
-    assert site.test_client().get(f"/api/submissions/{sid}", headers=bearer(site, "owner", None)).get_json()["status"] == "pending"
+    assert (
+        site.test_client().get(f"/api/submissions/{sid}", headers=bearer(site, "owner", None)).get_json()["status"]
+        == "pending"
+    )
 
 
-@pytest.mark.parametrize("evil", [
-    "//evil.example", "/\\evil.example", "https://evil.example", "/%2F%2Fevil.example", "\t//evil.example",
-    "///evil.example", "http:evil.example", "/\t/evil.example", " //evil.example", "javascript:alert(1)",
-    "%2F%2Fevil.example", "/\r\n//evil.example", "\\\\evil.example",
-])
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+        "/%2F%2Fevil.example",
+        "\t//evil.example",
+        "///evil.example",
+        "http:evil.example",
+        "/\t/evil.example",
+        " //evil.example",
+        "javascript:alert(1)",
+        "%2F%2Fevil.example",
+        "/\r\n//evil.example",
+        "\\\\evil.example",
+    ],
+)
 def test_login_next_never_leaves_the_site(site, evil):
     client = site.test_client()
-    response = client.post(f"/log-ind?next={evil}" if "\r" not in evil else "/log-ind",
-                           data={"email": PEOPLE["other"][0], "password": PASSWORD, "next": evil,
-                                 "csrf_token": csrf(client, "/log-ind")})
+    response = client.post(
+        f"/log-ind?next={evil}" if "\r" not in evil else "/log-ind",
+        data={"email": PEOPLE["other"][0], "password": PASSWORD, "next": evil, "csrf_token": csrf(client, "/log-ind")},
+    )
     assert response.status_code == 302
     location = response.headers["Location"]
     parts = urlsplit(location)
@@ -438,32 +525,60 @@ def matrix(site):
     for state in ("pending", "approved", "rejected"):
         word = f"matrixord{state}"
         title = f"Matrixprøve {state} {word}"
-        created = site.test_client().post("/api/submissions", headers=bearer(site, "owner"),
-                                          data=practice(title=title, body=f"Tekst med {word}.\n"))
+        created = site.test_client().post(
+            "/api/submissions", headers=bearer(site, "owner"), data=practice(title=title, body=f"Tekst med {word}.\n")
+        )
         sid = created.get_json()["id"]
         if state == "approved":
-            assert site.test_client().post(f"/api/submissions/{sid}/approve", headers=bearer(site, "editor", None)).status_code == 200
+            assert (
+                site.test_client()
+                .post(f"/api/submissions/{sid}/approve", headers=bearer(site, "editor", None))
+                .status_code
+                == 200
+            )
         if state == "rejected":
-            assert site.test_client().post(f"/api/submissions/{sid}/reject", json={"reason": "Nej."},
-                                           headers=bearer(site, "editor", None)).status_code == 200
+            assert (
+                site.test_client()
+                .post(f"/api/submissions/{sid}/reject", json={"reason": "Nej."}, headers=bearer(site, "editor", None))
+                .status_code
+                == 200
+            )
         slug = site.test_client().get(f"/api/submissions/{sid}", headers=bearer(site, "owner", None)).get_json()["slug"]
-        items[state] = {"sid": sid, "slug": slug, "title": title, "word": word, "page": f"/erfaringer/{slug}",
-                        "api": f"/api/practices/{slug}"}
-    for state, visibility in (("public-note", "public"), ("network-note", "network"), ("pending-note", "public"),
-                              ("withdrawn-note", "public")):
+        items[state] = {
+            "sid": sid,
+            "slug": slug,
+            "title": title,
+            "word": word,
+            "page": f"/erfaringer/{slug}",
+            "api": f"/api/practices/{slug}",
+        }
+    for state, visibility in (
+        ("public-note", "public"),
+        ("network-note", "network"),
+        ("pending-note", "public"),
+        ("withdrawn-note", "public"),
+    ):
         word = f"matrixord{state.replace('-', '')}"
         title = f"Matrixnotat {visibility} {word}"
-        raw = (f"---\ntitle: {title}\nnetwork: vestegnen\ndate: 2026-11-23\nvisibility: {visibility}\n"
-               f"kommuner: [Ishøj]\ntopics: [{word}emne]\n---\nNotat med {word}.\n")
+        raw = (
+            f"---\ntitle: {title}\nnetwork: vestegnen\ndate: 2026-11-23\nvisibility: {visibility}\n"
+            f"kommuner: [Ishøj]\ntopics: [{word}emne]\n---\nNotat med {word}.\n"
+        )
         created = site.test_client().post("/api/notes", data=raw.encode(), headers=bearer(site, "member"))
         assert created.status_code == (202 if visibility == "public" else 201), created.get_json()
         slug = created.get_json()["id"]
         if visibility == "public" and state != "pending-note":
             sid = created.get_json()["submission"]
-            assert site.test_client().post(f"/api/submissions/{sid}/approve",
-                                           headers=bearer(site, "editor", None)).status_code == 200
+            assert (
+                site.test_client()
+                .post(f"/api/submissions/{sid}/approve", headers=bearer(site, "editor", None))
+                .status_code
+                == 200
+            )
         if state == "withdrawn-note":
-            assert site.test_client().delete(f"/api/notes/{slug}", headers=bearer(site, "member", None)).status_code == 200
+            assert (
+                site.test_client().delete(f"/api/notes/{slug}", headers=bearer(site, "member", None)).status_code == 200
+            )
         items[state] = {"slug": slug, "title": title, "word": word, "page": f"/notater/{slug}", "api": None}
     clients = {"anonymous": site.test_client()} | {r: login(site, r) for r in ROLES if r != "anonymous"}
     headers = {"anonymous": {}} | {r: bearer(site, r, None) for r in ROLES if r != "anonymous"}
@@ -494,7 +609,11 @@ def test_access_matrix(site, matrix, role, state):
     assert any(item["title"] == r["title"] for r in prefix["results"]) == sees
     typo = site.test_client().get("/api/search", query_string={"q": item["word"][:-1] + "x"}, headers=auth).get_json()
     assert (item["word"] in (typo["suggestion"] or "")) <= sees
-    browse = site.test_client().get("/api/search", query_string={"per_page": "100", "kommune": "183"}, headers=auth).get_json()
+    browse = (
+        site.test_client()
+        .get("/api/search", query_string={"per_page": "100", "kommune": "183"}, headers=auth)
+        .get_json()
+    )
     assert (item["word"] in str(browse["facets"])) <= sees
     assert any(r["title"] == item["title"] for r in browse["results"]) == sees
     assert (item["title"] in client.get("/soeg", query_string={"q": item["word"]}).get_data(as_text=True)) == sees
@@ -524,8 +643,9 @@ def test_access_matrix(site, matrix, role, state):
             assert page.status_code == expected and record.status_code == expected
         review = client.get(f"/redaktion/{item['sid']}")
         assert review.status_code == {"anonymous": 302, "editor": 200}.get(role, 403)
-        listing = site.test_client().get(f"/api/submissions?status={'pending' if state == 'pending' else state}",
-                                         headers=auth)
+        listing = site.test_client().get(
+            f"/api/submissions?status={'pending' if state == 'pending' else state}", headers=auth
+        )
         if role == "anonymous":
             assert listing.status_code == 401
         else:
@@ -539,7 +659,9 @@ def test_deciding_is_for_editors_only_and_strangers_learn_nothing(site, matrix):
     before = snapshot(site)
     for role, status in (("owner", 403), ("other", 404), ("member", 404)):
         for action in ("approve", "reject"):
-            response = site.test_client().post(f"/api/submissions/{sid}/{action}", json={"reason": "x"}, headers=headers[role])
+            response = site.test_client().post(
+                f"/api/submissions/{sid}/{action}", json={"reason": "x"}, headers=headers[role]
+            )
             assert_clear_refusal(response, {status})
         token = csrf(clients[role], "/mine-indsendelser")
         for action in ("godkend", "afvis"):

@@ -110,8 +110,17 @@ def test_language_switch_sets_cookie_and_goes_back(client):
     assert html_lang(client.get("/soeg?q=mentor").get_data(as_text=True)) == "da"
 
 
-@pytest.mark.parametrize("evil", ["//evil.example", "https://evil.example/", "/\\evil.example", "javascript:alert(1)",
-                                  "//evil.example/%2e%2e", "\\\\evil.example"])
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "//evil.example",
+        "https://evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "//evil.example/%2e%2e",
+        "\\\\evil.example",
+    ],
+)
 def test_language_switch_never_redirects_off_site(client, evil):
     response = client.get("/sprog/en", query_string={"next": evil})
     assert response.status_code == 302
@@ -177,7 +186,10 @@ def test_format_filters(app):
         refresh()
         assert (format_number(-7.206), format_number(23563), format_number(36.8, 1)) == ("-7,206", "23.563", "36,8")
         assert (format_date_text("2006-06-01"), format_date_text("2006-06"), format_date_text("2006")) == (
-            "1. juni 2006", "juni 2006", "2006")
+            "1. juni 2006",
+            "juni 2006",
+            "2006",
+        )
     with app.test_request_context("/?lang=en"):
         refresh()
         assert (format_number(-7.206), format_number(23563), format_number(36.8, 1)) == ("-7.206", "23,563", "36.8")
@@ -198,7 +210,7 @@ def test_numbers_read_exactly_as_babel_formats_them(app):
     rnd = random.Random(7)
     values = [0, -0.0, 1, -1, 0.0805, 2.5, -2.5, 0.125, -0.0004, -0.0005, -4898, 35640, 123456789.5]
     values += [rnd.uniform(-1e6, 1e6) for _ in range(300)] + [round(rnd.uniform(-100, 100), 4) for _ in range(300)]
-    values += [rnd.randint(-10**7, 10**7) for _ in range(200)]
+    values += [rnd.randint(-(10**7), 10**7) for _ in range(200)]
     for language in ("da", "en"):
         with app.test_request_context(f"/?lang={language}"):
             refresh()
@@ -206,7 +218,10 @@ def test_numbers_read_exactly_as_babel_formats_them(app):
                 for decimals in (0, 1, 3):
                     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
                     assert format_number(value, decimals) == format_decimal(value, format=pattern, locale=language), (
-                        language, value, decimals)
+                        language,
+                        value,
+                        decimals,
+                    )
 
 
 # -- Danish alphabetical order ---------------------------------------------------------
@@ -233,8 +248,14 @@ def test_facet_values_tie_in_danish_order(client):
     html = client.get("/soeg?q=mentor").get_data(as_text=True)
     topics = html.split('name="topic"', 1)[0]  # nothing before the first topic
     values = re.findall(r'name="topic" value="([^"]+)"', html)
-    counts = [int(n) for n in re.findall(r'name="topic" value="[^"]+">\s*<label[^>]*>(?:<span>)?[^<]*(?:</span>)? '
-                                         r'<span class="count">\((\d+)\)', html)]
+    counts = [
+        int(n)
+        for n in re.findall(
+            r'name="topic" value="[^"]+">\s*<label[^>]*>(?:<span>)?[^<]*(?:</span>)? '
+            r'<span class="count">\((\d+)\)',
+            html,
+        )
+    ]
     assert topics and len(values) == len(counts) > 2
     ranked = sorted(zip(values, counts), key=lambda vc: (-vc[1], danish_sort_key(vc[0])))
     assert list(zip(values, counts)) == ranked
@@ -265,8 +286,16 @@ def test_catalogue_holds_every_string_in_the_code():
     """A string wrapped for translation but missing from the .po would show Danish on English pages.
     Update with the commands in docs/architecture.md, "Languages"."""
     method_map = [("portal/web/templates/**.html", "jinja2"), ("portal/**.py", "python")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "_l": None, "_lp": ((1, "c"), 2),
-                "N_": None, "NP_": ((1, "c"), 2)}
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "pgettext": ((1, "c"), 2),
+        "_l": None,
+        "_lp": ((1, "c"), 2),
+        "N_": None,
+        "NP_": ((1, "c"), 2),
+    }
     found = set()
     for _file, _line, message, _comments, context in extract_from_dir(str(ROOT), method_map, keywords=keywords):
         found.add((context, message if isinstance(message, str) else message[0]))
@@ -285,8 +314,10 @@ def test_evidence_labels_match_the_content_contract():
 
 # Text that is the same in both languages: the portal's name.
 ALLOWED_TEXT = {"Hvad virker"}
-DANISH = re.compile(r"[æøåÆØÅ]|\b(og|eller|ikke|af|til|med|fra|på|som|der|den|det|er|Søg|Kommuner?|Erfaringer?|"
-                    r"Netværk|Ingen|Alle|Side|Forside|Fejl|valgfri|nr|Kilde|Emner?)\b")
+DANISH = re.compile(
+    r"[æøåÆØÅ]|\b(og|eller|ikke|af|til|med|fra|på|som|der|den|det|er|Søg|Kommuner?|Erfaringer?|"
+    r"Netværk|Ingen|Alle|Side|Forside|Fejl|valgfri|nr|Kilde|Emner?)\b"
+)
 STRING = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""
 TRANSLATED_LITERAL = re.compile(rf"\b(?:_|gettext|ngettext|pgettext)\(\s*(?:{STRING})(?:\s*,\s*(?:{STRING}))?")
 
@@ -342,8 +373,14 @@ def signed_in(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     ingest(content, tmp_path / "data")
-    site = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "CONTENT_DIR": str(content),
-                       "SESSION_COOKIE_SECURE": False})
+    site = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(tmp_path / "data"),
+            "CONTENT_DIR": str(content),
+            "SESSION_COOKIE_SECURE": False,
+        }
+    )
     runner = site.test_cli_runner()
     clients = {}
     for email, role in (("bidrager@example.dk", "contributor"), ("redaktoer@example.dk", "editor")):
@@ -353,7 +390,9 @@ def signed_in(tmp_path):
         page = client.get("/log-ind?lang=en").get_data(as_text=True)
         assert "Accounts are created by the portal" in page
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        response = client.post("/log-ind", data={"email": email, "password": "en-lang-adgangskode", "csrf_token": token})
+        response = client.post(
+            "/log-ind", data={"email": email, "password": "en-lang-adgangskode", "csrf_token": token}
+        )
         assert response.status_code == 302
         clients[role] = client
     yield clients
@@ -365,9 +404,16 @@ def test_forms_errors_and_flash_messages_in_english(signed_in):
     page = client.get("/indsend").get_data(as_text=True)  # English remembered from the login page
     assert html_lang(page) == "en" and "<h1>Submit a practice</h1>" in page and "(optional)" in page
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    form = {"csrf_token": token, "title": "Sprogcafé i Ishøj", "kommuner": ["183"], "evidence": "", "topics": "sprog",
-            "source": "Testmateriale, ingen rigtig kilde",
-            "body": "Frivillige taler dansk med nyankomne.", "action": "submit"}
+    form = {
+        "csrf_token": token,
+        "title": "Sprogcafé i Ishøj",
+        "kommuner": ["183"],
+        "evidence": "",
+        "topics": "sprog",
+        "source": "Testmateriale, ingen rigtig kilde",
+        "body": "Frivillige taler dansk med nyankomne.",
+        "action": "submit",
+    }
     response = client.post("/indsend", data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 422

@@ -61,13 +61,15 @@ def test_cli_reports_every_problem_as_path_line_and_exits_non_zero(tmp_path, con
     assert ok.exit_code == 0, ok.output
     assert "Indlæst: 26 erfaringer, 1 netværksnotater, 1 netværk, 1 rangeringer, 3 nøgletal" in ok.output
 
-    (content_copy / "practices" / "a.md").write_text("---\ntitle: A\nevidence: effekt\nsource: Testmateriale\ntopics: [x]\nkommuner: [Atlantis]\n---\n")
+    (content_copy / "practices" / "a.md").write_text(
+        "---\ntitle: A\nevidence: effekt\nsource: Testmateriale\ntopics: [x]\nkommuner: [Atlantis]\n---\n"
+    )
     (content_copy / "networks" / "b.yaml").write_text("name: B\nregion: Jylland\n")
     (content_copy / "rankings" / "c.yaml").write_text("title: !!python/object/apply:os.system ['touch /tmp/pwned']\n")
     bad = runner.invoke(args=["ingest"])
     assert bad.exit_code == 1
     lines = bad.output.splitlines()
-    assert f"{content_copy}/practices/a.md:6: ukendt kommune \"Atlantis\"" in "\n".join(lines)
+    assert f'{content_copy}/practices/a.md:6: ukendt kommune "Atlantis"' in "\n".join(lines)
     assert any(line.startswith(f"{content_copy}/networks/b.yaml:2: 'region' skal være én af") for line in lines)
     assert any(line.startswith(f"{content_copy}/rankings/c.yaml:1: YAML-tags") for line in lines)
     assert "Portalen viser fortsat det tidligere indhold" in bad.output
@@ -98,8 +100,9 @@ def test_parallel_rendering_gives_the_same_store(tmp_path, monkeypatch):
     def items(data):
         conn = sqlite3.connect(current_generation(data).db_path)
         try:
-            return conn.execute("SELECT i.id, b.body_html, b.text, i.data FROM items i JOIN item_bodies b ON b.id = i.id "
-                                "ORDER BY i.id").fetchall()
+            return conn.execute(
+                "SELECT i.id, b.body_html, b.text, i.data FROM items i JOIN item_bodies b ON b.id = i.id ORDER BY i.id"
+            ).fetchall()
         finally:
             conn.close()
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SCRIPT = textwrap.dedent('''
+SCRIPT = textwrap.dedent("""
     import shutil, sys, tempfile
     from pathlib import Path
 
@@ -78,10 +78,13 @@ SCRIPT = textwrap.dedent('''
     assert cli.exit_code == 0 and "1 vejledninger" in cli.output, cli.output
     app.extensions["portal_index"].close()
     print("OK")
-''')
+""")
 
 
 def test_a_new_kind_needs_only_its_record_validator_template_and_docs():
-    result = subprocess.run([sys.executable, "-c", SCRIPT, str(ROOT / "content")], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0 and result.stdout.strip().endswith("OK"), result.stdout[-2000:] + result.stderr[-4000:]
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(ROOT / "content")], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0 and result.stdout.strip().endswith("OK"), (
+        result.stdout[-2000:] + result.stderr[-4000:]
+    )

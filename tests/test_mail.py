@@ -40,8 +40,12 @@ Referat fra mødet. (Testindhold.)
 """
 BASE = "https://hvadvirker.test.example"
 CONTRIBUTOR, EDITOR, EDITOR2, MEMBER, MEMBER2 = (
-    "videnscenter@example.dk", "redaktoer@example.dk", "redaktoer2@example.dk",
-    "leder@broendby.example.dk", "leder@ishoej.example.dk")
+    "videnscenter@example.dk",
+    "redaktoer@example.dk",
+    "redaktoer2@example.dk",
+    "leder@broendby.example.dk",
+    "leder@ishoej.example.dk",
+)
 
 
 @pytest.fixture
@@ -51,8 +55,13 @@ def smtpd():
     server.stop()
 
 
-SMTP_CONFIG = {"SMTP_HOST": "127.0.0.1", "SMTP_STARTTLS": False, "MAIL_FROM": "portal@hvadvirker.test.example",
-               "BASE_URL": BASE, "TRUSTED_HOSTS": ["localhost", "hvadvirker.test.example"]}
+SMTP_CONFIG = {
+    "SMTP_HOST": "127.0.0.1",
+    "SMTP_STARTTLS": False,
+    "MAIL_FROM": "portal@hvadvirker.test.example",
+    "BASE_URL": BASE,
+    "TRUSTED_HOSTS": ["localhost", "hvadvirker.test.example"],
+}
 PEOPLE = {
     CONTRIBUTOR: (CONTRIBUTOR, "contributor", (), "--organisation", "Videnscenter Test"),
     EDITOR: (EDITOR, "editor", ()),
@@ -64,8 +73,9 @@ PEOPLE = {
 
 def _app(content, data, port):
     """Another app (another worker, say) over the same site, sending to ``port``."""
-    return create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content),
-                       **SMTP_CONFIG, "SMTP_PORT": port})
+    return create_app(
+        {"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content), **SMTP_CONFIG, "SMTP_PORT": port}
+    )
 
 
 @pytest.fixture
@@ -112,8 +122,10 @@ def test_a_rejection_mails_the_contributor_the_reason_and_an_approval_the_page(s
     smtpd.inbox.wait_for(2)
     editor = bearer(site.tokens[EDITOR], "application/json")
     reason = "Der mangler en kilde.\nTilføj venligst en rapport, og indsend igen."
-    assert site.test_client().post(f"/api/submissions/{sid}/reject", json={"reason": reason},
-                                   headers=editor).status_code == 200
+    assert (
+        site.test_client().post(f"/api/submissions/{sid}/reject", json={"reason": reason}, headers=editor).status_code
+        == 200
+    )
     smtpd.inbox.wait_for(3)
     [rejected] = smtpd.inbox.to(CONTRIBUTOR)
     assert rejected["Subject"] == "Din indsendelse er afvist: Sprogmakkere for nyankomne flygtninge i Ishøj"
@@ -138,8 +150,11 @@ def test_server_down_the_decision_stands_the_mail_waits_and_goes_when_it_is_back
     sid = _submit(site)
     smtpd.inbox.wait_for(2)
     smtpd.stop()
-    response = site.test_client().post(f"/api/submissions/{sid}/reject", json={"reason": "Dubleret."},
-                                       headers=bearer(site.tokens[EDITOR], "application/json"))
+    response = site.test_client().post(
+        f"/api/submissions/{sid}/reject",
+        json={"reason": "Dubleret."},
+        headers=bearer(site.tokens[EDITOR], "application/json"),
+    )
     assert response.status_code == 200 and response.get_json()["status"] == "rejected"
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and not _outbox(site)[-1]["attempts"]:
@@ -204,7 +219,9 @@ def test_followers_of_a_network_are_told_of_a_new_note(site, smtpd):
     member2 = bearer(site.tokens[MEMBER2])
     client = site.test_client()
     assert client.put("/api/networks/vestegnen/follow", headers=member2).get_json() == {
-        "network": "vestegnen", "following": True}
+        "network": "vestegnen",
+        "following": True,
+    }
     # an editor who is not a member cannot follow; an unknown network is a 404
     assert client.put("/api/networks/vestegnen/follow", headers=bearer(site.tokens[EDITOR])).status_code == 403
     assert client.put("/api/networks/findes-ikke/follow", headers=member2).status_code == 404
@@ -218,8 +235,12 @@ def test_followers_of_a_network_are_told_of_a_new_note(site, smtpd):
     assert f"{BASE}{response.get_json()['url']}" in message.get_content()
     # unfollowing stops it
     assert client.delete("/api/networks/vestegnen/follow", headers=member2).get_json()["following"] is False
-    assert client.post("/api/notes", data=NOTE.replace("Møde om", "Andet møde om").encode(),
-                       headers=bearer(site.tokens[MEMBER])).status_code == 201
+    assert (
+        client.post(
+            "/api/notes", data=NOTE.replace("Møde om", "Andet møde om").encode(), headers=bearer(site.tokens[MEMBER])
+        ).status_code
+        == 201
+    )
     time.sleep(0.5)
     assert len(smtpd.inbox.messages) == 1
 
@@ -262,8 +283,9 @@ def test_two_processes_draining_at_once_never_send_a_mail_twice(site, smtpd):
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(2), ctx.Queue()
     smtp = settings(site.config)
-    workers = [ctx.Process(target=_drain_in_process, args=(site.config["DATA_DIR"], smtp, barrier, results))
-               for _ in range(2)]
+    workers = [
+        ctx.Process(target=_drain_in_process, args=(site.config["DATA_DIR"], smtp, barrier, results)) for _ in range(2)
+    ]
     for w in workers:
         w.start()
     for w in workers:
@@ -355,9 +377,11 @@ def _login(site, email):
 
 def test_through_the_web_pages_an_upload_mails_the_editors_and_an_approval_the_contributor(site, smtpd):
     contributor = _login(site, CONTRIBUTOR)
-    response = contributor.post("/indsend", data={"csrf_token": contributor.csrf,
-                                                   "file": (io.BytesIO(GOOD.encode()), "erfaring.md")},
-                                content_type="multipart/form-data")
+    response = contributor.post(
+        "/indsend",
+        data={"csrf_token": contributor.csrf, "file": (io.BytesIO(GOOD.encode()), "erfaring.md")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     sid = response.headers["Location"].rsplit("/", 1)[1]
     smtpd.inbox.wait_for(2)

@@ -20,8 +20,11 @@ SHIPPED = (CONTENT / "practices" / "1-1-indsatser-i-koordineringsenheden.md").re
 
 
 def changed_lines(before: str, after: str) -> list[str]:
-    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
 
 
 def _form(raw: str, **changes) -> dict:
@@ -35,16 +38,25 @@ def _body_with_one_word_changed(raw):
     return body.replace("Bilaget placerer det", "Bilaget placerer indsatsen", 1)
 
 
-@pytest.mark.parametrize("name, change, expected", [
-    ("title", lambda raw: {"title": "1-1 indsatser i Koordineringsenheden"},
-     ["-title: 1-1 indsatser i koordineringsenheden", "+title: 1-1 indsatser i Koordineringsenheden"]),
-    ("one year", lambda raw: {"end": "2020"}, ["-end: 2019", "+end: 2020"]),
-    ("a list item added", lambda raw: {"target_groups": ["indsatte", "unge"]},
-     ["-target_groups: [indsatte]", "+target_groups: [indsatte, unge]"]),
-    ("a new key", lambda raw: {"start": "2016"}, ["+start: 2016"]),
-    ("a key removed", lambda raw: {"status": ""}, ["-status: igangværende"]),
-    ("one word of the body", lambda raw: {"body": _body_with_one_word_changed(raw)}, None),
-])
+@pytest.mark.parametrize(
+    "name, change, expected",
+    [
+        (
+            "title",
+            lambda raw: {"title": "1-1 indsatser i Koordineringsenheden"},
+            ["-title: 1-1 indsatser i koordineringsenheden", "+title: 1-1 indsatser i Koordineringsenheden"],
+        ),
+        ("one year", lambda raw: {"end": "2020"}, ["-end: 2019", "+end: 2020"]),
+        (
+            "a list item added",
+            lambda raw: {"target_groups": ["indsatte", "unge"]},
+            ["-target_groups: [indsatte]", "+target_groups: [indsatte, unge]"],
+        ),
+        ("a new key", lambda raw: {"start": "2016"}, ["+start: 2016"]),
+        ("a key removed", lambda raw: {"status": ""}, ["-status: igangværende"]),
+        ("one word of the body", lambda raw: {"body": _body_with_one_word_changed(raw)}, None),
+    ],
+)
 def test_an_edit_of_one_field_changes_one_line_of_the_file(name, change, expected):
     after = to_file(_form(SHIPPED, **change(SHIPPED)), PRACTICE_FIELDS, base=SHIPPED)
     lines = changed_lines(SHIPPED, after)
@@ -62,8 +74,14 @@ def test_an_unchanged_form_gives_back_the_file_byte_for_byte():
 
 def test_a_new_file_from_the_form_writes_years_as_numbers():
     values = {name: "" for name in PRACTICE_FIELDS} | {
-        "title": "T", "kommuner": ["101"], "evidence": "ikke-evalueret", "topics": ["sprog"], "start": "2018",
-        "target_groups": [], "body": "Testindhold."}
+        "title": "T",
+        "kommuner": ["101"],
+        "evidence": "ikke-evalueret",
+        "topics": ["sprog"],
+        "start": "2018",
+        "target_groups": [],
+        "body": "Testindhold.",
+    }
     raw = to_file(values, PRACTICE_FIELDS)
     assert "start: 2018\n" in raw and "'2018'" not in raw and "kommuner: [København]\n" in raw
 
@@ -131,8 +149,9 @@ def _form_post(client, page, action, raw, **changes):
 
 
 def _submit(site, raw=FULL, who="contributor", **query):
-    response = site.test_client().post("/api/submissions", query_string=query, data=raw.encode(),
-                                       headers=_api(site.tokens[who]))
+    response = site.test_client().post(
+        "/api/submissions", query_string=query, data=raw.encode(), headers=_api(site.tokens[who])
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
 
@@ -141,24 +160,49 @@ def test_the_editor_sees_every_field_corrects_a_typo_and_approves(site):
     sid = _submit(site)
     editor = _login(site.test_client(), "redaktoer@example.dk")
     page = editor.get(f"/redaktion/{sid}").get_data(as_text=True)
-    for shown in ("Videnscenter Test", "flygtninge, familiesammenførte", "2018–2021", "Afsluttet",
-                  "Testkilde: en opdigtet evalueringsrapport, 2021", "Testperson, telefon 00 00 00 00",
-                  "Kan være personoplysninger", ">Ishøj</a>", "Viser delvis effekt", "frivillighed"):
+    for shown in (
+        "Videnscenter Test",
+        "flygtninge, familiesammenførte",
+        "2018–2021",
+        "Afsluttet",
+        "Testkilde: en opdigtet evalueringsrapport, 2021",
+        "Testperson, telefon 00 00 00 00",
+        "Kan være personoplysninger",
+        ">Ishøj</a>",
+        "Viser delvis effekt",
+        "frivillighed",
+    ):
         assert shown in page, shown
 
     # bad input: an emptied title is refused beside the field, the typed text is kept, nothing is stored
-    refused = _form_post(editor, f"/redaktion/{sid}", f"/redaktion/{sid}/ret", FULL, title="",
-                         body="Frivillige mødes med nyankomne hver uge. Rettet. (Testindhold.)")
+    refused = _form_post(
+        editor,
+        f"/redaktion/{sid}",
+        f"/redaktion/{sid}/ret",
+        FULL,
+        title="",
+        body="Frivillige mødes med nyankomne hver uge. Rettet. (Testindhold.)",
+    )
     assert refused.status_code == 422
-    assert "Rettet. (Testindhold.)" in refused.get_data(as_text=True) and 'id="title-error"' in refused.get_data(as_text=True)
+    assert "Rettet. (Testindhold.)" in refused.get_data(as_text=True) and 'id="title-error"' in refused.get_data(
+        as_text=True
+    )
     unchanged = _form_post(editor, f"/redaktion/{sid}", f"/redaktion/{sid}/ret", FULL)
     assert unchanged.status_code == 422 and "ændrer ingenting" in unchanged.get_data(as_text=True)
     contributor = _login(site.test_client(), "videnscenter@example.dk")
-    assert _form_post(contributor, f"/indsendelser/{sid}", f"/redaktion/{sid}/ret", FULL,
-                      title="Noget andet").status_code == 403
+    assert (
+        _form_post(contributor, f"/indsendelser/{sid}", f"/redaktion/{sid}/ret", FULL, title="Noget andet").status_code
+        == 403
+    )
 
-    fixed = _form_post(editor, f"/redaktion/{sid}", f"/redaktion/{sid}/ret", FULL,
-                       title="Sprogmakkere for nyankomne i Ishøj", note="Stavefejl i titlen rettet.")
+    fixed = _form_post(
+        editor,
+        f"/redaktion/{sid}",
+        f"/redaktion/{sid}/ret",
+        FULL,
+        title="Sprogmakkere for nyankomne i Ishøj",
+        note="Stavefejl i titlen rettet.",
+    )
     assert fixed.status_code == 302
     corrected = FULL.replace("title: Sprogmakere", "title: Sprogmakkere")
 
@@ -169,18 +213,29 @@ def test_the_editor_sees_every_field_corrects_a_typo_and_approves(site):
     detail = site.test_client().get(f"/api/submissions/{sid}", headers=_api(site.tokens["contributor"])).get_json()
     assert detail["raw"] == corrected and detail["title"] == "Sprogmakkere for nyankomne i Ishøj"
     assert [(r["round"], r["by"], r["note"]) for r in detail["revisions"]] == [
-        (1, "contributor", None), (1, "editor", "Stavefejl i titlen rettet.")]
+        (1, "contributor", None),
+        (1, "editor", "Stavefejl i titlen rettet."),
+    ]
     assert "-title: Sprogmakere for nyankomne i Ishøj" in detail["revisions"][1]["changes"]
 
-    assert editor.post(f"/redaktion/{sid}/godkend",
-                       data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
-                                                     editor.get(f"/redaktion/{sid}").get_data(as_text=True)).group(1)}
-                       ).status_code == 302
+    assert (
+        editor.post(
+            f"/redaktion/{sid}/godkend",
+            data={
+                "csrf_token": re.search(
+                    r'name="csrf_token" value="([^"]+)"', editor.get(f"/redaktion/{sid}").get_data(as_text=True)
+                ).group(1)
+            },
+        ).status_code
+        == 302
+    )
     slug = detail["slug"]
     written = (Path(site.config["CONTENT_DIR"]) / "practices" / f"{slug}.md").read_text("utf-8")
     assert written == corrected  # the contributor's formatting (start: 2018, the double-quoted source) is kept
-    assert changed_lines(FULL, written) == ["-title: Sprogmakere for nyankomne i Ishøj",
-                                            "+title: Sprogmakkere for nyankomne i Ishøj"]
+    assert changed_lines(FULL, written) == [
+        "-title: Sprogmakere for nyankomne i Ishøj",
+        "+title: Sprogmakkere for nyankomne i Ishøj",
+    ]
     # a decided submission cannot be corrected any more
     late = _form_post(editor, f"/redaktion/{sid}", f"/redaktion/{sid}/ret", corrected, title="For sent")
     assert late.status_code == 302 and "allerede afgjort" in editor.get(late.location).get_data(as_text=True)
@@ -190,18 +245,26 @@ def test_a_rejected_submission_comes_back_revised_in_the_same_thread(site):
     sid = _submit(site)
     editor_api = {"Authorization": f"Bearer {site.tokens['editor']}"}
     client = site.test_client()
-    assert client.post(f"/api/submissions/{sid}/reject", json={"reason": "Skriv, hvor mange der deltog."},
-                       headers=editor_api).status_code == 200
+    assert (
+        client.post(
+            f"/api/submissions/{sid}/reject", json={"reason": "Skriv, hvor mange der deltog."}, headers=editor_api
+        ).status_code
+        == 200
+    )
     contributor = _login(site.test_client(), "videnscenter@example.dk")
     page = contributor.get(f"/indsendelser/{sid}").get_data(as_text=True)
     assert "Ret din erfaring, og send den igen" in page
 
     # bad input: no topics; everything typed is kept, and it stays rejected
     body = "Frivillige mødes med 40 nyankomne hver uge. (Testindhold.)"
-    refused = _form_post(contributor, f"/indsendelser/{sid}", f"/indsendelser/{sid}/send-igen", FULL, topics="",
-                         body=body)
+    refused = _form_post(
+        contributor, f"/indsendelser/{sid}", f"/indsendelser/{sid}/send-igen", FULL, topics="", body=body
+    )
     assert refused.status_code == 422 and body in refused.get_data(as_text=True)
-    assert client.get(f"/api/submissions/{sid}", headers=_api(site.tokens["contributor"])).get_json()["status"] == "rejected"
+    assert (
+        client.get(f"/api/submissions/{sid}", headers=_api(site.tokens["contributor"])).get_json()["status"]
+        == "rejected"
+    )
     # only its author may resend it; a stranger learns nothing
     other = _login(site.test_client(), "andet@example.dk")
     assert _form_post(other, "/indsend", f"/indsendelser/{sid}/send-igen", FULL, body=body).status_code == 404
@@ -211,11 +274,16 @@ def test_a_rejected_submission_comes_back_revised_in_the_same_thread(site):
     detail = client.get(f"/api/submissions/{sid}", headers=_api(site.tokens["contributor"])).get_json()
     assert detail["id"] == sid and detail["status"] == "pending" and detail["reason"] is None
     assert [(r["round"], r["by"]) for r in detail["revisions"]] == [(1, "contributor"), (2, "contributor")]
-    assert changed_lines(FULL, detail["raw"]) == ["-Frivillige mødes med nyankomne hver uge. (Testindhold.)", f"+{body}"]
+    assert changed_lines(FULL, detail["raw"]) == [
+        "-Frivillige mødes med nyankomne hver uge. (Testindhold.)",
+        f"+{body}",
+    ]
     queue = client.get("/api/submissions?status=pending", headers=editor_api).get_json()["submissions"]
     assert [s["id"] for s in queue] == [sid]
     # a pending submission is not resent (twice-clicked button, an old tab)
-    again = _form_post(contributor, f"/indsendelser/{sid}", f"/indsendelser/{sid}/send-igen", FULL, body=body + " Igen.")
+    again = _form_post(
+        contributor, f"/indsendelser/{sid}", f"/indsendelser/{sid}/send-igen", FULL, body=body + " Igen."
+    )
     assert again.status_code == 409
     editor = _login(site.test_client(), "redaktoer@example.dk")
     review = editor.get(f"/redaktion/{sid}").get_data(as_text=True)
@@ -227,13 +295,18 @@ def test_a_rejected_submission_comes_back_revised_in_the_same_thread(site):
 def test_look_alikes_are_flagged_in_the_queue(site):
     first = _submit(site)
     second = _submit(site, who="other")  # the same title from someone else: it gets the address -2
-    shipped = _submit(site, FULL.replace("title: Sprogmakere for nyankomne i Ishøj", "title: Bydelsmødrene!"),
-                      slug="bydelsmoedre-i-ishoej")
+    shipped = _submit(
+        site,
+        FULL.replace("title: Sprogmakere for nyankomne i Ishøj", "title: Bydelsmødrene!"),
+        slug="bydelsmoedre-i-ishoej",
+    )
     unique = _submit(site, FULL.replace("title: Sprogmakere for nyankomne i Ishøj", "title: Noget helt andet"))
     editor = _login(site.test_client(), "redaktoer@example.dk")
     queue = editor.get("/redaktion/").get_data(as_text=True)
-    rows = {sid: re.search(rf'<tr><th scope="row"><a href="/redaktion/{sid}".*?</tr>', queue, re.S).group(0)
-            for sid in (first, second, shipped, unique)}
+    rows = {
+        sid: re.search(rf'<tr><th scope="row"><a href="/redaktion/{sid}".*?</tr>', queue, re.S).group(0)
+        for sid in (first, second, shipped, unique)
+    }
     assert f'href="/redaktion/{second}"' in rows[first] and f'href="/redaktion/{first}"' in rows[second]
     assert "Ligner" in rows[shipped] and 'href="/erfaringer/bydelsmoedrene"' in rows[shipped]
     assert "Ligner" not in rows[unique]
@@ -248,15 +321,21 @@ SHIPPED_SLUG = "1-1-indsatser-i-koordineringsenheden"
 
 def _git_log(content, path):
     import subprocess
-    out = subprocess.run(["git", "-C", str(content), "log", "--format=%an|%ae|%cn|%ce|%s", "--", path],
-                         capture_output=True, text=True, check=True).stdout
+
+    out = subprocess.run(
+        ["git", "-C", str(content), "log", "--format=%an|%ae|%cn|%ce|%s", "--", path],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return out.splitlines()
 
 
 def _update(site, text, note=""):
     sid = _submit(site, text, slug=SHIPPED_SLUG)
-    response = site.test_client().post(f"/api/submissions/{sid}/approve",
-                                       headers={"Authorization": f"Bearer {site.tokens['editor']}"})
+    response = site.test_client().post(
+        f"/api/submissions/{sid}/approve", headers={"Authorization": f"Bearer {site.tokens['editor']}"}
+    )
     assert response.status_code == 200
     return sid
 
@@ -269,8 +348,10 @@ def test_every_publication_is_a_version_and_earlier_versions_can_be_read(site):
     path = f"practices/{SHIPPED_SLUG}.md"
     log = _git_log(content, path)
     assert len(log) == 2  # the shipped file is the first version
-    assert log[0] == ("Videnscenter Test|videnscenter@example.dk|redaktoer@example.dk|redaktoer@example.dk|"
-                      "Ændring godkendt: 1-1 indsatser i koordineringsenheden")
+    assert log[0] == (
+        "Videnscenter Test|videnscenter@example.dk|redaktoer@example.dk|redaktoer@example.dk|"
+        "Ændring godkendt: 1-1 indsatser i koordineringsenheden"
+    )
     assert log[1].startswith("Leveret indhold (før versionshistorikken)|") and "Første udgave" in log[1]
 
     client = site.test_client()
@@ -285,7 +366,9 @@ def test_every_publication_is_a_version_and_earlier_versions_can_be_read(site):
     assert "2010–2019" in old or "udløber 2019" in old
     new = client.get(f"/erfaringer/{SHIPPED_SLUG}/versioner/{revs[0]}").get_data(as_text=True)
     assert "udløber 2020" in new
-    assert f'href="/erfaringer/{SHIPPED_SLUG}/versioner"' in client.get(f"/erfaringer/{SHIPPED_SLUG}").get_data(as_text=True)
+    assert f'href="/erfaringer/{SHIPPED_SLUG}/versioner"' in client.get(f"/erfaringer/{SHIPPED_SLUG}").get_data(
+        as_text=True
+    )
     # bad input: not a revision, a revision of another file, an unknown item
     assert client.get(f"/erfaringer/{SHIPPED_SLUG}/versioner/zzz").status_code == 404
     assert client.get(f"/erfaringer/bydelsmoedrene/versioner/{revs[0]}").status_code == 404  # not its version
@@ -305,11 +388,13 @@ def test_a_failing_git_never_fails_an_approval_and_the_next_drain_commits(site, 
     assert "end: 2021" in (content / "practices" / f"{SHIPPED_SLUG}.md").read_text("utf-8")
     assert "udløber 2021" in site.test_client().get(f"/erfaringer/{SHIPPED_SLUG}").get_data(as_text=True)
     from portal.integrity import check
+
     problems = check(content, site.config["DATA_DIR"]).problems
     assert any("ikke gemt i versionshistorikken" in p and "git findes ikke" in p for p in problems), problems
     monkeypatch.undo()
     from portal.owned import OwnedDB
     from portal.publishing import drain
+
     db = OwnedDB(site.config["DATA_DIR"])
     drain(db, content, site.config["DATA_DIR"])
     db.close()
@@ -318,6 +403,7 @@ def test_a_failing_git_never_fails_an_approval_and_the_next_drain_commits(site, 
 
 
 # -- the API, and two editors at once ------------------------------------------------------------
+
 
 def _detail(site, sid, who="editor"):
     return site.test_client().get(f"/api/submissions/{sid}", headers=_api(site.tokens[who])).get_json()
@@ -328,45 +414,81 @@ def test_the_api_corrects_and_resends_with_based_on(site):
     version = _detail(site, sid)["version"]
     client = site.test_client()
     corrected = FULL.replace("hver uge", "hver onsdag")
-    response = client.put(f"/api/submissions/{sid}?based_on={version}&note=Dag+tilføjet", data=corrected.encode(),
-                          headers=_api(site.tokens["editor"]))
+    response = client.put(
+        f"/api/submissions/{sid}?based_on={version}&note=Dag+tilføjet",
+        data=corrected.encode(),
+        headers=_api(site.tokens["editor"]),
+    )
     assert response.status_code == 200 and response.get_json()["raw"] == corrected
     assert response.get_json()["revisions"][-1]["note"] == "Dag tilføjet"
-    stale = client.put(f"/api/submissions/{sid}?based_on={version}", data=FULL.replace("hver uge", "hver fredag").encode(),
-                       headers=_api(site.tokens["editor"]))
+    stale = client.put(
+        f"/api/submissions/{sid}?based_on={version}",
+        data=FULL.replace("hver uge", "hver fredag").encode(),
+        headers=_api(site.tokens["editor"]),
+    )
     assert stale.status_code == 409 and "rettet, siden du hentede den" in stale.get_json()["error"]
     assert _detail(site, sid)["raw"] == corrected  # the first correction is kept
     # the author cannot resend a pending submission, nor a stranger see it
-    assert client.put(f"/api/submissions/{sid}", data=FULL.encode(), headers=_api(site.tokens["contributor"])).status_code == 409
-    assert client.put(f"/api/submissions/{sid}", data=FULL.encode(), headers=_api(site.tokens["other"])).status_code == 404
-    assert client.post(f"/api/submissions/{sid}/reject", json={"reason": "Angiv antal deltagere."},
-                       headers={"Authorization": f"Bearer {site.tokens['editor']}"}).status_code == 200
-    bad = client.put(f"/api/submissions/{sid}", data=corrected.replace("evidence: delvis-effekt", "evidence: x").encode(),
-                     headers=_api(site.tokens["contributor"]))
+    assert (
+        client.put(f"/api/submissions/{sid}", data=FULL.encode(), headers=_api(site.tokens["contributor"])).status_code
+        == 409
+    )
+    assert (
+        client.put(f"/api/submissions/{sid}", data=FULL.encode(), headers=_api(site.tokens["other"])).status_code == 404
+    )
+    assert (
+        client.post(
+            f"/api/submissions/{sid}/reject",
+            json={"reason": "Angiv antal deltagere."},
+            headers={"Authorization": f"Bearer {site.tokens['editor']}"},
+        ).status_code
+        == 200
+    )
+    bad = client.put(
+        f"/api/submissions/{sid}",
+        data=corrected.replace("evidence: delvis-effekt", "evidence: x").encode(),
+        headers=_api(site.tokens["contributor"]),
+    )
     assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "evidence"
-    resent = client.put(f"/api/submissions/{sid}", data=corrected.replace("hver onsdag", "hver onsdag, 40 i alt").encode(),
-                        headers=_api(site.tokens["contributor"]))
+    resent = client.put(
+        f"/api/submissions/{sid}",
+        data=corrected.replace("hver onsdag", "hver onsdag, 40 i alt").encode(),
+        headers=_api(site.tokens["contributor"]),
+    )
     assert resent.status_code == 200 and resent.get_json()["status"] == "pending"
     assert [(r["round"], r["by"]) for r in resent.get_json()["revisions"]] == [
-        (1, "contributor"), (1, "editor"), (2, "contributor")]
+        (1, "contributor"),
+        (1, "editor"),
+        (2, "contributor"),
+    ]
 
 
 def test_two_editors_at_once_one_correction_wins_and_an_approval_publishes_what_answered_yes(site):
     from test_races import Writers
 
     make_people(site, {"editor2": ("redaktoer2@example.dk", "editor", ())})
-    tokens = site.tokens | {"editor2": site.test_cli_runner().invoke(
-        args=["users", "token", "redaktoer2@example.dk"]).output.strip().splitlines()[-1]}
+    tokens = site.tokens | {
+        "editor2": site.test_cli_runner()
+        .invoke(args=["users", "token", "redaktoer2@example.dk"])
+        .output.strip()
+        .splitlines()[-1]
+    }
     content, data = Path(site.config["CONTENT_DIR"]), site.config["DATA_DIR"]
     writers = Writers(data, content)
     try:
         for n in range(3):
             sid = _submit(site, FULL.replace("title: Sprogmakere", f"title: Runde {n} - Sprogmakere"))
             version = _detail(site, sid)["version"]
-            texts = [FULL.replace("title: Sprogmakere", f"title: Runde {n} - Sprogmakere").replace("hver uge", day)
-                     for day in ("hver mandag", "hver tirsdag")]
-            outcomes = writers.at_once(*[("PUT", f"/api/submissions/{sid}?based_on={version}", _api(tokens[who]),
-                                          text.encode()) for who, text in zip(("editor", "editor2"), texts)])
+            texts = [
+                FULL.replace("title: Sprogmakere", f"title: Runde {n} - Sprogmakere").replace("hver uge", day)
+                for day in ("hver mandag", "hver tirsdag")
+            ]
+            outcomes = writers.at_once(
+                *[
+                    ("PUT", f"/api/submissions/{sid}?based_on={version}", _api(tokens[who]), text.encode())
+                    for who, text in zip(("editor", "editor2"), texts)
+                ]
+            )
             assert sorted(status for status, _b in outcomes) == [200, 409], outcomes
             winner = texts[[status for status, _b in outcomes].index(200)]
             assert _detail(site, sid)["raw"] == winner and len(_detail(site, sid)["revisions"]) == 2
@@ -375,7 +497,8 @@ def test_two_editors_at_once_one_correction_wins_and_an_approval_publishes_what_
             fixed = winner.replace("(Testindhold.)", "(Testindhold, rettet.)")
             outcomes = writers.at_once(
                 ("POST", f"/api/submissions/{sid}/approve", {"Authorization": f"Bearer {tokens['editor']}"}, b""),
-                ("PUT", f"/api/submissions/{sid}", _api(tokens["editor2"]), fixed.encode()))
+                ("PUT", f"/api/submissions/{sid}", _api(tokens["editor2"]), fixed.encode()),
+            )
             assert outcomes[0][0] == 200, outcomes
             slug = outcomes[0][1]["slug"]
             written = (content / "practices" / f"{slug}.md").read_text("utf-8")
@@ -385,11 +508,13 @@ def test_two_editors_at_once_one_correction_wins_and_an_approval_publishes_what_
     finally:
         writers.close()
     from portal.integrity import check
+
     report = check(content, data)
     assert report.ok, report.problems
 
 
 # -- review dates ---------------------------------------------------------------------------------
+
 
 def _csrf(client, url):
     return re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
@@ -406,7 +531,9 @@ def test_practices_due_for_review_are_listed_and_marking_one_changes_one_line(si
 
     path = Path(site.config["CONTENT_DIR"]) / "practices" / f"{SHIPPED_SLUG}.md"
     before = path.read_text("utf-8")
-    response = editor.post(f"/redaktion/gennemgang/{SHIPPED_SLUG}", data={"csrf_token": _csrf(editor, "/redaktion/gennemgang")})
+    response = editor.post(
+        f"/redaktion/gennemgang/{SHIPPED_SLUG}", data={"csrf_token": _csrf(editor, "/redaktion/gennemgang")}
+    )
     assert response.status_code == 302
     today = dt.date.today().isoformat()
     assert changed_lines(before, path.read_text("utf-8")) == [f"+reviewed: {today}"]
@@ -438,7 +565,11 @@ def test_a_change_made_directly_in_the_files_is_its_own_version_not_the_next_pub
     _update(site, path.read_text("utf-8").replace("end: 2020", "end: 2021"))
     log = _git_log(content, f"practices/{SHIPPED_SLUG}.md")
     assert [line.split("|")[0] for line in log] == [
-        "Videnscenter Test", "Ændret i filerne", "Videnscenter Test", "Leveret indhold (før versionshistorikken)"]
+        "Videnscenter Test",
+        "Ændret i filerne",
+        "Videnscenter Test",
+        "Leveret indhold (før versionshistorikken)",
+    ]
 
 
 def test_a_first_commit_that_failed_is_made_again_as_the_first_version(site, monkeypatch):
@@ -473,18 +604,28 @@ def test_an_evaluation_and_its_pdf_enter_the_history_together_and_a_pending_pdf_
     first = _send(site.test_client(), site.tokens["contributor"], evaluation_yaml(), TEST_PDF)
     assert first.status_code == 201, first.get_json()
     other_pdf = make_pdf(["Side 1: en anden testrapport, som venter. (Testmateriale.)"])
-    waiting = _send(site.test_client(), site.tokens["other"],
-                    evaluation_yaml(title="Testevaluering der venter (testmateriale)"), other_pdf)
+    waiting = _send(
+        site.test_client(),
+        site.tokens["other"],
+        evaluation_yaml(title="Testevaluering der venter (testmateriale)"),
+        other_pdf,
+    )
     assert waiting.status_code == 201, waiting.get_json()
-    assert site.test_client().post(f"/api/submissions/{first.get_json()['id']}/approve",
-                                   headers=editor_api).status_code == 200
+    assert (
+        site.test_client().post(f"/api/submissions/{first.get_json()['id']}/approve", headers=editor_api).status_code
+        == 200
+    )
     _update(site, (content / "practices" / f"{SHIPPED_SLUG}.md").read_text("utf-8").replace("end: 2019", "end: 2020"))
     import hashlib
     import subprocess
+
     approved_pdf = f"evalueringer/filer/{hashlib.sha256(TEST_PDF).hexdigest()}.pdf"
     pending_pdf = f"evalueringer/filer/{hashlib.sha256(other_pdf).hexdigest()}.pdf"
     tracked = subprocess.run(["git", "-C", str(content), "ls-files"], capture_output=True, text=True).stdout.split()
     assert approved_pdf in tracked and pending_pdf not in tracked
-    shown = subprocess.run(["git", "-C", str(content), "log", "-1", "--full-diff", "--name-only", "--format=%an", "--", approved_pdf],
-                           capture_output=True, text=True).stdout.split("\n")
+    shown = subprocess.run(
+        ["git", "-C", str(content), "log", "-1", "--full-diff", "--name-only", "--format=%an", "--", approved_pdf],
+        capture_output=True,
+        text=True,
+    ).stdout.split("\n")
     assert shown[0] == "Videnscenter Test" and any(p.startswith("evalueringer/") and p.endswith(".yaml") for p in shown)

@@ -52,8 +52,9 @@ def _request(method, url, token, body: str | None = None, content_type=MARKDOWN)
 def _post_note(content, tokens, procs, title) -> tuple[str, str]:
     """A network-only note of the author's (posted by one writer while the other reads): (slug, version)."""
     text = note(title, "første udgave")
-    (status, body), _read = procs.at_once(_request("POST", "/api/notes", tokens["author"], text),
-                                          _request("GET", "/api/search?q=x", tokens["editor"]))
+    (status, body), _read = procs.at_once(
+        _request("POST", "/api/notes", tokens["author"], text), _request("GET", "/api/search?q=x", tokens["editor"])
+    )
     assert status == 201, body
     return body["id"], text_version(text)
 
@@ -62,10 +63,16 @@ def test_two_edits_of_one_note_based_on_the_same_version_one_wins_the_other_gets
     content, data, tokens, procs = site
     for n in range(ROUNDS):
         slug, version = _post_note(content, tokens, procs, f"Referat til samtidig rettelse {n}")
-        texts = {who: note(f"Referat til samtidig rettelse {n}", f"rettet af {who} i runde {n}")
-                 for who in ("author", "editor")}
-        outcomes = procs.at_once(*(_request("PUT", f"/api/notes/{slug}?based_on={version}", tokens[who], texts[who])
-                                   for who in ("author", "editor")))
+        texts = {
+            who: note(f"Referat til samtidig rettelse {n}", f"rettet af {who} i runde {n}")
+            for who in ("author", "editor")
+        }
+        outcomes = procs.at_once(
+            *(
+                _request("PUT", f"/api/notes/{slug}?based_on={version}", tokens[who], texts[who])
+                for who in ("author", "editor")
+            )
+        )
         assert sorted(status for status, _b in outcomes) == [200, 409], outcomes
         [(winner, _)] = [(who, body) for who, (status, body) in zip(("author", "editor"), outcomes) if status == 200]
         [loser] = [body for status, body in outcomes if status == 409]
@@ -83,8 +90,13 @@ def test_an_edit_and_a_withdrawal_at_once_one_wins_and_nothing_accepted_is_lost(
         slug, version = _post_note(content, tokens, procs, f"Referat til rettelse eller tilbagetrækning {n}")
         edited = note(f"Referat til rettelse eller tilbagetrækning {n}", f"rettet i runde {n}")
         edit = _request("PUT", f"/api/notes/{slug}?based_on={version}", tokens["author"], edited)
-        withdraw = _request("DELETE", f"/api/notes/{slug}?based_on={version}", tokens["editor"],
-                            json.dumps({"reason": "Testbegrundelse: samtidig fjernelse."}), "application/json")
+        withdraw = _request(
+            "DELETE",
+            f"/api/notes/{slug}?based_on={version}",
+            tokens["editor"],
+            json.dumps({"reason": "Testbegrundelse: samtidig fjernelse."}),
+            "application/json",
+        )
         # Alternate which process sends which, so neither always starts first.
         pair = (edit, withdraw) if n % 2 == 0 else (withdraw, edit)
         outcomes = dict(zip(("edit", "withdraw") if n % 2 == 0 else ("withdraw", "edit"), procs.at_once(*pair)))

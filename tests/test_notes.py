@@ -23,8 +23,10 @@ WORD = "kvartsnotatord"  # a word only the test note holds
 def note(title="Referat af netværksmødet om sprogpraktik", visibility=None, body=None) -> str:
     line = f"visibility: {visibility}\n" if visibility else ""
     body = body or f"Testindhold: netværket drøftede {WORD} og sprogpraktik."
-    return (f"---\ntitle: {title}\nnetwork: vestegnen\ndate: 2026-11-24\nkommuner: [Brøndby]\n"
-            f"topics: [sprogpraktik]\n{line}---\n{body}\n")
+    return (
+        f"---\ntitle: {title}\nnetwork: vestegnen\ndate: 2026-11-24\nkommuner: [Brøndby]\n"
+        f"topics: [sprogpraktik]\n{line}---\n{body}\n"
+    )
 
 
 @pytest.fixture
@@ -88,13 +90,14 @@ def everywhere(site, who=None) -> dict[str, bool]:
         "network": "Referat af netværksmødet" in client.get("/netvaerk/vestegnen").get_data(as_text=True),
         "kommune": "Referat af netværksmødet" in client.get("/kommuner/broendby").get_data(as_text=True),
         "feed": "Referat af netværksmødet" in client.get("/feed.atom").get_data(as_text=True),
-        "network_feed": "Referat af netværksmødet" in client.get("/netvaerk/vestegnen/feed.atom").get_data(
-            as_text=True),
+        "network_feed": "Referat af netværksmødet"
+        in client.get("/netvaerk/vestegnen/feed.atom").get_data(as_text=True),
         "sitemap": "referat-af-netvaerksmoedet" in client.get("/sitemap.xml").get_data(as_text=True),
     }
 
 
 # ----------------------------------------------------------------- network-only is the default
+
 
 def test_a_note_without_visibility_is_for_the_network_only_and_its_page_says_so(site):
     slug = post_network_note(site)
@@ -113,6 +116,7 @@ def test_the_note_form_preselects_network_only(site):
 
 
 # ----------------------------------------------------------------- a public note waits for an editor
+
 
 def test_a_public_note_waits_in_the_queue_and_followers_hear_of_it_when_it_is_approved(site):
     run_cli(site, "users", "list")  # the CLI works beside the site (nothing locked)
@@ -150,6 +154,7 @@ def test_a_rejected_public_note_is_never_published_and_its_address_is_free_again
 
 # ----------------------------------------------------------------- editing
 
+
 def test_its_author_edits_a_note_with_the_version_it_started_from(site):
     slug = post_network_note(site)
     started = version(site, slug)
@@ -164,15 +169,18 @@ def test_its_author_edits_a_note_with_the_version_it_started_from(site):
     assert "Rettet:" in login(site, "colleague").get(f"/notater/{slug}").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("who, query, raw, status, field", [
-    ("member", "", None, 422, "based_on"),  # no version: refused before anything is read
-    ("member", "?based_on=abc", "---\ntitle: T\n---\n", 422, "network"),
-    ("member", "?based_on=abc", note().replace("network: vestegnen", "network: andet"), 422, "network"),
-    ("colleague", "?based_on=abc", note(), 403, None),  # a member of the network, not its author
-    ("stranger", "?based_on=abc", note(), 404, None),  # may not even know it exists
-    (None, "?based_on=abc", note(), 401, None),
-    ("member", "?based_on=x;y", note(), 422, "based_on"),
-])
+@pytest.mark.parametrize(
+    "who, query, raw, status, field",
+    [
+        ("member", "", None, 422, "based_on"),  # no version: refused before anything is read
+        ("member", "?based_on=abc", "---\ntitle: T\n---\n", 422, "network"),
+        ("member", "?based_on=abc", note().replace("network: vestegnen", "network: andet"), 422, "network"),
+        ("colleague", "?based_on=abc", note(), 403, None),  # a member of the network, not its author
+        ("stranger", "?based_on=abc", note(), 404, None),  # may not even know it exists
+        (None, "?based_on=abc", note(), 401, None),
+        ("member", "?based_on=x;y", note(), 422, "based_on"),
+    ],
+)
 def test_bad_edits_are_refused_with_a_clear_error_and_change_nothing(site, who, query, raw, status, field):
     slug = post_network_note(site)
     before = version(site, slug)
@@ -194,8 +202,13 @@ def test_a_members_edit_of_a_public_note_waits_for_an_editor_but_an_editors_is_p
     assert "Reklame" not in api(site, "GET", f"/notater/{slug}").get_data(as_text=True)  # approval is not bypassed
     detail = api(site, "GET", f"/api/submissions/{pending.get_json()['submission']}", "editor").get_json()
     assert detail["is_update"] and detail["kind"] == "note"
-    by_editor = api(site, "PUT", f"/api/notes/{slug}?based_on={version(site, slug, 'editor')}", "editor",
-                    note(visibility="public", body=f"Redaktionen retter en stavefejl. {WORD}"))
+    by_editor = api(
+        site,
+        "PUT",
+        f"/api/notes/{slug}?based_on={version(site, slug, 'editor')}",
+        "editor",
+        note(visibility="public", body=f"Redaktionen retter en stavefejl. {WORD}"),
+    )
     assert by_editor.status_code == 200
     assert "stavefejl" in api(site, "GET", f"/notater/{slug}").get_data(as_text=True)
     # The member's pending change was based on the old text: approving it now would undo the editor's fix.
@@ -211,9 +224,16 @@ def test_the_web_form_edits_a_note_and_a_stale_form_keeps_what_was_typed(site):
     form = client.get(f"/notater/{slug}/rediger").get_data(as_text=True)
     based_on = re.search(r'name="based_on" value="([^"]+)"', form).group(1)
     assert WORD in form
-    data = {"csrf_token": csrf(client, f"/notater/{slug}/rediger"), "based_on": based_on,
-            "title": "Referat af netværksmødet", "date": "2026-11-24", "visibility": "network", "kommuner": ["153"], "topics": "sprogpraktik",
-            "body": f"Rettet i formularen. {WORD}"}
+    data = {
+        "csrf_token": csrf(client, f"/notater/{slug}/rediger"),
+        "based_on": based_on,
+        "title": "Referat af netværksmødet",
+        "date": "2026-11-24",
+        "visibility": "network",
+        "kommuner": ["153"],
+        "topics": "sprogpraktik",
+        "body": f"Rettet i formularen. {WORD}",
+    }
     response = client.post(f"/notater/{slug}/rediger", data=data)
     assert response.status_code == 302
     assert "Rettet i formularen" in client.get(f"/notater/{slug}").get_data(as_text=True)
@@ -224,6 +244,7 @@ def test_the_web_form_edits_a_note_and_a_stale_form_keeps_what_was_typed(site):
 
 
 # ----------------------------------------------------------------- withdrawing and taking down
+
 
 def test_a_withdrawn_note_vanishes_from_every_surface_and_its_file_leaves_content(site):
     assert api(site, "PUT", "/api/networks/vestegnen/follow", "follower").status_code == 200
@@ -237,9 +258,13 @@ def test_a_withdrawn_note_vanishes_from_every_surface_and_its_file_leaves_conten
     confirm = client.get(f"/notater/{slug}/traek-tilbage").get_data(as_text=True)
     assert "Ja, træk notatet tilbage" in confirm and "Nej, behold det" in confirm
     assert path.exists()  # the confirmation page changes nothing
-    response = client.post(f"/notater/{slug}/traek-tilbage", data={
-        "csrf_token": csrf(client, f"/notater/{slug}/traek-tilbage"),
-        "based_on": re.search(r'name="based_on" value="([^"]+)"', confirm).group(1)})
+    response = client.post(
+        f"/notater/{slug}/traek-tilbage",
+        data={
+            "csrf_token": csrf(client, f"/notater/{slug}/traek-tilbage"),
+            "based_on": re.search(r'name="based_on" value="([^"]+)"', confirm).group(1),
+        },
+    )
     assert response.status_code == 302
 
     assert not path.exists()
@@ -299,8 +324,10 @@ def test_an_edit_form_whose_session_expired_comes_back_filled_in(site):
     slug = post_network_note(site)
     client = login(site, "member")
     typed = "En lang rettelse, som ikke må gå tabt (testindhold)."
-    response = client.post(f"/notater/{slug}/rediger", data={
-        "csrf_token": "udløbet", "based_on": "abc", "title": "Referat", "date": "2026-11-24", "body": typed})
+    response = client.post(
+        f"/notater/{slug}/rediger",
+        data={"csrf_token": "udløbet", "based_on": "abc", "title": "Referat", "date": "2026-11-24", "body": typed},
+    )
     assert response.status_code == 400 and typed in response.get_data(as_text=True)
     assert 'name="based_on" value="abc"' in response.get_data(as_text=True)
 
@@ -315,7 +342,8 @@ def test_a_withdrawal_survives_a_full_ingest_and_flask_check_is_clean(site):
     assert api(site, "GET", f"/notater/{slug}").status_code == 410
     assert api(site, "GET", "/api/search?q=benchmarking&type=note").get_json()["total"] == 0
     assert "Benchmarking af integrationsindsatsen på Vestegnen" not in api(site, "GET", "/netvaerk/vestegnen").get_data(
-        as_text=True)
+        as_text=True
+    )
     run_cli(site, "check")  # `flask check` exits 0: the outbox delete is not a lost write
     report = check(site.config["CONTENT_DIR"], site.config["DATA_DIR"])
     assert report.ok, report.problems

@@ -11,7 +11,6 @@ Bounded: ``MAX_EXAMPLES`` per operation and mode, derandomized (the same cases
 on every run), no example database.
 """
 
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -30,15 +29,26 @@ from portal.web.openapi import PATHS
 from conftest import close_site, make_site
 
 MAX_EXAMPLES = 20
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_headers_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 OPERATIONS = [(method.upper(), path) for path, ops in PATHS.items() for method in ops]
 # Negative data needs something to break: a query parameter or a body. (A path parameter
 # here is any non-empty text: an empty one would be another route.)
-NEGATIVE = [(m, p) for m, p in OPERATIONS
-            if "requestBody" in PATHS[p][m.lower()] or any(x["in"] == "query" for x in PATHS[p][m.lower()].get("parameters", []))]
-CASES = [(m, p, GenerationMode.POSITIVE) for m, p in OPERATIONS] + [(m, p, GenerationMode.NEGATIVE) for m, p in NEGATIVE]
+NEGATIVE = [
+    (m, p)
+    for m, p in OPERATIONS
+    if "requestBody" in PATHS[p][m.lower()]
+    or any(x["in"] == "query" for x in PATHS[p][m.lower()].get("parameters", []))
+]
+CASES = [(m, p, GenerationMode.POSITIVE) for m, p in OPERATIONS] + [
+    (m, p, GenerationMode.NEGATIVE) for m, p in NEGATIVE
+]
 
 GOOD = """---
 title: Lektiecafé for unge flygtninge i Høje-Taastrup
@@ -62,10 +72,13 @@ Referat fra mødet. (Testindhold.)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A copy of the content, ingested, with an editor and a network member (tokens from the CLI)."""
-    app = make_site(tmp_path_factory.mktemp("openapi"), people={
-        "editor": ("redaktoer@example.dk", "editor", ()),
-        "member": ("leder@broendby.example.dk", "contributor", ("vestegnen",)),
-    })
+    app = make_site(
+        tmp_path_factory.mktemp("openapi"),
+        people={
+            "editor": ("redaktoer@example.dk", "editor", ()),
+            "member": ("leder@broendby.example.dk", "contributor", ("vestegnen",)),
+        },
+    )
     yield app
     close_site(app)
 
@@ -104,8 +117,13 @@ def test_api_conforms_to_its_description(site, schema, method, path, mode):
     headers = _headers(site, method, path)
     checks = CHECKS + ([negative_data_rejection] if mode is GenerationMode.NEGATIVE else [])
 
-    @settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
         case.call_and_validate(headers=headers, checks=checks)
@@ -135,17 +153,32 @@ def test_happy_paths_conform_too(site, schema):
     assert call("/api/practices/{slug}", "GET", {}, path_parameters={"slug": slug}).status_code == 200
     # a second submission of the same title is now a conflict; with ?slug= an update, which we reject
     assert call("/api/submissions", "POST", editor, body=GOOD, media_type="text/markdown").status_code == 409
-    update = call("/api/submissions", "POST", editor, body=GOOD.replace("to gange", "tre gange"),
-                  media_type="text/markdown", query={"slug": slug})
+    update = call(
+        "/api/submissions",
+        "POST",
+        editor,
+        body=GOOD.replace("to gange", "tre gange"),
+        media_type="text/markdown",
+        query={"slug": slug},
+    )
     assert update.status_code == 201
-    rejected = call("/api/submissions/{sid}/reject", "POST", editor, path_parameters={"sid": update.json()["id"]},
-                    body={"reason": "Dubleret."}, media_type="application/json")
+    rejected = call(
+        "/api/submissions/{sid}/reject",
+        "POST",
+        editor,
+        path_parameters={"sid": update.json()["id"]},
+        body={"reason": "Dubleret."},
+        media_type="application/json",
+    )
     assert rejected.status_code == 200 and rejected.json()["reason"] == "Dubleret."
     note = call("/api/notes", "POST", member, body=NOTE, media_type="text/markdown")
     assert note.status_code == 201
     assert call("/api/search", "GET", member, query={"q": "lektiecaféer"}).json()["total"] >= 1
     assert call("/api/kommuner/{ref}", "GET", {}, path_parameters={"ref": "Hoeje Taastrup"}).status_code == 200
-    assert call("/api/rankings/{slug}", "GET", {}, path_parameters={"slug": "akf-selvforsoergelse-1999-2005"}).status_code == 200
+    assert (
+        call("/api/rankings/{slug}", "GET", {}, path_parameters={"slug": "akf-selvforsoergelse-1999-2005"}).status_code
+        == 200
+    )
     csv = call("/api/rankings/{slug}.csv", "GET", {}, path_parameters={"slug": "akf-selvforsoergelse-1999-2005"})
     assert csv.status_code == 200
     assert call("/api/indicators", "GET", {}).status_code == 200

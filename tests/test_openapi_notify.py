@@ -8,7 +8,8 @@ def test_batch_and_follow_answers_match_the_description(site, schema):  # noqa: 
     member = {"Authorization": f"Bearer {site.tokens['member']}"}
     batch = schema["/api/submissions/batch"]["POST"].Case(
         body={"file": [GOOD.replace("Lektiecafé", "Batch-lektiecafé").encode(), b"---\ntitle: x\n---\n"]},
-        media_type="multipart/form-data")
+        media_type="multipart/form-data",
+    )
     response = batch.call_and_validate(headers=editor, checks=CHECKS)
     assert response.status_code == 200, response.text
     assert [r["status"] for r in response.json()["results"]] == [201, 422]

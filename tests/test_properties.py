@@ -35,25 +35,76 @@ from search_corpus import ALL_DOCS, NETWORK_AUDIENCES, text_source  # noqa: E402
 
 
 def bounded(n: int):
-    return settings(max_examples=n, derandomize=True, database=None, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.filter_too_much])
+    return settings(
+        max_examples=n,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    )
 
 
 # ----------------------------------------------------------------- (a) the front-matter reader
 
 YAML_BITS = [
-    "---\n", "---", "...\n", "\n", "\r\n", "\ufeff", "\x00", "\t", "  ", "- ", ": ", "key: ", "title: ",
-    "evidence: effekt\n", "topics: [a, b]\n", "kommuner: [Billund]\n", "&a ", "*a ", "!!python/object:os.system ",
-    "!!binary ", "!tag ", "{", "}", "[", "]", ",", "'", '"', "#", "|\n", ">\n", "? ", "no", "0101", "1.10",
-    "2006-02-30", "yes", "~", "null", "<<: *a\n", "%YAML 1.1\n", "--- !!map\n", "\\", "é", "æøå", "🙂",
+    "---\n",
+    "---",
+    "...\n",
+    "\n",
+    "\r\n",
+    "\ufeff",
+    "\x00",
+    "\t",
+    "  ",
+    "- ",
+    ": ",
+    "key: ",
+    "title: ",
+    "evidence: effekt\n",
+    "topics: [a, b]\n",
+    "kommuner: [Billund]\n",
+    "&a ",
+    "*a ",
+    "!!python/object:os.system ",
+    "!!binary ",
+    "!tag ",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "'",
+    '"',
+    "#",
+    "|\n",
+    ">\n",
+    "? ",
+    "no",
+    "0101",
+    "1.10",
+    "2006-02-30",
+    "yes",
+    "~",
+    "null",
+    "<<: *a\n",
+    "%YAML 1.1\n",
+    "--- !!map\n",
+    "\\",
+    "é",
+    "æøå",
+    "🙂",
 ]
 yamlish = st.lists(st.one_of(st.sampled_from(YAML_BITS), st.text(max_size=8)), max_size=40).map("".join)
 
 
 @bounded(300)
-@given(raw=st.one_of(st.binary(max_size=600), yamlish.map(lambda s: s.encode("utf-8", "surrogatepass")),
-                     yamlish.map(lambda s: ("---\n" + s + "\n---\nTekst\n").encode("utf-8", "surrogatepass"))))
+@given(
+    raw=st.one_of(
+        st.binary(max_size=600),
+        yamlish.map(lambda s: s.encode("utf-8", "surrogatepass")),
+        yamlish.map(lambda s: ("---\n" + s + "\n---\nTekst\n").encode("utf-8", "surrogatepass")),
+    )
+)
 @example(raw=b"---\na: &x [1]\nb: *x\n---\n")
 @example(raw=b"---\n" + b"[" * 200 + b"\n---\n")
 @example(raw=b"---\n!!python/object/apply:os.system ['true']\n---\n")
@@ -76,14 +127,43 @@ def test_readers_raise_only_content_errors(raw):
 
 # Text a title or tag may hold: letters (Danish too), digits, punctuation that matters to YAML.
 _SAFE = st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs"), exclude_characters="\x85\u2028\u2029")
-YAML_TRAPS = ["no", "yes", "0101", "1.10", "1e3", "~", "null", "true", "- x", "#x", "a: b", "*a", "&a", "!x",
-              "'", '"', "[a]", "{a}", "%", "@", "`", "|", ">", "2006-02-30", "Ærø: å", "ø #1"]
+YAML_TRAPS = [
+    "no",
+    "yes",
+    "0101",
+    "1.10",
+    "1e3",
+    "~",
+    "null",
+    "true",
+    "- x",
+    "#x",
+    "a: b",
+    "*a",
+    "&a",
+    "!x",
+    "'",
+    '"',
+    "[a]",
+    "{a}",
+    "%",
+    "@",
+    "`",
+    "|",
+    ">",
+    "2006-02-30",
+    "Ærø: å",
+    "ø #1",
+]
 
 
 def _text(max_size: int):
     """A value as the validators keep it: stripped, single-spaced inside not required."""
-    return st.one_of(st.sampled_from(YAML_TRAPS), st.text(_SAFE, min_size=1, max_size=max_size)) \
-        .map(str.strip).filter(bool)
+    return (
+        st.one_of(st.sampled_from(YAML_TRAPS), st.text(_SAFE, min_size=1, max_size=max_size))
+        .map(str.strip)
+        .filter(bool)
+    )
 
 
 def _tag():
@@ -126,9 +206,17 @@ def _check_record(record: dict, values: dict, body: str) -> None:
 
 @bounded(150)
 @given(values=practice_values, body=st.text(_SAFE, max_size=200))
-@example(values={"title": "no", "evidence": "effekt", "topics": ["0101"], "contact": "1.10", "organisation": "yes",
-                 "source": "2006-02-30"},
-         body="# no")
+@example(
+    values={
+        "title": "no",
+        "evidence": "effekt",
+        "topics": ["0101"],
+        "contact": "1.10",
+        "organisation": "yes",
+        "source": "2006-02-30",
+    },
+    body="# no",
+)
 def test_a_valid_practice_round_trips_with_every_scalar_as_text(values, body):
     """Written with JSON-style quoting (a subset of YAML), read back unchanged."""
     assume(len(values["title"]) <= MAX_TITLE)
@@ -140,14 +228,33 @@ def test_a_valid_practice_round_trips_with_every_scalar_as_text(values, body):
 
 # ----------------------------------------------------------------- (b) form → file → record
 
-FORM_TITLES = ["Bydelsmødre på Nørrebro", 'Citat: "Det virker"', "Kolon: og # hash", "*stjerne først",
-               "no", "0101", "1.10", "- bindestreg", "? spørgsmål", "'enkelt'", "Æble & Ørred | Åen", "@handle",
-               "`kode`", "%procent", "[klammer]", "{tuborg}", "!udråb", "> citat", "yes: no"]
+FORM_TITLES = [
+    "Bydelsmødre på Nørrebro",
+    'Citat: "Det virker"',
+    "Kolon: og # hash",
+    "*stjerne først",
+    "no",
+    "0101",
+    "1.10",
+    "- bindestreg",
+    "? spørgsmål",
+    "'enkelt'",
+    "Æble & Ørred | Åen",
+    "@handle",
+    "`kode`",
+    "%procent",
+    "[klammer]",
+    "{tuborg}",
+    "!udråb",
+    "> citat",
+    "yes: no",
+]
 
 
 @bounded(150)
-@given(values=practice_values, title=st.one_of(st.sampled_from(FORM_TITLES), _text(80)),
-       body=st.text(_SAFE, max_size=200))
+@given(
+    values=practice_values, title=st.one_of(st.sampled_from(FORM_TITLES), _text(80)), body=st.text(_SAFE, max_size=200)
+)
 def test_form_values_round_trip_through_the_file_format(values, title, body):
     values = dict(values, title=title)
     assume(len(title) <= MAX_TITLE)
@@ -162,18 +269,56 @@ def test_form_values_round_trip_through_the_file_format(values, title, body):
 
 # ----------------------------------------------------------------- (c) the sanitizer
 
-SCHEMES = ["javascript:", "JaVaScRiPt:", " javascript:", "java\tscript:", "java\nscript:", "&#106;avascript:",
-           "&#x6A;avascript:", "java&#x09;script:", "java&#9;script:", "javascript&colon;", "&#0000106avascript:",
-           "vbscript:", "VBScript:", "data:text/html;base64,PHNjcmlwdD4=", "DATA:text/html,<script>",
-           " data:image/svg+xml,<svg onload=alert(1)>", "\x01javascript:", "jav&#x0A;ascript:", "%6Aavascript:"]
-TAGS = ["<script>alert(1)</script>", "<SCRIPT SRC=//x.example/x.js></SCRIPT>", "<scr<script>ipt>alert(1)</script>",
-        "<iframe src=x>", "<form action=x><input name=a></form>", "<svg onload=alert(1)>", "<svg><script>x</script></svg>",
-        "<meta http-equiv=refresh content='0;url=x'>", "<base href=//x.example/>", "<style>*{}</style>",
-        "<object data=x>", "<embed src=x>", "<img src=x onerror=alert(1)>", "<a href=x onclick=alert(1)>a</a>",
-        "<p id=main name=x>clobber</p>", '<div id="content">', "<math><mtext><script>x</script>", "<!--<script>-->",
-        "<a href='javascript:alert(1)'>x</a>", "<a\nhref=javascript:alert(1)>x</a>", '<img src="data:image/png;base64,AA">',
-        "<details open ontoggle=alert(1)>", "<body onload=alert(1)>", "<link rel=stylesheet href=x>",
-        "<table background=javascript:alert(1)>", "<a href=\"  JAVASCRIPT:alert(1)\">x</a>", "<x onmouseover=alert(1)>"]
+SCHEMES = [
+    "javascript:",
+    "JaVaScRiPt:",
+    " javascript:",
+    "java\tscript:",
+    "java\nscript:",
+    "&#106;avascript:",
+    "&#x6A;avascript:",
+    "java&#x09;script:",
+    "java&#9;script:",
+    "javascript&colon;",
+    "&#0000106avascript:",
+    "vbscript:",
+    "VBScript:",
+    "data:text/html;base64,PHNjcmlwdD4=",
+    "DATA:text/html,<script>",
+    " data:image/svg+xml,<svg onload=alert(1)>",
+    "\x01javascript:",
+    "jav&#x0A;ascript:",
+    "%6Aavascript:",
+]
+TAGS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//x.example/x.js></SCRIPT>",
+    "<scr<script>ipt>alert(1)</script>",
+    "<iframe src=x>",
+    "<form action=x><input name=a></form>",
+    "<svg onload=alert(1)>",
+    "<svg><script>x</script></svg>",
+    "<meta http-equiv=refresh content='0;url=x'>",
+    "<base href=//x.example/>",
+    "<style>*{}</style>",
+    "<object data=x>",
+    "<embed src=x>",
+    "<img src=x onerror=alert(1)>",
+    "<a href=x onclick=alert(1)>a</a>",
+    "<p id=main name=x>clobber</p>",
+    '<div id="content">',
+    "<math><mtext><script>x</script>",
+    "<!--<script>-->",
+    "<a href='javascript:alert(1)'>x</a>",
+    "<a\nhref=javascript:alert(1)>x</a>",
+    '<img src="data:image/png;base64,AA">',
+    "<details open ontoggle=alert(1)>",
+    "<body onload=alert(1)>",
+    "<link rel=stylesheet href=x>",
+    "<table background=javascript:alert(1)>",
+    '<a href="  JAVASCRIPT:alert(1)">x</a>',
+    "<x onmouseover=alert(1)>",
+]
 
 
 def _markdown_payloads():
@@ -188,12 +333,24 @@ def _markdown_payloads():
         scheme.map(lambda s: f"<a href='{s}alert(1)'>x</a>"),
         scheme.map(lambda s: f"<img src={s}alert(1)>"),
     )
-    attr_list = st.sampled_from(["# Titel {#main}", "Afsnit\n{: #x onclick=alert(1) }", "[a](/x){: onclick=alert(1)}",
-                                 "## Overskrift {: id=content }", "[TOC]"])
+    attr_list = st.sampled_from(
+        [
+            "# Titel {#main}",
+            "Afsnit\n{: #x onclick=alert(1) }",
+            "[a](/x){: onclick=alert(1)}",
+            "## Overskrift {: id=content }",
+            "[TOC]",
+        ]
+    )
     tag = st.sampled_from(TAGS)
     case = st.sampled_from([str, str.upper, str.lower, str.swapcase])
-    piece = st.one_of(link, attr_list, tag, st.text(max_size=20),
-                      st.sampled_from(["\n\n", "\n", "    ", "> ", "* ", "1. ", "| a | b |\n|---|---|\n| ", "```\n", "`"]))
+    piece = st.one_of(
+        link,
+        attr_list,
+        tag,
+        st.text(max_size=20),
+        st.sampled_from(["\n\n", "\n", "    ", "> ", "* ", "1. ", "| a | b |\n|---|---|\n| ", "```\n", "`"]),
+    )
     return st.lists(st.tuples(piece, case).map(lambda pc: pc[1](pc[0])), min_size=1, max_size=12).map("".join)
 
 
@@ -212,6 +369,8 @@ def _as_browser_reads(url: str) -> str:
     """What a browser's URL parser sees: C0 controls and spaces stripped at both ends,
     tabs and newlines removed everywhere (WHATWG URL), lower case."""
     return re.sub(r"[\t\n\r]", "", url.strip("".join(map(chr, range(0x21))))).lower()
+
+
 FORBIDDEN_TAGS = {"script", "iframe", "form", "svg", "meta", "base", "style", "object", "embed", "math", "link", "img"}
 
 
@@ -241,7 +400,7 @@ def assert_safe_html(out: str) -> None:
 @given(md=_markdown_payloads())
 @example(md="[x](&#106;avascript:alert(1))")
 @example(md="[x](java&#x09;script:alert(1))")
-@example(md="<a href=\"jav&#x09;ascript:alert(1)\">x</a>")
+@example(md='<a href="jav&#x09;ascript:alert(1)">x</a>')
 def test_sanitizer_output_is_safe(md):
     try:
         out = render_markdown(md)
@@ -258,6 +417,7 @@ def test_sanitizer_check_itself_catches_bad_html():
 
 # ----------------------------------------------------------------- (d) the query builder
 
+
 @pytest.fixture(scope="module")
 def small_index(tmp_path_factory):
     path = tmp_path_factory.mktemp("props") / "ix"
@@ -267,9 +427,50 @@ def small_index(tmp_path_factory):
     idx.close()
 
 
-QUERY_BITS = ['"', "*", "(", ")", "^", ":", "[", "]", "{", "}", "~", "-", "+", "!", "?", "\\", "/", " ", "  ",
-              "AND", "OR", "NOT", "TO", "title:", "body:", "^1000", "flygtninge", "flygt*", "praktik", "i", "og",
-              "Århus", "æøå", "\x00", "\ud800", "🙂", "\u200b", "\t", "\n", "a" * 40, "*a*", "[a TO z]"]
+QUERY_BITS = [
+    '"',
+    "*",
+    "(",
+    ")",
+    "^",
+    ":",
+    "[",
+    "]",
+    "{",
+    "}",
+    "~",
+    "-",
+    "+",
+    "!",
+    "?",
+    "\\",
+    "/",
+    " ",
+    "  ",
+    "AND",
+    "OR",
+    "NOT",
+    "TO",
+    "title:",
+    "body:",
+    "^1000",
+    "flygtninge",
+    "flygt*",
+    "praktik",
+    "i",
+    "og",
+    "Århus",
+    "æøå",
+    "\x00",
+    "\ud800",
+    "🙂",
+    "\u200b",
+    "\t",
+    "\n",
+    "a" * 40,
+    "*a*",
+    "[a TO z]",
+]
 queries = st.one_of(
     st.text(max_size=600),
     st.lists(st.sampled_from(QUERY_BITS), max_size=150).map("".join),
@@ -304,8 +505,10 @@ def test_query_builder_raises_only_query_error(small_index, q, member):
         assert isinstance(response, SearchResponse) and response.total >= 0
         assert len(response.hits) <= response.per_page
         if not member:
-            assert all(not h.id.startswith("note:") or h.id in {d.id for d in ALL_DOCS if d.audience == "public"}
-                       for h in response.hits)
+            assert all(
+                not h.id.startswith("note:") or h.id in {d.id for d in ALL_DOCS if d.audience == "public"}
+                for h in response.hits
+            )
     SLOWEST.append((time.perf_counter() - t0, q))
     SLOWEST.sort(reverse=True)
     del SLOWEST[3:]

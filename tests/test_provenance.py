@@ -37,8 +37,9 @@ def test_the_api_refuses_a_claim_of_effect_without_a_source_and_stores_nothing(s
     [error] = response.get_json()["errors"]
     assert error["field"] == "source" and error["line"] == 4  # the line of the claim
     assert "Viser effekt" in error["message"] and "hvor vurderingen kommer fra" in error["message"]
-    listed = site.test_client().get("/api/submissions?status=pending",
-                                    headers={"Authorization": f"Bearer {site.tokens['contributor']}"})
+    listed = site.test_client().get(
+        "/api/submissions?status=pending", headers={"Authorization": f"Bearer {site.tokens['contributor']}"}
+    )
     assert listed.get_json()["submissions"] == []
     # With a source it is accepted.
     sourced = CLAIM.replace("evidence: effekt\n", "evidence: effekt\nsource: Testmateriale, ingen rigtig rapport\n")
@@ -53,8 +54,15 @@ def test_the_form_shows_the_missing_source_beside_its_field_and_keeps_the_text(s
     page = client.get("/indsend").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     typed = "Testindhold, som ikke må gå tabt."
-    form = {"csrf_token": token, "title": "Effekt uden kilde (testmateriale)", "kommuner": ["183"],
-            "evidence": "delvis-effekt", "topics": "sprog", "body": typed, "action": "submit"}
+    form = {
+        "csrf_token": token,
+        "title": "Effekt uden kilde (testmateriale)",
+        "kommuner": ["183"],
+        "evidence": "delvis-effekt",
+        "topics": "sprog",
+        "body": typed,
+        "action": "submit",
+    }
     response = client.post("/indsend", data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 422

@@ -89,8 +89,10 @@ class Writers:
         self.jobs = [ctx.Queue(), ctx.Queue()]
         self.results = [ctx.Queue(), ctx.Queue()]
         target, args = (_writer, (str(data), str(content))) if base_url is None else (_http_writer, (base_url,))
-        self.procs = [ctx.Process(target=target, args=(*args, self.barrier, self.jobs[i], self.results[i]),
-                                  daemon=True) for i in range(2)]
+        self.procs = [
+            ctx.Process(target=target, args=(*args, self.barrier, self.jobs[i], self.results[i]), daemon=True)
+            for i in range(2)
+        ]
         for proc in self.procs:
             proc.start()
 
@@ -116,9 +118,12 @@ def site(tmp_path):
     data = tmp_path / "data"
     ingest(content, data)
     db = OwnedDB(data)
-    emails = {"member1": ("leder1@example.dk", "contributor", ["vestegnen"]),
-              "member2": ("leder2@example.dk", "contributor", ["vestegnen"]),
-              "editor1": ("red1@example.dk", "editor", []), "editor2": ("red2@example.dk", "editor", [])}
+    emails = {
+        "member1": ("leder1@example.dk", "contributor", ["vestegnen"]),
+        "member2": ("leder2@example.dk", "contributor", ["vestegnen"]),
+        "editor1": ("red1@example.dk", "editor", []),
+        "editor2": ("red2@example.dk", "editor", []),
+    }
     users, tokens = {}, {}
     for name, (email, role, networks) in emails.items():
         users[name] = accounts.add_user(db, email, role, networks=networks, organisation="Testkommune")
@@ -136,8 +141,12 @@ def writers(site):
 
 
 def _post(token, url, body: str):
-    return ("POST", url, {"Authorization": f"Bearer {token}", "Content-Type": "text/markdown; charset=utf-8"},
-            body.encode("utf-8"))
+    return (
+        "POST",
+        url,
+        {"Authorization": f"Bearer {token}", "Content-Type": "text/markdown; charset=utf-8"},
+        body.encode("utf-8"),
+    )
 
 
 def _approve(token, sid):
@@ -149,8 +158,9 @@ def test_two_members_posting_same_titled_notes_at_once_both_keep_their_note(site
     accepted = []
     for n in range(ROUNDS):
         texts = [NOTE.format(who=who, n=n) for who in ("leder 1", "leder 2")]
-        outcomes = writers.at_once(_post(tokens["member1"], "/api/notes", texts[0]),
-                                   _post(tokens["member2"], "/api/notes", texts[1]))
+        outcomes = writers.at_once(
+            _post(tokens["member1"], "/api/notes", texts[0]), _post(tokens["member2"], "/api/notes", texts[1])
+        )
         for (status, body), text in zip(outcomes, texts):
             # Both are accepted: a note's address comes from its title and date, which
             # the member did not choose as an address, so the second gets its own (-2).
@@ -172,8 +182,10 @@ def test_two_same_titled_new_practices_submitted_and_approved_at_once_are_both_p
     published = []
     for n in range(ROUNDS):
         texts = [PRACTICE.format(who=who, n=n) for who in ("kommune A", "kommune B")]
-        created = writers.at_once(_post(tokens["member1"], "/api/submissions", texts[0]),
-                                  _post(tokens["member2"], "/api/submissions", texts[1]))
+        created = writers.at_once(
+            _post(tokens["member1"], "/api/submissions", texts[0]),
+            _post(tokens["member2"], "/api/submissions", texts[1]),
+        )
         assert [s for s, _b in created] == [201, 201], created
         sids = [b["id"] for _s, b in created]
         approved = writers.at_once(_approve(tokens["editor1"], sids[0]), _approve(tokens["editor2"], sids[1]))
@@ -197,8 +209,10 @@ def test_two_updates_of_one_practice_approved_at_once_exactly_one_wins(site, wri
         base = path.read_text(encoding="utf-8")
         texts = [base + f"\nTilføjelse fra {who} i runde {n} (testindhold).\n" for who in ("kommune A", "kommune B")]
         db = OwnedDB(data)
-        subs = [submissions.submit(db, users[who], text, content, slug=UPDATE_SLUG)
-                for who, text in zip(("member1", "member2"), texts)]
+        subs = [
+            submissions.submit(db, users[who], text, content, slug=UPDATE_SLUG)
+            for who, text in zip(("member1", "member2"), texts)
+        ]
         db.close()
         outcomes = writers.at_once(_approve(tokens["editor1"], subs[0].id), _approve(tokens["editor2"], subs[1].id))
         statuses = sorted(s for s, _b in outcomes)
@@ -238,8 +252,9 @@ def test_an_approval_waiting_in_the_outbox_blocks_a_second_update_of_the_same_ve
     assert info.value.status == 409 and "venter stadig" in info.value.message
     assert submissions.get(db, second.id).status == "pending"
     # a third update submitted now is based on the approved text, not on the file
-    third = submissions.submit(db, users["member2"], base + "\nFørste (testindhold).\nTredje.\n", content,
-                               slug=UPDATE_SLUG)
+    third = submissions.submit(
+        db, users["member2"], base + "\nFørste (testindhold).\nTredje.\n", content, slug=UPDATE_SLUG
+    )
     assert third.base_raw == base + "\nFørste (testindhold).\n"
     publishing.drain(db, content, data)
     submissions.approve(db, users["editor2"], third.id, content, data)
@@ -286,12 +301,15 @@ def test_flask_check_reports_every_accepted_text_that_is_not_in_content(site):
         enqueue(db, conn, "note", "2026-11-30-dobbelt", note_b)
     path = content / "practices" / f"{UPDATE_SLUG}.md"
     base = path.read_text(encoding="utf-8")
-    updates = [submissions.submit(db, users[who], base + f"\n{who} (testindhold).\n", content, slug=UPDATE_SLUG)
-               for who in ("member1", "member2")]
+    updates = [
+        submissions.submit(db, users[who], base + f"\n{who} (testindhold).\n", content, slug=UPDATE_SLUG)
+        for who in ("member1", "member2")
+    ]
     with db.write() as conn:  # both approved against the same version, as the old check let happen
         for sub in updates:
-            conn.execute("UPDATE submissions SET status = 'approved', decided_at = '2026-12-01' WHERE id = ?",
-                         (sub.id,))
+            conn.execute(
+                "UPDATE submissions SET status = 'approved', decided_at = '2026-12-01' WHERE id = ?", (sub.id,)
+            )
             enqueue(db, conn, "practice", UPDATE_SLUG, sub.raw, submission_id=sub.id)
     drain(db, content, data)
     db.close()
@@ -303,8 +321,9 @@ def test_flask_check_reports_every_accepted_text_that_is_not_in_content(site):
     assert result.exit_code == 1 and "er gået tabt" in result.output
 
     (content / "notes" / "2026-11-30-dobbelt.md").write_text(note_a + "Rettet i hånden.\n", encoding="utf-8")
-    assert any("notes/2026-11-30-dobbelt.md har ikke den tekst, der blev godkendt" in p
-               for p in check(content, data).problems)
+    assert any(
+        "notes/2026-11-30-dobbelt.md har ikke den tekst, der blev godkendt" in p for p in check(content, data).problems
+    )
 
 
 def test_a_database_from_before_reservations_is_migrated_and_its_duplicates_cannot_both_win(site):
@@ -312,8 +331,9 @@ def test_a_database_from_before_reservations_is_migrated_and_its_duplicates_cann
     migration exactly one can be approved; the other gets a 409 and stays pending."""
     content, data, users, tokens = site
     db = OwnedDB(data)
-    subs = [submissions.submit(db, users[who], PRACTICE.format(who=who, n=7), content)
-            for who in ("member1", "member2")]
+    subs = [
+        submissions.submit(db, users[who], PRACTICE.format(who=who, n=7), content) for who in ("member1", "member2")
+    ]
     with db.write() as conn:  # as the old code stored them, and as a file at migration 5 looked
         conn.execute("UPDATE submissions SET slug = ? WHERE id = ?", (subs[0].slug, subs[1].id))
         conn.execute("DROP TABLE reservations")
@@ -345,8 +365,9 @@ def _login(app, email):
     def token(url):
         return re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
 
-    response = client.post("/log-ind", data={"email": email, "password": "en-lang-adgangskode",
-                                             "csrf_token": token("/log-ind")})
+    response = client.post(
+        "/log-ind", data={"email": email, "password": "en-lang-adgangskode", "csrf_token": token("/log-ind")}
+    )
     assert response.status_code == 302
     return client, token
 
@@ -354,8 +375,9 @@ def _login(app, email):
 @pytest.fixture
 def web(site):
     content, data, users, tokens = site
-    app = create_app({"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content),
-                      "SESSION_COOKIE_SECURE": False})
+    app = create_app(
+        {"TESTING": True, "DATA_DIR": str(data), "CONTENT_DIR": str(content), "SESSION_COOKIE_SECURE": False}
+    )
     yield app
     app.extensions["portal_index"].close()
 
@@ -376,8 +398,14 @@ def test_an_edit_form_opened_before_an_approval_cannot_undo_it(site, web):
         html = client.get(url).get_data(as_text=True)
         based_on = re.search(r'name="based_on" value="([0-9a-f]+)"', html).group(1)
         values = from_file((content / "practices" / f"{UPDATE_SLUG}.md").read_text(encoding="utf-8"), PRACTICE_FIELDS)
-        forms.append((client, token, {k: v for k, v in values.items() if v not in (None, "")}
-                      | {"slug": UPDATE_SLUG, "based_on": based_on, "action": "submit"}))
+        forms.append(
+            (
+                client,
+                token,
+                {k: v for k, v in values.items() if v not in (None, "")}
+                | {"slug": UPDATE_SLUG, "based_on": based_on, "action": "submit"},
+            )
+        )
     (first, first_token, first_form), (second, second_token, second_form) = forms
     first_form["body"] += "\n\nFørste kommunes tilføjelse (testindhold)."
     response = first.post("/indsend", data=first_form | {"csrf_token": first_token("/indsend")})
@@ -396,8 +424,9 @@ def test_an_edit_form_opened_before_an_approval_cannot_undo_it(site, web):
     # the re-shown form carries the new version: sending it again is a deliberate choice
     new_version = re.search(r'name="based_on" value="([0-9a-f]+)"', html).group(1)
     assert new_version != second_form["based_on"]
-    response = second.post("/indsend", data=second_form | {"based_on": new_version,
-                                                            "csrf_token": second_token("/indsend")})
+    response = second.post(
+        "/indsend", data=second_form | {"based_on": new_version, "csrf_token": second_token("/indsend")}
+    )
     assert response.status_code == 302
     pending = submissions.by_status(db, "pending")
     db.close()
@@ -408,8 +437,10 @@ def test_an_editor_approving_an_overtaken_update_in_the_queue_is_told_why(site, 
     content, data, users, tokens = site
     base = (content / "practices" / f"{UPDATE_SLUG}.md").read_text(encoding="utf-8")
     db = OwnedDB(data)
-    subs = [submissions.submit(db, users[who], base + f"\n{who} (testindhold).\n", content, slug=UPDATE_SLUG)
-            for who in ("member1", "member2")]
+    subs = [
+        submissions.submit(db, users[who], base + f"\n{who} (testindhold).\n", content, slug=UPDATE_SLUG)
+        for who in ("member1", "member2")
+    ]
     editor, token = _login(web, "red2@example.dk")
     warning = "Erfaringen er blevet ændret, siden dette forslag blev indsendt, så det kan ikke godkendes"
     assert warning not in editor.get(f"/redaktion/{subs[1].id}").get_data(as_text=True)
@@ -431,10 +462,16 @@ def test_a_same_titled_note_from_the_form_gets_its_own_page(site, web):
     urls = []
     for email, words in (("leder1@example.dk", "første"), ("leder2@example.dk", "anden")):
         member, token = _login(web, email)
-        response = member.post("/netvaerk/vestegnen/nyt-notat", data={
-            "csrf_token": token("/netvaerk/vestegnen/nyt-notat"), "title": "Referat af netværksmødet",
-            "date": "2026-11-30", "visibility": "network", "body": f"Det {words} referat (testindhold).",
-        })
+        response = member.post(
+            "/netvaerk/vestegnen/nyt-notat",
+            data={
+                "csrf_token": token("/netvaerk/vestegnen/nyt-notat"),
+                "title": "Referat af netværksmødet",
+                "date": "2026-11-30",
+                "visibility": "network",
+                "body": f"Det {words} referat (testindhold).",
+            },
+        )
         assert response.status_code == 302
         urls.append(response.headers["Location"])
     first_url = "/notater/2026-11-30-referat-af-netvaerksmoedet"
@@ -457,8 +494,9 @@ def test_an_api_update_based_on_an_old_version_is_a_409_and_stores_nothing(site,
     url = f"/api/submissions?slug={UPDATE_SLUG}&based_on={version}"
     first = send("member1", url, base + "\nFørste (testindhold).\n")
     assert first.status_code == 201, first.get_json()
-    approved = client.post(f"/api/submissions/{first.get_json()['id']}/approve",
-                           headers={"Authorization": f"Bearer {tokens['editor1']}"})
+    approved = client.post(
+        f"/api/submissions/{first.get_json()['id']}/approve", headers={"Authorization": f"Bearer {tokens['editor1']}"}
+    )
     assert approved.status_code == 200
     stale = send("member2", url, base + "\nAnden (testindhold).\n")
     assert stale.status_code == 409 and "er blevet ændret, siden du hentede den" in stale.get_json()["error"]
@@ -515,8 +553,18 @@ WRITERS = {
     "portal/web/security.py": "DATA_DIR/secret_key",
     "portal/attachments.py": "content/<kind>/filer/<sha256>.pdf: an attachment, named by its hash (write, fsync, rename)",
 }
-_WRITE_CALLS = {"write_text", "write_bytes", "extractall", "replace", "rename", "copy2", "copyfile", "copytree",
-                "move", "fdopen"}
+_WRITE_CALLS = {
+    "write_text",
+    "write_bytes",
+    "extractall",
+    "replace",
+    "rename",
+    "copy2",
+    "copyfile",
+    "copytree",
+    "move",
+    "fdopen",
+}
 
 
 def _file_writes(path) -> list[str]:
@@ -527,8 +575,11 @@ def _file_writes(path) -> list[str]:
         if not isinstance(node, ast.Call):
             continue
         name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
-        modes = [a.value for a in node.args[1:2] + [k.value for k in node.keywords if k.arg == "mode"]
-                 if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        modes = [
+            a.value
+            for a in node.args[1:2] + [k.value for k in node.keywords if k.arg == "mode"]
+            if isinstance(a, ast.Constant) and isinstance(a.value, str)
+        ]
         if name in _WRITE_CALLS and not (name == "replace" and getattr(node.func.value, "id", None) != "os"):
             found.append(f"{name}() line {node.lineno}")
         elif name == "open" and any(set(m) & set("wax+") for m in modes):
@@ -547,7 +598,8 @@ def test_only_the_publishing_path_writes_into_content():
     unexpected = {module: calls for module, calls in writers.items() if module not in WRITERS}
     assert unexpected == {}, f"new file writers (say where they write in WRITERS): {unexpected}"
     assert "write_file_atomically" not in "".join(
-        p.read_text(encoding="utf-8") for p in (root / "portal").rglob("*.py") if p.name != "publishing.py")
+        p.read_text(encoding="utf-8") for p in (root / "portal").rglob("*.py") if p.name != "publishing.py"
+    )
 
 
 # -- all three races through the production server -------------------------------------
@@ -569,14 +621,32 @@ def gunicorn(site, tmp_path):
         port = sock.getsockname()[1]
     root = Path(__file__).resolve().parent.parent
     access = tmp_path / "access.log"
-    env = os.environ | {"PORTAL_DATA_DIR": str(data), "PORTAL_CONTENT_DIR": str(content),
-                        "PORTAL_SESSION_COOKIE_SECURE": "false"}
+    env = os.environ | {
+        "PORTAL_DATA_DIR": str(data),
+        "PORTAL_CONTENT_DIR": str(content),
+        "PORTAL_SESSION_COOKIE_SECURE": "false",
+    }
     with open(tmp_path / "gunicorn.log", "wb") as log:
         server = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--timeout", "30",
-             "--bind", f"127.0.0.1:{port}", "--access-logfile", str(access),
-             "--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "app:app"],
-            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "--workers",
+                "2",
+                "--timeout",
+                "30",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--access-logfile",
+                str(access),
+                "--access-logformat",
+                "%(p)s %(m)s %(U)s %(s)s",
+                "app:app",
+            ],
+            cwd=root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -608,16 +678,23 @@ def test_all_three_races_through_gunicorn_with_two_workers_lose_nothing(site, gu
     conflicts = 0
     for n in range(3):
         texts = [NOTE.format(who=who, n=n) for who in ("leder 1", "leder 2")]
-        for (status, body), text in zip(clients.at_once(_post(tokens["member1"], "/api/notes", texts[0]),
-                                                        _post(tokens["member2"], "/api/notes", texts[1])), texts):
+        for (status, body), text in zip(
+            clients.at_once(
+                _post(tokens["member1"], "/api/notes", texts[0]), _post(tokens["member2"], "/api/notes", texts[1])
+            ),
+            texts,
+        ):
             assert status == 201, body
             accepted.append((f"notes/{body['id']}.md", text))
 
         texts = [PRACTICE.format(who=who, n=n) for who in ("kommune A", "kommune B")]
-        created = clients.at_once(_post(tokens["member1"], "/api/submissions", texts[0]),
-                                  _post(tokens["member2"], "/api/submissions", texts[1]))
-        approved = clients.at_once(*(_approve(tokens[e], b["id"])
-                                     for e, (_s, b) in zip(("editor1", "editor2"), created)))
+        created = clients.at_once(
+            _post(tokens["member1"], "/api/submissions", texts[0]),
+            _post(tokens["member2"], "/api/submissions", texts[1]),
+        )
+        approved = clients.at_once(
+            *(_approve(tokens[e], b["id"]) for e, (_s, b) in zip(("editor1", "editor2"), created))
+        )
         for (status, body), text in zip(approved, texts):
             assert status == 200, body
             accepted.append((f"practices/{body['slug']}.md", text))
@@ -625,8 +702,10 @@ def test_all_three_races_through_gunicorn_with_two_workers_lose_nothing(site, gu
         base = path.read_text(encoding="utf-8")
         texts = [base + f"\nTilføjelse fra {who} i runde {n} (testindhold).\n" for who in ("kommune A", "kommune B")]
         db = OwnedDB(data)
-        subs = [submissions.submit(db, users[w], t, content, slug=UPDATE_SLUG)
-                for w, t in zip(("member1", "member2"), texts)]
+        subs = [
+            submissions.submit(db, users[w], t, content, slug=UPDATE_SLUG)
+            for w, t in zip(("member1", "member2"), texts)
+        ]
         db.close()
         outcomes = clients.at_once(_approve(tokens["editor1"], subs[0].id), _approve(tokens["editor2"], subs[1].id))
         assert sorted(s for s, _b in outcomes) == [200, 409], outcomes

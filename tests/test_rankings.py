@@ -15,9 +15,14 @@ from conftest import CONTENT
 
 SLUG = "akf-selvforsoergelse-1999-2005"
 SEED_TABLE4 = [  # (rank, name as published, effect) for a sample across the table, from seed 004
-    (1, "Grindsted", "-7,206"), (2, "Høje Taastrup", "-7,090"), (3, "Kjellerup", "-4,898"),
-    (29, "Søllerød", "-0,081"), (37, "Fredensborg- Humblebæk", "0,202"), (42, "Århus", "0,375"),
-    (62, "Lyngby-Tårnbæk", "1,479"), (72, "Brøndby", "6,556"),
+    (1, "Grindsted", "-7,206"),
+    (2, "Høje Taastrup", "-7,090"),
+    (3, "Kjellerup", "-4,898"),
+    (29, "Søllerød", "-0,081"),
+    (37, "Fredensborg- Humblebæk", "0,202"),
+    (42, "Århus", "0,375"),
+    (62, "Lyngby-Tårnbæk", "1,479"),
+    (72, "Brøndby", "6,556"),
 ]
 
 
@@ -32,7 +37,9 @@ def test_ranking_page_shows_the_whole_table_as_published(client):
     body = html.split("<tbody>")[1].split("</tbody>")[0]
     assert body.count("<tr>") == 72
     for rank, name, effect in SEED_TABLE4:
-        row = re.search(rf"<td class=\"num\">{rank}</td>\s*<th scope=\"row\">{re.escape(name)}</th>(.*?)</tr>", body, re.S)
+        row = re.search(
+            rf"<td class=\"num\">{rank}</td>\s*<th scope=\"row\">{re.escape(name)}</th>(.*?)</tr>", body, re.S
+        )
         assert row, name
         assert f">{effect}<" in row.group(1)
     national = html.split("<tfoot>")[1]
@@ -48,7 +55,7 @@ def test_ranking_page_explains_how_to_read_it(client):
 
 def test_ranking_chart_is_accessible_svg_beside_the_table(client):
     html = page(client, f"/rangeringer/{SLUG}")
-    svg = html[html.index("<svg"): html.index("</svg>")]
+    svg = html[html.index("<svg") : html.index("</svg>")]
     assert 'role="img"' in svg and "aria-labelledby" in svg
     assert "Grindsted" in svg and "Brøndby" in svg
     assert html.index('id="tabel"') < html.index("<svg")  # results first: the table, then the chart
@@ -59,10 +66,17 @@ def test_rank_movement_only_where_the_source_gives_it(client):
     source's words, and no raw difference ("ned 20") that would mislead."""
     body = client.get(f"/api/rankings/{SLUG}").get_json()
     assert body["previous_of"] == 53
-    before = {r["kommune_as_published"]: (r["previous_rank"], r["previous_of"], r["rank"], r["of"])
-              for r in body["rows"] if r["previous_rank"]}
-    assert before == {"Helsingør": (16, 53, 4, 72), "Horsens": (1, 53, 5, 72), "Hedensted": (50, 53, 70, 72),
-                      "Skive": (51, 53, 71, 72)}
+    before = {
+        r["kommune_as_published"]: (r["previous_rank"], r["previous_of"], r["rank"], r["of"])
+        for r in body["rows"]
+        if r["previous_rank"]
+    }
+    assert before == {
+        "Helsingør": (16, 53, 4, 72),
+        "Horsens": (1, 53, 5, 72),
+        "Hedensted": (50, 53, 70, 72),
+        "Skive": (51, 53, 71, 72),
+    }
     assert all(r["movement"] is None for r in body["rows"])
     html = page(client, f"/rangeringer/{SLUG}")
     assert "nr. 50 af 53 → nr. 70 af 72" in html and "nr. 16 af 53 → nr. 4 af 72" in html
@@ -84,9 +98,18 @@ def test_csv_download(client):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert len(rows) == 73
     assert rows[0] == {
-        "rank": "1", "kommune_as_published": "Grindsted", "kommune_code": "530", "kommune_name": "Billund",
-        "region": "Syddanmark", "observed": "31.052", "expected": "38.258", "effect": "-7.206", "significance": "***",
-        "cases": "89", "share_completed": "58", "previous_rank": "",
+        "rank": "1",
+        "kommune_as_published": "Grindsted",
+        "kommune_code": "530",
+        "kommune_name": "Billund",
+        "region": "Syddanmark",
+        "observed": "31.052",
+        "expected": "38.258",
+        "effect": "-7.206",
+        "significance": "***",
+        "cases": "89",
+        "share_completed": "58",
+        "previous_rank": "",
     }
     assert rows[-1]["kommune_as_published"] == "Hele landet" and rows[-1]["cases"] == "23563"
     assert client.get(f"/rangeringer/{SLUG}.csv").get_data() == response.get_data()
@@ -139,10 +162,18 @@ def test_kommune_with_several_former_kommuner_keeps_each_row(client):
 def test_api_kommune_answers_with_billund_and_its_ranking(client, ref):
     body = client.get(f"/api/kommuner/{ref}").get_json()
     assert body["name"] == "Billund"
-    assert body["rankings"] == [{
-        "ranking": SLUG, "title": body["rankings"][0]["title"], "rank": 1, "of": 72, "as": "Grindsted",
-        "effect": -7.206, "significance": "***", "previous_rank": None,
-    }]
+    assert body["rankings"] == [
+        {
+            "ranking": SLUG,
+            "title": body["rankings"][0]["title"],
+            "rank": 1,
+            "of": 72,
+            "as": "Grindsted",
+            "effect": -7.206,
+            "significance": "***",
+            "previous_rank": None,
+        }
+    ]
     assert body["indicators"] == []
 
 
@@ -151,8 +182,13 @@ def test_api_ranking_contract(client):
     for key in ("slug", "title", "source", "period", "measure", "lower_is_better", "rows", "national", "top", "bottom"):
         assert key in body
     row = body["rows"][0]
-    assert row["kommune"] == {"code": "530", "name": "Billund", "official_name": "Billund Kommune",
-                              "region": "Syddanmark", "slug": "billund"}
+    assert row["kommune"] == {
+        "code": "530",
+        "name": "Billund",
+        "official_name": "Billund Kommune",
+        "region": "Syddanmark",
+        "slug": "billund",
+    }
     assert row["kommune_as_published"] == "Grindsted"
     assert body["lower_is_better"] is True
     assert "practices" in body["top"][0] and "suggested_practices" in body["bottom"][0]
@@ -189,6 +225,7 @@ def test_indicators_page_draws_the_national_tables(client):
 
 # -- the linking logic on a tree where the top kommuner have documented practice --
 
+
 def _practice(path, title, kommune, evidence, topics):
     path.write_text(
         f"---\ntitle: {title}\nkommuner: [{kommune}]\nevidence: {evidence}\nsource: Testmateriale\ntopics: [{', '.join(topics)}]\n---\nTekst.\n",
@@ -203,7 +240,13 @@ def linked_client(tmp_path):
     shutil.copytree(CONTENT / "rankings", content / "rankings")
     p = content / "practices"
     _practice(p / "mentor-horsens.md", "Mentorer i Horsens", "Horsens", "ikke-evalueret", ["mentor", "beskæftigelse"])
-    _practice(p / "praktik-helsingoer.md", "Virksomhedspraktik i Helsingør", "Helsingør", "effekt", ["virksomhedspraktik", "beskæftigelse"])
+    _practice(
+        p / "praktik-helsingoer.md",
+        "Virksomhedspraktik i Helsingør",
+        "Helsingør",
+        "effekt",
+        ["virksomhedspraktik", "beskæftigelse"],
+    )
     _practice(p / "sprog-billund.md", "Sprog i Billund", "Billund", "effekt", ["sprog"])
     _practice(p / "mentor-skive.md", "Mentorer i Skive", "Skive", "ingen-effekt", ["mentor", "beskæftigelse"])
     ingest(content, tmp_path / "data")
@@ -279,7 +322,12 @@ def test_a_top_kommune_with_many_practices_lists_the_strongest_and_links_to_all(
 
     grindsted = body["top"][0]
     assert [x["title"] for x in grindsted["practices"]] == [
-        "Billund-indsats G", "Billund-indsats A", "Billund-indsats B", "Billund-indsats C", "Billund-indsats D"]
+        "Billund-indsats G",
+        "Billund-indsats A",
+        "Billund-indsats B",
+        "Billund-indsats C",
+        "Billund-indsats D",
+    ]
     assert grindsted["practices_total"] == 9
     assert "Se alle 9 erfaringer fra Billund i søgningen" in html
     assert "/soeg?type=practice&kommune=530" in html

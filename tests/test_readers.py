@@ -38,8 +38,11 @@ def test_official_names_in_title_heading_api_and_search(client, slug, official):
 def test_every_kommune_has_an_official_name_and_only_three_differ_from_the_pattern():
     odd = {k.name: k.official_name for k in kommune_registry.all_kommuner() if k.official_name != f"{k.name} Kommune"}
     assert len(kommune_registry.all_kommuner()) == 98
-    assert odd == {"København": "Københavns Kommune", "Bornholm": "Bornholms Regionskommune",
-                   "Vesthimmerland": "Vesthimmerlands Kommune"}
+    assert odd == {
+        "København": "Københavns Kommune",
+        "Bornholm": "Bornholms Regionskommune",
+        "Vesthimmerland": "Vesthimmerlands Kommune",
+    }
     assert kommune_registry.official_name("0400") == "Bornholms Regionskommune"
 
 
@@ -60,8 +63,10 @@ def test_brondby_page_shows_its_rank_its_figures_beside_the_country_and_the_fast
     rows = re.findall(r"<tr><th scope=\"row\"[^>]*>([^<]+)</th>(.*?)</tr>", table)
     cells = {name: re.findall(r'<td class="num">([^<]*)</td>', rest) for name, rest in rows}
     # Tabel 4: Brøndby 37,592 observed, 31,036 expected, 6,556 ***, 38 %; the country 37,891, 37,891, 0,000, 35 %
-    assert cells == {"Brøndby": ["37,592", "31,036", "6,556 ***", "38"],
-                     "Hele landet": ["37,891", "37,891", "0,000", "35"]}
+    assert cells == {
+        "Brøndby": ["37,592", "31,036", "6,556 ***", "38"],
+        "Hele landet": ["37,891", "37,891", "0,000", "35"],
+    }
     svg = against.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert 'role="img"' in svg and "Hele landet" in svg and "Brøndby (nr. 72 af 72)" in svg
     assert "Lær af de hurtigste" in against
@@ -94,7 +99,9 @@ def test_lessons_on_the_kommune_page_are_those_of_the_ranking_page(tmp_path):
     def practice(slug, title, kommuner, evidence, topics):
         (content / "practices" / f"{slug}.md").write_text(
             f"---\ntitle: {title} (testdata)\nkommuner: [{', '.join(kommuner)}]\nevidence: {evidence}\nsource: Testmateriale\n"
-            f"topics: [{', '.join(topics)}]\n---\nTestindhold.\n", encoding="utf-8")
+            f"topics: [{', '.join(topics)}]\n---\nTestindhold.\n",
+            encoding="utf-8",
+        )
 
     practice("faelles", "Fælles projekt", ["Horsens", "Brøndby"], "effekt", ["mentor"])
     practice("praktik", "Praktik i Helsingør", ["Helsingør"], "delvis-effekt", ["praktik"])
@@ -122,10 +129,13 @@ def test_lessons_on_the_kommune_page_are_those_of_the_ranking_page(tmp_path):
 
 # -- the ranking page leads with results ---------------------------------------------------
 
+
 def test_ranking_page_leads_with_results_and_keeps_the_method_in_a_disclosure(client):
     html = page(client, f"/rangeringer/{SLUG}")
-    order = [html.index(marker) for marker in ('id="h-results"', 'id="tabel"', 'id="h-chart"', 'id="h-top"',
-                                               'id="h-bottom"', 'id="h-read"')]
+    order = [
+        html.index(marker)
+        for marker in ('id="h-results"', 'id="tabel"', 'id="h-chart"', 'id="h-top"', 'id="h-bottom"', 'id="h-read"')
+    ]
     assert order == sorted(order)
     results = _section(html, 'id="h-results"')
     assert results.index("Grindsted") < results.index("Brøndby")
@@ -135,6 +145,7 @@ def test_ranking_page_leads_with_results_and_keeps_the_method_in_a_disclosure(cl
 
 
 # -- exports that open in Danish Excel -----------------------------------------------------
+
 
 def test_ranking_xlsx_has_danish_headers_numbers_the_national_row_and_the_source(client):
     import io
@@ -198,15 +209,19 @@ def test_search_results_export_in_three_forms_with_the_same_results(client):
     assert [r[0] for r in rows[1:]] == titles and all(r[1] == "Erfaring" for r in rows[1:])
     danish = client.get("/soeg-excel.csv?q=flygtninge&type=practice").get_data(as_text=True)
     drows = list(csv.reader(io.StringIO(danish.lstrip("\ufeff")), delimiter=";"))
-    assert [r[0] for r in drows[1:1 + len(titles)]] == titles
-    assert "København" in {r[2] for r in drows[1:1 + len(titles)]}
-    machine = list(csv.DictReader(io.StringIO(client.get("/soeg.csv?q=flygtninge&type=practice")
-                                               .get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r[0] for r in drows[1 : 1 + len(titles)]] == titles
+    assert "København" in {r[2] for r in drows[1 : 1 + len(titles)]}
+    machine = list(
+        csv.DictReader(
+            io.StringIO(client.get("/soeg.csv?q=flygtninge&type=practice").get_data(as_text=True).lstrip("\ufeff"))
+        )
+    )
     assert [r["title"] for r in machine] == titles
     assert client.get("/soeg.xlsx?page=x").status_code == 400
 
 
 # -- the smaller items ---------------------------------------------------------------------
+
 
 def test_every_indicator_url_the_api_gives_answers(client):
     indicators = client.get("/api/indicators").get_json()
@@ -235,8 +250,12 @@ def test_an_unknown_kommune_page_suggests_the_nearest_names(client):
 def test_the_accessibility_statement_is_complete(app):
     app.config["CONTACT_EMAIL"] = "tilgaengelighed@example.dk"  # test material, not a real address
     html = page(app.test_client(), "/was")
-    for heading in ("Overholdelsesstatus", "Udarbejdelse af erklæringen", "Feedback og kontaktoplysninger",
-                    "Håndhævelsesprocedure"):
+    for heading in (
+        "Overholdelsesstatus",
+        "Udarbejdelse af erklæringen",
+        "Feedback og kontaktoplysninger",
+        "Håndhævelsesprocedure",
+    ):
         assert f"<h2>{heading}</h2>" in html
     assert "delvist i overensstemmelse" in html and "1. december 2026" in html
     assert 'href="mailto:tilgaengelighed@example.dk"' in html

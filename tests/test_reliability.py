@@ -45,7 +45,9 @@ def test_twenty_submissions_at_once_all_land_and_two_editors_approve_at_once(sit
     def submit(n):
         db = OwnedDB(data)
         try:
-            submissions.submit(db, users["contributor"], PRACTICE.format(title=f"Samtidig indsendelse {n}", n=n), content)
+            submissions.submit(
+                db, users["contributor"], PRACTICE.format(title=f"Samtidig indsendelse {n}", n=n), content
+            )
         except Exception as exc:  # pragma: no cover - the assertion below reports it
             errors.append(exc)
         finally:
@@ -113,7 +115,9 @@ def test_an_update_approved_after_the_practice_changed_is_a_conflict(site):
     db = OwnedDB(data)
     slug = "tidlig-virksomhedsrettet-indsats-for-flygtninge"
     base = (content / "practices" / f"{slug}.md").read_text(encoding="utf-8")
-    first = submissions.submit(db, users["contributor"], base.replace("effekt\n", "effekt\n", 1) + "\nFørste tilføjelse.\n", content, slug=slug)
+    first = submissions.submit(
+        db, users["contributor"], base.replace("effekt\n", "effekt\n", 1) + "\nFørste tilføjelse.\n", content, slug=slug
+    )
     second = submissions.submit(db, users["contributor"], base + "\nAnden tilføjelse.\n", content, slug=slug)
     submissions.approve(db, users["editor"], first.id, content, data)
     with pytest.raises(submissions.SubmissionError) as info:
@@ -143,7 +147,10 @@ def test_a_failed_publication_stays_in_the_outbox_and_reconcile_finishes_it(site
     db.close()
     assert "offentliggjort practice:udgivet-efter-nedbrud" in report.repaired
     assert check(content, data).ok
-    assert app.test_client().get("/api/search?q=udgivet+efter+nedbrud").get_json()["results"][0]["id"] == "udgivet-efter-nedbrud"
+    assert (
+        app.test_client().get("/api/search?q=udgivet+efter+nedbrud").get_json()["results"][0]["id"]
+        == "udgivet-efter-nedbrud"
+    )
 
 
 def test_reconcile_repairs_an_index_that_lost_documents(site):

@@ -28,14 +28,16 @@ def reference_render(text: str) -> str:
     """render_markdown as it was: a fresh converter, no fast path."""
     rendering.check_markdown(text)
     raw = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html").convert(text)
-    return rendering._unwrap_dead_links(nh3.clean(
-        rendering._shift_headings(raw),
-        tags=rendering.ALLOWED_TAGS,
-        attributes=rendering.ALLOWED_ATTRIBUTES,
-        url_schemes=rendering.URL_SCHEMES,
-        clean_content_tags={"script", "style"},
-        link_rel="noopener noreferrer nofollow",
-    ))
+    return rendering._unwrap_dead_links(
+        nh3.clean(
+            rendering._shift_headings(raw),
+            tags=rendering.ALLOWED_TAGS,
+            attributes=rendering.ALLOWED_ATTRIBUTES,
+            url_schemes=rendering.URL_SCHEMES,
+            clean_content_tags={"script", "style"},
+            link_rel="noopener noreferrer nofollow",
+        )
+    )
 
 
 def reference_text(fragment: str) -> str:
@@ -51,7 +53,7 @@ TRICKY = [
     "Almindelig tekst uden noget særligt.",
     "Linje et\nlinje to\n\nNyt afsnit.",
     "*fremhævet* og **fed** og ***begge*** og _under_ og __fed__ og snake_case_ord",
-    "Et [link](https://example.org \"titel\") og et ![billede](x.png) og [ref][1]\n\n[1]: https://example.org",
+    'Et [link](https://example.org "titel") og et ![billede](x.png) og [ref][1]\n\n[1]: https://example.org',
     "Kode `a < b && c` og ``dobbelt ` tick`` og \\*ikke fremhævet\\* og \\\\ backslash",
     "Entiteter: &amp; &lt; &copy; &#169; &#xA9; &bogus; & alene; AT&T",
     "Hård  \nlinjeskift og blødt\nlinjeskift, og trailing   \n",
@@ -68,7 +70,7 @@ TRICKY = [
     "Linje med to mellemrum til sidst  \nog en til",
     "***\n\n---\n\nEfter linjer",
     "Term\n: ikke en definition (ingen def_list)",
-    "[tom]() og [x](javascript:alert(1)) og <a href=\"javascript:x\">a</a>",
+    '[tom]() og [x](javascript:alert(1)) og <a href="javascript:x">a</a>',
     "Slut med backslash \\",
     "_a_b_ *a*b* **a**b** a_b_c",
     "Fodnote[^1] uden udvidelse\n\n[^1]: tekst",
@@ -77,7 +79,28 @@ TRICKY = [
 
 def _mixtures(n: int, seed: int) -> list[str]:
     rng = random.Random(seed)
-    pieces = [t for t in TRICKY if t] + ["\n\n", "\n", "  \n", " ", "*", "_", "`", "[", "]", "(", ")", "<", ">", "&", "!", "\\", "#", "-", "1.", "|"]
+    pieces = [t for t in TRICKY if t] + [
+        "\n\n",
+        "\n",
+        "  \n",
+        " ",
+        "*",
+        "_",
+        "`",
+        "[",
+        "]",
+        "(",
+        ")",
+        "<",
+        ">",
+        "&",
+        "!",
+        "\\",
+        "#",
+        "-",
+        "1.",
+        "|",
+    ]
     return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(n)]
 
 
@@ -110,8 +133,20 @@ def test_the_fast_path_knows_every_inline_pattern():
     (a python-markdown upgrade, a new extension) must be looked at first."""
     md = rendering._markdown()
     assert [item.name for item in md.inlinePatterns._priority] == [
-        "backtick", "escape", "reference", "link", "image_link", "image_reference", "short_reference",
-        "short_image_ref", "autolink", "automail", "linebreak", "html", "entity", "em_strong",
+        "backtick",
+        "escape",
+        "reference",
+        "link",
+        "image_link",
+        "image_reference",
+        "short_reference",
+        "short_image_ref",
+        "autolink",
+        "automail",
+        "linebreak",
+        "html",
+        "entity",
+        "em_strong",
     ]
     names = [item.name for item in md.treeprocessors._priority]
     assert names.index("plain_text_fast_path") == names.index("inline") - 1
@@ -141,20 +176,37 @@ def test_threads_get_their_own_converter():
     assert all(r == expected for r in results.values())
 
 
-@pytest.mark.parametrize("fragment", [
-    "<p>a &amp; b</p><br>x<br/>y<table><tr><td>1</td><th>2</th></tr></table>",
-    '<p title="a>b">x</p><a href="h" rel="noopener">l</a>',
-    "<script>a<b</script>t", "<p>a<3</p>", "<!-- c -->x", "&AElig;&#65;&#x41;&amp", "<P>Store</P>",
-    "<pre><code>a\n\n b</code></pre><ul>\n<li>x</li>\n</ul>", "<br />", "<![CDATA[x]]>y", "<p>x</p  >",
-])
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "<p>a &amp; b</p><br>x<br/>y<table><tr><td>1</td><th>2</th></tr></table>",
+        '<p title="a>b">x</p><a href="h" rel="noopener">l</a>',
+        "<script>a<b</script>t",
+        "<p>a<3</p>",
+        "<!-- c -->x",
+        "&AElig;&#65;&#x41;&amp",
+        "<P>Store</P>",
+        "<pre><code>a\n\n b</code></pre><ul>\n<li>x</li>\n</ul>",
+        "<br />",
+        "<![CDATA[x]]>y",
+        "<p>x</p  >",
+    ],
+)
 def test_html_to_text_matches_htmlparser(fragment):
     assert html_to_text(fragment) == reference_text(fragment)
 
 
-@pytest.mark.parametrize("markdown_text", [
-    "[klik](javascript:alert(1))", "[klik](JaVaScRiPt:alert(1))", "[klik](vbscript:x)",
-    "[klik](data:text/html,x)", '<a title="t" onclick="x()">klik</a>', "<a>klik</a>",
-])
+@pytest.mark.parametrize(
+    "markdown_text",
+    [
+        "[klik](javascript:alert(1))",
+        "[klik](JaVaScRiPt:alert(1))",
+        "[klik](vbscript:x)",
+        "[klik](data:text/html,x)",
+        '<a title="t" onclick="x()">klik</a>',
+        "<a>klik</a>",
+    ],
+)
 def test_a_link_whose_href_was_removed_is_unwrapped_to_its_text(markdown_text):
     """nh3 drops a refused href but kept <a rel="…">: no link, invalid HTML for the checker."""
     out = render_markdown(f"Tekst {markdown_text} og [en rigtig](https://example.dk/x).")

@@ -37,5 +37,8 @@ def test_opensearch_description(client):
 def test_every_page_links_the_statement_the_feed_and_the_search_engine(client):
     html = client.get("/").get_data(as_text=True)
     assert '<a href="/was">Tilgængelighedserklæring</a>' in html
-    assert '<link rel="search" type="application/opensearchdescription+xml" title="Hvad virker" href="/opensearch.xml">' in html
+    assert (
+        '<link rel="search" type="application/opensearchdescription+xml" title="Hvad virker" href="/opensearch.xml">'
+        in html
+    )
     assert 'type="application/atom+xml"' in html and 'href="/feed.atom"' in html

@@ -5,14 +5,38 @@ from __future__ import annotations
 import math
 
 from .svg import (
-    GRID, HALO, HATCH_ANGLES, MARKERS, PALETTE, TARGET, TEXT, WIDTH, _attrs, _check_id, _el, _empty_svg, _esc, _nice_step, _svg, _text, _text_width, _with_unit, _wrap, decimals_for,
+    GRID,
+    HALO,
+    HATCH_ANGLES,
+    MARKERS,
+    PALETTE,
+    TARGET,
+    TEXT,
+    WIDTH,
+    _attrs,
+    _check_id,
+    _el,
+    _empty_svg,
+    _esc,
+    _nice_step,
+    _svg,
+    _text,
+    _text_width,
+    _with_unit,
+    _wrap,
+    decimals_for,
 )
 
 
 def _marker(shape: str, x: float, y: float, colour: str, series: int, r: float = 5) -> str:
     """A marker whose shape, not only its colour, tells the series apart."""
-    common = {"fill": colour, "stroke": "#fff", "stroke_width": 1, "class_": f"marker marker--{shape}",
-              "data_series": series}
+    common = {
+        "fill": colour,
+        "stroke": "#fff",
+        "stroke_width": 1,
+        "class_": f"marker marker--{shape}",
+        "data_series": series,
+    }
     if shape == "circle":
         return _el("circle", cx=x, cy=y, r=r, **common)
     points = {
@@ -20,8 +44,20 @@ def _marker(shape: str, x: float, y: float, colour: str, series: int, r: float =
         "triangle": [(0, -r * 1.2), (r * 1.1, r * 0.8), (-r * 1.1, r * 0.8)],
         "diamond": [(0, -r * 1.3), (r * 1.3, 0), (0, r * 1.3), (-r * 1.3, 0)],
         "triangle-down": [(0, r * 1.2), (r * 1.1, -r * 0.8), (-r * 1.1, -r * 0.8)],
-        "cross": [(-r, -r / 3), (-r / 3, -r / 3), (-r / 3, -r), (r / 3, -r), (r / 3, -r / 3), (r, -r / 3),
-                  (r, r / 3), (r / 3, r / 3), (r / 3, r), (-r / 3, r), (-r / 3, r / 3), (-r, r / 3)],
+        "cross": [
+            (-r, -r / 3),
+            (-r / 3, -r / 3),
+            (-r / 3, -r),
+            (r / 3, -r),
+            (r / 3, -r / 3),
+            (r, -r / 3),
+            (r, r / 3),
+            (r / 3, r / 3),
+            (r / 3, r),
+            (-r / 3, r),
+            (-r / 3, r / 3),
+            (-r, r / 3),
+        ],
     }[shape]
     d = "M" + " L".join(f"{x + px:.1f} {y + py:.1f}" for px, py in points) + " Z"
     return _el("path", d=d, **common)
@@ -33,9 +69,11 @@ def _hatch(chart_id: str, j: int) -> tuple[str, str]:
     if angle is None:
         return colour, ""
     pid = f"{chart_id}-hatch{j}"
-    pattern = (f'<pattern id="{pid}" patternUnits="userSpaceOnUse" width="6" height="6" '
-               f'patternTransform="rotate({angle})">{_el("rect", width=6, height=6, fill=colour)}'
-               f'{_el("line", x1=0, y1=0, x2=0, y2=6, stroke="#fff", stroke_width=2)}</pattern>')
+    pattern = (
+        f'<pattern id="{pid}" patternUnits="userSpaceOnUse" width="6" height="6" '
+        f'patternTransform="rotate({angle})">{_el("rect", width=6, height=6, fill=colour)}'
+        f"{_el('line', x1=0, y1=0, x2=0, y2=6, stroke='#fff', stroke_width=2)}</pattern>"
+    )
     return f"url(#{pid})", pattern
 
 
@@ -59,8 +97,9 @@ def indicator_chart(indicator: dict, *, chart_id: str, width: int = WIDTH) -> st
     series = list(indicator.get("series") or [])
     for s in series:
         if len(s.get("values") or []) != len(categories):
-            raise ValueError(f"series {s.get('name')!r} has {len(s.get('values') or [])} values "
-                             f"for {len(categories)} categories")
+            raise ValueError(
+                f"series {s.get('name')!r} has {len(s.get('values') or [])} values for {len(categories)} categories"
+            )
     target = indicator.get("target")
     data = [v for s in series for v in s["values"] if v is not None]
     if not categories or not data:
@@ -92,16 +131,29 @@ def indicator_chart(indicator: dict, *, chart_id: str, width: int = WIDTH) -> st
             x, y = 8.0, y + 22
         colour = PALETTE[j % len(PALETTE)]
         if kind == "bar":
-            body.append(_el("rect", x=x, y=y - 11, width=18, height=14, fill=fills[j], stroke=colour, stroke_width=1.5,
-                            class_="legend-swatch"))
+            body.append(
+                _el(
+                    "rect",
+                    x=x,
+                    y=y - 11,
+                    width=18,
+                    height=14,
+                    fill=fills[j],
+                    stroke=colour,
+                    stroke_width=1.5,
+                    class_="legend-swatch",
+                )
+            )
         else:
             body.append(_el("line", x1=x, y1=y - 4, x2=x + 22, y2=y - 4, stroke=colour, stroke_width=2.5))
             body.append(_marker(MARKERS[j % len(MARKERS)], x + 11, y - 4, colour, j))
         body.append(_text(x + 28, y, name, class_="legend"))
         x += item_w
 
-    tick_labels = [_with_unit(ymin + k * step, tick_dec, "%" if unit == "%" else "")
-                   for k in range(round((ymax - ymin) / step) + 1)]
+    tick_labels = [
+        _with_unit(ymin + k * step, tick_dec, "%" if unit == "%" else "")
+        for k in range(round((ymax - ymin) / step) + 1)
+    ]
     plot_left = 12 + max(_text_width(t, 12) for t in tick_labels) + 8
     plot_right = width - 12
     plot_top = y + 44
@@ -120,22 +172,34 @@ def indicator_chart(indicator: dict, *, chart_id: str, width: int = WIDTH) -> st
         ty = sy(ymin + k * step)
         body.append(_el("line", x1=plot_left, y1=ty, x2=plot_right, y2=ty, stroke=GRID, class_="grid"))
         body.append(_text(plot_left - 6, ty + 4, label, text_anchor="end", font_size=12, class_="tick"))
-    body.append(_el("line", x1=plot_left, y1=sy(0), x2=plot_right, y2=sy(0), stroke=TEXT, stroke_width=1.5,
-                    class_="baseline"))
+    body.append(
+        _el("line", x1=plot_left, y1=sy(0), x2=plot_right, y2=sy(0), stroke=TEXT, stroke_width=1.5, class_="baseline")
+    )
 
     max_lines = 1
     for i, category in enumerate(categories):
         lines = _wrap(category, slot - 6, 13)
         max_lines = max(max_lines, len(lines))
-        tspans = "".join(f'<tspan x="{cx(i):.1f}" dy="{0 if n == 0 else 16}">{_esc(t)}</tspan>'
-                         for n, t in enumerate(lines))
-        body.append(f'<text {_attrs({"x": cx(i), "y": plot_bottom + 20, "font_size": 13, "fill": TEXT})} '
-                    f'text-anchor="middle" class="category">{tspans}</text>')
+        tspans = "".join(
+            f'<tspan x="{cx(i):.1f}" dy="{0 if n == 0 else 16}">{_esc(t)}</tspan>' for n, t in enumerate(lines)
+        )
+        body.append(
+            f"<text {_attrs({'x': cx(i), 'y': plot_bottom + 20, 'font_size': 13, 'fill': TEXT})} "
+            f'text-anchor="middle" class="category">{tspans}</text>'
+        )
     height = plot_bottom + 20 + (max_lines - 1) * 16 + 12
     if indicator.get("x_label"):
         height += 18
-        body.append(_text((plot_left + plot_right) / 2, height, indicator["x_label"], text_anchor="middle",
-                          font_weight="bold", class_="axis-label"))
+        body.append(
+            _text(
+                (plot_left + plot_right) / 2,
+                height,
+                indicator["x_label"],
+                text_anchor="middle",
+                font_weight="bold",
+                class_="axis-label",
+            )
+        )
 
     if kind == "bar":
         bar_w = min(slot * 0.8 / len(series), 60)
@@ -145,15 +209,36 @@ def indicator_chart(indicator: dict, *, chart_id: str, width: int = WIDTH) -> st
                 if v is None:
                     continue
                 bx = cx(i) - bar_w * len(series) / 2 + j * bar_w
-                body.append(_el("rect", x=bx + 1, y=min(sy(v), sy(0)), width=bar_w - 2, height=abs(sy(v) - sy(0)),
-                                fill=fills[j], stroke=colour, stroke_width=1.5, class_="bar", data_series=j))
+                body.append(
+                    _el(
+                        "rect",
+                        x=bx + 1,
+                        y=min(sy(v), sy(0)),
+                        width=bar_w - 2,
+                        height=abs(sy(v) - sy(0)),
+                        fill=fills[j],
+                        stroke=colour,
+                        stroke_width=1.5,
+                        class_="bar",
+                        data_series=j,
+                    )
+                )
                 label = _with_unit(v, dec, unit)
                 lx, ly = bx + bar_w / 2, sy(v) - 6 if v >= 0 else sy(v) + 16
                 if _text_width(label, 13) <= bar_w + 4:
                     body.append(_text(lx, ly, label, text_anchor="middle", font_size=13, class_="value", **HALO))
                 else:  # too narrow: read it sideways rather than let labels overlap
-                    body.append(_text(lx + 4, ly, label, font_size=13, transform=f"rotate(-90 {lx + 4:.1f} {ly:.1f})",
-                                      class_="value", **HALO))
+                    body.append(
+                        _text(
+                            lx + 4,
+                            ly,
+                            label,
+                            font_size=13,
+                            transform=f"rotate(-90 {lx + 4:.1f} {ly:.1f})",
+                            class_="value",
+                            **HALO,
+                        )
+                    )
     else:
         for j, s in enumerate(series):
             colour, shape = PALETTE[j % len(PALETTE)], MARKERS[j % len(MARKERS)]
@@ -164,20 +249,58 @@ def indicator_chart(indicator: dict, *, chart_id: str, width: int = WIDTH) -> st
                     continue
                 d.append(f"{'L' if pen_down else 'M'}{cx(i):.1f} {sy(v):.1f}")
                 pen_down = True
-            body.append(_el("path", d=" ".join(d), fill="none", stroke=colour, stroke_width=2.5,
-                            stroke_linejoin="round", class_="series", data_series=j))
+            body.append(
+                _el(
+                    "path",
+                    d=" ".join(d),
+                    fill="none",
+                    stroke=colour,
+                    stroke_width=2.5,
+                    stroke_linejoin="round",
+                    class_="series",
+                    data_series=j,
+                )
+            )
             body.extend(_marker(shape, cx(i), sy(v), colour, j) for i, v in enumerate(s["values"]) if v is not None)
 
     if target:
         ty = sy(target["value"])
-        target_text = f'{target.get("label") or "Mål"}: {_with_unit(target["value"], dec, unit)}'
-        body.append(_el("line", x1=plot_left, y1=ty, x2=plot_right, y2=ty, stroke=TARGET, stroke_width=2,
-                        stroke_dasharray="8 5", class_="target"))
-        body.append(_text(plot_right - 4, ty - 6, target_text, text_anchor="end", fill=TARGET, font_weight="bold",
-                          class_="target-label", **HALO))
+        target_text = f"{target.get('label') or 'Mål'}: {_with_unit(target['value'], dec, unit)}"
+        body.append(
+            _el(
+                "line",
+                x1=plot_left,
+                y1=ty,
+                x2=plot_right,
+                y2=ty,
+                stroke=TARGET,
+                stroke_width=2,
+                stroke_dasharray="8 5",
+                class_="target",
+            )
+        )
+        body.append(
+            _text(
+                plot_right - 4,
+                ty - 6,
+                target_text,
+                text_anchor="end",
+                fill=TARGET,
+                font_weight="bold",
+                class_="target-label",
+                **HALO,
+            )
+        )
 
-    return _svg(chart_id, kind, height + 10, title, _indicator_desc(title, kind, categories, series, target,
-                                                                     dec, unit), body, width)
+    return _svg(
+        chart_id,
+        kind,
+        height + 10,
+        title,
+        _indicator_desc(title, kind, categories, series, target, dec, unit),
+        body,
+        width,
+    )
 
 
 def _indicator_desc(title, kind, categories, series, target, dec, unit) -> str:
@@ -196,5 +319,5 @@ def _indicator_desc(title, kind, categories, series, target, dec, unit) -> str:
             (c0, v0), (c1, v1) = points[0], points[-1]
             parts.append(f"{name}: fra {_with_unit(v0, dec, unit)} ({c0}) til {_with_unit(v1, dec, unit)} ({c1}).")
     if target:
-        parts.append(f'{target.get("label") or "Mål"}: {_with_unit(target["value"], dec, unit)}.')
+        parts.append(f"{target.get('label') or 'Mål'}: {_with_unit(target['value'], dec, unit)}.")
     return " ".join(parts)

@@ -5,8 +5,24 @@ from __future__ import annotations
 import math
 
 from .svg import (
-    BAD, BAD_LIGHT, GOOD, GOOD_LIGHT,
-    FONT, GRID, ROW, TEXT, WIDTH, _check_id, _el, _empty_svg, _svg, _text, _text_width, _with_unit, decimals_for, number_da,
+    BAD,
+    BAD_LIGHT,
+    GOOD,
+    GOOD_LIGHT,
+    FONT,
+    GRID,
+    ROW,
+    TEXT,
+    WIDTH,
+    _check_id,
+    _el,
+    _empty_svg,
+    _svg,
+    _text,
+    _text_width,
+    _with_unit,
+    decimals_for,
+    number_da,
 )
 
 
@@ -44,8 +60,8 @@ def ranking_chart(
     dec = decimals_for(effects)
     highlight = set(highlight)
 
-    labels = [f'{r["rank"]}. {r["kommune_as_published"]}' for r in rows]
-    values = [f'{number_da(e, dec)} {r.get("significance") or ""}'.strip() for r, e in zip(rows, effects)]
+    labels = [f"{r['rank']}. {r['kommune_as_published']}" for r in rows]
+    values = [f"{number_da(e, dec)} {r.get('significance') or ''}".strip() for r, e in zip(rows, effects)]
     label_x = min(220, max(_text_width(t, FONT, bold=True) for t in labels)) + 8
     value_room = max(_text_width(t) for t in values) + 10
     plot_left, plot_right = label_x + 8 + value_room, WIDTH - value_room - 4
@@ -69,8 +85,19 @@ def ranking_chart(
         y = 18 + i * 22
         for j, colour in enumerate((neg_colour, pos_colour)):
             fill = colour if kind == "sig" else light[colour]
-            body.append(_el("rect", x=8 + j * 16, y=y - 11, width=14, height=14, fill=fill, stroke=colour,
-                            stroke_width=1.5, class_=f"legend-swatch legend-swatch--{kind}"))
+            body.append(
+                _el(
+                    "rect",
+                    x=8 + j * 16,
+                    y=y - 11,
+                    width=14,
+                    height=14,
+                    fill=fill,
+                    stroke=colour,
+                    stroke_width=1.5,
+                    class_=f"legend-swatch legend-swatch--{kind}",
+                )
+            )
         body.append(_text(48, y, text, class_="legend"))
 
     # Direction captions, each on its own side of the reference line.
@@ -83,10 +110,20 @@ def ranking_chart(
     neg_end = max(4 + neg_w, zero - 6)
     pos_start = min(zero + 6, WIDTH - 4 - pos_w)
     pos_y = 72 if pos_start >= neg_end + 8 else 92
-    body.append(_text(neg_end, 72, neg_text, text_anchor="end", font_weight="bold", fill=neg_colour,
-                      class_="direction direction--negative"))
-    body.append(_text(pos_start, pos_y, pos_text, font_weight="bold", fill=pos_colour,
-                      class_="direction direction--positive"))
+    body.append(
+        _text(
+            neg_end,
+            72,
+            neg_text,
+            text_anchor="end",
+            font_weight="bold",
+            fill=neg_colour,
+            class_="direction direction--negative",
+        )
+    )
+    body.append(
+        _text(pos_start, pos_y, pos_text, font_weight="bold", fill=pos_colour, class_="direction direction--positive")
+    )
 
     plot_top = pos_y + 30
     plot_bottom = plot_top + len(rows) * ROW
@@ -105,24 +142,53 @@ def ranking_chart(
         significant = bool(row.get("significance"))
         colour = neg_colour if effect < ref else pos_colour
         x1 = sx(effect)
-        body.append(_text(label_x, y + ROW / 2 + 5, label, text_anchor="end",
-                          font_weight="bold" if row["rank"] in highlight else None,
-                          class_="label label--highlight" if row["rank"] in highlight else "label"))
-        body.append(_el("rect", x=min(zero, x1), y=y + 4, width=abs(x1 - zero), height=bar_h,
-                        fill=colour if significant else light[colour], stroke=colour, stroke_width=1.5,
-                        class_="bar bar--sig" if significant else "bar bar--ns",
-                        data_rank=row["rank"], data_effect=effect))
+        body.append(
+            _text(
+                label_x,
+                y + ROW / 2 + 5,
+                label,
+                text_anchor="end",
+                font_weight="bold" if row["rank"] in highlight else None,
+                class_="label label--highlight" if row["rank"] in highlight else "label",
+            )
+        )
+        body.append(
+            _el(
+                "rect",
+                x=min(zero, x1),
+                y=y + 4,
+                width=abs(x1 - zero),
+                height=bar_h,
+                fill=colour if significant else light[colour],
+                stroke=colour,
+                stroke_width=1.5,
+                class_="bar bar--sig" if significant else "bar bar--ns",
+                data_rank=row["rank"],
+                data_effect=effect,
+            )
+        )
         end = {"x": x1 - 4, "text_anchor": "end"} if effect < ref else {"x": x1 + 4, "text_anchor": "start"}
         body.append(_text(y=y + ROW / 2 + 5, content=value, font_size=13, class_="value", **end))
 
-    body.append(_el("line", x1=zero, y1=plot_top - 2, x2=zero, y2=plot_bottom + 4, stroke=TEXT, stroke_width=2,
-                    class_="reference"))
+    body.append(
+        _el(
+            "line",
+            x1=zero,
+            y1=plot_top - 2,
+            x2=zero,
+            y2=plot_bottom + 4,
+            stroke=TEXT,
+            stroke_width=2,
+            class_="reference",
+        )
+    )
     ref_label = "Landsgennemsnit"
     ref_x = min(max(zero, _text_width(ref_label, 12) / 2 + 4), WIDTH - _text_width(ref_label, 12) / 2 - 4)
     body.append(_text(ref_x, plot_bottom + 36, ref_label, text_anchor="middle", font_size=12, class_="reference-label"))
     axis_label = axis_label or f"Forskel fra landsgennemsnittet ({unit})"
-    body.append(_text((plot_left + plot_right) / 2, plot_bottom + 58, axis_label, text_anchor="middle",
-                      class_="axis-label"))
+    body.append(
+        _text((plot_left + plot_right) / 2, plot_bottom + 58, axis_label, text_anchor="middle", class_="axis-label")
+    )
 
     low, high = min(zip(effects, rows), key=lambda p: p[0]), max(zip(effects, rows), key=lambda p: p[0])
     n_sig = sum(1 for r in rows if r.get("significance"))

@@ -27,7 +27,6 @@ EMPTY_TEXT = "Ingen data at vise."
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
-
 def number_da(value: float, decimals: int = 0) -> str:
     """``-7.206`` → ``-7,206``; ``23563`` → ``23.563``. Never prints ``-0``."""
     if round(value, decimals) == 0:

@@ -54,13 +54,17 @@ class Checker:
         value = data.get(key)
         if value is None or value == "" or value == []:
             if required:
-                self.error(key_path + (key,) if key in data else key_path, f"'{key}' skal udfyldes",
-                           field=str(key_path[0]) if key_path else key)
+                self.error(
+                    key_path + (key,) if key in data else key_path,
+                    f"'{key}' skal udfyldes",
+                    field=str(key_path[0]) if key_path else key,
+                )
             return None
         return value
 
-    def text(self, data: dict, key: str, *, required=False, max_len=MAX_TEXT, key_path=(),
-             single_line: bool | None = None) -> str | None:
+    def text(
+        self, data: dict, key: str, *, required=False, max_len=MAX_TEXT, key_path=(), single_line: bool | None = None
+    ) -> str | None:
         """A text field; short ones (at most MAX_SINGLE_LINE) are single-line unless said otherwise."""
         value = self._present(data, key, required, key_path)
         if value is None:

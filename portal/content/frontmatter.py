@@ -144,7 +144,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise ContentError(path, here(event), "ankre og aliaser (& og *) er ikke tilladt; sæt værdier med * i anførselstegn")
+                raise ContentError(
+                    path, here(event), "ankre og aliaser (& og *) er ikke tilladt; sæt værdier med * i anførselstegn"
+                )
             tag = getattr(event, "tag", None)
             if tag is not None:
                 raise ContentError(path, here(event), f"YAML-tags som '{tag}' er ikke tilladt")
@@ -158,8 +160,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Document:
                 found = characters.problem(value)
                 if found:
                     field = _top_key(stack)
-                    raise ContentError(path, here(event), f"{f'{field!r}' if field else 'værdien'} {found[1]}",
-                                       field=field)
+                    raise ContentError(
+                        path, here(event), f"{f'{field!r}' if field else 'værdien'} {found[1]}", field=field
+                    )
                 if len(value) > MAX_SCALAR_CHARS:
                     raise ContentError(path, here(event), f"værdien er for lang (højst {MAX_SCALAR_CHARS:,} tegn)")
                 if event.style in (None, "") and value in _NULLS:  # plain, not quoted

@@ -136,10 +136,7 @@ class AmbiguousKommune(KommuneError):
     """The reference matches names belonging to more than one present kommune."""
 
     def __init__(self, reference: str, candidates: list[str]):
-        message = (
-            f'tvetydig kommune "{reference}" – kan være '
-            f"{_danish_list(candidates, 'eller')}"
-        )
+        message = f'tvetydig kommune "{reference}" – kan være {_danish_list(candidates, "eller")}'
         super().__init__(reference, candidates, message)
 
 

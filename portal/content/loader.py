@@ -65,8 +65,11 @@ def content_files(root: Path) -> list[tuple[str, Path]]:
         base = root / spec.folder
         if base.is_dir():
             # A kind's attachment folder holds files its records cite; they are checked through those records.
-            out.extend((kind, p) for p in sorted(base.iterdir())
-                       if not p.name.startswith(".") and not (p.name == spec.attachment_folder and p.is_dir()))
+            out.extend(
+                (kind, p)
+                for p in sorted(base.iterdir())
+                if not p.name.startswith(".") and not (p.name == spec.attachment_folder and p.is_dir())
+            )
     return out
 
 
@@ -89,7 +92,9 @@ def _load_one(content: Content, kind: str, path: Path) -> None:
     suffixes = FILE_KINDS[kind].suffixes
     shown = str(path)
     if path.is_dir() or path.suffix not in suffixes:
-        content.errors.append(ContentError(shown, 1, f"ukendt fil her; forventer filer der ender på {' eller '.join(suffixes)}"))
+        content.errors.append(
+            ContentError(shown, 1, f"ukendt fil her; forventer filer der ender på {' eller '.join(suffixes)}")
+        )
         return
     try:
         raw = path.read_bytes()
@@ -127,8 +132,14 @@ def note_reference_errors(note: dict, text: str, networks, practices) -> list[Co
     if note["network"] not in networks:
         close = difflib.get_close_matches(note["network"], list(networks), n=1)
         hint = f" – mente du '{close[0]}'?" if close else ""
-        errors.append(ContentError(note["path"], key_line(text, "network"),
-                                   f"netværket '{note['network']}' findes ikke i networks/{hint}", field="network"))
+        errors.append(
+            ContentError(
+                note["path"],
+                key_line(text, "network"),
+                f"netværket '{note['network']}' findes ikke i networks/{hint}",
+                field="network",
+            )
+        )
     return errors + practice_reference_errors(note, text, practices)
 
 
@@ -139,8 +150,14 @@ def practice_reference_errors(record: dict, text: str, practices) -> list[Conten
         if slug not in practices:
             close = difflib.get_close_matches(slug, list(practices), n=1)
             hint = f" – mente du '{close[0]}'?" if close else ""
-            errors.append(ContentError(record["path"], key_line(text, "practices"),
-                                       f"erfaringen '{slug}' findes ikke i practices/{hint}", field="practices"))
+            errors.append(
+                ContentError(
+                    record["path"],
+                    key_line(text, "practices"),
+                    f"erfaringen '{slug}' findes ikke i practices/{hint}",
+                    field="practices",
+                )
+            )
     return errors
 
 

@@ -39,24 +39,61 @@ VISIBILITIES = ("public", "network")
 SIGNIFICANCE = ("", "*", "**", "***")
 
 PRACTICE_KEYS = (
-    "title", "kommuner", "evidence", "topics", "target_groups", "organisation",
-    "start", "end", "status", "source", "contact",
+    "title",
+    "kommuner",
+    "evidence",
+    "topics",
+    "target_groups",
+    "organisation",
+    "start",
+    "end",
+    "status",
+    "source",
+    "contact",
     "reviewed",  # the date an editor last checked the text against its source (portal/reviews.py)
 )
 NOTE_KEYS = ("title", "network", "date", "kommuner", "topics", "practices", "visibility")
 NETWORK_KEYS = ("name", "region", "members", "description")
 RANKING_KEYS = (
-    "title", "source", "published", "period", "measure", "lower_is_better", "unit",
-    "previous_edition", "previous_of", "notes", "rows", "national",
+    "title",
+    "source",
+    "published",
+    "period",
+    "measure",
+    "lower_is_better",
+    "unit",
+    "previous_edition",
+    "previous_of",
+    "notes",
+    "rows",
+    "national",
 )
 RANKING_ROW_KEYS = (
-    "rank", "kommune", "effect", "observed", "expected", "significance", "cases",
-    "share_completed", "previous_rank", "previous_note",
+    "rank",
+    "kommune",
+    "effect",
+    "observed",
+    "expected",
+    "significance",
+    "cases",
+    "share_completed",
+    "previous_rank",
+    "previous_note",
 )
 NATIONAL_KEYS = ("observed", "expected", "effect", "cases", "share_completed")
 INDICATOR_KEYS = (
-    "title", "source", "published", "description", "measure", "unit", "scope", "chart", "x_label",
-    "categories", "series", "target",
+    "title",
+    "source",
+    "published",
+    "description",
+    "measure",
+    "unit",
+    "scope",
+    "chart",
+    "x_label",
+    "categories",
+    "series",
+    "target",
 )
 SERIES_KEYS = ("name", "values")
 TARGET_KEYS = ("value", "label")
@@ -83,8 +120,11 @@ def slug_of(path: str, checker: Checker | None = None) -> str:
 
     stem = pathlib.PurePath(path).stem
     if not SLUG_RE.fullmatch(stem) and checker is not None:
-        checker.errors.append(ContentError(path, 1,
-            f"filnavnet '{stem}' skal bestå af små bogstaver a-z, tal og bindestreger (æ→ae, ø→oe, å→aa)"))
+        checker.errors.append(
+            ContentError(
+                path, 1, f"filnavnet '{stem}' skal bestå af små bogstaver a-z, tal og bindestreger (æ→ae, ø→oe, å→aa)"
+            )
+        )
     return stem
 
 
@@ -145,8 +185,10 @@ def provenance_problems(record: dict, evaluations: tuple = ()) -> list[str]:
     if evidence and evidence != "ikke-evalueret":
         if evaluations:
             return []
-        return [f"'source' skal udfyldes: en erfaring i kategorien '{EVIDENCE.get(evidence, evidence)}' skal sige, "
-                "hvor vurderingen kommer fra (rapport, evaluering eller anden kilde)"]
+        return [
+            f"'source' skal udfyldes: en erfaring i kategorien '{EVIDENCE.get(evidence, evidence)}' skal sige, "
+            "hvor vurderingen kommer fra (rapport, evaluering eller anden kilde)"
+        ]
     return ["'source' skal udfyldes: skriv, hvor erfaringen kommer fra (fx rapport, hjemmeside eller organisation)"]
 
 
@@ -253,7 +295,8 @@ def _ranking_rows(c: Checker, data: dict) -> list[dict]:
             "observed": c.number(row, "observed", key_path=kp),
             "expected": c.number(row, "expected", key_path=kp),
             "significance": (c.choice(row, "significance", SIGNIFICANCE, key_path=kp) or "")
-            if row.get("significance") not in (None, "") else "",
+            if row.get("significance") not in (None, "")
+            else "",
             "cases": c.number(row, "cases", integer=True, key_path=kp),
             "share_completed": c.number(row, "share_completed", key_path=kp),
             "previous_rank": c.number(row, "previous_rank", integer=True, key_path=kp),
@@ -306,15 +349,23 @@ def validate_indicator(doc: Document, path: str, slug: str | None = None) -> dic
             c.unknown_keys(item, SERIES_KEYS, kp)
             values = item.get("values")
             if not isinstance(values, list):
-                c.error(kp + ("values",) if "values" in item else kp, "'values' skal være en liste af tal (null for manglende)")
+                c.error(
+                    kp + ("values",) if "values" in item else kp,
+                    "'values' skal være en liste af tal (null for manglende)",
+                )
                 continue
             numbers = [
                 None if v is None else c.convert_number(v, kp + ("values", j), f"værdi {j + 1} i 'values'")
                 for j, v in enumerate(values)
             ]
             if len(numbers) != len(record["categories"]):
-                c.error(kp + ("values",), f"dataserien har {len(numbers)} værdier, men der er {len(record['categories'])} kategorier")
-            record["series"].append({"name": c.text(item, "name", required=True, max_len=MAX_TITLE, key_path=kp), "values": numbers})
+                c.error(
+                    kp + ("values",),
+                    f"dataserien har {len(numbers)} værdier, men der er {len(record['categories'])} kategorier",
+                )
+            record["series"].append(
+                {"name": c.text(item, "name", required=True, max_len=MAX_TITLE, key_path=kp), "values": numbers}
+            )
     if len(record["categories"]) > MAX_CATEGORIES:
         c.error(("categories",), f"for mange kategorier (højst {MAX_CATEGORIES})")
     if data.get("target") is not None:
@@ -327,4 +378,3 @@ def validate_indicator(doc: Document, path: str, slug: str | None = None) -> dic
             }
     c.done()
     return record
-

@@ -50,7 +50,7 @@ def _split(raw: str) -> tuple[list[str], str]:
         raise NotEditable("ingen front matter")
     for i in range(1, len(lines)):
         if lines[i].rstrip() == "---":
-            return lines[1:i], "\n".join(lines[i + 1:])
+            return lines[1:i], "\n".join(lines[i + 1 :])
     raise NotEditable("front matter slutter ikke")
 
 

@@ -31,8 +31,9 @@ def _table() -> dict[str, dict[str, str]]:
             continue
         cols = raw.split("\t")
         if len(cols) < 4 or cols[0] not in KINDS or not cols[1].strip() or not cols[3].strip():
-            raise ValueError(f"{_FILE}:{n}: skriv 'art<TAB>værdi<TAB>aliasser<TAB>hvorfor' "
-                             "(art: topic eller target_group)")
+            raise ValueError(
+                f"{_FILE}:{n}: skriv 'art<TAB>værdi<TAB>aliasser<TAB>hvorfor' (art: topic eller target_group)"
+            )
         kind, value = cols[0], cols[1].strip().lower()
         table[kind][value] = value
         for alias in cols[2].split(","):

@@ -19,8 +19,21 @@ from .rows import EVIDENCE_RANK, NO_EVIDENCE_RANK, SUMMARY_CHARS, item_row
 from .writer import STORE_VERSION, build_store, delete_item, refresh_counts, replace_item
 
 __all__ = [
-    "EVIDENCE_RANK", "NO_EVIDENCE_RANK", "PUBLIC", "STORE_VERSION", "SUMMARY_CHARS", "Store", "build_store",
+    "EVIDENCE_RANK",
+    "NO_EVIDENCE_RANK",
+    "PUBLIC",
+    "STORE_VERSION",
+    "SUMMARY_CHARS",
+    "Store",
+    "build_store",
     "delete_item",
-    "full_rows", "item_id", "item_row", "item_url", "open_derived", "refresh_counts", "replace_item",
-    "store_version", "text_of",
+    "full_rows",
+    "item_id",
+    "item_row",
+    "item_url",
+    "open_derived",
+    "refresh_counts",
+    "replace_item",
+    "store_version",
+    "text_of",
 ]

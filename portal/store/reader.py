@@ -44,8 +44,15 @@ class Store:
     # Danish alphabetical order, precomputed at ingest (see item_row).
     TITLE_ORDER = "title_sort, title"
 
-    def _items(self, where: str, params: list, audiences, order: str = TITLE_ORDER, limit: int | None = None,
-               columns: str = LIST_COLUMNS) -> list[dict]:
+    def _items(
+        self,
+        where: str,
+        params: list,
+        audiences,
+        order: str = TITLE_ORDER,
+        limit: int | None = None,
+        columns: str = LIST_COLUMNS,
+    ) -> list[dict]:
         clause, aparams = self._audience_clause(audiences)
         sql = f"SELECT {columns} FROM items WHERE {where} AND {clause} ORDER BY {order}"
         if limit:
@@ -62,7 +69,10 @@ class Store:
         rows = self._items("id = ?", [item_id(type_, slug)], audiences, columns="*")
         if not rows:
             return None
-        return {**rows[0], **self._q("SELECT body_md, body_html, text FROM item_bodies WHERE id = ?", (rows[0]["id"],))[0]}
+        return {
+            **rows[0],
+            **self._q("SELECT body_md, body_html, text FROM item_bodies WHERE id = ?", (rows[0]["id"],))[0],
+        }
 
     def text_of(self, iid: str) -> str | None:
         return text_of(self.conn, iid)
@@ -82,8 +92,10 @@ class Store:
     def items_in_kommune(self, code: str, type_: str, audiences=PUBLIC, limit: int | None = None) -> list[dict]:
         """Items of one type linked to a kommune, in Danish title order, the first ``limit`` of them."""
         clause, aparams = self._audience_clause(audiences)
-        sql = (f"SELECT DISTINCT item_id, title_sort FROM item_kommuner WHERE code = ? AND type = ? AND {clause} "
-               f"ORDER BY {self.LINK_TITLE_ORDER}")
+        sql = (
+            f"SELECT DISTINCT item_id, title_sort FROM item_kommuner WHERE code = ? AND type = ? AND {clause} "
+            f"ORDER BY {self.LINK_TITLE_ORDER}"
+        )
         if limit:
             sql += f" LIMIT {int(limit)}"
         ids = [r[0] for r in self.conn.execute(sql, [code, type_, *aparams])]
@@ -107,9 +119,11 @@ class Store:
         clause, aparams = self._audience_clause(audiences)
         topics_of: dict[str, frozenset] = {}
         for iid, code, rank, title_sort, topics in self.conn.execute(
-                f"""SELECT item_id, code, evidence_rank, title_sort, topics FROM item_kommuner
-                    WHERE code IN ({','.join('?' * len(codes))}) AND type = 'practice' AND {clause}
-                    ORDER BY {self.LINK_EVIDENCE_ORDER}""", [*codes, *aparams]):
+            f"""SELECT item_id, code, evidence_rank, title_sort, topics FROM item_kommuner
+                    WHERE code IN ({",".join("?" * len(codes))}) AND type = 'practice' AND {clause}
+                    ORDER BY {self.LINK_EVIDENCE_ORDER}""",
+            [*codes, *aparams],
+        ):
             if iid not in topics_of:
                 topics_of[iid] = frozenset(json.loads(topics) if topics else ())
             out[code].append({"id": iid, "evidence_rank": rank, "title_sort": title_sort, "topics": topics_of[iid]})
@@ -130,7 +144,8 @@ class Store:
         marks = ",".join("?" * len(types))
         return self._items(
             f"id IN (SELECT item_id FROM item_topics WHERE topic = ? AND type IN ({marks}) AND {clause})",
-            [vocabulary.canonical("topic", topic), *types, *aparams], audiences,
+            [vocabulary.canonical("topic", topic), *types, *aparams],
+            audiences,
         )
 
     def kommune_links(self, iid: str) -> list[dict]:
@@ -144,14 +159,17 @@ class Store:
 
     def notes_citing(self, practice_slug: str, audiences=PUBLIC) -> list[dict]:
         return self._items(
-            "type = 'note' AND id IN (SELECT note_id FROM note_practices WHERE practice_slug = ?)", [practice_slug], audiences
+            "type = 'note' AND id IN (SELECT note_id FROM note_practices WHERE practice_slug = ?)",
+            [practice_slug],
+            audiences,
         )
 
     def items_citing(self, practice_slug: str, type_: str, audiences=PUBLIC) -> list[dict]:
         """Items of a kind that cite a practice (``Kind.practices_of``), in Danish title order."""
         return self._items(
             "type = ? AND id IN (SELECT item_id FROM item_practices WHERE practice_slug = ? AND type = ?)",
-            [type_, practice_slug, type_], audiences,
+            [type_, practice_slug, type_],
+            audiences,
         )
 
     def related_practices(self, practice: dict, limit: int = 5, audiences=PUBLIC) -> list[dict]:
@@ -162,22 +180,31 @@ class Store:
         if not topics:
             return []
         clause, aparams = self._audience_clause(audiences)
-        ids = [r[0] for r in self.conn.execute(
-            f"""SELECT item_id FROM item_topics
-                WHERE topic IN ({','.join('?' * len(topics))}) AND type = 'practice' AND {clause} AND item_id != ?
+        ids = [
+            r[0]
+            for r in self.conn.execute(
+                f"""SELECT item_id FROM item_topics
+                WHERE topic IN ({",".join("?" * len(topics))}) AND type = 'practice' AND {clause} AND item_id != ?
                 GROUP BY item_id ORDER BY COUNT(*) DESC, MIN(evidence_rank), MIN(title_sort), item_id LIMIT ?""",
-            [*topics, *aparams, practice["id"], int(limit)],
-        )]
+                [*topics, *aparams, practice["id"], int(limit)],
+            )
+        ]
         return self.items_by_ids(ids, audiences, keep_order=True)
 
     # -- counts for entry points (from the counts table, summed over audiences) ---
     def _counts(self, kind: str, audiences) -> list[tuple[str, str, int]]:
         clause, aparams = self._audience_clause(audiences)
-        return [tuple(r) for r in self.conn.execute(
-            f"SELECT key, sub, SUM(n) FROM counts WHERE kind = ? AND {clause} GROUP BY key, sub", [kind, *aparams])]
+        return [
+            tuple(r)
+            for r in self.conn.execute(
+                f"SELECT key, sub, SUM(n) FROM counts WHERE kind = ? AND {clause} GROUP BY key, sub", [kind, *aparams]
+            )
+        ]
 
     def topic_counts(self, audiences=PUBLIC) -> list[tuple[str, int]]:
-        return sorted(((topic, n) for topic, _sub, n in self._counts("topic", audiences)), key=lambda tn: (-tn[1], tn[0]))
+        return sorted(
+            ((topic, n) for topic, _sub, n in self._counts("topic", audiences)), key=lambda tn: (-tn[1], tn[0])
+        )
 
     def evidence_counts(self, audiences=PUBLIC) -> dict[str, int]:
         counts = {key: n for key, _sub, n in self._counts("evidence", audiences)}
@@ -225,7 +252,9 @@ class Store:
         return self._items(
             "type = 'practice' AND evidence = 'ikke-evalueret' AND CAST(json_extract(data, '$.end') AS INTEGER) < ? "
             "AND slug NOT IN (SELECT practice_slug FROM item_practices WHERE type = 'evaluation')",
-            [year], audiences, order="json_extract(data, '$.end'), title",
+            [year],
+            audiences,
+            order="json_extract(data, '$.end'), title",
         )
 
     def indicators(self, code: str | None = None, audiences=PUBLIC) -> list[dict]:
@@ -256,8 +285,13 @@ def full_rows(conn: sqlite3.Connection, where: str = "1", params=()) -> list[dic
     """Item rows with their bodies, as :func:`item_row` makes them."""
     cursor = conn.cursor()
     cursor.row_factory = sqlite3.Row  # this query's rows only; the caller's connection is left as it is
-    return [dict(r) for r in cursor.execute(
-        f"SELECT i.*, b.body_md, b.body_html, b.text FROM items i JOIN item_bodies b ON b.id = i.id WHERE {where}", params)]
+    return [
+        dict(r)
+        for r in cursor.execute(
+            f"SELECT i.*, b.body_md, b.body_html, b.text FROM items i JOIN item_bodies b ON b.id = i.id WHERE {where}",
+            params,
+        )
+    ]
 
 
 def store_version(path: Path | str) -> str | None:

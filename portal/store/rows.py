@@ -37,8 +37,10 @@ def _sort_keys(record: dict) -> dict:
     Danish alphabetical order in SQL (æ, ø, å last; "aa" as "å" — byte order
     of ``title_sort`` is the order danish_sort_key gives in Python), and the
     strength of its evidence."""
-    return {"title_sort": danish_sort_key(record["title"])[0],
-            "evidence_rank": EVIDENCE_RANK.get(record.get("evidence"), NO_EVIDENCE_RANK)}
+    return {
+        "title_sort": danish_sort_key(record["title"])[0],
+        "evidence_rank": EVIDENCE_RANK.get(record.get("evidence"), NO_EVIDENCE_RANK),
+    }
 
 
 def item_row(record: dict) -> dict:
@@ -85,8 +87,13 @@ def link_rows(record: dict) -> tuple[list[dict], list[dict]]:
     """
     iid = item_id(record["type"], record["slug"])
     places = KINDS[record["type"]].kommuner_of(record)
-    same = {"item_id": iid, "type": record["type"], "audience": audience_of(record), "evidence": record.get("evidence"),
-            **_sort_keys(record)}
+    same = {
+        "item_id": iid,
+        "type": record["type"],
+        "audience": audience_of(record),
+        "evidence": record.get("evidence"),
+        **_sort_keys(record),
+    }
     # The topics ride along with the kommune links: a ranking weighs the
     # topics of every practice of ten kommuner (see kommune_practices).
     # Canonical topics (content/vocabulary.py): the evidence map, topic counts and
@@ -100,8 +107,12 @@ def link_rows(record: dict) -> tuple[list[dict], list[dict]]:
 
 def practice_rows(record: dict) -> list[dict]:
     """The item's rows in ``item_practices``: the practices it cites (notes, evaluations)."""
-    same = {"item_id": item_id(record["type"], record["slug"]), "type": record["type"],
-            "audience": audience_of(record), "title_sort": _sort_keys(record)["title_sort"]}
+    same = {
+        "item_id": item_id(record["type"], record["slug"]),
+        "type": record["type"],
+        "audience": audience_of(record),
+        "title_sort": _sort_keys(record)["title_sort"],
+    }
     return [dict(same, practice_slug=slug) for slug in KINDS[record["type"]].practices_of(record)]
 
 
@@ -112,7 +123,10 @@ def ranking_rows(record: dict) -> list[dict]:
             "rank": r["rank"],
             "kommune_as_published": r["kommune_as_published"],
             "code": r["kommune"]["code"] if r.get("kommune") else None,
-            **{k: r.get(k) for k in ("effect", "observed", "expected", "significance", "cases", "share_completed", "previous_rank")},
+            **{
+                k: r.get(k)
+                for k in ("effect", "observed", "expected", "significance", "cases", "share_completed", "previous_rank")
+            },
         }
         for r in record["rows"]
     ]

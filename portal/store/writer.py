@@ -30,8 +30,20 @@ STORE_VERSION = "6"  # 6: item_practices (what cites each practice); 5: one Dani
 # every row span overflow pages, and listings, counts and lookups of
 # thousands of items slow (5 µs a row at 10k items instead of ~1).
 ITEM_COLUMNS = {
-    "id": str, "type": str, "slug": str, "title": str, "title_sort": str, "url": str, "audience": str,
-    "network": str, "date": str, "evidence": str, "evidence_rank": int, "data": str, "summary": str, "path": str,
+    "id": str,
+    "type": str,
+    "slug": str,
+    "title": str,
+    "title_sort": str,
+    "url": str,
+    "audience": str,
+    "network": str,
+    "date": str,
+    "evidence": str,
+    "evidence_rank": int,
+    "data": str,
+    "summary": str,
+    "path": str,
 }
 BODY_COLUMNS = {"id": str, "body_md": str, "body_html": str, "text": str}
 _LINK_COLUMNS = {"item_id": str, "type": str, "audience": str, "evidence": str, "evidence_rank": int, "title_sort": str}
@@ -41,8 +53,16 @@ NOTE_PRACTICE_COLUMNS = {"note_id": str, "practice_slug": str}
 #: Every kind's citations of practices (Kind.practices_of), with the citing item's type and audience.
 ITEM_PRACTICE_COLUMNS = {"item_id": str, "type": str, "audience": str, "title_sort": str, "practice_slug": str}
 RANKING_COLUMNS = {
-    "ranking_slug": str, "rank": int, "kommune_as_published": str, "code": str, "effect": float,
-    "observed": float, "expected": float, "significance": str, "cases": int, "share_completed": float,
+    "ranking_slug": str,
+    "rank": int,
+    "kommune_as_published": str,
+    "code": str,
+    "effect": float,
+    "observed": float,
+    "expected": float,
+    "significance": str,
+    "cases": int,
+    "share_completed": float,
     "previous_rank": int,
 }
 
@@ -126,15 +146,24 @@ def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict 
     conn = open_derived(path, write=True)
     db = sqlite_utils.Database(conn)
     db.execute("PRAGMA journal_mode=WAL")
-    pairs = [(record, rows[item_id(kind, record["slug"])])
-             for kind in content.items for record in content.items[kind].values()]
+    pairs = [
+        (record, rows[item_id(kind, record["slug"])])
+        for kind in content.items
+        for record in content.items[kind].values()
+    ]
     conn.execute("BEGIN")
     _create_tables(db)
     insert_records(db, pairs)
     db["kommuner"].insert_all(
-        {"code": k.code, "name": k.name, "region": k.region, "slug": k.slug,
-         "former": json.dumps([f.name for f in kommune_registry.former_of(k.code) if f.name != k.name],
-                              ensure_ascii=False)}
+        {
+            "code": k.code,
+            "name": k.name,
+            "region": k.region,
+            "slug": k.slug,
+            "former": json.dumps(
+                [f.name for f in kommune_registry.former_of(k.code) if f.name != k.name], ensure_ascii=False
+            ),
+        }
         for k in kommune_registry.all_kommuner()
     )
     meta = {**(meta or {}), "store_version": STORE_VERSION}
@@ -152,8 +181,10 @@ def replace_item(conn: sqlite3.Connection, record: dict, row: dict) -> None:
     path used when a submission is approved or a note posted), through the same
     :func:`insert_records` as the full build. The caller holds a write transaction."""
     # Readers cache pages per (generation, revision): a new revision invalidates them.
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('revision', "
-                 "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'), 0) + 1)")
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('revision', "
+        "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'), 0) + 1)"
+    )
     _delete_item(conn, record, row["id"])
     insert_records(sqlite_utils.Database(conn), [(record, row)])
     refresh_counts(conn)
@@ -163,8 +194,10 @@ def delete_item(conn: sqlite3.Connection, kind: str, slug: str) -> None:
     """Remove one item from a live derived database (a withdrawn note): every
     row of it, a new revision for the page caches, fresh counts. Idempotent.
     The caller holds a write transaction."""
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('revision', "
-                 "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'), 0) + 1)")
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('revision', "
+        "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'), 0) + 1)"
+    )
     _delete_item(conn, {"type": kind, "slug": slug}, item_id(kind, slug))
     refresh_counts(conn)
 

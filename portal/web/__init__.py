@@ -75,8 +75,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)  # Flask-Babel: Danish default, English selectable
     templating.init_app(app)
     cli.init_app(app)
-    for blueprint in (pages.bp, search.bp, api.bp, auth_views.bp, contribute.bp, moderation.bp, feeds.bp, language.bp,
-                      site.bp, kind_pages.bp, contribute_evaluation.bp):
+    for blueprint in (
+        pages.bp,
+        search.bp,
+        api.bp,
+        auth_views.bp,
+        contribute.bp,
+        moderation.bp,
+        feeds.bp,
+        language.bp,
+        site.bp,
+        kind_pages.bp,
+        contribute_evaluation.bp,
+    ):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_write.bp)
     security.csrf.exempt(api_write.bp)  # Bearer tokens only; never reads the session cookie

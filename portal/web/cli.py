@@ -34,8 +34,13 @@ def _faults_as_findings(what: str):
 
 @click.command("ingest")
 @with_appcontext
-@click.option("--content", "content_dir", type=click.Path(file_okay=False), default=None,
-              help="Indholdsmappe (standard: PORTAL_CONTENT_DIR eller content/).")
+@click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Indholdsmappe (standard: PORTAL_CONTENT_DIR eller content/).",
+)
 def ingest_command(content_dir: str | None) -> None:
     """Validér alle indholdsfiler og byg database og søgeindeks på ny.
 
@@ -60,13 +65,16 @@ def ingest_command(content_dir: str | None) -> None:
         sys.exit(1)
 
 
-
-
 @click.command("attach")
 @click.argument("pdf", type=click.Path(exists=True, dir_okay=False))
-@click.option("--kind", "kind_name", default="evaluation", show_default=True,
-              type=click.Choice([name for name, kind in FILE_KINDS.items() if kind.attachment_folder]),
-              help="Indholdstypen, hvis mappe filen skal ligge i.")
+@click.option(
+    "--kind",
+    "kind_name",
+    default="evaluation",
+    show_default=True,
+    type=click.Choice([name for name, kind in FILE_KINDS.items() if kind.attachment_folder]),
+    help="Indholdstypen, hvis mappe filen skal ligge i.",
+)
 @with_appcontext
 def attach_command(pdf: str, kind_name: str) -> None:
     """Læg en PDF i indholdsmappen under sit SHA-256-navn og skriv linjen til YAML-filen.
@@ -123,7 +131,9 @@ def _known_networks() -> set[str] | None:
 @users_group.command("add")
 @click.argument("email")
 @click.option("--role", type=click.Choice(["contributor", "editor", "admin"]), required=True, help="Brugerens rolle.")
-@click.option("--network", "networks", multiple=True, help="Gør brugeren til medlem af dette ledernetværk (kan gentages).")
+@click.option(
+    "--network", "networks", multiple=True, help="Gør brugeren til medlem af dette ledernetværk (kan gentages)."
+)
 @click.option("--organisation", default=None, help="Organisation, fx et videnscenter eller en kommune.")
 @with_appcontext
 def users_add(email, role, networks, organisation):
@@ -135,8 +145,10 @@ def users_add(email, role, networks, organisation):
     member = f", medlem af {', '.join(user.networks)}" if user.networks else ""
     click.echo(f"Oprettet: {user.email} ({user.role}{member}).")
     # A new user has no password yet and cannot sign in: say what comes next.
-    click.echo(f"Næste skridt: sæt en adgangskode med 'flask --app app users password {user.email}' "
-               f"(log derefter ind på /log-ind), eller udsted en API-nøgle med 'users token {user.email}'.")
+    click.echo(
+        f"Næste skridt: sæt en adgangskode med 'flask --app app users password {user.email}' "
+        f"(log derefter ind på /log-ind), eller udsted en API-nøgle med 'users token {user.email}'."
+    )
 
 
 @users_group.command("password")
@@ -149,8 +161,10 @@ def users_password(email, password):
 
     with _accounts() as db:
         revoked = set_password(db, email, password)
-    click.echo(f"Adgangskoden er sat for {email}. Brugerens sessioner er afsluttet, og {revoked} API-nøgle(r) "
-               "er tilbagekaldt (udsted nye med 'users token').")
+    click.echo(
+        f"Adgangskoden er sat for {email}. Brugerens sessioner er afsluttet, og {revoked} API-nøgle(r) "
+        "er tilbagekaldt (udsted nye med 'users token')."
+    )
 
 
 @users_group.command("disable")
@@ -162,8 +176,10 @@ def users_disable(email):
 
     with _accounts() as db:
         _user, sessions, tokens = set_disabled(db, email, True)
-    click.echo(f"Deaktiveret: {email}. {sessions} session(er) afsluttet og {tokens} API-nøgle(r) tilbagekaldt; "
-               "de virker ikke igen, heller ikke hvis brugeren aktiveres igen.")
+    click.echo(
+        f"Deaktiveret: {email}. {sessions} session(er) afsluttet og {tokens} API-nøgle(r) tilbagekaldt; "
+        "de virker ikke igen, heller ikke hvis brugeren aktiveres igen."
+    )
 
 
 @users_group.command("enable")
@@ -276,8 +292,9 @@ def restore_command(backup_dir, yes):
     from ..backup import BackupError, restore
 
     if not yes:
-        click.confirm("Egne data og indholdsfiler erstattes af backuppen (de nuværende gemmes ved siden af). Fortsæt?",
-                      abort=True)
+        click.confirm(
+            "Egne data og indholdsfiler erstattes af backuppen (de nuværende gemmes ved siden af). Fortsæt?", abort=True
+        )
     try:
         with _faults_as_findings("Gendannelsen"):
             kept = restore(backup_dir, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
@@ -285,8 +302,11 @@ def restore_command(backup_dir, yes):
         raise click.ClickException(str(exc)) from None
     click.echo(f"Gendannet. De tidligere data ligger i {kept}.")
     try:
-        report = ingest(current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"],
-                        progress=lambda msg: click.echo(msg, err=True))
+        report = ingest(
+            current_app.config["CONTENT_DIR"],
+            current_app.config["DATA_DIR"],
+            progress=lambda msg: click.echo(msg, err=True),
+        )
     except IngestFailed as exc:
         for error in exc.errors:
             click.echo(str(error), err=True)

@@ -58,12 +58,18 @@ def error_response(status: int, message: str | None = None, **details):
 
 # What a reader is told for each fault (portal/faults.py): calm, no internals, what to do.
 FAULT_MESSAGES = {
-    faults.BUSY: _l("Portalen har travlt med en anden ændring lige nu. Intet er gemt fra denne forespørgsel; "
-                    "prøv igen om et øjeblik."),
-    faults.STORAGE: _l("Portalen kan ikke gemme noget lige nu (lagerpladsen er opbrugt eller utilgængelig). "
-                       "Intet er gemt fra denne forespørgsel; prøv igen senere."),
-    faults.DAMAGED: _l("En del af portalens data er beskadiget og bliver genopbygget. Prøv igen senere; "
-                       "sider, der ikke bruger den del, virker stadig."),
+    faults.BUSY: _l(
+        "Portalen har travlt med en anden ændring lige nu. Intet er gemt fra denne forespørgsel; "
+        "prøv igen om et øjeblik."
+    ),
+    faults.STORAGE: _l(
+        "Portalen kan ikke gemme noget lige nu (lagerpladsen er opbrugt eller utilgængelig). "
+        "Intet er gemt fra denne forespørgsel; prøv igen senere."
+    ),
+    faults.DAMAGED: _l(
+        "En del af portalens data er beskadiget og bliver genopbygget. Prøv igen senere; "
+        "sider, der ikke bruger den del, virker stadig."
+    ),
     faults.MISSING: _l("En del af portalens data mangler lige nu. Prøv igen senere."),
 }
 
@@ -98,8 +104,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotReady)
     def _not_ready(exc: NotReady):
         if exc.outdated:
-            return unavailable(_("Indholdet er indlæst af en ældre version af portalen. "
-                                 "Kør 'flask --app app ingest' for at indlæse det igen."), 60)
+            return unavailable(
+                _(
+                    "Indholdet er indlæst af en ældre version af portalen. "
+                    "Kør 'flask --app app ingest' for at indlæse det igen."
+                ),
+                60,
+            )
         return unavailable(_("Indholdet er ikke indlæst endnu. Kør 'flask --app app ingest'."), 60)
 
     @app.errorhandler(CSRFError)
@@ -109,13 +120,15 @@ def init_app(app: Flask) -> None:
         refilled = refill_after_csrf_failure()
         if refilled is not None:
             return refilled
-        return error_response(400, _("Formularen er udløbet eller kom ikke fra denne side. Gå tilbage, opdatér siden, "
-                                     "og prøv igen."))
+        return error_response(
+            400, _("Formularen er udløbet eller kom ikke fra denne side. Gå tilbage, opdatér siden, og prøv igen.")
+        )
 
     @app.errorhandler(TooManyAttempts)
     def _too_many(exc: TooManyAttempts):
-        body, status = error_response(429, _("For mange mislykkede forsøg herfra. Prøv igen om %(seconds)d sekunder.",
-                                             seconds=exc.retry_after))
+        body, status = error_response(
+            429, _("For mange mislykkede forsøg herfra. Prøv igen om %(seconds)d sekunder.", seconds=exc.retry_after)
+        )
         response = app.make_response((body, status))
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
@@ -124,8 +137,9 @@ def init_app(app: Flask) -> None:
     def _search_down(exc):
         # The index is missing or damaged: everything else keeps working.
         app.logger.error("Søgeindekset er utilgængeligt: %s", exc)
-        return unavailable("Søgningen er midlertidigt utilgængelig. Alle sider kan stadig læses; "
-                           "prøv søgningen igen om lidt.", 30)
+        return unavailable(
+            "Søgningen er midlertidigt utilgængelig. Alle sider kan stadig læses; prøv søgningen igen om lidt.", 30
+        )
 
     @app.errorhandler(sqlite3.DatabaseError)
     @app.errorhandler(OSError)

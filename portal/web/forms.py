@@ -15,14 +15,38 @@ from ..content import textedit
 from ..content.errors import ContentError
 from ..content.frontmatter import read_markdown
 
-PRACTICE_FIELDS = ("title", "kommuner", "evidence", "topics", "target_groups", "organisation", "start", "end",
-                   "status", "source", "contact", "body")
+PRACTICE_FIELDS = (
+    "title",
+    "kommuner",
+    "evidence",
+    "topics",
+    "target_groups",
+    "organisation",
+    "start",
+    "end",
+    "status",
+    "source",
+    "contact",
+    "body",
+)
 NOTE_FIELDS = ("title", "network", "date", "kommuner", "topics", "practices", "visibility", "body")
 LIST_FIELDS = {"kommuner", "topics", "target_groups", "practices"}
 LABELS = {
-    "title": "Titel", "kommuner": "Kommuner", "evidence": "Evidens", "topics": "Emner", "target_groups": "Målgrupper",
-    "organisation": "Organisation", "start": "Startår", "end": "Slutår", "status": "Status", "source": "Kilde",
-    "contact": "Kontakt", "body": "Beskrivelse", "network": "Netværk", "date": "Dato", "practices": "Erfaringer",
+    "title": "Titel",
+    "kommuner": "Kommuner",
+    "evidence": "Evidens",
+    "topics": "Emner",
+    "target_groups": "Målgrupper",
+    "organisation": "Organisation",
+    "start": "Startår",
+    "end": "Slutår",
+    "status": "Status",
+    "source": "Kilde",
+    "contact": "Kontakt",
+    "body": "Beskrivelse",
+    "network": "Netværk",
+    "date": "Dato",
+    "practices": "Erfaringer",
     "visibility": "Synlighed",
 }
 
@@ -87,8 +111,11 @@ def _same(a, b) -> bool:
 
 def _edit(base: str, values: dict, fields: tuple[str, ...]) -> str:
     before = from_file(base, fields)
-    changes = {name: _file_value(name, values.get(name)) for name in fields
-               if name != "body" and not _same(values.get(name), before.get(name))}
+    changes = {
+        name: _file_value(name, values.get(name))
+        for name in fields
+        if name != "body" and not _same(values.get(name), before.get(name))
+    }
     body = (values.get("body") or "").replace("\r\n", "\n")
     return textedit.edit(base, changes, body=None if _same(body.strip("\n"), before.get("body")) else body)
 

@@ -38,9 +38,12 @@ DEFAULTS = {
 
 def settings(config) -> SmtpSettings:
     return SmtpSettings(
-        host=config.get("SMTP_HOST") or None, port=int(config.get("SMTP_PORT") or 587),
-        user=config.get("SMTP_USER") or None, password=config.get("SMTP_PASSWORD") or None,
-        starttls=bool(config.get("SMTP_STARTTLS")), mail_from=config.get("MAIL_FROM") or None,
+        host=config.get("SMTP_HOST") or None,
+        port=int(config.get("SMTP_PORT") or 587),
+        user=config.get("SMTP_USER") or None,
+        password=config.get("SMTP_PASSWORD") or None,
+        starttls=bool(config.get("SMTP_STARTTLS")),
+        mail_from=config.get("MAIL_FROM") or None,
         base_url=config.get("BASE_URL") or None,
     )
 
@@ -102,8 +105,11 @@ def _after_write(response):
     from flask import request
 
     config = current_app.config
-    if (request.method in ("POST", "PUT", "DELETE") and response.status_code < 400
-            and config.get("MAIL_DRAIN_AFTER_WRITES")):
+    if (
+        request.method in ("POST", "PUT", "DELETE")
+        and response.status_code < 400
+        and config.get("MAIL_DRAIN_AFTER_WRITES")
+    ):
         smtp = settings(config)
         if smtp.configured:
             drainer(config["DATA_DIR"]).kick(smtp, config["DATA_DIR"])
@@ -125,8 +131,10 @@ def mail_send(now_all):
     try:
         if not smtp.configured:
             waiting = status(db)["waiting"]
-            raise click.ClickException(f"SMTP er ikke sat op (PORTAL_SMTP_HOST og PORTAL_MAIL_FROM); "
-                                       f"{waiting} mail(s) venter i udbakken og sendes, når det er sat op")
+            raise click.ClickException(
+                f"SMTP er ikke sat op (PORTAL_SMTP_HOST og PORTAL_MAIL_FROM); "
+                f"{waiting} mail(s) venter i udbakken og sendes, når det er sat op"
+            )
         report = send_due(db, smtp, now_all=now_all)
     finally:
         db.close()
@@ -149,12 +157,16 @@ def mail_status():
         db.close()
     where = f"{smtp.host}:{smtp.port}" if smtp.configured else "ikke sat op (intet sendes; mails venter i udbakken)"
     click.echo(f"SMTP: {where}")
-    click.echo(f"Venter: {st['waiting']} (heraf klar til at blive sendt nu: {st['due']}); "
-               f"sendt: {st['sent']}; opgivet: {st['given_up']}.")
+    click.echo(
+        f"Venter: {st['waiting']} (heraf klar til at blive sendt nu: {st['due']}); "
+        f"sendt: {st['sent']}; opgivet: {st['given_up']}."
+    )
     if st["last_error"]:
         e = st["last_error"]
-        click.echo(f"Seneste fejl (mail {e['id']} til {e['to_addr']}, forsøg {e['attempts']}, "
-                   f"næste forsøg {e['next_attempt_at']}): {e['error']}")
+        click.echo(
+            f"Seneste fejl (mail {e['id']} til {e['to_addr']}, forsøg {e['attempts']}, "
+            f"næste forsøg {e['next_attempt_at']}): {e['error']}"
+        )
 
 
 def init_app(app: Flask) -> None:

@@ -29,7 +29,11 @@ _STRS = {"type": "array", "items": _STR}
 
 
 def _obj(properties: dict, required: list[str] | None = None, *, extra: bool = False) -> dict:
-    schema = {"type": "object", "properties": properties, "required": list(properties) if required is None else required}
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+    }
     if not extra:
         schema["additionalProperties"] = False
     return schema
@@ -88,17 +92,25 @@ def _filter(name: str, description: str, item: dict) -> dict:
     parameters; that commas inside a value count too, JSON Schema cannot say, so
     the description does."""
     return {
-        "name": name, "in": "query", "required": False,
+        "name": name,
+        "in": "query",
+        "required": False,
         "description": f"{description}. Repeat it or separate values with commas (OR); "
-                       f"at most {MAX_FILTER_VALUES} values in all.",
-        "style": "form", "explode": True,
+        f"at most {MAX_FILTER_VALUES} values in all.",
+        "style": "form",
+        "explode": True,
         "schema": {"type": "array", "items": item, "maxItems": MAX_FILTER_VALUES},
     }
 
 
 def _path(name: str, description: str, **schema) -> dict:
-    return {"name": name, "in": "path", "required": True, "description": description,
-            "schema": {"type": "string", "minLength": 1, **schema}}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string", "minLength": 1, **schema},
+    }
 
 
 _READ_SECURITY = [{}, {"bearerAuth": []}]  # anonymous, or a token: a member sees network-only items too
@@ -106,7 +118,7 @@ _WRITE_SECURITY = [{"bearerAuth": []}]
 _MARKDOWN_BODY = {
     "required": True,
     "description": "A file in the content format (YAML front matter between '---' lines, then Markdown); "
-                   f"at most {MAX_SUBMISSION_BYTES} bytes of UTF-8 (so at most as many characters).",
+    f"at most {MAX_SUBMISSION_BYTES} bytes of UTF-8 (so at most as many characters).",
     "content": {
         "text/markdown": {"schema": {"type": "string", "maxLength": MAX_SUBMISSION_BYTES}},
         "text/plain": {"schema": {"type": "string", "maxLength": MAX_SUBMISSION_BYTES}},

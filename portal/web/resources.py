@@ -56,8 +56,11 @@ class _IndexHolder:
                 self.close()
                 # May raise IndexUnavailable (missing or damaged index): nothing
                 # is cached then, so the next request tries again.
-                index = SearchIndex(gen.index_path, text_source=self._text_of,
-                                    cache_docs=int(current_app.config.get("SEARCH_CACHE_DOCS", RESULT_CACHE_DOCS)))
+                index = SearchIndex(
+                    gen.index_path,
+                    text_source=self._text_of,
+                    cache_docs=int(current_app.config.get("SEARCH_CACHE_DOCS", RESULT_CACHE_DOCS)),
+                )
                 self._texts = open_derived(gen.db_path)
                 self.index, self.name = index, gen.name
             return self.index

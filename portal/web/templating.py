@@ -20,8 +20,9 @@ from .i18n import current_language
 
 # Labels are lazy: each is translated when a template renders it, in that request's language.
 # The kinds' labels are Danish msgids in the registry (portal/kinds.py).
-TYPE_LABELS = {name: _lp(kind.label_context, kind.label) if kind.label_context else _l(kind.label)
-               for name, kind in KINDS.items()}
+TYPE_LABELS = {
+    name: _lp(kind.label_context, kind.label) if kind.label_context else _l(kind.label) for name, kind in KINDS.items()
+}
 TYPE_LABELS_PLURAL = {name: _l(kind.label_plural) for name, kind in KINDS.items()}
 TYPE_URLS = {name: kind.url_prefix for name, kind in KINDS.items()}
 FACET_LABELS = {
@@ -104,12 +105,14 @@ def format_date_text(value) -> str:
 
 def danish_sorted(values, attribute: str | None = None) -> list:
     """Danish alphabetical order (æ, ø, å last; "Aa" as "Å"), optionally by an attribute or key."""
+
     def text(v):
         if attribute is None:
             return str(v)
         if isinstance(attribute, int) or not hasattr(v, attribute):
             return str(v[attribute])  # a tuple's position, a dict's or row's key
         return str(getattr(v, attribute))
+
     return sorted(values, key=lambda v: danish_sort_key(text(v)))
 
 

@@ -29,10 +29,16 @@ ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
 SCREENSHOTS = ROOT / "screenshots"
 CHROMIUM = os.environ.get("PORTAL_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SERVER_START_TIMEOUT = 30  # seconds until gunicorn must answer
-SERVER_STOP_TIMEOUT = 10   # seconds for a graceful stop before SIGKILL
+SERVER_STOP_TIMEOUT = 10  # seconds for a graceful stop before SIGKILL
 
 USERS = {
     # role: (email, extra `users add` arguments)
@@ -78,8 +84,14 @@ class Site:
     extra: dict = field(default_factory=dict)
 
     def app(self):
-        return create_app({"TESTING": True, "DATA_DIR": str(self.data), "CONTENT_DIR": str(self.content),
-                           "SESSION_COOKIE_SECURE": False})
+        return create_app(
+            {
+                "TESTING": True,
+                "DATA_DIR": str(self.data),
+                "CONTENT_DIR": str(self.content),
+                "SESSION_COOKIE_SECURE": False,
+            }
+        )
 
 
 @pytest.fixture(scope="session")
@@ -93,8 +105,11 @@ def site(tmp_path_factory) -> Site:
             run_cli(app, "users", "add", email, *args)
             run_cli(app, "users", "password", email, "--password", PASSWORD)
         token = run_cli(app, "users", "token", USERS["contributor"][0]).strip().splitlines()[-1]
-        created = app.test_client().post("/api/submissions", data=PENDING.encode(), headers={
-            "Authorization": f"Bearer {token}", "Content-Type": "text/markdown; charset=utf-8"})
+        created = app.test_client().post(
+            "/api/submissions",
+            data=PENDING.encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "text/markdown; charset=utf-8"},
+        )
         assert created.status_code == 201, created.get_data(as_text=True)
         sid = created.get_json()["id"]
         # content/'s version history, as the first publication starts it: the shipped files are its first version
@@ -107,8 +122,14 @@ def site(tmp_path_factory) -> Site:
         rev = versions.log(content, "practice", "bydelsmoedrene")[0]["rev"][:12]
     finally:
         close_site(app)
-    return Site(content, data, {role: email for role, (email, _a) in USERS.items()}, sid,
-                "Sprogcafé for nyankomne i Albertslund", extra={"rev": rev})
+    return Site(
+        content,
+        data,
+        {role: email for role, (email, _a) in USERS.items()},
+        sid,
+        "Sprogcafé for nyankomne i Albertslund",
+        extra={"rev": rev},
+    )
 
 
 def _free_port() -> int:
@@ -138,7 +159,11 @@ def live_server(site, tmp_path_factory) -> str:
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             server_command("127.0.0.1", port),
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -147,8 +172,9 @@ def live_server(site, tmp_path_factory) -> str:
             if proc.poll() is not None:
                 pytest.fail(f"gunicorn exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
             if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer within {SERVER_START_TIMEOUT} s:\n"
-                            f"{log_path.read_text(errors='replace')}")
+                pytest.fail(
+                    f"gunicorn did not answer within {SERVER_START_TIMEOUT} s:\n{log_path.read_text(errors='replace')}"
+                )
             time.sleep(0.2)
         site.base_url = base
         site.extra["log"] = log_path
@@ -166,8 +192,10 @@ def live_server(site, tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for the session: Debian's package, driven by Playwright (no download)."""
-    require(Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK),
-            f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    require(
+        Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK),
+        f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)",
+    )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - requirements-dev.txt pins it
@@ -193,8 +221,9 @@ class Pages:
 
     def __call__(self, role: str = "anonymous"):
         if role not in self._pages:
-            context = self.browser.new_context(base_url=self.base_url, viewport=DESKTOP, locale="da-DK",
-                                               reduced_motion="reduce")
+            context = self.browser.new_context(
+                base_url=self.base_url, viewport=DESKTOP, locale="da-DK", reduced_motion="reduce"
+            )
             context.set_default_timeout(10_000)
             self._contexts.append(context)
             page = context.new_page()

@@ -10,8 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # A practice submitted without evidence and with a bad end year: two errors.
-BAD_PRACTICE = {"title": "Mentorordning for unge flygtninge", "topics": "mentor, unge",
-                "end": "20x9", "body": "Mentorer hjælper unge flygtninge i job."}
+BAD_PRACTICE = {
+    "title": "Mentorordning for unge flygtninge",
+    "topics": "mentor, unge",
+    "end": "20x9",
+    "body": "Mentorer hjælper unge flygtninge i job.",
+}
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,9 @@ PAGE_TYPES = [
     PageType("accessibility-statement", "/was"),
     PageType("login", "/log-ind"),
     PageType("submit-empty", "/indsend", role="contributor"),
-    PageType("submit-errors", "/indsend", role="contributor", status=422, form=BAD_PRACTICE,
-             submit="Send til redaktionen"),
+    PageType(
+        "submit-errors", "/indsend", role="contributor", status=422, form=BAD_PRACTICE, submit="Send til redaktionen"
+    ),
     PageType("submit-update", "/indsend?slug=bydelsmoedrene", role="contributor"),  # carries based_on
     PageType("my-submissions", "/mine-indsendelser", role="contributor"),
     PageType("submit-evaluation", "/indsend/evaluering", role="contributor"),
@@ -65,8 +70,7 @@ PAGE_TYPES = [
     # a note's life cycle, as an editor (the shipped note has no author in the portal)
     PageType("note-editor", "/notater/2006-09-08-benchmarking-af-integrationsindsatsen", role="editor"),
     PageType("note-edit", "/notater/2006-09-08-benchmarking-af-integrationsindsatsen/rediger", role="editor"),
-    PageType("note-withdraw", "/notater/2006-09-08-benchmarking-af-integrationsindsatsen/traek-tilbage",
-             role="editor"),
+    PageType("note-withdraw", "/notater/2006-09-08-benchmarking-af-integrationsindsatsen/traek-tilbage", role="editor"),
     PageType("versions", "/erfaringer/bydelsmoedrene/versioner"),
     PageType("version", "/erfaringer/bydelsmoedrene/versioner/{rev}"),
     PageType("review-due", "/redaktion/gennemgang", role="editor"),

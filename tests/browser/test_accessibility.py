@@ -25,6 +25,7 @@ def axe():
     global _axe
     if _axe is None:
         from axe_playwright_python.sync_playwright import Axe
+
         _axe = Axe()
     return _axe
 
@@ -39,8 +40,9 @@ def visit(pages, site, page_type: PageType):
         with page.expect_navigation() as navigation:
             page.get_by_role("button", name=page_type.submit).click()
         response = navigation.value
-    assert response.status == page_type.status, \
+    assert response.status == page_type.status, (
         f"{page_type.path}: {response.status}, not {page_type.status}; gunicorn's log ends:\n{server_log_tail(site)}"
+    )
     page.wait_for_load_state("load")
     return page
 
@@ -63,8 +65,7 @@ def readable(violations: list[dict]) -> str:
 @pytest.mark.parametrize("page_type", PAGE_TYPES, ids=IDS)
 def test_axe_finds_no_wcag_violations(pages, site, page_type):
     page = visit(pages, site, page_type)
-    results = axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                       "resultTypes": ["violations"]})
+    results = axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
     violations = results.response["violations"]
     assert not violations, f"{page_type.name} ({page.url}): {len(violations)} axe violation(s):{readable(violations)}"
 
@@ -118,14 +119,18 @@ def test_skip_link_first_and_focus_visible(pages, site, page_type):
     first = focused(page)
     assert first["href"] == "#main-content", f"{page_type.name}: the first Tab stop is {first}, not the skip link"
     try:  # it slides into view (a CSS transition)
-        page.wait_for_function("() => { const r = document.activeElement.getBoundingClientRect();"
-                               " return r.width > 1 && r.height > 1 && r.top >= 0; }", timeout=2_000)
+        page.wait_for_function(
+            "() => { const r = document.activeElement.getBoundingClientRect();"
+            " return r.width > 1 && r.height > 1 && r.top >= 0; }",
+            timeout=2_000,
+        )
     except PlaywrightTimeout:
         pytest.fail(f"{page_type.name}: the skip link is not visible when focused")
     page.keyboard.press("Enter")
     target = focused(page)
-    assert target["tag"] == "main" and target["id"] == "main-content", \
+    assert target["tag"] == "main" and target["id"] == "main-content", (
         f"{page_type.name}: the skip link moved focus to {target}, not to <main>"
+    )
 
     # Every one of the first Tab stops from the top must look different when focused:
     # from the top again, without any pointer interaction, noting how each looks unfocused.
@@ -157,7 +162,8 @@ def test_skip_link_first_and_focus_visible(pages, site, page_type):
         if not info["visible"]:
             invisible.append(info)
     assert not invisible, f"{page_type.name}: no visible focus indicator on:\n  " + "\n  ".join(
-        f"{i['what']}  (focused {i['now']} vs unfocused {i['before']})" for i in invisible)
+        f"{i['what']}  (focused {i['now']} vs unfocused {i['before']})" for i in invisible
+    )
 
 
 def test_form_errors_are_announced(pages, site):
@@ -174,8 +180,9 @@ def test_form_errors_are_announced(pages, site):
         assert page.locator(f"[id='{target}']").count() == 1, f"the summary links to #{target}, which is missing"
     for invalid in page.locator("main [aria-invalid=true]").all():
         described = invalid.get_attribute("aria-describedby") or ""
-        assert any(i.endswith("-error") for i in described.split()), \
+        assert any(i.endswith("-error") for i in described.split()), (
             f"{invalid.evaluate('e => e.outerHTML.slice(0, 120)')} is invalid without a described error"
+        )
 
 
 CHART_JS = """() => [...document.querySelectorAll('main svg')].map(svg => {
@@ -231,8 +238,9 @@ def test_reflow_at_375px_and_200_percent_zoom_and_screenshots(pages, site, scree
             page.screenshot(path=screenshots / f"{page_type.name}-phone-375.png", full_page=True)
         m = page.evaluate(OVERFLOW_JS)
         if m["scrollWidth"] > m["innerWidth"]:
-            problems.append(f"{label}: scrolls sideways (scrollWidth {m['scrollWidth']} > {m['innerWidth']}); "
-                            f"too wide: {m['wide']}")
+            problems.append(
+                f"{label}: scrolls sideways (scrollWidth {m['scrollWidth']} > {m['innerWidth']}); too wide: {m['wide']}"
+            )
     page.set_viewport_size(DESKTOP)
     assert not problems, f"{page_type.name}:\n  " + "\n  ".join(problems)
 

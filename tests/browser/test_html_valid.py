@@ -44,8 +44,14 @@ def pages_html(site, tmp_path_factory):
             if client is None:
                 client = clients[page_type.role] = app.test_client()
                 if page_type.role != "anonymous":
-                    response = client.post("/log-ind", data={"email": site.emails[page_type.role], "password": PASSWORD,
-                                                             "csrf_token": _csrf(client, "/log-ind")})
+                    response = client.post(
+                        "/log-ind",
+                        data={
+                            "email": site.emails[page_type.role],
+                            "password": PASSWORD,
+                            "csrf_token": _csrf(client, "/log-ind"),
+                        },
+                    )
                     assert response.status_code == 302, f"login as {page_type.role} failed"
             url = page_type.url(site.pending_sid, site.extra.get("rev", ""))
             if page_type.form:
@@ -65,18 +71,26 @@ def pages_html(site, tmp_path_factory):
 # so a newer vnu.jar checks everything; each is (message pattern, extract pattern, why).
 KNOWN_CHECKER_BUGS = {
     "20.6.30": [
-        (r"Attribute “paint-order” not allowed on element “text”", r"paint-order=",
-         "SVG 2 presentation attribute; accepted by vnu since validator/validator#1258 (2021)"),
-        (r"The autofill field name “username” is not allowed in this context", r'type="email"',
-         "allowed on input type=email since whatwg/html#5881; accepted by vnu since validator/validator#1022"),
+        (
+            r"Attribute “paint-order” not allowed on element “text”",
+            r"paint-order=",
+            "SVG 2 presentation attribute; accepted by vnu since validator/validator#1258 (2021)",
+        ),
+        (
+            r"The autofill field name “username” is not allowed in this context",
+            r'type="email"',
+            "allowed on input type=email since whatwg/html#5881; accepted by vnu since validator/validator#1022",
+        ),
     ],
 }
 
 
 def checker_bug(version: str, message: dict) -> bool:
     extract = message.get("extract") or ""
-    return any(re.search(m, message.get("message", "")) and re.search(e, extract)
-               for m, e, _why in KNOWN_CHECKER_BUGS.get(version, []))
+    return any(
+        re.search(m, message.get("message", "")) and re.search(e, extract)
+        for m, e, _why in KNOWN_CHECKER_BUGS.get(version, [])
+    )
 
 
 def test_every_page_type_is_valid_html(pages_html):
@@ -91,15 +105,21 @@ def test_every_page_type_is_valid_html(pages_html):
     canary.write_text('<!DOCTYPE html><html lang="da"><head><title>x</title></head><body><p><div></p></body></html>')
     stdout, stderr = validator.run_vnu(["--format", "json", *map(str, pages_html.values()), str(canary)])
     report = json.loads(stderr or stdout)
-    assert any(m.get("url", "").endswith("/zz-canary.html") and m.get("type") == "error" for m in report["messages"]), \
+    assert any(m.get("url", "").endswith("/zz-canary.html") and m.get("type") == "error" for m in report["messages"]), (
         f"the checker did not report the canary's error: {stdout[:500]} {stderr[:500]}"
+    )
     report["messages"] = [m for m in report["messages"] if not m.get("url", "").endswith("/zz-canary.html")]
-    errors = [m for m in report["messages"] if (m.get("type") in ("error", "non-document-error")
-              or m.get("subType") == "fatal") and not checker_bug(version, m)]
+    errors = [
+        m
+        for m in report["messages"]
+        if (m.get("type") in ("error", "non-document-error") or m.get("subType") == "fatal")
+        and not checker_bug(version, m)
+    ]
     by_page: dict[str, list[str]] = {}
     for m in errors:
         name = m.get("url", "?").rsplit("/", 1)[-1].removesuffix(".html")
         extract = (m.get("extract") or "").replace("\n", " ").strip()[:160]
         by_page.setdefault(name, []).append(f"line {m.get('lastLine', '?')}: {m['message']}\n        {extract}")
     assert not errors, f"vnu {version}: {len(errors)} HTML error(s) on {len(by_page)} page type(s):\n" + "\n".join(
-        f"  {name}:\n" + "\n".join(f"    {line}" for line in lines) for name, lines in sorted(by_page.items()))
+        f"  {name}:\n" + "\n".join(f"    {line}" for line in lines) for name, lines in sorted(by_page.items())
+    )

@@ -60,8 +60,9 @@ def test_search_with_a_facet_and_pagination(pages):
     assert f"type={facet.get_attribute('value')}" in page.url
     expect(page.locator(f"input[name=type][value='{facet.get_attribute('value')}']")).to_be_checked()
     counted = page.locator(".result-count").inner_text()
-    assert counted.startswith(f"{expected} resultat"), \
+    assert counted.startswith(f"{expected} resultat"), (
         f"{label!r} promised {expected}; the page says {counted!r} (was {total!r})"
+    )
     expect(page.locator("ol.results > li")).to_have_count(expected)
 
     page.goto("/soeg?type=kommune")

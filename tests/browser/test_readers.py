@@ -19,8 +19,14 @@ from .test_accessibility import AXE_TAGS, axe, readable, visit
 pytestmark = pytest.mark.browser
 
 RANKING = "/rangeringer/akf-selvforsoergelse-1999-2005"
-DESTINATIONS = [("Søg", "/soeg"), ("Kommuner", "/kommuner"), ("Effektmålinger", "/rangeringer"),
-                ("Nøgletal", "/indikatorer"), ("Evidenskort", "/evidenskort"), ("Netværk", "/netvaerk")]
+DESTINATIONS = [
+    ("Søg", "/soeg"),
+    ("Kommuner", "/kommuner"),
+    ("Effektmålinger", "/rangeringer"),
+    ("Nøgletal", "/indikatorer"),
+    ("Evidenskort", "/evidenskort"),
+    ("Netværk", "/netvaerk"),
+]
 NARROW = [320, 375, 768]
 BODY_TEXT_PX = 16  # dkfds: body 1.6rem on a 62.5 % root
 
@@ -56,8 +62,9 @@ def test_menu_opens_by_keyboard_and_every_destination_is_one_tap_away(pages, wid
 
 
 def test_menu_works_without_javascript_and_the_bar_is_back_on_desktop(browser, live_server):
-    context = browser.new_context(base_url=live_server, viewport={"width": 375, "height": 800},
-                                  java_script_enabled=False, reduced_motion="reduce")
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": 375, "height": 800}, java_script_enabled=False, reduced_motion="reduce"
+    )
     try:
         page = context.new_page()
         page.goto("/")
@@ -129,7 +136,8 @@ def test_front_heading_keeps_its_question_mark_with_the_word_and_crumbs_never_st
     assert before == last, f"the h1's '?' is alone on a line at {width} px"
     page.goto(RANKING)
     seps = page.locator(".breadcrumbs__list-item").evaluate_all(
-        "els => els.map(li => [getComputedStyle(li, '::before').content, getComputedStyle(li, '::after').content])")
+        "els => els.map(li => [getComputedStyle(li, '::before').content, getComputedStyle(li, '::after').content])"
+    )
     assert all(before == "none" for before, _after in seps)  # a separator never opens an item (or a line)
     assert [after for _before, after in seps] == ['"/"'] * (len(seps) - 1) + ["none"]
     page.set_viewport_size(DESKTOP)
@@ -184,8 +192,9 @@ def test_axe_finds_no_wcag_violations_at_375px(pages, site, page_type):
     page = visit(pages, site, page_type)
     page.set_viewport_size({"width": 375, "height": 800})
     try:
-        results = axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                           "resultTypes": ["violations"]})
+        results = axe().run(
+            page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        )
     finally:
         page.set_viewport_size(DESKTOP)
     violations = results.response["violations"]

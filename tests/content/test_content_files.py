@@ -35,19 +35,31 @@ def test_good_practice_is_normalised():
 
 BAD_PRACTICES = [
     # (front matter lines, expected "path:line: message" fragment)
-    ("title: T\nevidence: effekt\ntopics: [a]\nkommunner: [København]", "content/practices/x.md:5: ukendt nøgle 'kommunner' – mente du 'kommuner'?"),
+    (
+        "title: T\nevidence: effekt\ntopics: [a]\nkommunner: [København]",
+        "content/practices/x.md:5: ukendt nøgle 'kommunner' – mente du 'kommuner'?",
+    ),
     ("evidence: effekt\ntopics: [a]", "content/practices/x.md:2: 'title' skal udfyldes"),
     ("title: T\nevidence: virker\ntopics: [a]", "content/practices/x.md:3: 'evidence' skal være én af"),
-    ("title: T\nevidence: effekt\ntopics: [a]\nkommuner: [Grinsted]", 'content/practices/x.md:5: ukendt kommune "Grinsted" – mente du Grindsted'),
+    (
+        "title: T\nevidence: effekt\ntopics: [a]\nkommuner: [Grinsted]",
+        'content/practices/x.md:5: ukendt kommune "Grinsted" – mente du Grindsted',
+    ),
     ("title: T\nevidence: effekt\ntopics: beskæftigelse", "content/practices/x.md:4: 'topics' skal være en liste"),
     ("title: T\nevidence: effekt\ntopics: [a]\nend: 20xx", "content/practices/x.md:5: 'end' skal være et årstal"),
     ("title: T\nevidence: effekt\ntopics: [a]\nstatus: i gang", "content/practices/x.md:5: 'status' skal være én af"),
-    ("title: !!python/object/apply:os.system ['echo pwned']\nevidence: effekt\ntopics: [a]", "content/practices/x.md:2: YAML-tags"),
+    (
+        "title: !!python/object/apply:os.system ['echo pwned']\nevidence: effekt\ntopics: [a]",
+        "content/practices/x.md:2: YAML-tags",
+    ),
     ("title: &a T\nevidence: effekt\ntopics: [*a]", "content/practices/x.md:2: ankre og aliaser"),
     ("title: T\ntitle: U\nevidence: effekt\ntopics: [a]", "content/practices/x.md:3: nøglen 'title' står to gange"),
     ("title: [T\nevidence: effekt", "content/practices/x.md:3: YAML kan ikke læses"),
     ("- a\n- b", "content/practices/x.md:2: filens front matter skal være en samling"),
-    ("title: T\nevidence: effekt\ntopics: [a]\nstart: 2019\nend: 2018", "content/practices/x.md:6: 'end' (2018) ligger før 'start' (2019)"),
+    (
+        "title: T\nevidence: effekt\ntopics: [a]\nstart: 2019\nend: 2018",
+        "content/practices/x.md:6: 'end' (2018) ligger før 'start' (2019)",
+    ),
 ]
 
 
@@ -81,7 +93,9 @@ def test_broken_files_are_refused(raw, expected):
 
 def test_yaml_typing_traps_stay_text():
     """YAML 1.1 would make 'no' False and 0101 the number 65."""
-    rec = parse_file("practice", "---\ntitle: no\nevidence: effekt\ntopics: [0101, 1.10]\nsource: yes\n---\n".encode(), "p/x.md")
+    rec = parse_file(
+        "practice", "---\ntitle: no\nevidence: effekt\ntopics: [0101, 1.10]\nsource: yes\n---\n".encode(), "p/x.md"
+    )
     assert rec["title"] == "no"
     assert rec["topics"] == ["0101", "1.10"]
     assert rec["source"] == "yes"
@@ -93,8 +107,16 @@ def test_crlf_and_bom_are_accepted():
 
 
 def test_kommune_references_by_old_name_and_code():
-    rec = parse_file("practice", "---\ntitle: T\nevidence: effekt\ntopics: [a]\nsource: Test\nkommuner: [Grindsted, \"101\", Århus]\n---\n".encode(), "p/x.md")
-    assert [(k["name"], k["as"]) for k in rec["kommuner"]] == [("Billund", "Grindsted"), ("København", "København"), ("Aarhus", "Aarhus")]
+    rec = parse_file(
+        "practice",
+        '---\ntitle: T\nevidence: effekt\ntopics: [a]\nsource: Test\nkommuner: [Grindsted, "101", Århus]\n---\n'.encode(),
+        "p/x.md",
+    )
+    assert [(k["name"], k["as"]) for k in rec["kommuner"]] == [
+        ("Billund", "Grindsted"),
+        ("København", "København"),
+        ("Aarhus", "Aarhus"),
+    ]
 
 
 @pytest.mark.parametrize("evidence", ["effekt", "delvis-effekt", "ingen-effekt"])
@@ -144,7 +166,7 @@ rows:
     with pytest.raises(ContentErrors) as info:
         parse_file("ranking", text.encode(), "content/rankings/r.yaml")
     msgs = [str(e) for e in info.value.errors]
-    assert any(m.startswith("content/rankings/r.yaml:5: ukendt kommune \"Atlantis\"") for m in msgs), msgs
+    assert any(m.startswith('content/rankings/r.yaml:5: ukendt kommune "Atlantis"') for m in msgs), msgs
     assert any(m.startswith("content/rankings/r.yaml:5: 'effect' skal være et tal") for m in msgs), msgs
     assert any(m.startswith("content/rankings/r.yaml:5: placering 1 står også i række 1") for m in msgs), msgs
 
@@ -174,6 +196,12 @@ def test_the_shipped_content_is_valid_and_complete():
     assert effects == sorted(effects)
     assert ranking["rows"][0]["kommune_as_published"] == "Grindsted" and ranking["rows"][0]["effect"] == -7.206
     assert ranking["rows"][-1]["kommune_as_published"] == "Brøndby" and ranking["rows"][-1]["effect"] == 6.556
-    assert ranking["national"] == {"observed": 37.891, "expected": 37.891, "effect": 0.0, "cases": 23563, "share_completed": 35.0}
+    assert ranking["national"] == {
+        "observed": 37.891,
+        "expected": 37.891,
+        "effect": 0.0,
+        "cases": 23563,
+        "share_completed": 35.0,
+    }
     copenhagen = [p for p in content.practices.values() if [k["code"] for k in p["kommuner"]] == ["101"]]
     assert len(copenhagen) == 15

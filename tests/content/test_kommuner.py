@@ -173,8 +173,7 @@ def test_former_kommuner_counts():
     assert len(formers) == 277
     by_year = Counter(f.merged for f in formers)
     assert by_year == {2007: 270, 2003: 5, 2006: 2}
-    assert {f.name for f in formers if f.merged == 2003} == {
-        "Allinge-Gudhjem", "Hasle", "Nexø", "Rønne", "Aakirkeby"}
+    assert {f.name for f in formers if f.merged == 2003} == {"Allinge-Gudhjem", "Hasle", "Nexø", "Rønne", "Aakirkeby"}
     assert {f.name for f in formers if f.merged == 2006} == {"Marstal", "Ærøskøbing"}
     assert len({f.name for f in formers}) == 277
     codes = [f.old_code for f in formers if f.old_code]
@@ -197,8 +196,7 @@ def test_every_present_kommune_has_a_former():
 
 def test_former_of():
     assert [f.name for f in former_of("530")] == ["Billund", "Grindsted"]
-    assert [f.name for f in former_of("400")] == [
-        "Allinge-Gudhjem", "Bornholm", "Hasle", "Nexø", "Rønne", "Aakirkeby"]
+    assert [f.name for f in former_of("400")] == ["Allinge-Gudhjem", "Bornholm", "Hasle", "Nexø", "Rønne", "Aakirkeby"]
     assert [f.name for f in former_of("492")] == ["Marstal", "Ærø", "Ærøskøbing"]
     assert {f.name for f in former_of("190")} == {"Farum", "Værløse"}
 
@@ -213,8 +211,7 @@ def test_ranking_2006_names_resolve(published, expected):
 
 @pytest.mark.parametrize("k", KOMMUNER, ids=lambda k: k.slug)
 def test_present_kommune_resolves_every_way(k):
-    for ref in (k.name, k.code, "0" + k.code, k.slug, _ascii(k.name),
-                k.name.upper(), f"{k.name} Kommune"):
+    for ref in (k.name, k.code, "0" + k.code, k.slug, _ascii(k.name), k.name.upper(), f"{k.name} Kommune"):
         r = resolve(ref)
         assert r.kommune == k, ref
         assert r.former is None, ref
@@ -325,9 +322,11 @@ def test_ambiguous_raises(monkeypatch):
     db = K._db()
     a, b = by_code("101"), by_code("147")
     fake = K._Db(
-        db.by_code, db.formers,
+        db.by_code,
+        db.formers,
         {**db.exact, "tvivl": (K.Resolution(a, "Tvivl", None), K.Resolution(b, "Tvivl", None))},
-        db.loose, db.display,
+        db.loose,
+        db.display,
     )
     monkeypatch.setattr(K, "_db", lambda: fake)
     with pytest.raises(AmbiguousKommune) as exc:
@@ -353,7 +352,12 @@ def test_danish_sort_order():
     assert names.index("Furesø") < names.index("Faaborg-Midtfyn") < names.index("Gentofte")
     assert names.index("Tønder") < names.index("Tårnby")
     assert sorted(["Aabenraa", "Ærø", "Øster", "Zealand", "Åbo"], key=danish_sort_key) == [
-        "Zealand", "Ærø", "Øster", "Aabenraa", "Åbo"]
+        "Zealand",
+        "Ærø",
+        "Øster",
+        "Aabenraa",
+        "Åbo",
+    ]
 
 
 def test_slugs():
@@ -368,8 +372,7 @@ def test_slugs():
 
 
 def _run(code: str) -> str:
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     return out.stdout.strip()
 
 
@@ -382,8 +385,7 @@ def test_kommuner_module_itself_does_not_import_flask():
         "import sys, importlib.util; "
         "spec = importlib.util.spec_from_file_location('kommuner_standalone', "
         "'portal/content/kommuner.py'); m = importlib.util.module_from_spec(spec); "
-        "sys.modules[spec.name] = m; spec.loader.exec_module(m); m.resolve('Aarhus'); "
-        + _HAS_FLASK
+        "sys.modules[spec.name] = m; spec.loader.exec_module(m); m.resolve('Aarhus'); " + _HAS_FLASK
     )
     assert _run(code) == "False"
 

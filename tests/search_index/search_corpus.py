@@ -166,10 +166,7 @@ NETWORK_NOTE = IndexDocument(
     type="note",
     title="Referat: flygtninge og boligsocial indsats",
     url="/netvaerk/vestegn/noter/referat",
-    body=(
-        "Fortroligt referat. Vestegnssamarbejdet drøftede Integrationsbarometeret og "
-        "boligplacering af flygtninge."
-    ),
+    body=("Fortroligt referat. Vestegnssamarbejdet drøftede Integrationsbarometeret og boligplacering af flygtninge."),
     kommuner=["101"],
     regions=["Hovedstaden"],
     topics=["flygtninge", "bolig"],

@@ -10,7 +10,12 @@ import random
 import pytest
 
 from search_index.whoosh_analyzers import (
-    DanishAnalyzer, DanishStemFoldFilter, SpellingAnalyzer, _chain_analyzers, danish_analyzer, spelling_analyzer,
+    DanishAnalyzer,
+    DanishStemFoldFilter,
+    SpellingAnalyzer,
+    _chain_analyzers,
+    danish_analyzer,
+    spelling_analyzer,
 )
 
 TEXTS = [
@@ -36,8 +41,19 @@ def _rng_texts(n: int) -> list[str]:
 
 def _stream(analyzer, text, **kwargs):
     return [
-        (t.text, getattr(t, "pos", None), getattr(t, "startchar", None), getattr(t, "endchar", None),
-         getattr(t, "original", None), t.stopped, t.boost, t.positions, t.chars, t.removestops, t.mode)
+        (
+            t.text,
+            getattr(t, "pos", None),
+            getattr(t, "startchar", None),
+            getattr(t, "endchar", None),
+            getattr(t, "original", None),
+            t.stopped,
+            t.boost,
+            t.positions,
+            t.chars,
+            t.removestops,
+            t.mode,
+        )
         for t in analyzer(text, **kwargs)
     ]
 
@@ -49,8 +65,17 @@ FLAGS = [
 
 
 @pytest.mark.parametrize("flags", FLAGS, ids=lambda f: ",".join(k for k, v in f.items() if v) or "none")
-@pytest.mark.parametrize("extra", [{}, {"mode": "index"}, {"mode": "query"}, {"start_pos": 5, "start_char": 7},
-                                   {"tokenize": False}, {"no_morph": True}])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"mode": "index"},
+        {"mode": "query"},
+        {"start_pos": 5, "start_char": 7},
+        {"tokenize": False},
+        {"no_morph": True},
+    ],
+)
 def test_fused_analyzers_equal_the_chains(flags, extra):
     old_danish, old_spelling = _chain_analyzers()
     for text in TEXTS + _rng_texts(200):
@@ -83,16 +108,19 @@ def test_fused_formats_equal_whoosh_formats_over_the_chains():
 
     old_danish, old_spelling = _chain_analyzers()
     for text in TEXTS + _rng_texts(200):
-        assert FusedPositions().word_values(text, danish_analyzer(), mode="index") == \
-            list(Positions().word_values(text, old_danish, mode="index"))
-        assert FusedFrequency().word_values(text, spelling_analyzer(), mode="index") == \
-            list(Frequency().word_values(text, old_spelling, mode="index"))
+        assert FusedPositions().word_values(text, danish_analyzer(), mode="index") == list(
+            Positions().word_values(text, old_danish, mode="index")
+        )
+        assert FusedFrequency().word_values(text, spelling_analyzer(), mode="index") == list(
+            Frequency().word_values(text, old_spelling, mode="index")
+        )
         # and what the schema's fields give Whoosh's writer
         for name, chain in (("body", old_danish), ("title", old_danish), ("spell", old_spelling)):
             field = SCHEMA[name]
             reference = type(field.format).__mro__[1](field_boost=field.format.field_boost)
             assert list(field.index(text)) == [
-                (w.encode("utf-8"), f, wt, v) for w, f, wt, v in reference.word_values(text, chain, mode="index")]
+                (w.encode("utf-8"), f, wt, v) for w, f, wt, v in reference.word_values(text, chain, mode="index")
+            ]
 
 
 def test_analyse_with_spelling_is_both_functions():

@@ -16,8 +16,11 @@ ENGINES = {"whoosh": (WhooshEngine, WhooshSnapshot), "tantivy": (TantivyEngine, 
 
 
 def _members(protocol) -> dict[str, inspect.Signature]:
-    return {name: inspect.signature(member) for name, member in vars(protocol).items()
-            if callable(member) and not name.startswith("_") or isinstance(member, staticmethod)}
+    return {
+        name: inspect.signature(member)
+        for name, member in vars(protocol).items()
+        if callable(member) and not name.startswith("_") or isinstance(member, staticmethod)
+    }
 
 
 def _params(sig: inspect.Signature) -> list[str]:
@@ -30,15 +33,26 @@ def test_engine_has_every_method_of_the_contract_with_its_parameters(engine, pro
     cls = ENGINES[engine][index]
     for name, sig in _members(protocol).items():
         assert hasattr(cls, name), f"{cls.__qualname__} ({engine}) lacks {name}()"
-        assert _params(inspect.signature(getattr(cls, name))) == _params(sig), \
+        assert _params(inspect.signature(getattr(cls, name))) == _params(sig), (
             f"{cls.__qualname__}.{name} ({engine}) takes {_params(inspect.signature(getattr(cls, name)))}"
+        )
 
 
 @pytest.mark.parametrize("engine", sorted(ENGINES))
 def test_an_open_index_and_its_snapshot_satisfy_the_protocols(engine, tmp_path):
-    index = SearchIndex.build(tmp_path / "ix", [IndexDocument(id="practice:x", type="practice", title="Sprogpraktik",
-                                                              url="/erfaringer/x", body="Testindhold om sprog.")],
-                              engine=engine)
+    index = SearchIndex.build(
+        tmp_path / "ix",
+        [
+            IndexDocument(
+                id="practice:x",
+                type="practice",
+                title="Sprogpraktik",
+                url="/erfaringer/x",
+                body="Testindhold om sprog.",
+            )
+        ],
+        engine=engine,
+    )
     try:
         assert isinstance(index._engine, Engine)
         assert index._engine.name == engine

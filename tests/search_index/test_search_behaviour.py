@@ -45,8 +45,9 @@ def test_stemming_finds_both_refugee_projects_with_marks(shared_index):
 def test_plural_definite_finds_singular(shared_index):
     resp = search(shared_index, "kommunerne")
     assert "practice:mentorordning-unge" in ids(search(shared_index, "kommunerne", per_page=50))
-    mentor = next(h for h in search(shared_index, "kommunerne", per_page=50).hits
-                  if h.id == "practice:mentorordning-unge")
+    mentor = next(
+        h for h in search(shared_index, "kommunerne", per_page=50).hits if h.id == "practice:mentorordning-unge"
+    )
     assert "<mark>kommune</mark>" in mentor.snippet
     assert resp.total >= 5
 
@@ -169,7 +170,9 @@ def test_browse_everything_in_danish_title_order(shared_index):
     titles = [h.title for h in resp.hits]
     assert titles[0] == "Billund Kommune"
     assert titles[-1] == "Aarhus Kommune"  # "Aa" sorts as "Å", last in Danish
-    assert titles.index("Praktik i private virksomheder") < titles.index("Tidlig, virksomhedsrettet indsats for flygtninge")
+    assert titles.index("Praktik i private virksomheder") < titles.index(
+        "Tidlig, virksomhedsrettet indsats for flygtninge"
+    )
     assert resp.suggestion is None
 
 

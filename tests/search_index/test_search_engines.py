@@ -47,10 +47,28 @@ def test_index_without_marker_opens_as_whoosh(tmp_path):
 
 
 QUERIES = [
-    "", "flygtninge", "flygtningene", "kommunerne", "Århus", "aarhus", "Hoeje Taastrup",
-    "Grindsted", "cafe", "praktik", "flygtninge praktik", '"virksomhedsrettet indsats"',
-    '"indsats virksomhedsrettet"', "flygt*", "ægtefælle*", "aegtefaelle*", "flygtnige",
-    "vestegmen", "vestegnssamarbejdet", "nyankomne sprogcafé", "zzz", "og i på",
+    "",
+    "flygtninge",
+    "flygtningene",
+    "kommunerne",
+    "Århus",
+    "aarhus",
+    "Hoeje Taastrup",
+    "Grindsted",
+    "cafe",
+    "praktik",
+    "flygtninge praktik",
+    '"virksomhedsrettet indsats"',
+    '"indsats virksomhedsrettet"',
+    "flygt*",
+    "ægtefælle*",
+    "aegtefaelle*",
+    "flygtnige",
+    "vestegmen",
+    "vestegnssamarbejdet",
+    "nyankomne sprogcafé",
+    "zzz",
+    "og i på",
 ]
 
 

@@ -126,8 +126,11 @@ def _brute_force_counts(info, matched, filters):
     from search_index.documents import FACETS
 
     def passes(d, skip=None):
-        return all(set(info[d].values[i]) & set(filters[name])
-                   for i, name in enumerate(FACETS) if name in filters and i != skip)
+        return all(
+            set(info[d].values[i]) & set(filters[name])
+            for i, name in enumerate(FACETS)
+            if name in filters and i != skip
+        )
 
     allowed = {d for d in matched if passes(d)}
     counts = {}
@@ -156,19 +159,27 @@ def test_counts_over_large_match_sets_equal_brute_force(seed, spread):
     kommuner = [f"{n:03d}" for n in range(101, 200, 3)]
     info = {}
     for d in rnd.sample(range(3000), 1500):  # gaps, as after deletions
-        info[d * spread] = DocInfo(audience="public", sort_key=(str(d), str(d)), values=(
-            (rnd.choice(["practice", "note"]),),
-            tuple(rnd.sample(kommuner, rnd.choice([0, 1, 1, 2]))),
-            tuple(rnd.sample(["Hovedstaden", "Sjælland", "Midtjylland"], rnd.choice([0, 1]))),
-            tuple(rnd.sample(["sprog", "mentor", "unge", "bolig", "job"], rnd.choice([0, 1, 2, 3]))),
-            (rnd.choice(["effekt", "ingen-effekt", "ikke-evalueret"]),),
-            tuple(rnd.sample(["flygtninge", "unge", "kvinder"], rnd.choice([0, 1, 2]))),
-        ))
+        info[d * spread] = DocInfo(
+            audience="public",
+            sort_key=(str(d), str(d)),
+            values=(
+                (rnd.choice(["practice", "note"]),),
+                tuple(rnd.sample(kommuner, rnd.choice([0, 1, 1, 2]))),
+                tuple(rnd.sample(["Hovedstaden", "Sjælland", "Midtjylland"], rnd.choice([0, 1]))),
+                tuple(rnd.sample(["sprog", "mentor", "unge", "bolig", "job"], rnd.choice([0, 1, 2, 3]))),
+                (rnd.choice(["effekt", "ingen-effekt", "ikke-evalueret"]),),
+                tuple(rnd.sample(["flygtninge", "unge", "kvinder"], rnd.choice([0, 1, 2]))),
+            ),
+        )
     cache = FacetCache.from_info(info)
     docs = sorted(info)
     for matched in (set(docs), set(rnd.sample(docs, 900)), set(rnd.sample(docs, 150)), set(rnd.sample(docs, 10))):
-        for filters in ({}, {"type": ("practice",)}, {"topic": ("sprog", "unge"), "kommune": (kommuner[0], kommuner[5])},
-                        {"evidence": ("effekt",), "region": ("Sjælland",)}):
+        for filters in (
+            {},
+            {"type": ("practice",)},
+            {"topic": ("sprog", "unge"), "kommune": (kommuner[0], kommuner[5])},
+            {"evidence": ("effekt",), "region": ("Sjælland",)},
+        ):
             allowed, counts = filter_and_count(cache, matched, filters)
             want_allowed, want_counts = _brute_force_counts(info, matched, filters)
             assert allowed == want_allowed
@@ -186,10 +197,18 @@ def test_tables_patched_from_the_previous_generation_equal_a_full_build(seed):
     rnd = random.Random(seed)
 
     def doc(i):
-        return DocInfo(audience=rnd.choice(["public", "public", "network:vestegn"]), sort_key=(f"t{rnd.random()}", str(i)),
-                       values=((rnd.choice(["practice", "note"]),), tuple(rnd.sample(["101", "147", "851"], rnd.choice([0, 1, 2]))),
-                               (), tuple(rnd.sample(["sprog", "mentor", "unge"], rnd.choice([0, 1, 2]))),
-                               (rnd.choice(["effekt", "ikke-evalueret"]),), ()))
+        return DocInfo(
+            audience=rnd.choice(["public", "public", "network:vestegn"]),
+            sort_key=(f"t{rnd.random()}", str(i)),
+            values=(
+                (rnd.choice(["practice", "note"]),),
+                tuple(rnd.sample(["101", "147", "851"], rnd.choice([0, 1, 2]))),
+                (),
+                tuple(rnd.sample(["sprog", "mentor", "unge"], rnd.choice([0, 1, 2]))),
+                (rnd.choice(["effekt", "ikke-evalueret"]),),
+                (),
+            ),
+        )
 
     before = {i * 7: doc(i) for i in range(600)}
     previous = FacetCache.from_info(before)

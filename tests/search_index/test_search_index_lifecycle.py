@@ -164,8 +164,12 @@ def test_update_replaces_by_id_and_is_seen_at_once(fresh_index):
 
 def test_update_adds_new_document(fresh_index):
     doc = IndexDocument(
-        id="practice:ny", type="practice", title="Sundhedsformidlere", url="/erfaringer/ny",
-        body="Sundhedsformidlere taler med nyankomne om lægebesøg.", kommuner=["461"],
+        id="practice:ny",
+        type="practice",
+        title="Sundhedsformidlere",
+        url="/erfaringer/ny",
+        body="Sundhedsformidlere taler med nyankomne om lægebesøg.",
+        kommuner=["461"],
     )
     fresh_index.update([doc])
     assert ids(search(fresh_index, "sundhedsformidlere")) == ["practice:ny"]
@@ -214,9 +218,15 @@ def test_cached_results_equal_computed_ones(fresh_index):
     an index without a cache computes."""
     plain = SearchIndex(fresh_index.path, text_source=text_source, cache_docs=0)
     try:
-        queries = [("flygtninge", {}), ("flygtninge praktik", {}), ('"danske virksomheder"', {}), ("virk*", {}),
-                   ("flygtnige", {}), ("flygtninge", {"filters": {"kommune": ["101"]}}),
-                   ("flygtninge", {"audiences": NETWORK_AUDIENCES})]
+        queries = [
+            ("flygtninge", {}),
+            ("flygtninge praktik", {}),
+            ('"danske virksomheder"', {}),
+            ("virk*", {}),
+            ("flygtnige", {}),
+            ("flygtninge", {"filters": {"kommune": ["101"]}}),
+            ("flygtninge", {"audiences": NETWORK_AUDIENCES}),
+        ]
         for q, kw in queries * 2:
             for page in (1, 2, 3):
                 a = fresh_index.search(SearchRequest(q=q, page=page, per_page=1, **kw))
@@ -228,7 +238,9 @@ def test_cached_results_equal_computed_ones(fresh_index):
 
 def test_many_small_updates_keep_counts_exact(fresh_index):
     for i in range(15):
-        fresh_index.update([IndexDocument(id=f"note:{i}", type="note", title=f"Notat {i} om flygtninge", url=f"/n/{i}")])
+        fresh_index.update(
+            [IndexDocument(id=f"note:{i}", type="note", title=f"Notat {i} om flygtninge", url=f"/n/{i}")]
+        )
         assert search(fresh_index, "flygtninge").total == 3 + i + 1
     fresh_index.delete([f"note:{i}" for i in range(0, 15, 2)])
     assert search(fresh_index, "flygtninge").total == 3 + 7
@@ -335,7 +347,11 @@ def test_import_does_not_pull_in_flask_or_portal():
         "print(','.join(bad))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert out.returncode == 0, out.stderr

@@ -12,11 +12,20 @@ SHARED = "Forvaltningen definerer effekt som afgang til beskæftigelse, virksomh
 def _docs():
     for i in range(4):
         yield IndexDocument(
-            id=f"d{i}", type="practice", title=f"Projekt {i} om mentorer", url=f"/t/{i}",
-            body=f"Projekt {i} om mentorer\n{SHARED}\nHer fortæller vi om projekt nummer {i} og dets deltagere.")
-    yield IndexDocument(id="own", type="practice", title="Praktik i en lokal virksomhed", url="/t/own",
-                        body="Praktik i en lokal virksomhed\nDeltagerne kommer i virksomhedspraktik tæt på hjemmet "
-                             "og lærer dansk på sprogcentret.")
+            id=f"d{i}",
+            type="practice",
+            title=f"Projekt {i} om mentorer",
+            url=f"/t/{i}",
+            body=f"Projekt {i} om mentorer\n{SHARED}\nHer fortæller vi om projekt nummer {i} og dets deltagere.",
+        )
+    yield IndexDocument(
+        id="own",
+        type="practice",
+        title="Praktik i en lokal virksomhed",
+        url="/t/own",
+        body="Praktik i en lokal virksomhed\nDeltagerne kommer i virksomhedspraktik tæt på hjemmet "
+        "og lærer dansk på sprogcentret.",
+    )
 
 
 @pytest.fixture(params=["whoosh", "tantivy"])

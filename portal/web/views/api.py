@@ -14,14 +14,19 @@ from .search import parse_search_args, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
+
 def _public_id(doc_id: str) -> str:
     """``practice:slug`` → ``slug`` (kommune: its code): the id other endpoints take."""
     return doc_id.split(":", 1)[1]
 
 
 def _kommune_json(k) -> dict:
-    return {"code": k["code"], "name": k["name"], "official_name": kommune_registry.official_name(k["code"]),
-            "region": k["region"]}
+    return {
+        "code": k["code"],
+        "name": k["name"],
+        "official_name": kommune_registry.official_name(k["code"]),
+        "region": k["region"],
+    }
 
 
 @bp.route("/search")
@@ -55,15 +60,28 @@ def search():
 
 
 #: A practice's fields in the content format, as the API shows them (GET /api/submissions/<id> too).
-PRACTICE_FIELDS = ("evidence", "topics", "target_groups", "organisation", "start", "end", "status", "source", "contact",
-                   "reviewed")
+PRACTICE_FIELDS = (
+    "evidence",
+    "topics",
+    "target_groups",
+    "organisation",
+    "start",
+    "end",
+    "status",
+    "source",
+    "contact",
+    "reviewed",
+)
 
 
 def practice_rankings(store, kommuner) -> list[dict]:
     """Where the practice's kommuner rank, as the practice page lists them: per kommune every
     ranking row, position ``rank`` of ``of``, under the name ``as`` it was published with."""
-    return [{"kommune": {"code": k["code"], "name": k["name"]}, **r}
-            for k in kommuner for r in kommune_rankings(store, k["code"])]
+    return [
+        {"kommune": {"code": k["code"], "name": k["name"]}, **r}
+        for k in kommuner
+        for r in kommune_rankings(store, k["code"])
+    ]
 
 
 def practice_json(store, item: dict) -> dict:
@@ -93,7 +111,13 @@ def practice(slug: str):
 
 
 def _summary(item: dict) -> dict:
-    return {"id": item["slug"], "title": item["title"], "url": item["url"], "evidence": item.get("evidence"), "date": item.get("date")}
+    return {
+        "id": item["slug"],
+        "title": item["title"],
+        "url": item["url"],
+        "evidence": item.get("evidence"),
+        "date": item.get("date"),
+    }
 
 
 @bp.route("/kommuner/<ref>")

@@ -37,14 +37,22 @@ def _decode(name: str, data: bytes) -> tuple[str | None, dict | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, _refused(name, 422, "filen er ikke gyldig UTF-8",
-                              [{"line": line, "field": None, "message": "filen er ikke gyldig UTF-8"}])
+        return None, _refused(
+            name,
+            422,
+            "filen er ikke gyldig UTF-8",
+            [{"line": line, "field": None, "message": "filen er ikke gyldig UTF-8"}],
+        )
 
 
 def _one(user, name: str, data: bytes) -> dict:
     if len(data) > MAX_RAW_BYTES:
-        return _refused(name, 413, f"filen er for stor (højst {MAX_RAW_BYTES:,} bytes)".replace(",", "."),
-                        [{"line": 1, "field": None, "message": "filen er for stor"}])
+        return _refused(
+            name,
+            413,
+            f"filen er for stor (højst {MAX_RAW_BYTES:,} bytes)".replace(",", "."),
+            [{"line": 1, "field": None, "message": "filen er for stor"}],
+        )
     raw, refusal = _decode(name, data)
     if refusal:
         return refusal
@@ -65,11 +73,13 @@ def create_batch():
     request.max_content_length = max(MAX_BATCH_BYTES, current_app.config.get("MAX_CONTENT_LENGTH") or 0)
     uploads = request.files.getlist("file")
     if "file" in request.form:
-        raise PortalError(status=400, message="hver del ved navn 'file' skal være en fil (med filename i Content-Disposition)")
+        raise PortalError(
+            status=400, message="hver del ved navn 'file' skal være en fil (med filename i Content-Disposition)"
+        )
     if not uploads:
         raise PortalError(status=400, message="ingen filer: send én del ved navn 'file' pr. Markdown-fil")
     if len(uploads) > MAX_FILES:
-        raise PortalError(status=413, message=f"for mange filer: {len(uploads)}; højst {MAX_FILES} pr. forespørgsel")
+        raise PortalError(status=422, message=f"for mange filer: {len(uploads)}; højst {MAX_FILES} pr. forespørgsel")
     results = []
     for upload in uploads:
         name = (upload.filename or "")[:MAX_NAME]

@@ -23,15 +23,20 @@ bp = Blueprint("api_notes", __name__, url_prefix="/api")
 
 def _refs(user) -> dict:
     store = get_store()
-    return {"networks": {n["slug"] for n in store.items_of_type("network")},
-            "practices": {p["slug"] for p in store.items_of_type("practice", user.audiences())}}
+    return {
+        "networks": {n["slug"] for n in store.items_of_type("network")},
+        "practices": {p["slug"] for p in store.items_of_type("practice", user.audiences())},
+    }
 
 
 def _version_arg(required: bool) -> str | None:
     based_on = request.args.get("based_on") or None
     if based_on is None and required:
-        raise PortalError("send ?based_on= med den 'version', som GET /api/notes/<slug> gav", 422,
-                          errors=[{"line": 1, "field": "based_on", "message": "based_on mangler"}])
+        raise PortalError(
+            "send ?based_on= med den 'version', som GET /api/notes/<slug> gav",
+            422,
+            errors=[{"line": 1, "field": "based_on", "message": "based_on mangler"}],
+        )
     return based_on
 
 
@@ -44,13 +49,24 @@ def get_note(slug: str):
     if item is None or text is None:
         raise NotFound("notatet findes ikke")
     data = item["data"]
-    return jsonify({
-        "id": slug, "url": item["url"], "title": data["title"], "network": data["network"], "date": data["date"],
-        "visibility": data["visibility"], "kommuner": [_kommune_json(k) for k in data["kommuner"]],
-        "topics": data["topics"], "practices": data["practices"], "body": item["body_md"],
-        "html": item["body_html"], "raw": text, "version": text_version(text),
-        "author": notes.author_of(owned_db(), slug) == user.id,
-    })
+    return jsonify(
+        {
+            "id": slug,
+            "url": item["url"],
+            "title": data["title"],
+            "network": data["network"],
+            "date": data["date"],
+            "visibility": data["visibility"],
+            "kommuner": [_kommune_json(k) for k in data["kommuner"]],
+            "topics": data["topics"],
+            "practices": data["practices"],
+            "body": item["body_md"],
+            "html": item["body_html"],
+            "raw": text,
+            "version": text_version(text),
+            "author": notes.author_of(owned_db(), slug) == user.id,
+        }
+    )
 
 
 @bp.route("/notes/<slug>", methods=["PUT"])
@@ -58,8 +74,16 @@ def edit_note(slug: str):
     user = _user()
     based_on = _version_arg(required=True)
     raw = _body_text()
-    result = notes.edit(owned_db(), user, slug, raw, based_on, current_app.config["CONTENT_DIR"],
-                        current_app.config["DATA_DIR"], **_refs(user))
+    result = notes.edit(
+        owned_db(),
+        user,
+        slug,
+        raw,
+        based_on,
+        current_app.config["CONTENT_DIR"],
+        current_app.config["DATA_DIR"],
+        **_refs(user),
+    )
     body = {"id": result["id"], "url": result["url"], "status": result["status"]}
     if result["status"] == "pending":  # a member's public note: the change waits for an editor
         body["submission"] = result["submission"]
@@ -81,6 +105,13 @@ def withdraw_note(slug: str):
         if not isinstance(body, dict) or not isinstance(body.get("reason", ""), str):
             raise PortalError('send JSON med en begrundelse: {"reason": "…"}, eller ingen krop')
         reason = body.get("reason")
-    result = notes.withdraw(owned_db(), user, slug, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"],
-                            based_on=based_on, reason=reason)
+    result = notes.withdraw(
+        owned_db(),
+        user,
+        slug,
+        current_app.config["CONTENT_DIR"],
+        current_app.config["DATA_DIR"],
+        based_on=based_on,
+        reason=reason,
+    )
     return jsonify(result)

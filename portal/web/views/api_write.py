@@ -42,15 +42,25 @@ def _body_text() -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise PortalError("filen er ikke gyldig UTF-8", 422,
-                          errors=[{"line": line, "field": None, "message": "filen er ikke gyldig UTF-8"}]) from None
+        raise PortalError(
+            "filen er ikke gyldig UTF-8",
+            422,
+            errors=[{"line": line, "field": None, "message": "filen er ikke gyldig UTF-8"}],
+        ) from None
 
 
 def _submission_json(sub) -> dict:
     return {
-        "id": sub.id, "status": sub.status, "slug": sub.slug, "title": sub.title, "is_update": sub.is_update,
-        "created_at": sub.created_at, "decided_at": sub.decided_at, "reason": sub.reason,
-        "url": item_url(sub.kind, sub.slug) if sub.status == "approved" else None, "kind": sub.kind,
+        "id": sub.id,
+        "status": sub.status,
+        "slug": sub.slug,
+        "title": sub.title,
+        "is_update": sub.is_update,
+        "created_at": sub.created_at,
+        "decided_at": sub.decided_at,
+        "reason": sub.reason,
+        "url": item_url(sub.kind, sub.slug) if sub.status == "approved" else None,
+        "kind": sub.kind,
     }
 
 
@@ -60,18 +70,36 @@ def _submission_detail(sub) -> dict:
         record = submissions.validate(sub.raw, sub.slug)
     except SubmissionError:  # valid when stored; a later, stricter contract may refuse it: the text still shows
         record = None
-    submitted = None if record is None else {
-        "title": record["title"],
-        "kommuner": [_kommune_json(k) for k in record["kommuner"]],
-        **{key: record.get(key) for key in PRACTICE_FIELDS},
-        "body": record["body_md"],
-    }
+    submitted = (
+        None
+        if record is None
+        else {
+            "title": record["title"],
+            "kommuner": [_kommune_json(k) for k in record["kommuner"]],
+            **{key: record.get(key) for key in PRACTICE_FIELDS},
+            "body": record["body_md"],
+        }
+    )
     diff = sub.diff()
-    thread = [{"round": r["round"], "at": r["at"], "by": r["role"], "title": r["title"], "note": r["note"],
-               "changes": "\n".join(r["changes"]) if i else None}
-              for i, r in enumerate(revisions.thread(owned_db(), sub.id))]
-    return {**_submission_json(sub), "raw": sub.raw, "version": text_version(sub.raw), "submitted": submitted,
-            "diff": "\n".join(diff) if sub.is_update else None, "revisions": thread}
+    thread = [
+        {
+            "round": r["round"],
+            "at": r["at"],
+            "by": r["role"],
+            "title": r["title"],
+            "note": r["note"],
+            "changes": "\n".join(r["changes"]) if i else None,
+        }
+        for i, r in enumerate(revisions.thread(owned_db(), sub.id))
+    ]
+    return {
+        **_submission_json(sub),
+        "raw": sub.raw,
+        "version": text_version(sub.raw),
+        "submitted": submitted,
+        "diff": "\n".join(diff) if sub.is_update else None,
+        "revisions": thread,
+    }
 
 
 @bp.route("/submissions", methods=["POST"])
@@ -85,8 +113,14 @@ def create_submission():
     based_on = request.args.get("based_on") or None
     if based_on is not None and len(based_on) > 64:
         raise PortalError("'based_on' er for lang; send den 'version', som GET /api/practices/<slug> gav")
-    sub = submissions.submit(owned_db(), user, raw, current_app.config["CONTENT_DIR"],
-                             slug=request.args.get("slug") or None, based_on=based_on)
+    sub = submissions.submit(
+        owned_db(),
+        user,
+        raw,
+        current_app.config["CONTENT_DIR"],
+        slug=request.args.get("slug") or None,
+        based_on=based_on,
+    )
     response = jsonify({"id": sub.id, "status": sub.status, "slug": sub.slug})
     response.status_code = 201
     response.headers["Location"] = f"/api/submissions/{sub.id}"
@@ -170,7 +204,11 @@ def create_note():
     raw = _body_text()
     store = get_store()
     result = submissions.post_note(
-        owned_db(), user, raw, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"],
+        owned_db(),
+        user,
+        raw,
+        current_app.config["CONTENT_DIR"],
+        current_app.config["DATA_DIR"],
         networks={n["slug"] for n in store.items_of_type("network")},
         practices={p["slug"] for p in store.items_of_type("practice", user.audiences())},
     )
@@ -180,6 +218,7 @@ def create_note():
         body["submission"] = result["submission"]
     response = jsonify(body)
     response.status_code = 201 if result["status"] == "published" else 202
-    response.headers["Location"] = (f"/api/notes/{result['id']}" if result["status"] == "published"
-                                    else f"/api/submissions/{result['submission']}")
+    response.headers["Location"] = (
+        f"/api/notes/{result['id']}" if result["status"] == "published" else f"/api/submissions/{result['submission']}"
+    )
     return response

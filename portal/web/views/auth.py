@@ -6,8 +6,16 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ... import accounts
-from ..auth import (check_login_allowed, current_user, login_user, logout_user, note_login_failure, note_login_success,
-                    owned_db, safe_next)
+from ..auth import (
+    check_login_allowed,
+    current_user,
+    login_user,
+    logout_user,
+    note_login_failure,
+    note_login_success,
+    owned_db,
+    safe_next,
+)
 
 bp = Blueprint("auth", __name__)
 

@@ -49,8 +49,9 @@ def _practice_form(values: dict, *, errors=None, summary=None, preview=None, slu
 def form_context() -> dict:
     """What the practice fields (_practice_fields.html) choose from: kommuner, topics in use, the contract's values."""
     return {
-        "kommuner_by_region": {r: [k for k in kommune_registry.all_kommuner() if k.region == r]
-                               for r in kommune_registry.REGIONS},
+        "kommuner_by_region": {
+            r: [k for k in kommune_registry.all_kommuner() if k.region == r] for r in kommune_registry.REGIONS
+        },
         "topics_in_use": sorted((t for t, _n in get_store().topic_counts(audiences())), key=danish_sort_key),
         "evidence": EVIDENCE,
         "statuses": STATUSES,
@@ -77,13 +78,21 @@ def submit():
     if upload and upload.filename:
         raw_bytes = upload.read(MAX_UPLOAD + 1)
         if len(raw_bytes) > MAX_UPLOAD:
-            return _practice_form(form_values(request.form, PRACTICE_FIELDS), slug=slug, status=422,
-                                  summary=[_("Filen er for stor (højst %(kb)d kB).", kb=MAX_UPLOAD // 1000)])
+            return _practice_form(
+                form_values(request.form, PRACTICE_FIELDS),
+                slug=slug,
+                status=422,
+                summary=[_("Filen er for stor (højst %(kb)d kB).", kb=MAX_UPLOAD // 1000)],
+            )
         try:
             raw = raw_bytes.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return _practice_form(form_values(request.form, PRACTICE_FIELDS), slug=slug, status=422,
-                                  summary=[_("Filen er ikke gyldig UTF-8-tekst.")])
+            return _practice_form(
+                form_values(request.form, PRACTICE_FIELDS),
+                slug=slug,
+                status=422,
+                summary=[_("Filen er ikke gyldig UTF-8-tekst.")],
+            )
         values = None
     else:
         values = form_values(request.form, PRACTICE_FIELDS)
@@ -96,27 +105,40 @@ def submit():
                 return _practice_form(values, slug=slug, errors={"body": [str(exc)]}, status=422)
             return _practice_form(values, slug=slug, preview=preview)
     try:
-        sub = submissions.submit(owned_db(), current_user(), raw, current_app.config["CONTENT_DIR"], slug=slug,
-                                 based_on=(request.form.get("based_on") or None) if slug else None)
+        sub = submissions.submit(
+            owned_db(),
+            current_user(),
+            raw,
+            current_app.config["CONTENT_DIR"],
+            slug=slug,
+            based_on=(request.form.get("based_on") or None) if slug else None,
+        )
     except SubmissionError as exc:
         if exc.status == 409 and slug and (text := _current(slug)) is not None:
             # Changed since the form was opened: keep every word typed, say why, and carry
             # the new version, so sending again (after looking at it) is a deliberate choice.
             if values is None:
-                message = _("Erfaringen er blevet ændret, siden du åbnede formularen, så din fil ville fjerne den "
-                            "ændring. Hent den nuværende udgave, tilføj dine ændringer i den, og send filen igen.")
+                message = _(
+                    "Erfaringen er blevet ændret, siden du åbnede formularen, så din fil ville fjerne den "
+                    "ændring. Hent den nuværende udgave, tilføj dine ændringer i den, og send filen igen."
+                )
             else:
-                message = _("Erfaringen er blevet ændret, siden du åbnede formularen, så dit forslag ville fjerne "
-                            "den ændring. Din tekst er bevaret herunder: se den nuværende udgave, tilføj dens "
-                            "ændringer, og send igen.")
+                message = _(
+                    "Erfaringen er blevet ændret, siden du åbnede formularen, så dit forslag ville fjerne "
+                    "den ændring. Din tekst er bevaret herunder: se den nuværende udgave, tilføj dens "
+                    "ændringer, og send igen."
+                )
             kept = values if values is not None else form_values(request.form, PRACTICE_FIELDS)
             return _practice_form(kept, slug=slug, based_on=text_version(text), status=409, summary=[message])
         if values is None:  # an uploaded file: report its lines
-            lines = [_("Linje %(line)s: %(message)s", line=e.line, message=e.message) for e in exc.errors] or [exc.message]
+            lines = [_("Linje %(line)s: %(message)s", line=e.line, message=e.message) for e in exc.errors] or [
+                exc.message
+            ]
             return _practice_form(form_values(request.form, PRACTICE_FIELDS), slug=slug, summary=lines, status=422)
         by_field, other = field_errors(exc.errors, PRACTICE_FIELDS)
-        return _practice_form(values, slug=slug, errors=by_field, summary=other or ([] if by_field else [exc.message]),
-                              status=422)
+        return _practice_form(
+            values, slug=slug, errors=by_field, summary=other or ([] if by_field else [exc.message]), status=422
+        )
     flash(_("Tak! Din erfaring er sendt til redaktionen og bliver offentliggjort, når den er godkendt."))
     return redirect(url_for("contribute.submission", sid=sub.id))
 
@@ -147,11 +169,16 @@ def submission_page(sub, *, values=None, errors=None, summary=None, status=200):
     resend = sub.status == "rejected" and sub.user_id == current_user().id and sub.kind == "practice"
     extra = form_context() if resend else {}
     return render_template(
-        "submission.html", sub=sub, thread=revisions.thread(owned_db(), sub.id), resend=resend,
-        values=values or (from_file(sub.raw, PRACTICE_FIELDS) if resend else {}), errors=errors or {},
+        "submission.html",
+        sub=sub,
+        thread=revisions.thread(owned_db(), sub.id),
+        resend=resend,
+        values=values or (from_file(sub.raw, PRACTICE_FIELDS) if resend else {}),
+        errors=errors or {},
         summary=summary or [],
         revise_version=(request.form.get("based_on") if status != 409 else None) or text_version(sub.raw),
-        **extra, **rendered(sub),
+        **extra,
+        **rendered(sub),
     ), status
 
 
@@ -165,12 +192,23 @@ def resend(sid: str):
         abort(404)
     values = form_values(request.form, PRACTICE_FIELDS)
     try:
-        revisions.resend(db, user, sid, to_file(values, PRACTICE_FIELDS, base=sub.raw),
-                         current_app.config["CONTENT_DIR"], based_on=request.form.get("based_on") or None)
+        revisions.resend(
+            db,
+            user,
+            sid,
+            to_file(values, PRACTICE_FIELDS, base=sub.raw),
+            current_app.config["CONTENT_DIR"],
+            based_on=request.form.get("based_on") or None,
+        )
     except SubmissionError as exc:
         by_field, other = field_errors(exc.errors, PRACTICE_FIELDS)
-        return submission_page(submissions.get(db, sid), values=values, errors=by_field,
-                               summary=other or ([] if by_field else [exc.message]), status=exc.status)
+        return submission_page(
+            submissions.get(db, sid),
+            values=values,
+            errors=by_field,
+            summary=other or ([] if by_field else [exc.message]),
+            status=exc.status,
+        )
     flash(_("Din rettede erfaring er sendt til redaktionen igen."))
     return redirect(url_for("contribute.submission", sid=sid))
 
@@ -206,15 +244,25 @@ def note_form(slug: str):
     practices = {p["slug"]: p["title"] for p in store.items_of_type("practice", audiences())}
     if request.method == "GET":
         # Network-only is preselected: going public (through moderation) is a deliberate choice.
-        values = {n: "" for n in NOTE_FIELDS} | {"network": slug, "date": dt.date.today().isoformat(),
-                                                  "visibility": "network", "kommuner": [], "topics": [],
-                                                  "practices": []}
+        values = {n: "" for n in NOTE_FIELDS} | {
+            "network": slug,
+            "date": dt.date.today().isoformat(),
+            "visibility": "network",
+            "kommuner": [],
+            "topics": [],
+            "practices": [],
+        }
         return _note_form(network, values, practices)
     values = form_values(request.form, NOTE_FIELDS) | {"network": slug}
     try:
         result = submissions.post_note(
-            owned_db(), user, to_file(values, NOTE_FIELDS), current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"],
-            networks={n["slug"] for n in store.items_of_type("network")}, practices=set(practices),
+            owned_db(),
+            user,
+            to_file(values, NOTE_FIELDS),
+            current_app.config["CONTENT_DIR"],
+            current_app.config["DATA_DIR"],
+            networks={n["slug"] for n in store.items_of_type("network")},
+            practices=set(practices),
         )
     except SubmissionError as exc:
         if exc.status == 403:
@@ -228,15 +276,28 @@ def note_form(slug: str):
     return redirect(result["url"])
 
 
-def _note_form(network, values, practices, errors=None, summary=None, status=200, *, editing=None, based_on=None,
-               action_url=None):
-    heading = (_("Ret notatet »%(title)s«", title=editing) if editing
-               else _("Nyt notat til %(network)s", network=network["title"]))
+def _note_form(
+    network, values, practices, errors=None, summary=None, status=200, *, editing=None, based_on=None, action_url=None
+):
+    heading = (
+        _("Ret notatet »%(title)s«", title=editing)
+        if editing
+        else _("Nyt notat til %(network)s", network=network["title"])
+    )
     title = _("Fejl: %(title)s", title=heading) if errors or summary else heading
     return render_template(
-        "note_form.html", page_title=title, heading=heading, network=network, values=values,
-        practices=practices, errors=errors or {}, summary=summary or [],
-        kommuner=kommune_registry.all_kommuner(), editing=editing, based_on=based_on, action_url=action_url,
+        "note_form.html",
+        page_title=title,
+        heading=heading,
+        network=network,
+        values=values,
+        practices=practices,
+        errors=errors or {},
+        summary=summary or [],
+        kommuner=kommune_registry.all_kommuner(),
+        editing=editing,
+        based_on=based_on,
+        action_url=action_url,
     ), status
 
 
@@ -244,11 +305,17 @@ def refill_after_csrf_failure(message: str | None = None, status: int = 400):
     """A form whose CSRF token no longer matches (the session expired or ended in
     another tab) comes back filled in with what was typed, never emptied. So does a
     form that met a fault (a held lock, a full disk: ``message`` and 503, see errors.py)."""
-    message = message or _("Din session er udløbet, så formularen blev ikke sendt. Din tekst er bevaret herunder: "
-                           "log ind igen i et nyt faneblad, og send derefter formularen herfra.")
+    message = message or _(
+        "Din session er udløbet, så formularen blev ikke sendt. Din tekst er bevaret herunder: "
+        "log ind igen i et nyt faneblad, og send derefter formularen herfra."
+    )
     if request.endpoint == "contribute.submit":
-        return _practice_form(form_values(request.form, PRACTICE_FIELDS), slug=request.form.get("slug") or None,
-                              summary=[message], status=status)
+        return _practice_form(
+            form_values(request.form, PRACTICE_FIELDS),
+            slug=request.form.get("slug") or None,
+            summary=[message],
+            status=status,
+        )
     if request.endpoint == "contribute.note_form":
         store = get_store()
         slug = (request.view_args or {}).get("slug", "")
@@ -265,7 +332,14 @@ def refill_after_csrf_failure(message: str | None = None, status: int = 400):
             network = store.get("network", item["data"]["network"])
             practices = {p["slug"]: p["title"] for p in store.items_of_type("practice", audiences())}
             values = form_values(request.form, NOTE_FIELDS) | {"network": network["slug"]}
-            return _note_form(network, values, practices, summary=[message], status=status, editing=item["title"],
-                              based_on=request.form.get("based_on") or None,
-                              action_url=url_for("notes.edit", slug=slug))
+            return _note_form(
+                network,
+                values,
+                practices,
+                summary=[message],
+                status=status,
+                editing=item["title"],
+                based_on=request.form.get("based_on") or None,
+                action_url=url_for("notes.edit", slug=slug),
+            )
     return None

@@ -39,10 +39,12 @@ def _last_publications(item_ids: list[str]) -> dict[str, str]:
     times: dict[str, str] = {}
     for kind, slugs in wanted.items():
         for start in range(0, len(slugs), 500):  # SQLite caps the number of parameters
-            chunk = slugs[start:start + 500]
+            chunk = slugs[start : start + 500]
             rows = owned_db().all(
                 f"SELECT slug, MAX(done_at) AS at FROM outbox WHERE kind = ? AND done_at IS NOT NULL "
-                f"AND slug IN ({','.join('?' * len(chunk))}) GROUP BY slug", (kind, *chunk))
+                f"AND slug IN ({','.join('?' * len(chunk))}) GROUP BY slug",
+                (kind, *chunk),
+            )
             times.update({f"{kind}:{r['slug']}": r["at"] for r in rows})
     return times
 
@@ -63,10 +65,14 @@ def recent(audiences, limit: int = FEED_SIZE) -> list[dict]:
     every item: the owned database knows the order."""
     candidates = owned_db().all(
         "SELECT item_id FROM publications WHERE item_id LIKE 'practice:%' OR item_id LIKE 'note:%' "
-        "ORDER BY published_at DESC, item_id DESC LIMIT ?", (limit * 10 + 50,))
+        "ORDER BY published_at DESC, item_id DESC LIMIT ?",
+        (limit * 10 + 50,),
+    )
     updated = owned_db().all(
         "SELECT kind || ':' || slug AS item_id FROM outbox WHERE done_at IS NOT NULL AND kind IN ('practice', 'note') "
-        "ORDER BY done_at DESC, id DESC LIMIT ?", (limit * 10 + 50,))
+        "ORDER BY done_at DESC, id DESC LIMIT ?",
+        (limit * 10 + 50,),
+    )
     ids = list(dict.fromkeys([c["item_id"] for c in candidates] + [u["item_id"] for u in updated]))
     items = get_store().items_by_ids(ids, audiences)
     return newest(items, limit)
@@ -87,9 +93,13 @@ def _summary(text: str | None) -> str:
 def _entry(item: dict) -> dict:
     data = item.get("data") or {}
     return {
-        "id": absolute(item["url"]), "url": absolute(item["url"]), "title": item["title"],
-        "published": item["published_at"], "updated": item["updated_at"],
-        "author": data.get("organisation"), "summary": _summary(item.get("summary")),
+        "id": absolute(item["url"]),
+        "url": absolute(item["url"]),
+        "title": item["title"],
+        "published": item["published_at"],
+        "updated": item["updated_at"],
+        "author": data.get("organisation"),
+        "summary": _summary(item.get("summary")),
         "categories": [(item["type"], str(TYPE_LABELS[item["type"]]))] + [(t, None) for t in data.get("topics") or []],
     }
 
@@ -97,15 +107,21 @@ def _entry(item: dict) -> dict:
 def _feed(title: str, items: list[dict], alternate: str, canonical: str) -> Response:
     entries = newest(items)
     updated = max((e["updated_at"] for e in entries), default="1970-01-01T00:00:00+00:00")
-    xml = atom_feed(feed_id=absolute(canonical), title=title, alternate=absolute(alternate), updated=updated,
-                    entries=[_entry(e) for e in entries])
+    xml = atom_feed(
+        feed_id=absolute(canonical),
+        title=title,
+        alternate=absolute(alternate),
+        updated=updated,
+        entries=[_entry(e) for e in entries],
+    )
     return Response(xml, mimetype="application/atom+xml")
 
 
 @bp.route("/feed.atom")
 def site():
-    return _feed("Hvad virker: nye erfaringer og netværksnotater", recent(PUBLIC), url_for("pages.front"),
-                 url_for("feeds.site"))
+    return _feed(
+        "Hvad virker: nye erfaringer og netværksnotater", recent(PUBLIC), url_for("pages.front"), url_for("feeds.site")
+    )
 
 
 @bp.route("/emner/<topic>/feed.atom")
@@ -114,8 +130,9 @@ def topic(topic: str):
     items = get_store().items_with_topic(topic, audiences=PUBLIC)
     if not items:
         abort(404)
-    return _feed(f"Hvad virker: {topic}", items, url_for("search.search_page", topic=topic),
-                 url_for("feeds.topic", topic=topic))
+    return _feed(
+        f"Hvad virker: {topic}", items, url_for("search.search_page", topic=topic), url_for("feeds.topic", topic=topic)
+    )
 
 
 @bp.route("/kommuner/<ref>/feed.atom")
@@ -126,8 +143,12 @@ def kommune(ref: str):
         abort(404)
     store = get_store()
     items = store.items_in_kommune(k.code, "practice", PUBLIC) + store.items_in_kommune(k.code, "note", PUBLIC)
-    return _feed(f"Hvad virker: {kommune_registry.official_name(k.code)}", items, url_for("pages.kommune", ref=k.slug),
-                 url_for("feeds.kommune", ref=k.slug))
+    return _feed(
+        f"Hvad virker: {kommune_registry.official_name(k.code)}",
+        items,
+        url_for("pages.kommune", ref=k.slug),
+        url_for("feeds.kommune", ref=k.slug),
+    )
 
 
 @bp.route("/netvaerk/<slug>/feed.atom")
@@ -136,5 +157,9 @@ def network(slug: str):
     network = store.get("network", slug, PUBLIC)
     if network is None:
         abort(404)
-    return _feed(f"Hvad virker: {network['title']}", store.notes_of_network(slug, PUBLIC), network["url"],
-                 url_for("feeds.network", slug=slug))
+    return _feed(
+        f"Hvad virker: {network['title']}",
+        store.notes_of_network(slug, PUBLIC),
+        network["url"],
+        url_for("feeds.network", slug=slug),
+    )

@@ -28,8 +28,11 @@ def toggle(slug: str):
         abort(403)
     follow = request.form.get("follow") == "1"
     notifications.set_following(owned_db(), user, slug, follow)
-    flash(_("Du følger nu netværket og får en e-mail, når der kommer et nyt notat.") if follow
-          else _("Du følger ikke længere netværket."))
+    flash(
+        _("Du følger nu netværket og får en e-mail, når der kommer et nyt notat.")
+        if follow
+        else _("Du følger ikke længere netværket.")
+    )
     return redirect(url_for("pages.network", slug=slug))
 
 
@@ -58,6 +61,8 @@ def init_app(app) -> None:
     @app.context_processor
     def _following():
         """``following_network(slug)`` for the network page's toggle (members only see it)."""
+
         def following_network(slug: str) -> bool:
             return notifications.is_following(owned_db(), current_user(), slug)
+
         return {"following_network": following_network}

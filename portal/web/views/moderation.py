@@ -32,8 +32,10 @@ def queue():
         "moderation_queue.html",
         pending=pending,
         similar={sub.id: lookalikes(sub, published, pending) for sub in pending},
-        recent=_visible(db.all("""SELECT l.*, u.email AS actor FROM moderation_log l
-                                  LEFT JOIN users u ON u.id = l.actor_id ORDER BY l.id DESC LIMIT 20""")),
+        recent=_visible(
+            db.all("""SELECT l.*, u.email AS actor FROM moderation_log l
+                                  LEFT JOIN users u ON u.id = l.actor_id ORDER BY l.id DESC LIMIT 20""")
+        ),
     )
 
 
@@ -66,10 +68,13 @@ def _review_page(sub, *, status=200, **extra):
     correctable = sub.status == "pending" and sub.kind == "practice"
     context = {
         "overtaken": submissions.overtaken(db, sub, current_app.config["CONTENT_DIR"]),
-        "unknown_tags": vocabulary.unknown_tags(shown["record"]), "correctable": correctable,
+        "unknown_tags": vocabulary.unknown_tags(shown["record"]),
+        "correctable": correctable,
         "thread": revisions.thread(db, sub.id),
         "similar": lookalikes(sub, get_store().items_of_type("practice", audiences()), pending),
-        "values": from_file(sub.raw, PRACTICE_FIELDS) if sub.kind == "practice" else {}, "errors": {}, "summary": [],
+        "values": from_file(sub.raw, PRACTICE_FIELDS) if sub.kind == "practice" else {},
+        "errors": {},
+        "summary": [],
         "revise_version": request.form.get("based_on") or text_version(sub.raw),
         **(form_context() if correctable else {}),
     }
@@ -88,8 +93,14 @@ def correct(sid: str):
     values = form_values(request.form, PRACTICE_FIELDS)
     note = request.form.get("note", "")
     try:
-        revisions.correct(db, current_user(), sid, to_file(values, PRACTICE_FIELDS, base=sub.raw), note,
-                          based_on=request.form.get("based_on") or None)
+        revisions.correct(
+            db,
+            current_user(),
+            sid,
+            to_file(values, PRACTICE_FIELDS, base=sub.raw),
+            note,
+            based_on=request.form.get("based_on") or None,
+        )
     except SubmissionError as exc:
         fresh = submissions.get(db, sid)
         if exc.status == 409 and fresh.status != "pending":
@@ -98,9 +109,16 @@ def correct(sid: str):
         by_field, other = field_errors(exc.errors, PRACTICE_FIELDS)
         # Corrected by another editor meanwhile (409): the typed correction is kept, and the form now carries
         # the newer version, so saving again (after reading the thread) is a deliberate choice.
-        return _review_page(fresh, status=exc.status, values=values, errors=by_field,
-                            summary=other or ([] if by_field else [exc.message]), note=note, correcting=True,
-                            **({"revise_version": text_version(fresh.raw)} if exc.status == 409 else {}))
+        return _review_page(
+            fresh,
+            status=exc.status,
+            values=values,
+            errors=by_field,
+            summary=other or ([] if by_field else [exc.message]),
+            note=note,
+            correcting=True,
+            **({"revise_version": text_version(fresh.raw)} if exc.status == 409 else {}),
+        )
     flash(_("Rettelsen er gemt som en ny udgave af indsendelsen; indsenderen kan se den."))
     return redirect(url_for("moderation.review", sid=sid))
 
@@ -124,7 +142,9 @@ def attachment(sid: str):
 @editor_required
 def approve(sid: str):
     try:
-        sub = submissions.approve(owned_db(), current_user(), sid, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"])
+        sub = submissions.approve(
+            owned_db(), current_user(), sid, current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"]
+        )
     except SubmissionError as exc:
         if exc.status == 404:
             abort(404)

@@ -61,25 +61,50 @@ def edit(slug: str):
     values = form_values(request.form, NOTE_FIELDS) | {"network": network["slug"]}
     based_on = request.form.get("based_on") or None
     try:
-        result = notes.edit(owned_db(), current_user(), slug, to_file(values, NOTE_FIELDS), based_on,
-                            current_app.config["CONTENT_DIR"], current_app.config["DATA_DIR"],
-                            networks={n["slug"] for n in store.items_of_type("network")}, practices=set(practices))
+        result = notes.edit(
+            owned_db(),
+            current_user(),
+            slug,
+            to_file(values, NOTE_FIELDS),
+            based_on,
+            current_app.config["CONTENT_DIR"],
+            current_app.config["DATA_DIR"],
+            networks={n["slug"] for n in store.items_of_type("network")},
+            practices=set(practices),
+        )
     except SubmissionError as exc:
         _refusal_status(exc)
         if exc.status == 409:
             fresh = current_text(owned_db().conn, current_app.config["CONTENT_DIR"], "note", slug)
-            message = _("Notatet er blevet ændret eller trukket tilbage, siden du åbnede formularen, så din "
-                        "ændring ville fjerne den ændring. Din tekst er bevaret herunder: se den nuværende udgave, "
-                        "og send igen.")
-            return _note_form(network, values, practices, summary=[message], status=409,
-                              based_on=text_version(fresh) if fresh is not None else None, **form_args)
+            message = _(
+                "Notatet er blevet ændret eller trukket tilbage, siden du åbnede formularen, så din "
+                "ændring ville fjerne den ændring. Din tekst er bevaret herunder: se den nuværende udgave, "
+                "og send igen."
+            )
+            return _note_form(
+                network,
+                values,
+                practices,
+                summary=[message],
+                status=409,
+                based_on=text_version(fresh) if fresh is not None else None,
+                **form_args,
+            )
         by_field, other = field_errors(exc.errors, NOTE_FIELDS)
-        return _note_form(network, values, practices, errors=by_field,
-                          summary=other or ([] if by_field else [exc.message]), status=422, based_on=based_on,
-                          **form_args)
+        return _note_form(
+            network,
+            values,
+            practices,
+            errors=by_field,
+            summary=other or ([] if by_field else [exc.message]),
+            status=422,
+            based_on=based_on,
+            **form_args,
+        )
     if result["status"] == "pending":
-        flash(_("Tak! Din ændring af det offentlige notat er sendt til redaktionen og bliver vist, når den er "
-                "godkendt."))
+        flash(
+            _("Tak! Din ændring af det offentlige notat er sendt til redaktionen og bliver vist, når den er godkendt.")
+        )
         return redirect(result["url"])
     flash(_("Notatet er gemt."))
     return redirect(url_for("pages.note", slug=slug))
@@ -95,28 +120,46 @@ def withdraw(slug: str):
         return _confirm(item, text, own)
     reason = request.form.get("reason", "")
     try:
-        notes.withdraw(owned_db(), current_user(), slug, current_app.config["CONTENT_DIR"],
-                       current_app.config["DATA_DIR"], based_on=request.form.get("based_on") or None, reason=reason)
+        notes.withdraw(
+            owned_db(),
+            current_user(),
+            slug,
+            current_app.config["CONTENT_DIR"],
+            current_app.config["DATA_DIR"],
+            based_on=request.form.get("based_on") or None,
+            reason=reason,
+        )
     except SubmissionError as exc:
         _refusal_status(exc)
         if exc.status == 409:
             fresh = current_text(owned_db().conn, current_app.config["CONTENT_DIR"], "note", slug)
             if fresh is None:
                 abort(410)
-            message = _("Notatet er blevet ændret, siden du åbnede siden. Se den nuværende udgave, før du beslutter "
-                        "dig.")
+            message = _(
+                "Notatet er blevet ændret, siden du åbnede siden. Se den nuværende udgave, før du beslutter dig."
+            )
             return _confirm(item, fresh, own, reason=reason, error=message, status=409)
         return _confirm(item, text, own, reason=reason, error=exc.message, status=422)
-    flash(_("Notatet er trukket tilbage og kan ikke længere ses.") if own
-          else _("Notatet er fjernet, og forfatteren har fået besked med din begrundelse."))
+    flash(
+        _("Notatet er trukket tilbage og kan ikke længere ses.")
+        if own
+        else _("Notatet er fjernet, og forfatteren har fået besked med din begrundelse.")
+    )
     return redirect(url_for("pages.network", slug=item["data"]["network"]))
 
 
 def _confirm(item, text, own: bool, *, reason: str = "", error: str | None = None, status: int = 200):
     title = _("Træk notatet tilbage") if own else _("Fjern notatet")
-    return render_template("note_withdraw.html", page_title=(_("Fejl: %(title)s", title=title) if error else title),
-                           heading=title, item=item, own=own, based_on=text_version(text), reason=reason,
-                           error=error), status
+    return render_template(
+        "note_withdraw.html",
+        page_title=(_("Fejl: %(title)s", title=title) if error else title),
+        heading=title,
+        item=item,
+        own=own,
+        based_on=text_version(text),
+        reason=reason,
+        error=error,
+    ), status
 
 
 def gone(slug: str):

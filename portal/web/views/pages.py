@@ -170,9 +170,12 @@ def kommune(ref: str):
         notes_total=store.count_in_kommune(k.code, "note", seen),
         networks=store.items_in_kommune(k.code, "network", seen),
         rankings=kommune_rankings(store, k.code),
-        against=[dict(entry, chart=Markup(against_chart(k, entry, i)))
-                 for i, entry in enumerate(kommune_against_rankings(
-                     store, k.code, top_n=current_app.config["RANKING_TOP_N"], audiences=seen))],
+        against=[
+            dict(entry, chart=Markup(against_chart(k, entry, i)))
+            for i, entry in enumerate(
+                kommune_against_rankings(store, k.code, top_n=current_app.config["RANKING_TOP_N"], audiences=seen)
+            )
+        ],
         indicators=kommune_indicators(store, k.code),
     )
 
@@ -187,20 +190,29 @@ def kommune_not_found(ref: str, exc: kommune_registry.KommuneError):
             continue
         suggestions.append((name if name == k.name else f"{name} ({k.name})", url_for("pages.kommune", ref=k.slug)))
     message = _("Vi kender ingen kommune, der hedder »%(ref)s«.", ref=ref[:60])
-    return render_template("error.html", status=404, title=_("Kommunen findes ikke"), message=message,
-                           suggestions=suggestions), 404
+    return render_template(
+        "error.html", status=404, title=_("Kommunen findes ikke"), message=message, suggestions=suggestions
+    ), 404
 
 
 def against_chart(k, entry: dict, i: int) -> str:
     """The kommune's observed and expected duration beside the country's, as grouped bars."""
     row, national = entry["row"], entry["ranking"]["national"] or {}
-    series = [{"name": f"{row['kommune_as_published']} (nr. {row['rank']} af {row['of']})",
-               "values": [row["observed"], row["expected"]]}]
+    series = [
+        {
+            "name": f"{row['kommune_as_published']} (nr. {row['rank']} af {row['of']})",
+            "values": [row["observed"], row["expected"]],
+        }
+    ]
     if national:
         series.append({"name": "Hele landet", "values": [national.get("observed"), national.get("expected")]})
-    data = {"title": f"Varighed til selvforsørgelse eller uddannelse: {row['kommune_as_published']} og hele landet",
-            "unit": entry["ranking"].get("unit") or "måneder", "chart": "bar",
-            "categories": ["Observeret varighed", "Forventet varighed"], "series": series}
+    data = {
+        "title": f"Varighed til selvforsørgelse eller uddannelse: {row['kommune_as_published']} og hele landet",
+        "unit": entry["ranking"].get("unit") or "måneder",
+        "chart": "bar",
+        "categories": ["Observeret varighed", "Forventet varighed"],
+        "series": series,
+    }
     # Two categories: a narrow viewBox, so a phone shows its labels at nearly body-text size.
     return charts.indicator_chart(data, chart_id=f"mod-landet-{i}", width=AGAINST_CHART_WIDTH)
 
@@ -220,8 +232,14 @@ def kommune_indicators(store, code: str) -> list[dict]:
         ref = national.get(data["measure"])
         if ref:  # one chart: the kommune's series and the national ones side by side
             data["series"] = data["series"] + [dict(s, name=f"Hele landet: {s['name']}") for s in ref["data"]["series"]]
-        out.append({"item": own, "national": ref, "data": data,
-                    "chart": Markup(charts.indicator_chart(data, chart_id=f"ind-{own['slug']}"))})
+        out.append(
+            {
+                "item": own,
+                "national": ref,
+                "data": data,
+                "chart": Markup(charts.indicator_chart(data, chart_id=f"ind-{own['slug']}")),
+            }
+        )
     return out
 
 
@@ -246,13 +264,19 @@ def ranking(slug: str):
     sort = request.args.get("sort", "rang")
     direction = request.args.get("retning", "stigende")
     if sort not in SORT_KEYS:
-        raise BadRequest(_("ukendt sortering '%(sort)s'; brug én af %(keys)s", sort=sort[:30], keys=", ".join(SORT_KEYS)))
+        raise BadRequest(
+            _("ukendt sortering '%(sort)s'; brug én af %(keys)s", sort=sort[:30], keys=", ".join(SORT_KEYS))
+        )
     if direction not in ("stigende", "faldende"):
         raise BadRequest(_("'retning' skal være 'stigende' eller 'faldende'"))
     highlight = [r["rank"] for r in ranking["top"] + ranking["bottom"]]
     chart = charts.ranking_chart(
-        ranking["rows"], chart_id="rangering", lower_is_better=ranking["lower_is_better"] is not False,
-        unit="mdr.", national=(ranking["national"] or {}).get("effect"), highlight=highlight,
+        ranking["rows"],
+        chart_id="rangering",
+        lower_is_better=ranking["lower_is_better"] is not False,
+        unit="mdr.",
+        national=(ranking["national"] or {}).get("effect"),
+        highlight=highlight,
     )
     return render_template(
         "ranking.html",
@@ -286,8 +310,11 @@ def ranking_xlsx_download(slug: str):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The most results a search export holds (a page shows at most 100; a file may hold more).
 SEARCH_EXPORT_MAX = 1000
-SEARCH_EXPORTS = {"soeg.xlsx": ("xlsx", XLSX), "soeg.csv": ("csv", "text/csv"),
-                  "soeg-excel.csv": ("excel_csv", "text/csv")}
+SEARCH_EXPORTS = {
+    "soeg.xlsx": ("xlsx", XLSX),
+    "soeg.csv": ("csv", "text/csv"),
+    "soeg-excel.csv": ("excel_csv", "text/csv"),
+}
 
 
 @bp.route("/soeg.xlsx", defaults={"name": "soeg.xlsx"})
@@ -321,9 +348,12 @@ def csv_response(ranking: dict, excel: bool = False) -> Response:
 def indicators():
     store = get_store()
     items = store.items_of_type("indicator")
-    return render_template("indicators.html", items=[
-        {"item": i, "chart": Markup(charts.indicator_chart(i["data"], chart_id=f"ind-{i['slug']}"))} for i in items
-    ])
+    return render_template(
+        "indicators.html",
+        items=[
+            {"item": i, "chart": Markup(charts.indicator_chart(i["data"], chart_id=f"ind-{i['slug']}"))} for i in items
+        ],
+    )
 
 
 @bp.route("/indikatorer/<slug>")
@@ -340,8 +370,14 @@ def evidence_map():
     evaluated, evaluated_total = get_store().evaluated_counts(audiences())
     topics = sorted(matrix, key=danish_sort_key)
     totals = {k: sum(matrix[t][k] for t in topics) for k in EVIDENCE}
-    return render_template("evidence_map.html", matrix=matrix, topics=topics, totals=totals, evaluated=evaluated,
-                           evaluated_total=evaluated_total)
+    return render_template(
+        "evidence_map.html",
+        matrix=matrix,
+        topics=topics,
+        totals=totals,
+        evaluated=evaluated,
+        evaluated_total=evaluated_total,
+    )
 
 
 @bp.route("/evalueringsgaeld")

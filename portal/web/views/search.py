@@ -58,7 +58,14 @@ def _choices(args: MultiDict, name: str, allowed) -> list[str]:
     values = _values(args, name)
     for v in values:
         if v not in allowed:
-            raise BadRequest(_("ukendt %(name)s '%(value)s'; tilladt er: %(allowed)s", name=name, value=v[:40], allowed=", ".join(allowed)))
+            raise BadRequest(
+                _(
+                    "ukendt %(name)s '%(value)s'; tilladt er: %(allowed)s",
+                    name=name,
+                    value=v[:40],
+                    allowed=", ".join(allowed),
+                )
+            )
     return values
 
 

@@ -21,23 +21,34 @@ from ...store import PUBLIC
 
 bp = Blueprint("site", __name__)
 
-STATIC_PAGES = ("pages.front", "search.search_page", "pages.kommuner", "pages.rankings", "pages.indicators",
-                "pages.evidence_map", "pages.evaluation_debt", "pages.networks", "site.accessibility")
+STATIC_PAGES = (
+    "pages.front",
+    "search.search_page",
+    "pages.kommuner",
+    "pages.rankings",
+    "pages.indicators",
+    "pages.evidence_map",
+    "pages.evaluation_debt",
+    "pages.networks",
+    "site.accessibility",
+)
 
 
 @bp.route("/robots.txt")
 def robots():
-    body = "\n".join([
-        "User-agent: *",
-        "Disallow: /api/",
-        "Disallow: /log-ind",
-        "Disallow: /indsend",
-        "Disallow: /mine-indsendelser",
-        "Disallow: /indsendelser/",
-        "Disallow: /redaktion/",
-        f"Sitemap: {absolute(url_for('site.sitemap'))}",
-        "",
-    ])
+    body = "\n".join(
+        [
+            "User-agent: *",
+            "Disallow: /api/",
+            "Disallow: /log-ind",
+            "Disallow: /indsend",
+            "Disallow: /mine-indsendelser",
+            "Disallow: /indsendelser/",
+            "Disallow: /redaktion/",
+            f"Sitemap: {absolute(url_for('site.sitemap'))}",
+            "",
+        ]
+    )
     return Response(body, mimetype="text/plain")
 
 
@@ -54,8 +65,9 @@ def sitemap():
 
 @bp.route("/opensearch.xml")
 def opensearch():
-    xml = opensearch_xml(base_url(), "Søg i erfaringer, netværksnotater, effektmålinger og kommuner om "
-                                     "integrationsindsatsen")
+    xml = opensearch_xml(
+        base_url(), "Søg i erfaringer, netværksnotater, effektmålinger og kommuner om integrationsindsatsen"
+    )
     return Response(xml, mimetype="application/opensearchdescription+xml")
 
 
@@ -74,5 +86,6 @@ WAS_REVIEWED = dt.date(2026, 12, 1)
 
 @bp.route("/was")
 def accessibility():
-    return render_template("was.html", contact=current_app.config.get("CONTACT_EMAIL"),
-                           made=WAS_MADE, reviewed=WAS_REVIEWED)
+    return render_template(
+        "was.html", contact=current_app.config.get("CONTACT_EMAIL"), made=WAS_MADE, reviewed=WAS_REVIEWED
+    )

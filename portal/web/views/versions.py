@@ -49,8 +49,14 @@ def _history(kind: str, slug: str) -> list[dict]:
 @bp.route("/<any(erfaringer, notater):section>/<slug>/versioner")
 def item_versions(section: str, slug: str):
     kind, item = _item(section, slug)
-    return render_template("versions.html", item=item, section=section, kind=kind,
-                           history=_history(kind, slug), show_people=bool(current_user() and current_user().is_editor))
+    return render_template(
+        "versions.html",
+        item=item,
+        section=section,
+        kind=kind,
+        history=_history(kind, slug),
+        show_people=bool(current_user() and current_user().is_editor),
+    )
 
 
 @bp.route("/<any(erfaringer, notater):section>/<slug>/versioner/<rev>")
@@ -67,9 +73,19 @@ def item_version(section: str, slug: str, rev: str):
         kommuner = [{**k, "as_name": k["as"]} for k in record.get("kommuner") or []]
     except (ContentErrors, MarkdownTooLarge):
         record, html, kommuner = None, None, []
-    return render_template("version.html", item=item, section=section, kind=kind, version=version, number=number,
-                           record=record, html=html, text=text, preview_kommuner=kommuner,
-                           show_people=bool(current_user() and current_user().is_editor))
+    return render_template(
+        "version.html",
+        item=item,
+        section=section,
+        kind=kind,
+        version=version,
+        number=number,
+        record=record,
+        html=html,
+        text=text,
+        preview_kommuner=kommuner,
+        show_people=bool(current_user() and current_user().is_editor),
+    )
 
 
 def _interval() -> int:
@@ -90,8 +106,14 @@ def mark_reviewed(slug: str):
     if get_store().get("practice", slug, audiences()) is None:
         abort(404)
     try:
-        reviews.mark_reviewed(owned_db(), current_user(), slug, current_app.config["CONTENT_DIR"],
-                              current_app.config["DATA_DIR"], dt.date.today())
+        reviews.mark_reviewed(
+            owned_db(),
+            current_user(),
+            slug,
+            current_app.config["CONTENT_DIR"],
+            current_app.config["DATA_DIR"],
+            dt.date.today(),
+        )
     except SubmissionError as exc:
         flash(_("Kunne ikke markere som gennemgået: %(reason)s.", reason=exc.message), "error")
     else:
