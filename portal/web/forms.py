@@ -14,21 +14,11 @@ from ..content import kommuner as kommune_registry
 from ..content import textedit
 from ..content.errors import ContentError
 from ..content.frontmatter import read_markdown
+from ..content.schema import PRACTICE_KEYS
 
-PRACTICE_FIELDS = (
-    "title",
-    "kommuner",
-    "evidence",
-    "topics",
-    "target_groups",
-    "organisation",
-    "start",
-    "end",
-    "status",
-    "source",
-    "contact",
-    "body",
-)
+#: The form's fields: the content format's keys (schema.PRACTICE_KEYS) but ``reviewed``,
+#: which editors set from the review list, and the body.
+PRACTICE_FIELDS = (*(key for key in PRACTICE_KEYS if key != "reviewed"), "body")
 NOTE_FIELDS = ("title", "network", "date", "kommuner", "topics", "practices", "visibility", "body")
 LIST_FIELDS = {"kommuner", "topics", "target_groups", "practices"}
 LABELS = {

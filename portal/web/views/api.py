@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from ...content import kommuner as kommune_registry
+from ...content.schema import PRACTICE_KEYS
 from ...rankings import kommune_rankings
 from ..resources import get_store
 from ..auth import audiences, owned_db
@@ -60,18 +61,7 @@ def search():
 
 
 #: A practice's fields in the content format, as the API shows them (GET /api/submissions/<id> too).
-PRACTICE_FIELDS = (
-    "evidence",
-    "topics",
-    "target_groups",
-    "organisation",
-    "start",
-    "end",
-    "status",
-    "source",
-    "contact",
-    "reviewed",
-)
+PRACTICE_FIELDS = tuple(key for key in PRACTICE_KEYS if key not in ("title", "kommuner"))  # shown on their own
 
 
 def practice_rankings(store, kommuner) -> list[dict]:
