@@ -16,6 +16,7 @@ import datetime as dt
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from ...kinds import FILE_KINDS
 from ... import reviews, versions
 from ..auth import audiences, current_user, editor_required, owned_db
 from ...submissions import SubmissionError
@@ -26,7 +27,9 @@ from ..resources import get_store
 
 bp = Blueprint("versions", __name__)
 
-_KINDS = {"erfaringer": "practice", "notater": "note"}
+#: Every kind read from files has versions, at ``<its url_prefix><slug>/versioner`` (portal/kinds.py).
+_KINDS = {kind.url_prefix.strip("/"): name for name, kind in FILE_KINDS.items()}
+_SECTIONS = ", ".join(_KINDS)
 
 
 def _item(section: str, slug: str) -> tuple[str, dict]:
@@ -46,7 +49,7 @@ def _history(kind: str, slug: str) -> list[dict]:
     return found
 
 
-@bp.route("/<any(erfaringer, notater):section>/<slug>/versioner")
+@bp.route(f"/<any({_SECTIONS}):section>/<slug>/versioner")
 def item_versions(section: str, slug: str):
     kind, item = _item(section, slug)
     return render_template(
@@ -59,7 +62,7 @@ def item_versions(section: str, slug: str):
     )
 
 
-@bp.route("/<any(erfaringer, notater):section>/<slug>/versioner/<rev>")
+@bp.route(f"/<any({_SECTIONS}):section>/<slug>/versioner/<rev>")
 def item_version(section: str, slug: str, rev: str):
     kind, item = _item(section, slug)
     found = versions.show(current_app.config["CONTENT_DIR"], kind, slug, rev)
@@ -69,7 +72,7 @@ def item_version(section: str, slug: str, rev: str):
     number = next((v["number"] for v in _history(kind, slug) if v["rev"] == version["rev"]), None)
     try:  # an old version was valid then; today's contract may refuse it: show its text as written
         record = parse_file(kind, text.encode("utf-8"), f"{section}/{slug}", slug=slug)
-        html = render_markdown(record["body_md"])
+        html = render_markdown(FILE_KINDS[kind].body_of(record))
         kommuner = [{**k, "as_name": k["as"]} for k in record.get("kommuner") or []]
     except (ContentErrors, MarkdownTooLarge):
         record, html, kommuner = None, None, []
