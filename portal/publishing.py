@@ -203,20 +203,18 @@ def _drain_entries(db, content_dir, data_dir, entries, report, failed_ids, block
         report.published.append(iid)
 
 
-def publish_one(content_dir, data_dir, kind: str, slug: str, raw: str) -> None:
-    """Steps 1-3 for one item (each idempotent)."""
-    path = content_path(content_dir, kind, slug)
-    record = parse_file(kind, raw.encode("utf-8"), str(path), slug=slug)
-    write_file_atomically(path, raw)
+def _apply_live(data_dir, change_rows, change_index) -> None:
+    """Steps 2-3 in the live generation, for a publication and a withdrawal alike: the
+    rows in one write transaction, then the index (each idempotent). Nothing is served
+    yet before the first ingest: it will read the file."""
     gen = current_generation(data_dir)
     if gen is None:
-        return  # nothing is served yet: the first ingest will read the file
-    row = item_row(record)
+        return
     conn = open_derived(gen.db_path, write=True)
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            replace_item(conn, record, row)
+            change_rows(conn)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -225,9 +223,22 @@ def publish_one(content_dir, data_dir, kind: str, slug: str, raw: str) -> None:
         conn.close()
     index = SearchIndex(gen.index_path)
     try:
-        index.update([document_for(record, row)], timeout=INDEX_WRITE_TIMEOUT)
+        change_index(index)
     finally:
         index.close()
+
+
+def publish_one(content_dir, data_dir, kind: str, slug: str, raw: str) -> None:
+    """Steps 1-3 for one item (each idempotent)."""
+    path = content_path(content_dir, kind, slug)
+    record = parse_file(kind, raw.encode("utf-8"), str(path), slug=slug)
+    write_file_atomically(path, raw)
+    row = item_row(record)
+    _apply_live(
+        data_dir,
+        lambda conn: replace_item(conn, record, row),
+        lambda index: index.update([document_for(record, row)], timeout=INDEX_WRITE_TIMEOUT),
+    )
 
 
 def unpublish_one(content_dir, data_dir, kind: str, slug: str) -> None:
@@ -240,22 +251,8 @@ def unpublish_one(content_dir, data_dir, kind: str, slug: str) -> None:
             os.fsync(fd)  # the removal is durable before the entry is marked done
         finally:
             os.close(fd)
-    gen = current_generation(data_dir)
-    if gen is None:
-        return
-    conn = open_derived(gen.db_path, write=True)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            delete_item(conn, kind, slug)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
-    index = SearchIndex(gen.index_path)
-    try:
-        index.delete([item_id(kind, slug)], timeout=INDEX_WRITE_TIMEOUT)
-    finally:
-        index.close()
+    _apply_live(
+        data_dir,
+        lambda conn: delete_item(conn, kind, slug),
+        lambda index: index.delete([item_id(kind, slug)], timeout=INDEX_WRITE_TIMEOUT),
+    )
