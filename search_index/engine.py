@@ -1,8 +1,9 @@
 """The engine contract: what :class:`search_index.index.SearchIndex` asks of an engine.
 
-``SearchIndex`` owns everything engine-neutral (query parsing and planning, the
-all-words-first ranking, facets, snippets, the result cache); an engine owns
-its files and answers these few questions. Two engines implement it —
+``SearchIndex`` owns everything engine-neutral (query parsing and planning,
+snippets, the result cache); an engine owns its files and answers these few
+questions — matching, ranking and counting included, so that each engine
+counts where it counts fastest (:mod:`search_index.plan`). Two engines implement it —
 ``engine_whoosh.WhooshEngine`` and ``engine_tantivy.TantivyEngine`` — and
 ``tests/search_index/test_engine_contract.py`` holds both to it, so a third
 engine (or a change to one) cannot drift silently. Only the engine modules
@@ -16,32 +17,26 @@ from pathlib import Path
 from typing import Callable, Iterable, Protocol, runtime_checkable
 
 from .documents import IndexDocument
-from .facets import FacetCache
-from .querying import Clause, ParsedQuery
+from .plan import Matched, MatchPlan
+from .querying import ParsedQuery
 
 
 @runtime_checkable
 class Snapshot(Protocol):
-    """One consistent view of the index (a searcher on one generation).
+    """One consistent view of the index (a searcher on one generation)."""
 
-    Document numbers are the engine's own and valid within this snapshot only.
-    """
-
-    #: facet values, audiences and sort keys of every document of this snapshot
-    cache: FacetCache
+    def match(self, plan: MatchPlan, results) -> Matched:
+        """Answer one planned search: the exact total of visible documents, the
+        page in rank order (documents holding every clause first), the
+        disjunctive facet counts, the thesaurus terms that found something.
+        ``results`` is the index's result cache of this generation (may be used
+        for intermediate results; see :mod:`search_index.plan`)."""
 
     def expansions(self, fieldname: str, prefix: str) -> list[str]:
         """The most frequent index terms of ``fieldname`` beginning with ``prefix`` (capped)."""
 
-    def clause_scores(self, clause: Clause, audiences) -> dict[int, float]:
-        """Document number → BM25F score for every document matching ``clause``
-        (any audience: the caller restricts to what the reader may see)."""
-
-    def stored(self, docnum: int) -> dict:
-        """The stored fields of one document (id, type, title, url, …)."""
-
-    def suggest(self, parsed: ParsedQuery, visible: set[int], audiences=frozenset()) -> str | None:
-        """A better spelling of the query, from words of visible documents only."""
+    def suggest(self, parsed: ParsedQuery, audiences) -> str | None:
+        """A better spelling of the query, from words of documents the reader may see only."""
 
     def doc_count(self) -> int: ...
 

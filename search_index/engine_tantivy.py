@@ -17,12 +17,13 @@ boost (``IndexDocument.boost``) multiplies the sum (tantivy has no
 index-time boost).
 
 ``spell`` holds the unstemmed words of public documents (suggestions);
-``audience`` the audience (every clause query is restricted to the reader's
-audiences *inside* tantivy, and again in Python); ``data`` a JSON blob with
-what hits and facets need; ``ver`` a random number per written document
-version, a fast field, so the per-document table (facets, hit fields) is
-memoised across reader generations and an update only reads the new
-documents' blobs.
+``audience`` the audience (every query is restricted to the reader's
+audiences inside tantivy); ``data`` a JSON blob with what a hit shows;
+``facet_*`` the facet values, ``title_key`` the Danish title order and
+``boost`` the rare document boosts, all counted, filtered and ordered inside
+tantivy (:mod:`tantivy_matching`), so a worker holds nothing per document;
+``ver`` a random number per written document version (a fast field every
+document has: the aggregations count matches with it).
 """
 
 from __future__ import annotations
@@ -42,11 +43,12 @@ from .compound_forms import parts_text
 from .documents import PUBLIC, IndexDocument, IndexLockTimeout, IndexUnavailable
 from .fields import PARTS_FIELD, TEXT_FIELD_BOOSTS
 
+from .tantivy_matching import BOOST_FIELD, FACET_FIELDS, TITLE_KEY_FIELD, boost_term, facet_values, title_key
 from .tantivy_snapshot import _Snapshot
 
 __all__ = ["TantivyEngine", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 2  # 2: the parts field (issue 13)
+SCHEMA_VERSION = 3  # 2: the parts field (issue 13); 3: facets, title order and boosts as fields (issue 16)
 WRITER_HEAP = 64_000_000
 BUILD_HEAP = 256_000_000
 
@@ -57,6 +59,13 @@ def _schema():
     sb.add_text_field("audience", tokenizer_name="raw", index_option="basic")
     sb.add_unsigned_field("ver", fast=True)
     sb.add_bytes_field("data", stored=True)
+    # Counted, filtered and ordered inside tantivy (tantivy_matching): the facet
+    # values as raw terms that are also fast fields (terms aggregations), the
+    # Danish title order as a fast text field, the rare document boosts as terms.
+    for fname in FACET_FIELDS.values():
+        sb.add_text_field(fname, tokenizer_name="raw", index_option="basic", fast=True)
+    sb.add_text_field(TITLE_KEY_FIELD, tokenizer_name="raw", index_option="basic", fast=True)
+    sb.add_text_field(BOOST_FIELD, tokenizer_name="raw", index_option="basic")
     for fname in TEXT_FIELD_BOOSTS:
         sb.add_text_field(fname, tokenizer_name="whitespace", index_option="position")
         sb.add_text_field(fname + "_alt", tokenizer_name="whitespace", index_option="freq")
@@ -88,6 +97,12 @@ def _document(doc: IndexDocument) -> tantivy.Document:
         "boost": float(doc.boost),
     }
     d.add_bytes("data", json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    for facet, values in facet_values(data).items():
+        for value in values:
+            d.add_text(FACET_FIELDS[facet], value)
+    d.add_text(TITLE_KEY_FIELD, title_key(doc.title or ""))
+    if float(doc.boost) != 1.0:
+        d.add_text(BOOST_FIELD, boost_term(doc.boost))
     texts = {
         "title": doc.title or "",
         "body": doc.body or "",
@@ -187,8 +202,15 @@ class TantivyEngine:
             self._ix.searcher()  # opens every segment: fails now if one is missing
         except Exception as exc:
             raise IndexUnavailable(f"Søgeindekset i {path} kan ikke åbnes: {type(exc).__name__}") from exc
+        try:
+            tantivy.Query.term_query(self._schema, TITLE_KEY_FIELD, "")
+        except ValueError:
+            # An index of an older schema (before facets were fields): searching it
+            # would fail on every query; say what to do instead.
+            raise IndexUnavailable(
+                f"Søgeindekset i {path} er bygget af en ældre version af portalen; kør ingest igen"
+            ) from None
         self._snap: _Snapshot | None = None
-        self._memo: dict = {}
         self._closed = False
 
     def _stamp(self):
@@ -206,7 +228,7 @@ class TantivyEngine:
         if current is not None and current.stamp == stamp:
             return current
         self._ix.reload()
-        self._snap = _Snapshot(self._ix.searcher(), self._schema, self._memo, stamp, previous=current)
+        self._snap = _Snapshot(self._ix.searcher(), self._schema, stamp)
         if current is not None:
             current.close()
         return self._snap

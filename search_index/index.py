@@ -21,9 +21,10 @@ from .documents import (
     SearchRequest,
     SearchResponse,
 )
-from .expansion import expanded_scores, parse_thesaurus, thesaurus_of
-from .hits import highlighter_for, ranked_page
-from .facets import filter_and_count, normalize_filters
+from .expansion import parse_thesaurus, thesaurus_of
+from .hits import highlighter_for
+from .facets import normalize_filters
+from .plan import MatchPlan
 from .querying import parse_query, plan_clauses
 from .snippets import (
     BOILERPLATE_MIN_DOCS,
@@ -40,7 +41,6 @@ log = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 100  # per_page is clamped to 1..MAX_PER_PAGE
 MAX_PAGE = 10_000  # page is clamped to 1..MAX_PAGE
-BROWSE_CACHE_ENTRIES = 256  # per generation: (audiences, filters) -> (allowed, facet counts)
 
 #: Thesaurus entries from content, written beside an index when it is built
 #: (so the index and its expansions are of one generation).
@@ -198,61 +198,30 @@ class SearchIndex:
         per_page = max(1, min(int(request.per_page or 10), MAX_PER_PAGE))
         page = max(1, min(int(request.page or 1), MAX_PAGE))
         audiences = frozenset(request.audiences or ())
-        clauses = plan_clauses(parsed)
+        expand = bool(request.expand)
+        start = (page - 1) * per_page
+        plan = MatchPlan(
+            clauses=tuple(plan_clauses(parsed)),
+            filters=tuple(sorted(filters.items())),
+            audiences=audiences,
+            thesaurus=self.thesaurus if expand else None,
+            start=start,
+            end=start + per_page,
+        )
 
         with self._lock:
             snap = self._snapshot()
             results = self._cache.bind(snap)
-            cache = snap.cache
-            visible = cache.visible(audiences)
-            start = (page - 1) * per_page
-            end = start + per_page
-
-            if clauses:
-                key = ("query", tuple(clauses), tuple(sorted(filters.items())), audiences)
-                # held: the matched documents, and the summed scores when they are a new dict
-                expand = bool(request.expand)
-                key = (*key, expand)
-                scores, allowed, tier1, facets, expanded_with = results.fetch(
-                    key,
-                    lambda: self._match(snap, clauses, visible, filters, audiences, expand),
-                    lambda found: len(found[1]) + (len(found[0]) if len(clauses) > 1 else 0),
-                )
-                total = len(allowed)
-
-                def page_hits() -> list[SearchHit]:
-                    page_docs = ranked_page(scores, tier1, allowed, start, end) if start < total else []
-                    highlighter = highlighter_for(clauses, self.thesaurus if expand else None)
-                    hits = []
-                    for d in page_docs:
-                        stored = snap.stored(d)
-                        text = self._snippet_text(stored)
-                        snippet = highlighted_snippet(text, highlighter, self.boilerplate) if text else ""
-                        hits.append(self._hit(stored, float(scores[d]), snippet))
-                    return hits
-
-                hits = list(results.fetch(("page", *key[1:], start, end), page_hits, len))
-            else:
-                expanded_with = ()
-                # Browse (also: a query of only stop words / punctuation).
-                # The allowed set and facet counts only depend on the
-                # generation, the audiences and the filters: cached.
-                key = (audiences, tuple(sorted(filters.items())))
-                cached = cache.browse_cache.get(key)
-                if cached is None:
-                    cached = filter_and_count(cache, visible, filters)
-                    if len(cache.browse_cache) < BROWSE_CACHE_ENTRIES:
-                        cache.browse_cache[key] = cached
-                allowed, facets = cached
-                total = len(allowed)
-                hits = [] if start >= total else self._browse_page(snap, cache, allowed, start, end)
-
+            # The page with its snippets: the same search again costs almost nothing.
+            total, hits, facets, expanded_with = results.fetch(
+                ("page", *plan.key, plan.start, plan.end), lambda: self._page(snap, plan, results), lambda _p: 1
+            )
             # suggest() only proposes replacements for words that are neither
             # in the public vocabulary nor match anything the reader can see.
             suggestion = None
             if not parsed.is_empty:
                 suggestion = results.fetch(
-                    ("suggest", parsed, audiences), lambda: snap.suggest(parsed, visible, audiences), lambda _s: 1
+                    ("suggest", parsed, audiences), lambda: snap.suggest(parsed, audiences), lambda _s: 1
                 )
 
         return SearchResponse(
@@ -260,64 +229,26 @@ class SearchIndex:
             total=total,
             page=page,
             per_page=per_page,
-            hits=hits,
+            hits=list(hits),
             facets={name: dict(facets.get(name, {})) for name in FACETS},
             suggestion=suggestion,
             expanded_with=list(expanded_with),
         )
 
-    def _clause_scores(self, snap, clause, audiences) -> dict[int, float]:
-        """Document number -> score of one clause, cached for this generation:
-        the common words, whose long posting lists are the slow part of a
-        search, recur in many different queries."""
-        # tantivy restricts a clause to the audiences, so they are part of the key
-        return self._cache.fetch(("clause", clause, audiences), lambda: snap.clause_scores(clause, audiences), len)
-
-    def _expanded_scores(self, snap, clause, audiences, visible, expand: bool):
-        """One clause with its alternatives (expansion.expanded_scores), every
-        clause's scores from the per-generation clause cache."""
-        return expanded_scores(
-            lambda c: self._clause_scores(snap, c, audiences), clause, self.thesaurus if expand else None, visible
-        )
-
-    def _match(self, snap, clauses, visible, filters, audiences, expand=True):
-        """(scores, allowed, tier1, facet counts, thesaurus terms used) of a query
-        with text. The returned objects may be cached and shared: never mutated
-        afterwards."""
-        expanded = [self._expanded_scores(snap, c, audiences, visible, expand) for c in clauses]
-        per_clause = [e[0] for e in expanded]
-        used = tuple(dict.fromkeys(t for e in expanded for t in e[1]))
-        scores = per_clause[0]
-        if len(per_clause) > 1:
-            scores = dict(scores)
-            for other in per_clause[1:]:
-                get = scores.get
-                for d, s in other.items():
-                    scores[d] = get(d, 0.0) + s
-        matched = visible.intersection(scores)  # C-level; walks the dict's keys
-        allowed, facets = filter_and_count(snap.cache, matched, filters)
-        tier1 = None
-        if len(per_clause) > 1:
-            tier1 = set(allowed)
-            for one in sorted(per_clause, key=len):
-                tier1.intersection_update(one.keys())
-        return scores, allowed, tier1, facets, used
-
-    def _browse_page(self, snap, cache, allowed, start, end) -> list[SearchHit]:
-        page_docs: list[int] = []
-        seen = 0
-        for d in cache.title_order:
-            if d in allowed:
-                if seen >= start:
-                    page_docs.append(d)
-                    if len(page_docs) >= end - start:
-                        break
-                seen += 1
+    def _page(self, snap, plan: MatchPlan, results) -> tuple[int, tuple[SearchHit, ...], dict, tuple[str, ...]]:
+        """(total, hits with snippets, facet counts, thesaurus terms used) of one plan."""
+        matched = snap.match(plan, results)
         hits = []
-        for d in page_docs:
-            stored = snap.stored(d)
-            hits.append(self._hit(stored, 0.0, start_snippet(self._snippet_text(stored), self.boilerplate)))
-        return hits
+        if plan.clauses:
+            highlighter = highlighter_for(plan.clauses, plan.thesaurus)
+            for stored, score in matched.page:
+                text = self._snippet_text(stored)
+                snippet = highlighted_snippet(text, highlighter, self.boilerplate) if text else ""
+                hits.append(self._hit(stored, score, snippet))
+        else:
+            for stored, score in matched.page:
+                hits.append(self._hit(stored, score, start_snippet(self._snippet_text(stored), self.boilerplate)))
+        return matched.total, tuple(hits), matched.facets, tuple(matched.expanded_with)
 
     def _snippet_text(self, stored: dict) -> str | None:
         """The text a snippet is cut from: not the title again (boilerplate is

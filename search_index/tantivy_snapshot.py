@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 
 import tantivy
 
 from .analysis import canonical_term, prefix_term, query_terms_for_word
 from .documents import PUBLIC
 from .expansion import EXPAND_BELOW
-from .facets import FacetCache, doc_info
+from .tantivy_matching import TantivyMatching
 from .fields import PARTS_BOOST, PARTS_FIELD, TEXT_FIELD_BOOSTS
 from .querying import MAX_CANDIDATES, MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery, corrected
 from .respelling import respell
@@ -49,37 +48,15 @@ def _edits1(word: str) -> set[str]:
     return out
 
 
-class _Snapshot:
-    """One reader generation: searcher, per-document table, facet cache."""
+class _Snapshot(TantivyMatching):
+    """One reader generation: a searcher, and nothing per document (tantivy
+    counts, filters and orders from its own fast fields: :mod:`tantivy_matching`)."""
 
-    def __init__(self, searcher, schema, memo: dict, stamp, previous: "_Snapshot | None" = None) -> None:
+    def __init__(self, searcher, schema, stamp) -> None:
         self.searcher = searcher
         self.schema = schema
         self.stamp = stamp
-        n = searcher.num_docs
-        self.n = n
-        info: dict = {}
-        stored: dict[int, dict] = {}
-        seen: dict = {}
-        if n:
-            hits = searcher.search(_Q.all_query(), limit=n, count=False).hits
-            addrs = [a for _s, a in hits]
-            vers = searcher.fast_field_values("ver", addrs)
-            for a, v in zip(addrs, vers):
-                key = v  # the document number: its version stamp
-                entry = memo.get(v)
-                if entry is None:
-                    data = json.loads(bytes(searcher.doc(a).get_first("data")).decode("utf-8"))
-                    entry = (doc_info(data, float(data.get("boost") or 1.0)), data)
-                seen[v] = entry
-                info[key] = entry[0]
-                stored[key] = entry[1]
-        memo.clear()
-        memo.update(seen)
-        self.stored_by_key = stored
-        self.cache = FacetCache.from_info(info, previous=previous.cache if previous is not None else None)
-        # The few documents with a boost (kommune pages): doc -> boost.
-        self._boosted = {k: i.boost for k, i in info.items() if i.boost != 1.0}
+        self.n = searcher.num_docs
 
     # -------------------------------------------------------------- queries
 
@@ -102,10 +79,19 @@ class _Snapshot:
         ranked = sorted(counts, key=lambda t: (-counts[t], t))
         return ranked[:MAX_PREFIX_EXPANSIONS]
 
-    def clause_query(self, clause: Clause):
+    def clause_query(self, clause: Clause, audience=None):
+        """The query of one clause as typed. A word that finds fewer than
+        EXPAND_BELOW texts (visible through ``audience``) also finds the
+        compounds that hold it as a part, ranked below (past that many texts
+        they never reach a page, and a common part's postings cost)."""
         if clause.kind == "word":
             terms = query_terms_for_word(clause.words[0])
-            return self._terms_query(terms) if terms else None
+            if not terms:
+                return None
+            q = self._terms_query(terms)
+            if audience is not None and self._count(self._restricted(q, audience)) < EXPAND_BELOW:
+                q = self._terms_query(terms, parts=True)
+            return q
         if clause.kind == "prefix":
             prefix = prefix_term(clause.words[0])
             subs = []
@@ -118,7 +104,7 @@ class _Snapshot:
         if not words:
             return None
         if len(words) == 1:
-            return self.clause_query(Clause("word", (words[0],)))
+            return self.clause_query(Clause("word", (words[0],)), audience)
         terms = [canonical_term(w) for w in words]
         subs = [
             (_SHOULD, _Q.boost_query(_Q.phrase_query(self.schema, fname, terms), boost))
@@ -126,40 +112,20 @@ class _Snapshot:
         ]
         return _Q.boolean_query(subs)
 
-    def _audience_filter(self, audiences):
-        return _Q.const_score_query(_Q.term_set_query(self.schema, "audience", sorted(audiences)), 0.0)
-
-    def clause_scores(self, clause: Clause, audiences) -> dict[int, float]:
-        q = self.clause_query(clause)
-        if q is None or not self.n or not audiences:
-            return {}
-        audience = self._audience_filter(audiences)
-        hits = self.searcher.search(_Q.boolean_query([(_MUST, q), (_MUST, audience)]), limit=self.n, count=False).hits
-        if clause.kind == "word" and len(hits) < EXPAND_BELOW:
-            # With the compounds that hold the word as a part (ranked below; past
-            # EXPAND_BELOW texts they never reach a page: see engine_whoosh).
-            terms = query_terms_for_word(clause.words[0])
-            q = _Q.boolean_query([(_MUST, self._terms_query(terms, parts=True)), (_MUST, audience)])
-            hits = self.searcher.search(q, limit=self.n, count=False).hits
-        if not hits:
-            return {}
-        keys = self.searcher.fast_field_values("ver", [a for _s, a in hits])
-        out = dict(zip(keys, [s for s, _a in hits]))
-        boosted = self._boosted
-        if boosted:
-            for k in boosted.keys() & out.keys():
-                out[k] *= boosted[k]
-        return out
-
-    def _count(self, q) -> int:
-        return self.searcher.search(q, limit=1, count=True).count or 0
-
     # -------------------------------------------------------------- suggestions
 
     def _in_vocabulary(self, word: str) -> bool:
         return self._count(_Q.term_query(self.schema, "spell", word)) > 0
 
-    def suggest(self, parsed: ParsedQuery, visible: set[int], audiences=frozenset()) -> str | None:
+    def _finds(self, word: str, audiences) -> bool:
+        """Whether ``word`` (or, while it is rare, a compound holding it) is in a text of ``audiences``."""
+        if not audiences:
+            return False
+        audience = self._audience(audiences)
+        q = self.clause_query(Clause("word", (word,)), audience)
+        return q is not None and self._count(self._restricted(q, audience)) > 0
+
+    def suggest(self, parsed: ParsedQuery, audiences) -> str | None:
         """As :func:`whoosh_suggestions.suggest`: only words neither in the public
         vocabulary nor matching a visible document are corrected, towards the
         most frequent live public word within edit distance 1, else 2,
@@ -168,7 +134,7 @@ class _Snapshot:
         def is_known(word: str) -> bool:
             if self._in_vocabulary(word) or not query_terms_for_word(word):
                 return True  # a stop word is "known"
-            return any(d in visible for d in self.clause_scores(Clause("word", (word,)), audiences))
+            return self._finds(word, audiences)
 
         public = frozenset({PUBLIC})
 
@@ -176,7 +142,7 @@ class _Snapshot:
             return self.searcher.doc_freq("body", term) + self.searcher.doc_freq("title", term)
 
         def finds(word: str) -> bool:
-            return bool(self.clause_scores(Clause("word", (word,)), public))
+            return self._finds(word, public)
 
         return corrected(parsed, is_known, self._correct, lambda w: respell(w, term_df, finds))
 
@@ -196,14 +162,15 @@ class _Snapshot:
 
     # -------------------------------------------------------------- the rest
 
-    def stored(self, docnum: int) -> dict:
-        return self.stored_by_key[docnum]  # tantivy: the document key of this snapshot
-
     def doc_count(self) -> int:
         return self.n
 
     def ids(self) -> set[str]:
-        return {d["id"] for d in self.stored_by_key.values()}
+        """Every document id (integrity checks only: reads every stored document)."""
+        if not self.n:
+            return set()
+        hits = self.searcher.search(_Q.all_query(), limit=self.n, count=False).hits
+        return {self.searcher.doc(addr).get_first("id") for _score, addr in hits}
 
     def close(self) -> None:
         self.searcher = None

@@ -18,6 +18,7 @@ from .querying import MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery
 from .analysis import prefix_term
 from .fields import PARTS_BOOST, PARTS_FIELD, TEXT_FIELD_BOOSTS
 from .whoosh_suggestions import suggest
+from .python_matching import PythonMatching
 from .expansion import EXPAND_BELOW
 
 
@@ -50,7 +51,7 @@ def _segment_lengths(leaf, fieldname: str) -> list[int]:
     return [leaf.doc_field_length(i, fieldname, 0) or 0 for i in range(n)]
 
 
-class _Snapshot:
+class _Snapshot(PythonMatching):
     """One reader generation: the searcher, the facet table, field-length
     norms and a small per-generation posting cache."""
 
@@ -232,7 +233,8 @@ class _Snapshot:
     def stored(self, docnum: int) -> dict:
         return self.searcher.stored_fields(docnum)
 
-    def suggest(self, parsed: ParsedQuery, visible: set[int], audiences=frozenset()) -> str | None:
+    def suggest(self, parsed: ParsedQuery, audiences) -> str | None:
+        visible = self.cache.visible(audiences)
         return suggest(self.searcher, parsed, visible, self.cache.visible(frozenset({PUBLIC})))
 
     def doc_count(self) -> int:
