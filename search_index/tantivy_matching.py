@@ -69,7 +69,7 @@ def boost_term(boost: float) -> str:
 
 
 class TantivyMatching:
-    """``match`` for the tantivy snapshot (``searcher``, ``schema``, ``clause_query``, ``n``)."""
+    """``match`` for the tantivy snapshot (``searcher``, ``schema``, ``counted_clause``, ``n``)."""
 
     # ------------------------------------------------------------------ query parts
 
@@ -92,18 +92,15 @@ class TantivyMatching:
         """One clause with its alternatives, as one query (None: matches nothing).
         Alternatives only while the words typed find fewer than EXPAND_BELOW
         visible texts, as in ``expansion.expanded_scores``."""
-        exact = self.clause_query(clause, audience)
-        if exact is None:
-            return None
-        n_exact = self._count(self._restricted(exact, audience))
+        exact, n_exact = self.counted_clause(clause, audience)
         if n_exact >= EXPAND_BELOW:
             return exact
         subs = [(_SHOULD, exact)] if n_exact else []
         for alt in alternatives(clause, thesaurus):
-            parts = [self.clause_query(c, audience) for c in alt.clauses]
-            if not parts or any(p is None for p in parts):
-                continue
-            alt_q = parts[0] if len(parts) == 1 else _Q.boolean_query([(_MUST, p) for p in parts])
+            parts = [self.counted_clause(c, audience) for c in alt.clauses]
+            if not parts or any(n == 0 for _q, n in parts):
+                continue  # every part is required: one that finds nothing ends the alternative
+            alt_q = parts[0][0] if len(parts) == 1 else _Q.boolean_query([(_MUST, q) for q, _n in parts])
             if alt.label is not None:
                 # Named to the reader only when it found a text the words typed did not.
                 new = _Q.boolean_query([(_MUST, alt_q), (_MUST, audience)] + ([(_MUST_NOT, exact)] if n_exact else []))

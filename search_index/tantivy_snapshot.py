@@ -79,19 +79,26 @@ class _Snapshot(TantivyMatching):
         ranked = sorted(counts, key=lambda t: (-counts[t], t))
         return ranked[:MAX_PREFIX_EXPANSIONS]
 
-    def clause_query(self, clause: Clause, audience=None):
-        """The query of one clause as typed. A word that finds fewer than
-        EXPAND_BELOW texts (visible through ``audience``) also finds the
-        compounds that hold it as a part, ranked below (past that many texts
-        they never reach a page, and a common part's postings cost)."""
+    def counted_clause(self, clause: Clause, audience):
+        """(query, number of texts it finds through ``audience``) of one clause.
+        A word that finds fewer than EXPAND_BELOW texts also finds the compounds
+        that hold it as a part, ranked below (past that many texts they never
+        reach a page, and a common part's postings cost)."""
+        q = self.clause_query(clause)
+        if q is None:
+            return None, 0
+        n = self._count(self._restricted(q, audience))
+        words = [w for w in clause.words if canonical_term(w)] if clause.kind == "phrase" else clause.words
+        if clause.kind != "prefix" and len(words) == 1 and n < EXPAND_BELOW:
+            q = self._terms_query(query_terms_for_word(words[0]), parts=True)
+            n = self._count(self._restricted(q, audience))
+        return q, n
+
+    def clause_query(self, clause: Clause):
+        """The query of one clause as typed (see :meth:`counted_clause` for the compound parts)."""
         if clause.kind == "word":
             terms = query_terms_for_word(clause.words[0])
-            if not terms:
-                return None
-            q = self._terms_query(terms)
-            if audience is not None and self._count(self._restricted(q, audience)) < EXPAND_BELOW:
-                q = self._terms_query(terms, parts=True)
-            return q
+            return self._terms_query(terms) if terms else None
         if clause.kind == "prefix":
             prefix = prefix_term(clause.words[0])
             subs = []
@@ -104,7 +111,7 @@ class _Snapshot(TantivyMatching):
         if not words:
             return None
         if len(words) == 1:
-            return self.clause_query(Clause("word", (words[0],)), audience)
+            return self.clause_query(Clause("word", (words[0],)))
         terms = [canonical_term(w) for w in words]
         subs = [
             (_SHOULD, _Q.boost_query(_Q.phrase_query(self.schema, fname, terms), boost))
@@ -121,9 +128,7 @@ class _Snapshot(TantivyMatching):
         """Whether ``word`` (or, while it is rare, a compound holding it) is in a text of ``audiences``."""
         if not audiences:
             return False
-        audience = self._audience(audiences)
-        q = self.clause_query(Clause("word", (word,)), audience)
-        return q is not None and self._count(self._restricted(q, audience)) > 0
+        return self.counted_clause(Clause("word", (word,)), self._audience(audiences))[1] > 0
 
     def suggest(self, parsed: ParsedQuery, audiences) -> str | None:
         """As :func:`whoosh_suggestions.suggest`: only words neither in the public
