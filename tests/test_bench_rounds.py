@@ -54,7 +54,9 @@ def test_bare_tantivy_counts_what_the_corpus_holds(tiny, tmp_path):
 
     everything = bare.search({"q": ""})
     assert everything["total"] == len(practices) + public_notes
-    assert everything["facets"]["type"] == {k: v for k, v in (("practice", len(practices)), ("note", public_notes)) if v}
+    assert everything["facets"]["type"] == {
+        k: v for k, v in (("practice", len(practices)), ("note", public_notes)) if v
+    }
     assert everything["facets"]["evidence"] == dict(Counter(m["evidence"] for m in practices))
 
     # a filtered facet is counted without its own filter (disjunctive), the others with it
