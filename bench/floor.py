@@ -69,9 +69,12 @@ def floor_phase(
     if fts5_db is not None:
         apps.append(("fts5", lambda port: http_rounds.fts5_server(fts5_db, port)))
     apps.append(("bare", lambda port: http_rounds.bare_server(index_dir, port)))
-    for name, make in apps:
-        say(f"HTTP-runder: {name} ({requests} nye + {requests} gentagne, {clients} klienter) …")
-        res["apps"][name] = http_rounds.measure(f"{name}-{n}", make, out_dir, new, requests, clients, limit)
+    say(f"HTTP-runder: {', '.join(a for a, _m in apps)} på skift ({requests} nye + {requests} gentagne, "
+        f"{clients} klienter) …")  # fmt: skip
+    res["apps"] = http_rounds.measure_all(
+        [(f"{name}-{n}", make) for name, make in apps], out_dir, new, requests, clients, limit
+    )
+    res["apps"] = {name.removesuffix(f"-{n}"): r for name, r in res["apps"].items()}
     return res
 
 

@@ -12,6 +12,9 @@ C threads, one urllib request at a time each), then stopped. Per app:
    (the portal's; the baselines have none) makes of a repeated search;
 5. RSS of each worker again.
 
+All apps run at once and take turns slice by slice (:func:`measure_all`), so they
+meet the same background load; only one is loaded at any moment.
+
 p50/p95/p99 are of the whole request as the client sees it (queueing behind the
 other clients included); searches/s is requests answered ÷ wall time. Every loop
 is bounded by a count and a deadline.
@@ -30,7 +33,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from .ingest_step import proc_kb
@@ -140,6 +143,16 @@ def load(urls: list[str], clients: int, limit: float) -> dict:
     for th in threads:
         th.join(timeout=max(1.0, end - time.monotonic() + 65))
     wall = time.perf_counter() - t0
+    return {"lat": lat, "statuses": dict(statuses), "wall_s": wall, "asked": len(urls)}
+
+
+def summarise(parts: list[dict]) -> dict:
+    """One round's figures from its slices (see :func:`measure_all`): percentiles over all answers."""
+    lat = [x for p in parts for x in p["lat"]]
+    wall = sum(p["wall_s"] for p in parts)
+    statuses: Counter = Counter()
+    for p in parts:
+        statuses.update({str(k): v for k, v in p["statuses"].items()})
     return {
         "n": len(lat),
         "p50": pct(lat, 50),
@@ -147,8 +160,8 @@ def load(urls: list[str], clients: int, limit: float) -> dict:
         "p99": pct(lat, 99),
         "rps": len(lat) / wall if wall else float("nan"),
         "wall_s": wall,
-        "statuses": {str(k): v for k, v in statuses.items()},
-        "asked": len(urls),
+        "statuses": dict(statuses),
+        "asked": sum(p["asked"] for p in parts),
     }
 
 
@@ -156,19 +169,55 @@ def worker_rss_mb(master_pid: int) -> list[float]:
     return [kb / 1024 for pid in children(master_pid) if (kb := proc_kb("VmRSS", pid))]
 
 
-def rounds(base: str, master_pid: int, new: list[dict], requests: int, clients: int, limit: float) -> dict:
-    """Warm-up, every-query-new, RSS, repeated, RSS (see the module docstring)."""
+def measure_all(apps: list[tuple[str, object]], log_dir: Path, new: list[dict], requests: int, clients: int,
+                limit: float, slices: int = 6) -> dict:  # fmt: skip
+    """Start every app ``make(port)`` → (argv, env) at once, run the rounds, stop them; {name: figures}.
 
-    def url(params: dict) -> str:
-        return f"{base}/api/search?{urllib.parse.urlencode(params)}"
+    The rounds are cut into ``slices`` and the apps take turns slice by slice (in an order
+    that rotates), so on a machine whose other load comes and goes every app meets the
+    same background: figures measured one app after the other would compare the load of
+    different minutes. Only one app is loaded at a time; the idle ones cost nothing.
+    An app that fails to start is reported as {"error": …}, the others still run.
+    """
+    out: dict[str, dict] = {}
+    with ExitStack() as stack:
+        running = {}
+        for name, make in apps:
+            port = free_port()
+            argv, env = make(port)
+            try:
+                running[name] = stack.enter_context(
+                    server(argv, env, log_dir / f"gunicorn-{name}.log", port, limit=max(60.0, limit))
+                )
+            except RuntimeError as exc:
+                out[name] = {"error": str(exc)}
 
-    fixed = [url(p) for _c, p in QUERIES]
-    warm = load(fixed * 2, clients, limit)
-    out = {"warm": warm, "clients": clients}
-    out["new"] = load([url(p) for p in new[:requests]], clients, limit)
-    out["rss_after_new_mb"] = worker_rss_mb(master_pid)
-    out["repeated"] = load([fixed[i % len(fixed)] for i in range(requests)], clients, limit)
-    out["rss_after_repeated_mb"] = worker_rss_mb(master_pid)
+        def url(base: str, params: dict) -> str:
+            return f"{base}/api/search?{urllib.parse.urlencode(params)}"
+
+        names = list(running)
+        fixed_params = [p for _c, p in QUERIES]
+        for name in names:  # warm-up: both workers open their index; the fixed set enters the result cache
+            out[name] = {"clients": clients, "warm": summarise([load([url(running[name][0], p) for p in
+                                                                      fixed_params * 2], clients, limit)])}  # fmt: skip
+        per_round = {
+            "new": new[:requests],
+            "repeated": [fixed_params[i % len(fixed_params)] for i in range(requests)],
+        }
+        for rnd, params in per_round.items():
+            parts: dict[str, list[dict]] = {name: [] for name in names}
+            size = max(1, -(-len(params) // slices))
+            deadline = time.monotonic() + limit * len(names)
+            for k, lo in enumerate(range(0, len(params), size)):
+                for name in names[k % len(names) :] + names[: k % len(names)]:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    base = running[name][0]
+                    parts[name].append(load([url(base, p) for p in params[lo : lo + size]], clients, left))
+            for name in names:
+                out[name][rnd] = summarise(parts[name])
+                out[name][f"rss_after_{rnd}_mb"] = worker_rss_mb(running[name][1])
     return out
 
 
@@ -188,14 +237,3 @@ def bare_server(index_dir: Path, port: int) -> tuple[list[str], dict]:
 
 def fts5_server(db_path: Path, port: int) -> tuple[list[str], dict]:
     return plain_gunicorn("bench.fts5_app:app", port), dict(os.environ, BENCH_FTS5_DB=str(db_path))
-
-
-def measure(name: str, make, log_dir: Path, new: list[dict], requests: int, clients: int, limit: float) -> dict:
-    """Start the app ``make(port)`` returns (argv, env), run the rounds, stop it. A failure is reported, not raised."""
-    port = free_port()
-    argv, env = make(port)
-    try:
-        with server(argv, env, log_dir / f"gunicorn-{name}.log", port, limit=max(60.0, limit)) as (base, pid):
-            return rounds(base, pid, new, requests, clients, limit)
-    except RuntimeError as exc:
-        return {"error": str(exc)}
