@@ -1,4 +1,4 @@
-"""The benchmark of issue 7: one command, one table per corpus size.
+"""The benchmark of issues 7 and 16: one command, one table per corpus size.
 
 ::
 
@@ -19,9 +19,12 @@ this process
 * page server time (front, practice, kommune, ranking) via the test client;
 * RSS of this process;
 
-and with ``--http`` a bounded load on gunicorn (2 workers, loopback) with
-per-worker RSS. Every loop is bounded by a count and a deadline. See
-docs/performance.md for what each figure means and the targets.
+and with ``--http`` the HTTP rounds of issue 16 (bench/floor.py): the portal on
+every engine of ``--engines`` beside the FTS5 app and the bare tantivy app, each
+under gunicorn (2 workers, loopback), every query new and then repeated, with
+per-worker RSS, the ingest's peak memory and the issue-16 targets. Every loop is
+bounded by a count and a deadline. See docs/performance.md for what each figure
+means and the targets.
 """
 
 from __future__ import annotations
