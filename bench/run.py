@@ -1,4 +1,4 @@
-"""The benchmark of issue 7: one command, one table per corpus size.
+"""The benchmark of issues 7 and 16: one command, one table per corpus size.
 
 ::
 
@@ -19,9 +19,12 @@ this process
 * page server time (front, practice, kommune, ranking) via the test client;
 * RSS of this process;
 
-and with ``--http`` a bounded load on gunicorn (2 workers, loopback) with
-per-worker RSS. Every loop is bounded by a count and a deadline. See
-docs/performance.md for what each figure means and the targets.
+and with ``--http`` the HTTP rounds of issue 16 (bench/floor.py): the portal on
+every engine of ``--engines`` beside the FTS5 app and the bare tantivy app, each
+under gunicorn (2 workers, loopback), every query new and then repeated, with
+per-worker RSS, the ingest's peak memory and the issue-16 targets. Every loop is
+bounded by a count and a deadline. See docs/performance.md for what each figure
+means and the targets.
 """
 
 from __future__ import annotations
@@ -34,20 +37,15 @@ import os
 import platform
 import pstats
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
 from . import corpus as corpus_mod
+from . import floor
 from .ingest_step import proc_kb
 from .queries import CATEGORIES, QUERIES, label
 
@@ -420,128 +418,6 @@ def fts5_phase(gen, reqs, label_: str, seed: int, repeat: int, limit: float) -> 
     }
 
 
-# ---------------------------------------------------------------- HTTP
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def http_phase(
-    data_dir: Path,
-    content_dir: Path,
-    label_: str,
-    requests_n: int,
-    clients: int,
-    limit: float,
-    search_cache: bool = True,
-) -> dict:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, PORTAL_DATA_DIR=str(data_dir), PORTAL_CONTENT_DIR=str(content_dir))
-    if not search_cache:
-        env["PORTAL_SEARCH_CACHE_DOCS"] = "0"
-    env.setdefault("PORTAL_SECRET_KEY", BENCH_SECRET)
-    log = open(OUT / f"gunicorn-{label_}.log", "w")
-    from portal.web.serving import server_command  # the production server, built in one place
-
-    proc = subprocess.Popen(
-        server_command("127.0.0.1", port),
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    urls = [f"{base}/api/search?{urllib.parse.urlencode(p)}" for _c, p in QUERIES]
-    out: dict = {}
-    try:
-        ready = Deadline(max(60.0, limit))
-        while not ready.passed():
-            try:
-                with urllib.request.urlopen(f"{base}/api/search?q=", timeout=30) as r:
-                    if r.status == 200:
-                        break
-            except (OSError, urllib.error.URLError):
-                time.sleep(0.2)
-        else:
-            raise RuntimeError(f"gunicorn kom ikke op inden for {max(60.0, limit):.0f} s (se {log.name})")
-
-        def load(n_requests: int, deadline: Deadline) -> tuple[list[float], Counter, float]:
-            lat: list[float] = []
-            statuses: Counter = Counter()
-            lock = threading.Lock()
-            counter = iter(range(n_requests))
-
-            def worker():
-                while not deadline.passed():
-                    with lock:
-                        i = next(counter, None)
-                    if i is None:
-                        return
-                    t = time.perf_counter()
-                    try:
-                        with urllib.request.urlopen(urls[i % len(urls)], timeout=30) as r:
-                            r.read()
-                            code = r.status
-                    except urllib.error.HTTPError as e:
-                        code = e.code
-                    except OSError as e:
-                        code = type(e).__name__
-                    ms = (time.perf_counter() - t) * 1000
-                    with lock:
-                        lat.append(ms)
-                        statuses[code] += 1
-
-            threads = [threading.Thread(target=worker) for _ in range(clients)]
-            t0 = time.perf_counter()
-            for th in threads:
-                th.start()
-            for th in threads:
-                th.join(timeout=max(1.0, deadline.end - time.monotonic() + 35))
-            return lat, statuses, time.perf_counter() - t0
-
-        # warm-up: every query twice, concurrently, so both workers open their index
-        _lat, warm_statuses, warm_s = load(2 * len(urls), Deadline(limit))
-        lat, statuses, wall = load(requests_n, Deadline(limit))
-        workers = _children(proc.pid)
-        out = {
-            "n": len(lat),
-            "p50": pct(lat, 50),
-            "p95": pct(lat, 95),
-            "p99": pct(lat, 99),
-            "rps": len(lat) / wall if wall else float("nan"),
-            "wall_s": wall,
-            "statuses": dict(statuses),
-            "warm_s": warm_s,
-            "warm_statuses": dict(warm_statuses),
-            "clients": clients,
-            "worker_rss_kb": {pid: proc_kb("VmRSS", pid) for pid in workers},
-            "worker_hwm_kb": {pid: proc_kb("VmHWM", pid) for pid in workers},
-        }
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        log.close()
-    return out
-
-
 # ---------------------------------------------------------------- report
 
 
@@ -569,7 +445,9 @@ def run_size(n: int, args) -> dict:
     content_dir, gen_s, cached = corpus_mod.generate(n, seed=args.seed, say=say)
     say(f"korpus {content_dir} ({'cache' if cached else f'{gen_s:.1f} s'})")
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
-    data_dir, ing = ensure_ingest(n, args.seed, content_dir, args.reuse_ingest, engines[0])
+    # Every engine's ingest first (one at a time), so no ingest runs beside a measurement.
+    ingested = {e: ensure_ingest(n, args.seed, content_dir, args.reuse_ingest, e) for e in engines}
+    data_dir, ing = ingested[engines[0]]
     from portal.ingest import current_generation
 
     gen = current_generation(data_dir)
@@ -598,23 +476,9 @@ def run_size(n: int, args) -> dict:
     if not args.no_fts5:
         say("FTS5 …")
         res["fts5"] = fts5_phase(gen, reqs, label_, args.seed, args.repeat, args.limit)
-    if args.http:
-        # A failed HTTP phase is reported, not allowed to throw away the figures measured so far.
-        for key, search_cache, what in (
-            ("http", False, "every search computed"),
-            ("http_cached", True, "with the result cache"),
-        ):
-            say(f"HTTP (gunicorn, 2 workers), {what} …")
-            try:
-                res[key] = http_phase(
-                    data_dir, content_dir, label_, args.requests, args.clients, args.limit, search_cache=search_cache
-                )
-            except RuntimeError as exc:
-                say(f"HTTP fejlede: {exc}")
-                res.setdefault("failures", []).append(f"{key}: {exc}")
     res["others"] = {}
     for other in engines[1:]:  # side by side: ingest, engine (in-process) and publish only
-        d2, ing2 = ensure_ingest(n, args.seed, content_dir, args.reuse_ingest, other)
+        d2, ing2 = ingested[other]
         gen2 = current_generation(d2)
         say(f"engine {other} …")
         res["others"][other] = {
@@ -623,7 +487,30 @@ def run_size(n: int, args) -> dict:
             "engine": engine_phase(gen2, reqs, args.repeat, args.limit, None),
             "publish": publish_phase(gen2, min(args.limit, 60)),
         }
+    if args.http:
+        # Issue 16: the portal on every engine beside FTS5 and bare tantivy, over HTTP.
+        fts5_db = None if args.no_fts5 else OUT / f"fts5-{label_}-s{args.seed}.db"
+        res["floor"] = floor.floor_phase(
+            n,
+            content_dir,
+            {e: d for e, (d, _i) in ingested.items()},
+            fts5_db,
+            OUT,
+            requests=args.requests,
+            clients=args.clients,
+            limit=args.limit,
+            seed=args.seed,
+            say=say,
+        )
+        res["ingests"] = {e: i for e, (_d, i) in ingested.items()}
+        res["publishes"] = {engines[0]: res["publish"], **{e: o["publish"] for e, o in res["others"].items()}}
     report(res, args)
+    if args.http:
+        floor.floor_report(
+            res,
+            f"Issue 16 — {label_}: the portal beside FTS5 and bare tantivy over HTTP (gunicorn, 2 workers, "
+            f"{args.clients} clients; {args.requests} distinct queries, then {args.requests} repeated)",
+        )
     return res
 
 
@@ -647,6 +534,8 @@ def report(res: dict, args) -> None:
     if ing.get("cpu_seconds"):
         add("ingest CPU time (user+sys)", f"{ing['cpu_seconds']:.1f} s")
     add("ingest peak RSS (subprocess)", f"{(ing.get('peak_rss_kb') or 0) / 1024:.0f} MB")
+    if ing.get("peak_memory_kb"):
+        add("ingest peak memory (process tree, PSS)", f"{ing['peak_memory_kb'] / 1024:.0f} MB")
     add("content on disk", mb(res["content_bytes"]))
     add("index size on disk", mb(res["index_bytes"]))
     add("database size (portal.db*)", mb(res["db_bytes"]))
@@ -714,25 +603,6 @@ def report(res: dict, args) -> None:
         "RSS this process: app loaded / +engine / +flask",
         f"{res['rss_app_kb'] / 1024:.0f} / {res['rss_after_engine_kb'] / 1024:.0f} / {res['rss_after_flask_kb'] / 1024:.0f} MB",
     )
-    for key, tag in (("http", "http, every search computed"), ("http_cached", "http, result cache on")):
-        if key not in res:
-            continue
-        h = res[key]
-        add(
-            f"{tag}: p50 / p95 / p99 ({h['clients']} clients)",
-            f"{h['p50']:.1f} / {h['p95']:.1f} / {h['p99']:.1f} ms",
-            "http_p95_ms",
-            h["p95"],
-        )
-        add(f"{tag}: requests/s (2 workers)", f"{h['rps']:.1f}", "http_rps", h["rps"], hib=True)
-        add(f"{tag}: requests / statuses", f"{h['n']} / " + " ".join(f"{k}:{v}" for k, v in h["statuses"].items()))
-        rss = [v for v in h["worker_rss_kb"].values() if v]
-        add(
-            f"{tag}: RSS per worker",
-            " / ".join(f"{v / 1024:.0f}" for v in rss) + " MB",
-            "worker_rss_mb",
-            max(rss) / 1024 if rss else float("nan"),
-        )
     for failure in res.get("failures", []):
         add("FAILED", failure[:90])
     print_table(
@@ -796,8 +666,8 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="timed passes over the query set (after 1 warm-up)")
     ap.add_argument("--limit", type=float, default=120.0, help="wall-clock limit per phase, seconds")
     ap.add_argument("--pages", type=int, default=5, help="timed requests per page")
-    ap.add_argument("--requests", type=int, default=300, help="HTTP requests in the load phase")
-    ap.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients (≤ 8)")
+    ap.add_argument("--requests", type=int, default=300, help="HTTP requests per round (distinct queries, repeated)")
+    ap.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients (≤ 8; 4 = two per worker)")
     ap.add_argument(
         "--reuse-ingest",
         action="store_true",

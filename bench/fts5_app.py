@@ -1,0 +1,63 @@
+"""The FTS5 baseline (bench/fts5_baseline.py) as a minimal WSGI app, for the HTTP rounds.
+
+``BENCH_FTS5_DB=bench/out/fts5-10k-s7.db gunicorn bench.fts5_app:app`` answers
+``GET /api/search`` with the portal's parameters (q, type, kommune, topic,
+evidence, region, page, per_page; values comma-separated) as JSON: total, the
+page's hits with snippets, the disjunctive facet counts. No Flask: what it
+costs is FTS5's and this file's, nothing of the portal's web layer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import urllib.parse
+
+from portal.content import kommuner as kommune_registry
+from search_index import SearchRequest
+
+from .fts5_baseline import FTS5Search
+
+_search: FTS5Search | None = None
+
+
+def request_from(params: dict) -> SearchRequest:
+    """/api/search parameters → SearchRequest (public audience); an unknown kommune raises ValueError."""
+    filters: dict[str, list[str]] = {}
+    for facet in ("type", "evidence", "region", "topic", "kommune"):
+        values = [v.strip() for v in (params.get(facet) or "").split(",") if v.strip()]
+        if not values:
+            continue
+        if facet == "kommune":
+            try:
+                values = [kommune_registry.resolve(v).kommune.code for v in values]
+            except kommune_registry.KommuneError as exc:
+                raise ValueError(str(exc)) from None
+        elif facet == "topic":
+            values = [v.lower() for v in values]
+        filters[facet] = values
+    return SearchRequest(
+        q=(params.get("q") or "").strip(),
+        filters=filters,
+        page=max(1, min(int(params.get("page") or 1), 1000)),
+        per_page=max(1, min(int(params.get("per_page") or 10), 100)),
+    )
+
+
+def app(environ, start_response):
+    """The WSGI app; the database opens on first use in each worker (after gunicorn's fork)."""
+    global _search
+    if environ.get("PATH_INFO") != "/api/search":
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found"]
+    if _search is None:
+        _search = FTS5Search(os.environ["BENCH_FTS5_DB"])
+    params = {k: v[-1] for k, v in urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).items()}
+    try:
+        status, body = "200 OK", _search.search(request_from(params))
+    except (ValueError, sqlite3.OperationalError) as exc:  # a query FTS5 cannot read is the asker's error
+        status, body = "400 Bad Request", {"error": str(exc)}
+    data = json.dumps(body, ensure_ascii=False).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]
