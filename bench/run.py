@@ -179,8 +179,16 @@ def _layout_is_current(data_dir: Path) -> bool:
     from portal.ingest import current_generation
     from portal.store import STORE_VERSION, store_version
 
+    from search_index import IndexUnavailable, SearchIndex
+
     gen = current_generation(data_dir)
-    return gen is not None and store_version(gen.db_path) == STORE_VERSION
+    if gen is None or store_version(gen.db_path) != STORE_VERSION:
+        return False
+    try:  # an index of an older schema is refused by the portal: ingest again
+        SearchIndex(gen.index_path).close()
+    except IndexUnavailable:
+        return False
+    return True
 
 
 def text_source_for(db_path: Path):
