@@ -42,6 +42,8 @@ BOOST_FIELD = "boost"
 #: Buckets asked of a terms aggregation: more than any facet has values (98 kommuner, ~100 topics).
 MAX_FACET_VALUES = 10_000
 _COUNT = "n"  # the aggregation that counts every matching document
+#: Per generation: how many (filters, audiences) counts of everything visible are kept.
+BASE_COUNTS_KEPT = 256
 
 
 def facet_values(data: dict) -> dict[str, tuple[str, ...]]:
@@ -89,12 +91,12 @@ class TantivyMatching:
         return _Q.boolean_query([(_MUST, q), (_MUST, audience)])
 
     def _scored_clause(self, clause, audience, thesaurus, used: list[str]):
-        """One clause with its alternatives, as one query (None: matches nothing).
+        """(query, texts the words typed find) of one clause with its alternatives (None: matches nothing).
         Alternatives only while the words typed find fewer than EXPAND_BELOW
         visible texts, as in ``expansion.expanded_scores``."""
         exact, n_exact = self.counted_clause(clause, audience)
         if n_exact >= EXPAND_BELOW:
-            return exact
+            return exact, n_exact
         subs = [(_SHOULD, exact)] if n_exact else []
         for alt in alternatives(clause, thesaurus):
             parts = [self.counted_clause(c, audience) for c in alt.clauses]
@@ -109,8 +111,8 @@ class TantivyMatching:
                 used.append(alt.label)
             subs.append((_SHOULD, _Q.boost_query(alt_q, alt.weight)))
         if not subs:
-            return None
-        return subs[0][1] if len(subs) == 1 else _Q.boolean_query(subs)
+            return None, 0
+        return (subs[0][1] if len(subs) == 1 else _Q.boolean_query(subs)), n_exact
 
     def _boosted(self, q):
         """``q`` with the document boosts applied: one branch per boost value."""
@@ -139,7 +141,8 @@ class TantivyMatching:
         facet_filters = {f: self._facet_filter(f, v) for f, v in filters.items()}
         used: list[str] = []
         if plan.clauses:
-            scored = [self._scored_clause(c, audience, plan.thesaurus, used) for c in plan.clauses]
+            counted = [self._scored_clause(c, audience, plan.thesaurus, used) for c in plan.clauses]
+            scored = [q for q, _n in counted]
             if all(q is None for q in scored):
                 return Matched(0, [], {name: sorted_counts({}, filters.get(name, ())) for name in FACETS}, ())
             live = [q for q in scored if q is not None]
@@ -149,7 +152,9 @@ class TantivyMatching:
             all_q = None
             if len(plan.clauses) > 1 and len(live) == len(scored):
                 all_q = _Q.boolean_query([(_MUST, q) for q in live])
-            total, facets = self._counts(any_q, audience, facet_filters, filters)
+            # The match holds at least as many texts as its most frequent clause.
+            most = 2 * max(n for _q, n in counted) > self._visible_count(plan.audiences, audience)
+            total, facets = self._counts(any_q, audience, facet_filters, filters, plan.audiences if most else None)
             page = self._ranked_page(any_q, all_q, audience, facet_filters, plan.start, plan.end, total)
         else:
             total, facets = self._counts(None, audience, facet_filters, filters)
@@ -161,29 +166,58 @@ class TantivyMatching:
         subs += [(_MUST, f) for name, f in facet_filters.items() if name != skip]
         return _Q.boolean_query(subs)
 
-    def _counts(self, q, audience, facet_filters: dict, filters: dict) -> tuple[int, dict]:
+    def _counts(self, q, audience, facet_filters: dict, filters: dict, most: frozenset | None = None):
         """(exact total, disjunctive facet counts) by terms aggregations: one
         over everything matched for the unfiltered facets, one per filtered facet
-        without its own filter."""
+        without its own filter.
 
-        def terms(names):
-            aggs = {name: {"terms": {"field": FACET_FIELDS[name], "size": MAX_FACET_VALUES}} for name in names}
-            aggs[_COUNT] = {"value_count": {"field": "ver"}}
-            return aggs
-
-        def buckets(result, name):
-            return {b["key"]: b["doc_count"] for b in result.get(name, {}).get("buckets", ())}
-
+        ``most`` (the reader's audiences): ``q`` matches more than half of what they may see. Then
+        the few documents it does NOT match are counted and taken from the
+        counts of everything (kept per generation): the cost of aggregating
+        is per document, so a common word costs what its complement costs."""
         counts: dict[str, dict[str, int]] = {}
-        unfiltered = [name for name in FACETS if name not in facet_filters]
-        everything = self.searcher.aggregate(self._where(q, audience, facet_filters), terms(unfiltered))
-        total = int(everything[_COUNT]["value"] or 0)
-        for name in unfiltered:
-            counts[name] = buckets(everything, name)
-        for name in facet_filters:
-            result = self.searcher.aggregate(self._where(q, audience, facet_filters, skip=name), terms([name]))
-            counts[name] = buckets(result, name)
+        unfiltered = tuple(name for name in FACETS if name not in facet_filters)
+        groups = [(None, unfiltered)] + [(name, (name,)) for name in facet_filters]
+        total = 0
+        for skip, names in groups:
+            where = self._where(q, audience, facet_filters, skip)
+            if q is not None and most is not None:
+                base_total, base = self._base_counts(most, audience, facet_filters, filters, skip, names)
+                rest = _Q.boolean_query([(_MUST, _Q.all_query()), (_MUST_NOT, q)])
+                n, found = self._aggregate(self._where(rest, audience, facet_filters, skip), names)
+                n = base_total - n
+                found = {name: {v: c - found[name].get(v, 0) for v, c in base[name].items()} for name in names}
+            else:
+                n, found = self._aggregate(where, names)
+            counts.update(found)
+            if skip is None:
+                total = n
         return total, {name: sorted_counts(counts[name], filters.get(name, ())) for name in FACETS}
+
+    def _aggregate(self, where, names) -> tuple[int, dict[str, dict[str, int]]]:
+        aggs = {name: {"terms": {"field": FACET_FIELDS[name], "size": MAX_FACET_VALUES}} for name in names}
+        aggs[_COUNT] = {"value_count": {"field": "ver"}}
+        result = self.searcher.aggregate(where, aggs)
+        found = {name: {b["key"]: b["doc_count"] for b in result.get(name, {}).get("buckets", ())} for name in names}
+        return int(result[_COUNT]["value"] or 0), found
+
+    def _base_counts(self, audiences, audience, facet_filters, filters, skip, names):
+        """The counts of everything visible under the filters (all but ``skip``'s), per generation."""
+        key = (frozenset(filters.items()), skip, names, audiences)
+        cache = self.__dict__.setdefault("_bases", {})
+        found = cache.get(key)
+        if found is None:
+            found = self._aggregate(self._where(None, audience, facet_filters, skip), names)
+            if len(cache) < BASE_COUNTS_KEPT:
+                cache[key] = found
+        return found
+
+    def _visible_count(self, audiences, audience) -> int:
+        cache = self.__dict__.setdefault("_visible", {})
+        n = cache.get(audiences)
+        if n is None:
+            n = cache[audiences] = self._count(audience)
+        return n
 
     def _ranked_page(self, any_q, all_q, audience, facet_filters, start: int, end: int, total: int):
         if start >= total:

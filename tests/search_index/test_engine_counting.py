@@ -101,6 +101,10 @@ CASES = [
     ("praktik", {"topic": ("sprog", "unge"), "kommune": (KOMMUNER[0], KOMMUNER[3])}),
     ("job familie", {"evidence": ("effekt",), "region": ("Sjælland",)}),
     ("skole", {"target_group": ("kvinder",), "type": ("note", "practice")}),
+    # In (almost) every text: tantivy counts the few it does not match and subtracts.
+    ("testmateriale", {}),
+    ("testmateriale sprog", {"type": ("note",), "topic": ("sprog", "bolig")}),
+    ("testmateriale", {"evidence": ("effekt", "ikke-evalueret"), "kommune": (KOMMUNER[1], KOMMUNER[2])}),
 ]
 
 
