@@ -5,10 +5,15 @@ See :mod:`search_index.engine_whoosh` for why scoring reads the posting blocks i
 
 from __future__ import annotations
 
-from itertools import islice
+import io
+import pickle
+import struct
+import zlib
+from itertools import accumulate, islice
 
 from whoosh import query as wq
-from whoosh.matching.wrappers import FilterMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from .documents import PUBLIC
@@ -50,6 +55,50 @@ def _segment_lengths(leaf, fieldname: str) -> list[int]:
     return [leaf.doc_field_length(i, fieldname, 0) or 0 for i in range(n)]
 
 
+_BLOCK_LENGTH = struct.Struct("!i")
+
+
+def _segment_blocks(leaf, fieldname: str, text: str):
+    """(ids, weights, values) of every posting block of one term in one segment.
+
+    Whoosh's matcher reads a block's header with ~20 small file reads and
+    delta-decodes the ids in a Python generator; here the whole posting
+    list is read with one file read and each block is decoded with C-level
+    calls (``pickle``, ``zlib``, ``itertools.accumulate``). The format is
+    whoosh3's (see ``W3PostingsWriter._write_block``): a 4-byte magic, then
+    per block a signed length (negative for the last block), a pickled info
+    tuple and the (compressed) pickled (ids, weights, values) tuple.
+    """
+    try:
+        tbytes = leaf.schema[fieldname].to_bytes(text)
+        info = leaf._terms.term_info(fieldname, tbytes)
+    except (KeyError, TermNotFound):
+        return
+    if info.is_inlined():
+        yield info.inlined_postings()
+        return
+    start, length = info.extent()
+    if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 decodes it as a 1-tuple (unpack without [0])
+        (length,) = length
+    buf = leaf._terms._postfile.get(start, length)
+    if buf[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"posting list of {fieldname}:{text!r} has no block header")
+    pos, end = 4, len(buf)
+    while pos < end:
+        (blen,) = _BLOCK_LENGTH.unpack_from(buf, pos)
+        pos += 4
+        block = io.BytesIO(buf[pos:pos + abs(blen)])
+        count, _maxid, _maxw, compression, _mn, _mx = pickle.load(block)
+        data = block.read()
+        ids, weights, values = pickle.loads(zlib.decompress(data) if compression else data)
+        if weights is None or isinstance(weights, float):
+            weights = [1.0 if weights is None else weights] * count
+        yield list(accumulate(ids)), weights, values
+        if blen < 0:
+            return
+        pos += abs(blen)
+
+
 class _Snapshot:
     """One reader generation: the searcher, the facet table, field-length
     norms and a small per-generation posting cache."""
@@ -86,64 +135,40 @@ class _Snapshot:
             norm = self._norms[fieldname] = [a + b * n for n in lengths]
         return norm
 
+    def _blocks(self, fieldname: str, text: str):
+        """(offset, deleted, ids, weights, values) per posting block of one term, per segment."""
+        for leaf, offset, deleted in self.leaves:
+            for ids, weights, values in _segment_blocks(leaf, fieldname, text):
+                yield offset, deleted, ids, weights, values
+
     def _postings(self, fieldname: str, text: str):
         """(global docnum, weight) pairs of one term, deleted documents skipped."""
-        for leaf, offset, deleted in self.leaves:
-            if (fieldname, text) not in leaf:
-                continue
-            m = leaf.postings(fieldname, text)
-            if isinstance(m, FilterMatcher):
-                m = m.child
-            if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
-                while m.is_active():
-                    if m._ids is None:
-                        m._read_ids()
-                    if m._weights is None:
-                        m._read_weights()
-                    ids, weights = m._ids, m._weights
-                    if deleted:
-                        for d, w in zip(ids, weights):
-                            if d not in deleted:
-                                yield d + offset, w
-                    elif offset:
-                        for d, w in zip(ids, weights):
-                            yield d + offset, w
-                    else:
-                        yield from zip(ids, weights)
-                    m._next_block()
-            else:  # pragma: no cover - other codecs
-                while m.is_active():
-                    d = m.id()
+        for offset, deleted, ids, weights, _values in self._blocks(fieldname, text):
+            if deleted:
+                for d, w in zip(ids, weights):
                     if d not in deleted:
-                        yield d + offset, m.weight()
-                    m.next()
+                        yield d + offset, w
+            elif offset:
+                for d, w in zip(ids, weights):
+                    yield d + offset, w
+            else:
+                yield from zip(ids, weights)
 
     def _doc_set(self, fieldname: str, text: str) -> set[int]:
-        return {d for d, _w in self._postings(fieldname, text)}
+        out: set[int] = set()
+        for offset, deleted, ids, _weights, _values in self._blocks(fieldname, text):
+            docs = ids if not offset else [d + offset for d in ids]
+            out.update(docs if not deleted else [d for d, local in zip(docs, ids) if local not in deleted])
+        return out
 
     def _positions(self, fieldname: str, text: str, only: set[int]) -> dict[int, list[int]]:
         """Positions of one term in the documents ``only`` (decoded only there)."""
         out: dict[int, list[int]] = {}
         decode = self.reader.schema[fieldname].format.decode_positions
-        lowest = min(only)
-        for leaf, offset, _deleted in self.leaves:
-            if (fieldname, text) not in leaf:
-                continue
-            m = leaf.postings(fieldname, text)
-            if isinstance(m, FilterMatcher):
-                m = m.child
-            while m.is_active():
-                if m._ids is None:
-                    m._read_ids()
-                ids = m._ids
-                if m._maxid + offset >= lowest and any(d + offset in only for d in ids):
-                    if m._values is None:
-                        m._read_values()
-                    values = m._values
-                    for i, d in enumerate(ids):
-                        if d + offset in only:
-                            out[d + offset] = decode(values[i])
-                m._next_block()
+        for offset, _deleted, ids, _weights, values in self._blocks(fieldname, text):
+            for i, d in enumerate(ids):
+                if d + offset in only:
+                    out[d + offset] = decode(values[i])
         return out
 
     def _phrase_docs(self, fieldname: str, terms: list[str]) -> set[int]:
@@ -164,17 +189,24 @@ class _Snapshot:
         return out
 
     def _add_term(self, acc: dict, fieldname: str, text: str, boost: float, only=None) -> None:
+        """Add one term's BM25F contribution to ``acc`` (docnum -> score); with
+        ``only``, just for those documents. One tight loop per posting block:
+        this loop runs for every posting of every query term."""
         if not self.searcher.doc_frequency(fieldname, text):
             return
         c = boost * self.searcher.idf(fieldname, text) * (K1 + 1)
         norm = self._norm(fieldname)
         get = acc.get
-        if only is None:
-            for d, w in self._postings(fieldname, text):
-                acc[d] = get(d, 0.0) + c * w / (w + norm[d])
-        else:
-            for d, w in self._postings(fieldname, text):
-                if d in only:
+        for offset, deleted, ids, weights, _values in self._blocks(fieldname, text):
+            if offset or deleted or only is not None:
+                for d, w in zip(ids, weights):
+                    if d in deleted:
+                        continue
+                    d += offset
+                    if only is None or d in only:
+                        acc[d] = get(d, 0.0) + c * w / (w + norm[d])
+            else:
+                for d, w in zip(ids, weights):
                     acc[d] = get(d, 0.0) + c * w / (w + norm[d])
 
     def expansions(self, fieldname: str, prefix: str) -> list[str]:
