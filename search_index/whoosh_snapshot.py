@@ -13,6 +13,7 @@ from itertools import accumulate, islice
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.formats import Positions
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
@@ -56,6 +57,19 @@ def _segment_lengths(leaf, fieldname: str) -> list[int]:
 
 
 _BLOCK_LENGTH = struct.Struct("!i")
+
+
+def _positions_decoder(fmt):
+    """``fmt.decode_positions`` for Whoosh's Positions format without its
+    Python loop: the value is a 4-byte count and a pickled list of deltas
+    (``Positions.encode``), which ``accumulate`` turns back into positions."""
+    if type(fmt).decode_positions is not Positions.decode_positions:
+        return fmt.decode_positions  # pragma: no cover - another encoding
+
+    def decode(value: bytes) -> list[int]:
+        return list(accumulate(pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
+
+    return decode
 
 
 def _segment_blocks(leaf, fieldname: str, text: str):
@@ -154,39 +168,49 @@ class _Snapshot:
             else:
                 yield from zip(ids, weights)
 
-    def _doc_set(self, fieldname: str, text: str) -> set[int]:
-        out: set[int] = set()
-        for offset, deleted, ids, _weights, _values in self._blocks(fieldname, text):
-            docs = ids if not offset else [d + offset for d in ids]
-            out.update(docs if not deleted else [d for d, local in zip(docs, ids) if local not in deleted])
+    def _term_postings(self, fieldname: str, text: str) -> dict[int, tuple[float, bytes]]:
+        """Global docnum -> (weight, encoded positions) of one term: one read of
+        its posting list serves the phrase check and the phrase's score."""
+        out: dict[int, tuple[float, bytes]] = {}
+        for offset, deleted, ids, weights, values in self._blocks(fieldname, text):
+            for d, w, v in zip(ids, weights, values):
+                if d not in deleted:
+                    out[d + offset] = (w, v)
         return out
 
-    def _positions(self, fieldname: str, text: str, only: set[int]) -> dict[int, list[int]]:
-        """Positions of one term in the documents ``only`` (decoded only there)."""
-        out: dict[int, list[int]] = {}
-        decode = self.reader.schema[fieldname].format.decode_positions
-        for offset, _deleted, ids, _weights, values in self._blocks(fieldname, text):
-            for i, d in enumerate(ids):
-                if d + offset in only:
-                    out[d + offset] = decode(values[i])
-        return out
-
-    def _phrase_docs(self, fieldname: str, terms: list[str]) -> set[int]:
-        """Documents where ``terms`` occur at consecutive positions."""
-        sets = sorted((self._doc_set(fieldname, t) for t in dict.fromkeys(terms)), key=len)
-        candidates = sets[0].intersection(*sets[1:]) if sets else set()
+    def _add_phrase(self, acc: dict, fieldname: str, terms: list[str], boost: float) -> None:
+        """Score the documents where ``terms`` occur at consecutive positions
+        as the sum of their terms' scores (as :meth:`_add_term` would, per term
+        in order); positions are decoded only for documents holding every
+        term, and a document's later terms only until one fails."""
+        distinct = list(dict.fromkeys(terms))
+        posts = {t: self._term_postings(fieldname, t) for t in distinct}
+        by_size = sorted(posts.values(), key=len)
+        candidates = set(by_size[0]).intersection(*by_size[1:])
         if not candidates:
-            return candidates
-        positions = {t: self._positions(fieldname, t, candidates) for t in dict.fromkeys(terms)}
-        first, rest = terms[0], list(enumerate(terms))[1:]
-        out = set()
+            return
+        decode = _positions_decoder(self.reader.schema[fieldname].format)
+        first, rest = posts[terms[0]], [(i, posts[t]) for i, t in enumerate(terms) if i]
+        docs = []
         for d in candidates:
-            later = [(i, set(positions[t][d])) for i, t in rest]
-            for p in positions[first][d]:
-                if all(p + i in ps for i, ps in later):
-                    out.add(d)
+            starts = decode(first[d][1])
+            for i, post in rest:
+                at = set(decode(post[d][1]))
+                starts = [p for p in starts if p + i in at]
+                if not starts:
                     break
-        return out
+            else:
+                docs.append(d)
+        if not docs:
+            return
+        norm = self._norm(fieldname)
+        get = acc.get
+        for t in distinct:
+            c = boost * self.searcher.idf(fieldname, t) * (K1 + 1)
+            post = posts[t]
+            for d in docs:
+                w = post[d][0]
+                acc[d] = get(d, 0.0) + c * w / (w + norm[d])
 
     def _add_term(self, acc: dict, fieldname: str, text: str, boost: float, only=None) -> None:
         """Add one term's BM25F contribution to ``acc`` (docnum -> score); with
@@ -250,11 +274,10 @@ class _Snapshot:
             for fname, boost in TEXT_FIELD_BOOSTS.items():
                 if not all(self.searcher.doc_frequency(fname, t) for t in terms):
                     continue
-                if hasattr(self.reader.schema[fname].format, "decode_positions"):
-                    docs = self._phrase_docs(fname, terms)
-                else:  # pragma: no cover
+                if isinstance(self.reader.schema[fname].format, Positions):
+                    self._add_phrase(acc, fname, terms, boost)
+                else:  # pragma: no cover - a field without positions
                     docs = set(self.searcher.docs_for_query(wq.Phrase(fname, terms)))
-                if docs:
                     for t in dict.fromkeys(terms):
                         self._add_term(acc, fname, t, boost, only=docs)
         return acc
