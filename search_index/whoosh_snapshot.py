@@ -5,16 +5,10 @@ See :mod:`search_index.engine_whoosh` for why scoring reads the posting blocks i
 
 from __future__ import annotations
 
-import io
-import pickle
-import struct
-import zlib
-from itertools import accumulate, islice
+from itertools import islice
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.formats import Positions
-from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from .documents import PUBLIC
@@ -23,6 +17,7 @@ from .analysis import canonical_term, query_terms_for_word
 from .querying import MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery
 from .analysis import prefix_term
 from .fields import PARTS_BOOST, PARTS_FIELD, TEXT_FIELD_BOOSTS
+from .whoosh_postings import positions_decoder, segment_blocks
 from .whoosh_suggestions import suggest
 from .expansion import EXPAND_BELOW
 
@@ -54,63 +49,6 @@ def _segment_lengths(leaf, fieldname: str) -> list[int]:
     except Exception:  # pragma: no cover - other codecs: the slow, public way
         pass
     return [leaf.doc_field_length(i, fieldname, 0) or 0 for i in range(n)]
-
-
-_BLOCK_LENGTH = struct.Struct("!i")
-
-
-def _positions_decoder(fmt):
-    """``fmt.decode_positions`` for Whoosh's Positions format without its
-    Python loop: the value is a 4-byte count and a pickled list of deltas
-    (``Positions.encode``), which ``accumulate`` turns back into positions."""
-    if type(fmt).decode_positions is not Positions.decode_positions:
-        return fmt.decode_positions  # pragma: no cover - another encoding
-
-    def decode(value: bytes) -> list[int]:
-        return list(accumulate(pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
-
-    return decode
-
-
-def _segment_blocks(leaf, fieldname: str, text: str):
-    """(ids, weights, values) of every posting block of one term in one segment.
-
-    Whoosh's matcher reads a block's header with ~20 small file reads and
-    delta-decodes the ids in a Python generator; here the whole posting
-    list is read with one file read and each block is decoded with C-level
-    calls (``pickle``, ``zlib``, ``itertools.accumulate``). The format is
-    whoosh3's (see ``W3PostingsWriter._write_block``): a 4-byte magic, then
-    per block a signed length (negative for the last block), a pickled info
-    tuple and the (compressed) pickled (ids, weights, values) tuple.
-    """
-    try:
-        tbytes = leaf.schema[fieldname].to_bytes(text)
-        info = leaf._terms.term_info(fieldname, tbytes)
-    except (KeyError, TermNotFound):
-        return
-    if info.is_inlined():
-        yield info.inlined_postings()
-        return
-    start, length = info.extent()
-    if isinstance(length, tuple):  # whoosh-reloaded 2.7.5 decodes it as a 1-tuple (unpack without [0])
-        (length,) = length
-    buf = leaf._terms._postfile.get(start, length)
-    if buf[:4] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError(f"posting list of {fieldname}:{text!r} has no block header")
-    pos, end = 4, len(buf)
-    while pos < end:
-        (blen,) = _BLOCK_LENGTH.unpack_from(buf, pos)
-        pos += 4
-        block = io.BytesIO(buf[pos:pos + abs(blen)])
-        count, _maxid, _maxw, compression, _mn, _mx = pickle.load(block)
-        data = block.read()
-        ids, weights, values = pickle.loads(zlib.decompress(data) if compression else data)
-        if weights is None or isinstance(weights, float):
-            weights = [1.0 if weights is None else weights] * count
-        yield list(accumulate(ids)), weights, values
-        if blen < 0:
-            return
-        pos += abs(blen)
 
 
 class _Snapshot:
@@ -149,10 +87,11 @@ class _Snapshot:
             norm = self._norms[fieldname] = [a + b * n for n in lengths]
         return norm
 
-    def _blocks(self, fieldname: str, text: str):
-        """(offset, deleted, ids, weights, values) per posting block of one term, per segment."""
+    def _blocks(self, fieldname: str, text: str, with_values: bool = False):
+        """(offset, deleted, ids, weights, values) per posting block of one term,
+        per segment; values (encoded positions) only when asked for."""
         for leaf, offset, deleted in self.leaves:
-            for ids, weights, values in _segment_blocks(leaf, fieldname, text):
+            for ids, weights, values in segment_blocks(leaf, fieldname, text, with_values):
                 yield offset, deleted, ids, weights, values
 
     def _postings(self, fieldname: str, text: str):
@@ -172,7 +111,7 @@ class _Snapshot:
         """Global docnum -> (weight, encoded positions) of one term: one read of
         its posting list serves the phrase check and the phrase's score."""
         out: dict[int, tuple[float, bytes]] = {}
-        for offset, deleted, ids, weights, values in self._blocks(fieldname, text):
+        for offset, deleted, ids, weights, values in self._blocks(fieldname, text, with_values=True):
             for d, w, v in zip(ids, weights, values):
                 if d not in deleted:
                     out[d + offset] = (w, v)
@@ -189,7 +128,7 @@ class _Snapshot:
         candidates = set(by_size[0]).intersection(*by_size[1:])
         if not candidates:
             return
-        decode = _positions_decoder(self.reader.schema[fieldname].format)
+        decode = positions_decoder(self.reader.schema[fieldname].format)
         first, rest = posts[terms[0]], [(i, posts[t]) for i, t in enumerate(terms) if i]
         docs = []
         for d in candidates:

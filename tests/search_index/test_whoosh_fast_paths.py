@@ -166,3 +166,72 @@ def test_a_publication_patches_the_facet_state_and_counts_as_a_fresh_open(big, t
             )
     finally:
         ix.close()
+
+
+def _block_pickles(snap, field: str, term: str):
+    """The raw (decompressed) block pickles of one term in every segment."""
+    import io
+    import pickle
+    import zlib
+
+    from whoosh.reading import TermNotFound
+
+    for leaf, _offset, _deleted in snap.leaves:
+        try:
+            info = leaf._terms.term_info(field, leaf.schema[field].to_bytes(term))
+        except TermNotFound:
+            continue
+        if info.is_inlined():
+            continue
+        start, length = info.extent()
+        length = length[0] if isinstance(length, tuple) else length
+        buf = leaf._terms._postfile.get(start, length)
+        pos = 4
+        while pos < len(buf):
+            blen = int.from_bytes(buf[pos:pos + 4], "big", signed=True)
+            block = io.BytesIO(buf[pos + 4:pos + 4 + abs(blen)])
+            count, _maxid, _maxw, compression, _mn, _mx = pickle.load(block)
+            data = block.read()
+            yield count, zlib.decompress(data) if compression else data
+            if blen < 0:
+                break
+            pos += 4 + abs(blen)
+
+
+def test_ids_and_weights_read_without_the_values_equal_the_whole_pickle(big):
+    import pickle
+
+    from search_index.whoosh_postings import ids_and_weights
+
+    snap = big._snapshot()
+    blocks = list(_block_pickles(snap, "body", "flygtning")) + list(_block_pickles(snap, "parts", "flygtning"))
+    assert len(blocks) > 4
+    for count, raw in blocks:
+        ids, weights, _values = pickle.loads(raw)
+        assert ids_and_weights(raw, count) == (ids, weights)  # the fast path is taken, and right
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        (0, 1, 2, 3),
+        (5, 29044, 7),  # the little-endian bytes of 29044 are "tq\x00\x00": a false end of the ids
+        (300, 70000, 2**31 - 1, 1),
+        (1, 2),
+        (9,),
+    ],
+)
+@pytest.mark.parametrize("weights", [None, 2.0, "tuple"])
+def test_ids_and_weights_is_right_or_declines_for_any_block(ids, weights):
+    import pickle
+
+    from search_index.whoosh_postings import ids_and_weights
+
+    if weights == "tuple":
+        weights = tuple(float(i % 5 + 1) for i in range(len(ids)))
+    values = [b"\x00\x00\x00\x01" + pickle.dumps([i], 2)[2:-1] for i in range(len(ids))]
+    raw = pickle.dumps((ids, weights, values), 2)
+    got = ids_and_weights(raw, len(ids))
+    assert got is None or got == (ids, weights)
+    if len(ids) > 3:  # short tuples use TUPLE1..3 opcodes: the caller unpickles all of it
+        assert got == (ids, weights)
