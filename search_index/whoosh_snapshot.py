@@ -154,13 +154,15 @@ class _Snapshot:
     def _add_term(self, acc: dict, fieldname: str, text: str, boost: float, only=None) -> None:
         """Add one term's BM25F contribution to ``acc`` (docnum -> score); with
         ``only``, just for those documents. One tight loop per posting block:
-        this loop runs for every posting of every query term."""
-        if not self.searcher.doc_frequency(fieldname, text):
-            return
-        c = boost * self.searcher.idf(fieldname, text) * (K1 + 1)
-        norm = self._norm(fieldname)
+        this loop runs for every posting of every query term. (No document
+        frequency check first: a term missing from a segment yields no blocks,
+        and each term lookup is several small reads of Whoosh's hash file.)"""
+        c = norm = None
         get = acc.get
         for offset, deleted, ids, weights, _values in self._blocks(fieldname, text):
+            if c is None:
+                c = boost * self.searcher.idf(fieldname, text) * (K1 + 1)
+                norm = self._norm(fieldname)
             if offset or deleted or only is not None:
                 for d, w in zip(ids, weights):
                     if d in deleted:
