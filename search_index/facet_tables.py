@@ -20,11 +20,12 @@ memo, so codes agree across segments and generations.
 from __future__ import annotations
 
 from array import array
+from dataclasses import dataclass
 
 from .collation import danish_sort_key
 from .documents import FACETS, PUBLIC
 
-__all__ = ["Vocabulary", "SegmentTable", "facet_values", "KEY_SEPARATOR"]
+__all__ = ["Vocabulary", "SegmentTable", "facet_values", "DocInfo", "doc_info", "KEY_SEPARATOR"]
 
 #: Joins the two (UTF-8 encoded) parts of :func:`danish_sort_key` into one
 #: byte string that sorts like the tuple (NUL sorts below every character).
@@ -138,3 +139,23 @@ class SegmentTable:
         """Approximate memory held (for the benchmark's report)."""
         arrays = [self.aud, self._key_off, *self.off, *self.vals]
         return sum(a.itemsize * len(a) for a in arrays) + len(self._keys)
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """One document's facet data, for engines that read it themselves
+    (:meth:`FacetCache.from_info`); the Whoosh path never makes one."""
+
+    audience: str
+    sort_key: tuple[str, str]
+    values: tuple[tuple[str, ...], ...]  # one tuple per facet, in FACETS order
+    boost: float = 1.0  # document weight (used by engines without index-time boosts)
+
+
+def doc_info(stored: dict, boost: float = 1.0) -> DocInfo:
+    return DocInfo(
+        audience=stored.get("audience") or PUBLIC,
+        sort_key=danish_sort_key(stored.get("title") or ""),
+        values=facet_values(stored),
+        boost=boost,
+    )

@@ -27,15 +27,13 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections import Counter
-from dataclasses import dataclass
-from itertools import filterfalse
+from collections import Counter, deque
+from itertools import filterfalse, repeat
 
-from .analysis import danish_sort_key
-from .documents import FACETS, PUBLIC, QueryError
-from .facet_tables import SegmentTable, Vocabulary, facet_values
+from .documents import FACETS, QueryError
+from .facet_tables import DocInfo, SegmentTable, Vocabulary, doc_info  # noqa: F401  (re-exported)
 
-__all__ = ["DocInfo", "SegmentMemo", "FacetCache", "filter_and_count", "MAX_FILTER_VALUES"]
+__all__ = ["DocInfo", "doc_info", "SegmentMemo", "FacetCache", "filter_and_count", "MAX_FILTER_VALUES"]
 
 #: More values than this in one facet filter is refused (QueryError).
 MAX_FILTER_VALUES = 100
@@ -44,26 +42,6 @@ FEW_DOCS = 200
 #: A new generation with at most this many changed documents patches the
 #: previous generation's tables instead of building them anew.
 PATCH_MAX_CHANGES = 2_000
-
-
-@dataclass(frozen=True)
-class DocInfo:
-    """One document's facet data, for engines that read it themselves
-    (:meth:`FacetCache.from_info`); the Whoosh path never makes one."""
-
-    audience: str
-    sort_key: tuple[str, str]
-    values: tuple[tuple[str, ...], ...]  # one tuple per facet, in FACETS order
-    boost: float = 1.0  # document weight (used by engines without index-time boosts)
-
-
-def doc_info(stored: dict, boost: float = 1.0) -> DocInfo:
-    return DocInfo(
-        audience=stored.get("audience") or PUBLIC,
-        sort_key=danish_sort_key(stored.get("title") or ""),
-        values=facet_values(stored),
-        boost=boost,
-    )
 
 
 class SegmentMemo:
@@ -281,6 +259,22 @@ class FacetCache:
         names = self.vocab.names[i]
         return [names[c] for c in table.value_codes(i, local)]
 
+    def count_values(self, docs, i: int) -> Counter:
+        """Facet ``i``'s value -> how many of ``docs`` hold it, read document
+        by document (for few documents; codes counted, named at the end)."""
+        codes: Counter[int] = Counter()
+        if self._position is None and len(self._segments) == 1:
+            table = self._segments[0][2]  # the usual case: one segment, local number = document number
+            off, vals = table.off[i], table.vals[i]
+            for d in docs:
+                codes.update(vals[off[d]:off[d + 1]])
+        else:
+            for d in docs:
+                table, local = self._locate(d)
+                codes.update(table.value_codes(i, local))
+        names = self.vocab.names[i]
+        return Counter({names[c]: n for c, n in codes.items()})
+
     def mask(self, docs) -> int:
         """``docs`` (document numbers of this generation) as a byte mask (see :func:`doc_mask`)."""
         if self._position is None:
@@ -357,13 +351,10 @@ def filter_and_count(
     for i, name in enumerate(FACETS):
         base = intersect(i) if i in facet_sets else allowed
         table = cache.postings[i]
-        c: Counter[str] = Counter()
         if len(base) * 4 < len(table) or len(base) < FEW_DOCS:
-            # Few documents: read their values.
-            values = cache.values
-            for d in base:
-                c.update(values(d, i))
+            c = cache.count_values(base, i)  # few documents: read their values
         else:
+            c = Counter()
             # Many documents: one AND and bit count per value.
             if base is allowed:
                 if allowed_mask is None:
@@ -390,6 +381,6 @@ def doc_mask(docs, size: int) -> int:
     the ~160 facet values, growing with the match set).
     """
     flags = bytearray(size)
-    for d in docs:
-        flags[d] = 1
+    # flags[d] = 1 for every d, the loop in C (map + a zero-length deque).
+    deque(map(flags.__setitem__, docs, repeat(1)), maxlen=0)
     return int.from_bytes(flags, "little")
