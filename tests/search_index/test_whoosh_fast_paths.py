@@ -208,7 +208,11 @@ def test_ids_and_weights_read_without_the_values_equal_the_whole_pickle(big):
     assert len(blocks) > 4
     for count, raw in blocks:
         ids, weights, _values = pickle.loads(raw)
-        assert ids_and_weights(raw, count) == (ids, weights)  # the fast path is taken, and right
+        got = ids_and_weights(raw, count)
+        if count > 3:
+            assert got == (ids, weights)  # the fast path is taken, and right
+        else:  # a tuple of 1-3 is pickled without MARK: declined, the caller unpickles it all
+            assert got is None or got == (ids, weights)
 
 
 @pytest.mark.parametrize(
