@@ -8,7 +8,7 @@ from __future__ import annotations
 from itertools import islice
 
 from whoosh import query as wq
-from whoosh.matching.wrappers import FilterMatcher
+from whoosh.formats import Positions
 from whoosh.util.numeric import byte_to_length
 
 from .documents import PUBLIC
@@ -17,6 +17,7 @@ from .analysis import canonical_term, query_terms_for_word
 from .querying import MAX_PREFIX_EXPANSIONS, Clause, ParsedQuery
 from .analysis import prefix_term
 from .fields import PARTS_BOOST, PARTS_FIELD, TEXT_FIELD_BOOSTS
+from .whoosh_postings import positions_decoder, segment_blocks
 from .whoosh_suggestions import suggest
 from .python_matching import PythonMatching
 from .expansion import EXPAND_BELOW
@@ -87,95 +88,91 @@ class _Snapshot(PythonMatching):
             norm = self._norms[fieldname] = [a + b * n for n in lengths]
         return norm
 
+    def _blocks(self, fieldname: str, text: str, with_values: bool = False):
+        """(offset, deleted, ids, weights, values) per posting block of one term,
+        per segment; values (encoded positions) only when asked for."""
+        for leaf, offset, deleted in self.leaves:
+            for ids, weights, values in segment_blocks(leaf, fieldname, text, with_values):
+                yield offset, deleted, ids, weights, values
+
     def _postings(self, fieldname: str, text: str):
         """(global docnum, weight) pairs of one term, deleted documents skipped."""
-        for leaf, offset, deleted in self.leaves:
-            if (fieldname, text) not in leaf:
-                continue
-            m = leaf.postings(fieldname, text)
-            if isinstance(m, FilterMatcher):
-                m = m.child
-            if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
-                while m.is_active():
-                    if m._ids is None:
-                        m._read_ids()
-                    if m._weights is None:
-                        m._read_weights()
-                    ids, weights = m._ids, m._weights
-                    if deleted:
-                        for d, w in zip(ids, weights):
-                            if d not in deleted:
-                                yield d + offset, w
-                    elif offset:
-                        for d, w in zip(ids, weights):
-                            yield d + offset, w
-                    else:
-                        yield from zip(ids, weights)
-                    m._next_block()
-            else:  # pragma: no cover - other codecs
-                while m.is_active():
-                    d = m.id()
+        for offset, deleted, ids, weights, _values in self._blocks(fieldname, text):
+            if deleted:
+                for d, w in zip(ids, weights):
                     if d not in deleted:
-                        yield d + offset, m.weight()
-                    m.next()
+                        yield d + offset, w
+            elif offset:
+                for d, w in zip(ids, weights):
+                    yield d + offset, w
+            else:
+                yield from zip(ids, weights)
 
-    def _doc_set(self, fieldname: str, text: str) -> set[int]:
-        return {d for d, _w in self._postings(fieldname, text)}
-
-    def _positions(self, fieldname: str, text: str, only: set[int]) -> dict[int, list[int]]:
-        """Positions of one term in the documents ``only`` (decoded only there)."""
-        out: dict[int, list[int]] = {}
-        decode = self.reader.schema[fieldname].format.decode_positions
-        lowest = min(only)
-        for leaf, offset, _deleted in self.leaves:
-            if (fieldname, text) not in leaf:
-                continue
-            m = leaf.postings(fieldname, text)
-            if isinstance(m, FilterMatcher):
-                m = m.child
-            while m.is_active():
-                if m._ids is None:
-                    m._read_ids()
-                ids = m._ids
-                if m._maxid + offset >= lowest and any(d + offset in only for d in ids):
-                    if m._values is None:
-                        m._read_values()
-                    values = m._values
-                    for i, d in enumerate(ids):
-                        if d + offset in only:
-                            out[d + offset] = decode(values[i])
-                m._next_block()
+    def _term_postings(self, fieldname: str, text: str) -> dict[int, tuple[float, bytes]]:
+        """Global docnum -> (weight, encoded positions) of one term: one read of
+        its posting list serves the phrase check and the phrase's score."""
+        out: dict[int, tuple[float, bytes]] = {}
+        for offset, deleted, ids, weights, values in self._blocks(fieldname, text, with_values=True):
+            for d, w, v in zip(ids, weights, values):
+                if d not in deleted:
+                    out[d + offset] = (w, v)
         return out
 
-    def _phrase_docs(self, fieldname: str, terms: list[str]) -> set[int]:
-        """Documents where ``terms`` occur at consecutive positions."""
-        sets = sorted((self._doc_set(fieldname, t) for t in dict.fromkeys(terms)), key=len)
-        candidates = sets[0].intersection(*sets[1:]) if sets else set()
+    def _add_phrase(self, acc: dict, fieldname: str, terms: list[str], boost: float) -> None:
+        """Score the documents where ``terms`` occur at consecutive positions
+        as the sum of their terms' scores (as :meth:`_add_term` would, per term
+        in order); positions are decoded only for documents holding every
+        term, and a document's later terms only until one fails."""
+        distinct = list(dict.fromkeys(terms))
+        posts = {t: self._term_postings(fieldname, t) for t in distinct}
+        by_size = sorted(posts.values(), key=len)
+        candidates = set(by_size[0]).intersection(*by_size[1:])
         if not candidates:
-            return candidates
-        positions = {t: self._positions(fieldname, t, candidates) for t in dict.fromkeys(terms)}
-        first, rest = terms[0], list(enumerate(terms))[1:]
-        out = set()
-        for d in candidates:
-            later = [(i, set(positions[t][d])) for i, t in rest]
-            for p in positions[first][d]:
-                if all(p + i in ps for i, ps in later):
-                    out.add(d)
-                    break
-        return out
-
-    def _add_term(self, acc: dict, fieldname: str, text: str, boost: float, only=None) -> None:
-        if not self.searcher.doc_frequency(fieldname, text):
             return
-        c = boost * self.searcher.idf(fieldname, text) * (K1 + 1)
+        decode = positions_decoder(self.reader.schema[fieldname].format)
+        first, rest = posts[terms[0]], [(i, posts[t]) for i, t in enumerate(terms) if i]
+        docs = []
+        for d in candidates:
+            starts = decode(first[d][1])
+            for i, post in rest:
+                at = set(decode(post[d][1]))
+                starts = [p for p in starts if p + i in at]
+                if not starts:
+                    break
+            else:
+                docs.append(d)
+        if not docs:
+            return
         norm = self._norm(fieldname)
         get = acc.get
-        if only is None:
-            for d, w in self._postings(fieldname, text):
+        for t in distinct:
+            c = boost * self.searcher.idf(fieldname, t) * (K1 + 1)
+            post = posts[t]
+            for d in docs:
+                w = post[d][0]
                 acc[d] = get(d, 0.0) + c * w / (w + norm[d])
-        else:
-            for d, w in self._postings(fieldname, text):
-                if d in only:
+
+    def _add_term(self, acc: dict, fieldname: str, text: str, boost: float, only=None) -> None:
+        """Add one term's BM25F contribution to ``acc`` (docnum -> score); with
+        ``only``, just for those documents. One tight loop per posting block:
+        this loop runs for every posting of every query term. (No document
+        frequency check first: a term missing from a segment yields no blocks,
+        and each term lookup is several small reads of Whoosh's hash file.)"""
+        c = norm = None
+        get = acc.get
+        for offset, deleted, ids, weights, _values in self._blocks(fieldname, text):
+            if c is None:
+                c = boost * self.searcher.idf(fieldname, text) * (K1 + 1)
+                norm = self._norm(fieldname)
+            if offset or deleted or only is not None:
+                for d, w in zip(ids, weights):
+                    if d in deleted:
+                        continue
+                    d += offset
+                    if only is None or d in only:
+                        acc[d] = get(d, 0.0) + c * w / (w + norm[d])
+            else:
+                for d, w in zip(ids, weights):
                     acc[d] = get(d, 0.0) + c * w / (w + norm[d])
 
     def expansions(self, fieldname: str, prefix: str) -> list[str]:
@@ -219,11 +216,10 @@ class _Snapshot(PythonMatching):
             for fname, boost in TEXT_FIELD_BOOSTS.items():
                 if not all(self.searcher.doc_frequency(fname, t) for t in terms):
                     continue
-                if hasattr(self.reader.schema[fname].format, "decode_positions"):
-                    docs = self._phrase_docs(fname, terms)
-                else:  # pragma: no cover
+                if isinstance(self.reader.schema[fname].format, Positions):
+                    self._add_phrase(acc, fname, terms, boost)
+                else:  # pragma: no cover - a field without positions
                     docs = set(self.searcher.docs_for_query(wq.Phrase(fname, terms)))
-                if docs:
                     for t in dict.fromkeys(terms):
                         self._add_term(acc, fname, t, boost, only=docs)
         return acc

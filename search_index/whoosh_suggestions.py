@@ -26,6 +26,7 @@ from itertools import islice
 
 from whoosh import query as wq
 from whoosh.query import Term
+from whoosh.support.levenshtein import distance
 
 from .analysis import query_terms_for_word
 from .querying import MAX_CANDIDATES, ParsedQuery, corrected
@@ -61,11 +62,25 @@ def _is_known(searcher, word: str, visible: set[int]) -> bool:
     return q is None or _has_live_docs(searcher, q, visible)
 
 
+def terms_within(reader, fieldname: str, word: str, maxdist: int, prefix: int = 1):
+    """Whoosh's ``IndexReader.terms_within`` (the same words, in the same
+    order), but a term whose length alone puts it farther than ``maxdist``
+    is skipped before the edit distance is computed in Python: most terms
+    sharing the first letter are, and the distance was most of a
+    misspelling's suggestion time."""
+    from_bytes = reader.schema[fieldname].from_bytes
+    n = len(word)
+    for btext in reader.expand_prefix(fieldname, word[:prefix]):
+        term = from_bytes(btext)
+        if abs(len(term) - n) <= maxdist and distance(term, word, limit=maxdist) <= maxdist:
+            yield term
+
+
 def _correct(searcher, word: str) -> str | None:
     reader = searcher.reader()
     for maxdist in (1, 2):
         try:
-            candidates = set(islice(reader.terms_within(SPELL_FIELD, word, maxdist, prefix=1), MAX_CANDIDATES))
+            candidates = set(islice(terms_within(reader, SPELL_FIELD, word, maxdist, prefix=1), MAX_CANDIDATES))
         except KeyError:  # pragma: no cover - field missing in an empty index
             return None
         candidates.discard(word)

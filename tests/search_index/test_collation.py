@@ -31,8 +31,8 @@ def test_the_key_sorts_right_as_bytes_too():
 
 def test_portal_and_search_use_the_same_key():
     from portal.content import kommuner
-    from search_index import analysis, facets
+    from search_index import analysis, facet_tables
 
     assert kommuner.danish_sort_key is danish_sort_key
     assert analysis.danish_sort_key is danish_sort_key
-    assert facets.danish_sort_key is danish_sort_key
+    assert facet_tables.danish_sort_key is danish_sort_key  # the facet state's title order

@@ -189,42 +189,66 @@ def test_counts_over_large_match_sets_equal_brute_force(seed, spread):
 @pytest.mark.parametrize("seed", range(4))
 def test_tables_patched_from_the_previous_generation_equal_a_full_build(seed):
     """After a publication only the changed documents are applied to the
-    previous generation's tables; the result must be exactly a full build."""
+    previous generation's arrays (deletions in kept segments, a new segment,
+    a small merged segment replacing two); the result must be exactly a full build."""
     import random
 
-    from search_index.facets import DocInfo, FacetCache, filter_and_count
+    from search_index.facet_tables import SegmentTable, Vocabulary
+    from search_index.facets import FacetCache, filter_and_count
 
     rnd = random.Random(seed)
+    vocab = Vocabulary()
 
-    def doc(i):
-        return DocInfo(
-            audience=rnd.choice(["public", "public", "network:vestegn"]),
-            sort_key=(f"t{rnd.random()}", str(i)),
-            values=(
-                (rnd.choice(["practice", "note"]),),
-                tuple(rnd.sample(["101", "147", "851"], rnd.choice([0, 1, 2]))),
-                (),
-                tuple(rnd.sample(["sprog", "mentor", "unge"], rnd.choice([0, 1, 2]))),
-                (rnd.choice(["effekt", "ikke-evalueret"]),),
-                (),
-            ),
-        )
+    def table(n):
+        t = SegmentTable(vocab)
+        for local in range(n):
+            t.add(
+                local,
+                rnd.choice(["public", "public", "network:vestegn"]),
+                (f"t{rnd.random()}", str(local)),
+                (
+                    (rnd.choice(["practice", "note"]),),
+                    tuple(rnd.sample(["101", "147", "851"], rnd.choice([0, 1, 2]))),
+                    (),
+                    tuple(rnd.sample(["sprog", "mentor", "unge"], rnd.choice([0, 1, 2]))),
+                    (rnd.choice(["effekt", "ikke-evalueret"]),),
+                    (),
+                ),
+            )
+        return t.freeze()
 
-    before = {i * 7: doc(i) for i in range(600)}
-    previous = FacetCache.from_info(before)
-    after = dict(before)
-    for d in rnd.sample(sorted(after), 30):  # deleted
-        del after[d]
-    for d in rnd.sample(sorted(after), 20):  # replaced in place (a new DocInfo under the same number)
-        after[d] = doc(d)
-    for d in range(5000, 5040):  # added
-        after[d] = doc(d)
-    patched = FacetCache.from_info(after, previous=previous)
-    full = FacetCache.from_info(after)
+    big, small1, small2 = table(600), table(5), table(7)
+    before = [("big", 0, big, frozenset(rnd.sample(range(600), 10))), ("s1", 600, small1, frozenset()),
+              ("s2", 605, small2, frozenset({3}))]
+    previous = FacetCache.from_segments(before, vocab)
+    old_order = list(previous.title_order)
+    merged, new = table(11), table(40)
+    after = [("big", 0, big, before[0][3] | frozenset(rnd.sample(range(600), 30))), ("m", 600, merged, frozenset()),
+             ("new", 611, new, frozenset({0, 39}))]
+    patched = FacetCache.from_segments(after, vocab, previous=previous)
+    full = FacetCache.from_segments(after, vocab)
+    assert patched.patched and not full.patched
     assert patched.by_audience == full.by_audience
     assert patched.postings == full.postings
-    assert patched.title_order == full.title_order
-    for matched in (set(after), set(rnd.sample(sorted(after), 300))):
+    assert list(patched.title_order) == list(full.title_order)
+    live = set().union(*full.by_audience.values())
+    assert len(live) == 600 - len(after[0][3]) + 11 + 38
+    for matched in (live, set(rnd.sample(sorted(live), 300))):
         assert filter_and_count(patched, matched, {}) == filter_and_count(full, matched, {})
     # previous is left as it was (other requests may still be using it)
-    assert previous.title_order == FacetCache.from_info(before).title_order
+    assert list(previous.title_order) == old_order == list(FacetCache.from_segments(before, vocab).title_order)
+
+
+def test_too_many_changes_build_the_tables_anew():
+    from search_index.facet_tables import SegmentTable, Vocabulary
+    from search_index.facets import PATCH_MAX_CHANGES, FacetCache
+
+    vocab = Vocabulary()
+    t = SegmentTable(vocab)
+    for local in range(PATCH_MAX_CHANGES + 10):
+        t.add(local, "public", (str(local), str(local)), (("practice",), (), (), (), (), ()))
+    t.freeze()
+    previous = FacetCache.from_segments([("a", 0, t, frozenset())], vocab)
+    renumbered = FacetCache.from_segments([("b", 0, t, frozenset())], vocab, previous=previous)
+    assert not renumbered.patched
+    assert len(renumbered.postings[0]["practice"]) == PATCH_MAX_CHANGES + 10
