@@ -108,27 +108,6 @@ class Store:
             [code, type_, *aparams],
         ).fetchone()[0]
 
-    def kommune_practices(self, codes: list[str], audiences=PUBLIC) -> dict[str, list[dict]]:
-        """code → the practices linked to it, light and strongest evidence
-        first: ``{"id", "evidence_rank", "title_sort", "topics"}``. One read
-        of the link table, for weighing hundreds of practices without
-        reading their rows (the ranking page)."""
-        out: dict[str, list[dict]] = {code: [] for code in codes}
-        if not codes:
-            return out
-        clause, aparams = self._audience_clause(audiences)
-        topics_of: dict[str, frozenset] = {}
-        for iid, code, rank, title_sort, topics in self.conn.execute(
-            f"""SELECT item_id, code, evidence_rank, title_sort, topics FROM item_kommuner
-                    WHERE code IN ({",".join("?" * len(codes))}) AND type = 'practice' AND {clause}
-                    ORDER BY {self.LINK_EVIDENCE_ORDER}""",
-            [*codes, *aparams],
-        ):
-            if iid not in topics_of:
-                topics_of[iid] = frozenset(json.loads(topics) if topics else ())
-            out[code].append({"id": iid, "evidence_rank": rank, "title_sort": title_sort, "topics": topics_of[iid]})
-        return out
-
     def items_by_ids(self, ids: list[str], audiences=PUBLIC, keep_order: bool = False) -> list[dict]:
         """The visible items among ``ids``, in title order or (``keep_order``) in the order of ``ids``."""
         if not ids:
@@ -225,6 +204,25 @@ class Store:
 
     def ranking_rows(self, slug: str) -> list[dict]:
         return self._q("SELECT * FROM ranking_rows WHERE ranking_slug = ? ORDER BY rank", (slug,))
+
+    def ranking_links(self, slug: str, top_n: int, ranks) -> dict[int, dict]:
+        """rank → the precomputed links of those rows of a ranking (:mod:`portal.store.lessons`);
+        empty for a database without the table."""
+        try:
+            cursor = self.conn.execute(
+                "SELECT rank, data FROM ranking_links WHERE ranking_slug = ? AND top_n = ? "
+                "AND rank IN (SELECT value FROM json_each(?))",
+                (slug, top_n, json.dumps(sorted(ranks))),
+            )
+        except sqlite3.OperationalError:
+            return {}
+        return {rank: json.loads(data) for rank, data in cursor}
+
+    def has_items(self, type_: str, audiences) -> bool:
+        """Whether any item of a type has one of ``audiences`` (an index lookup)."""
+        clause, aparams = self._audience_clause(audiences)
+        sql = f"SELECT 1 FROM items WHERE type = ? AND {clause} LIMIT 1"
+        return self.conn.execute(sql, [type_, *aparams]).fetchone() is not None
 
     def ranking_rows_for_kommune(self, code: str) -> list[dict]:
         return self._q(

@@ -19,12 +19,13 @@ import sqlite_utils
 from ..content import kommuner as kommune_registry
 from ..content.loader import Content
 from ..kinds import item_id
+from . import lessons
 from .connection import open_derived
 from .rows import link_rows, practice_rows, ranking_rows
 
 #: The layout of the derived database. A generation built by an older layout is
 #: not served (see :func:`portal.store.reader.store_version`); ``flask ingest`` builds a current one.
-STORE_VERSION = "6"  # 6: item_practices (what cites each practice); 5: one Danish sort key in title_sort
+STORE_VERSION = "7"  # 7: ranking_links (precomputed ranking/kommune pages); 6: item_practices (what cites each practice); 5: one Danish sort key in title_sort
 
 # The bodies (~16 KB an item) live in their own table: in ``items`` they made
 # every row span overflow pages, and listings, counts and lookups of
@@ -170,6 +171,7 @@ def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict 
     db["meta"].insert_all({"key": k, "value": str(v)} for k, v in meta.items())
     _create_indexes(db)
     refresh_counts(conn)
+    lessons.refresh(conn)  # the ranking and kommune pages' links to practice, read with one lookup
     conn.execute("COMMIT")
     conn.execute("ANALYZE")  # statistics, so the planner picks the right one of the link indexes
     conn.close()
@@ -185,9 +187,12 @@ def replace_item(conn: sqlite3.Connection, record: dict, row: dict) -> None:
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('revision', "
         "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'), 0) + 1)"
     )
+    old_codes = lessons.codes_of_item(conn, row["id"])
     _delete_item(conn, record, row["id"])
     insert_records(sqlite_utils.Database(conn), [(record, row)])
     refresh_counts(conn)
+    # The rankings' precomputed links change with the practice (or ranking) in this transaction.
+    lessons.refresh_for_change(conn, record["type"], record["slug"], old_codes, lessons.codes_of_item(conn, row["id"]))
 
 
 def delete_item(conn: sqlite3.Connection, kind: str, slug: str) -> None:
@@ -198,8 +203,10 @@ def delete_item(conn: sqlite3.Connection, kind: str, slug: str) -> None:
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('revision', "
         "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'), 0) + 1)"
     )
+    old_codes = lessons.codes_of_item(conn, item_id(kind, slug))
     _delete_item(conn, {"type": kind, "slug": slug}, item_id(kind, slug))
     refresh_counts(conn)
+    lessons.refresh_for_change(conn, kind, slug, old_codes)
 
 
 #: The ids of practices that an evaluation report cites.
