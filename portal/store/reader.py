@@ -133,6 +133,18 @@ class Store:
             (iid,),
         )
 
+    def kommune_names(self, ids: list[str]) -> dict[str, list[str]]:
+        """item id → the names of its kommuner, in one read (a listing of thousands of items
+        asked once per item took ~13,000 queries at 10k)."""
+        out: dict[str, list[str]] = {}
+        for iid, name in self.conn.execute(
+            "SELECT l.item_id, k.name FROM item_kommuner l JOIN kommuner k ON k.code = l.code "
+            "WHERE l.item_id IN (SELECT value FROM json_each(?)) ORDER BY l.rowid",
+            (json.dumps(list(ids)),),
+        ):
+            out.setdefault(iid, []).append(name)
+        return out
+
     def notes_of_network(self, slug: str, audiences=PUBLIC) -> list[dict]:
         return self._items("type = 'note' AND network = ?", [slug], audiences, order="date DESC, title")
 
