@@ -7,7 +7,8 @@
 "First render" is what the first reader after an ingest or a publication waits
 for: the page cache is off, so every request renders. Prints the median of
 ``--n`` renders (after one warm-up that opens the store and the index) per page,
-in milliseconds, as JSON. ``--profile NAME`` prints a cProfile of that page.
+in milliseconds, as JSON, with the median CPU time of this process per render
+(``cpu_ms``: the page's own cost, little disturbed by other load on a shared machine). ``--profile NAME`` prints a cProfile of that page.
 """
 
 from __future__ import annotations
@@ -70,16 +71,24 @@ def main() -> None:
         urls = {k: v for k, v in urls.items() if args.only in k}
     out = {}
     for name, url in urls.items():
-        times = []
+        times, cpu = [], []
         for i in range(args.n + 1):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             resp = client.get(url)
-            ms = (time.perf_counter() - t) * 1000
+            ms, cpu_ms = (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000
             if resp.status_code != 200:
                 raise SystemExit(f"{url}: HTTP {resp.status_code}")
             if i:
                 times.append(ms)
-        out[name] = {"url": url, "median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1)}
+                cpu.append(cpu_ms)
+        out[name] = {
+            "url": url,
+            "median_ms": round(statistics.median(times), 1),
+            "min_ms": round(min(times), 1),  # the least disturbed by other load on a shared machine
+            "max_ms": round(max(times), 1),
+            # CPU time of this process: what the page costs, steady even when other work shares the cores.
+            "cpu_ms": round(statistics.median(cpu), 1),
+        }
         if args.profile and args.profile == name:
             pr = cProfile.Profile()
             pr.enable()

@@ -19,13 +19,13 @@ import sqlite_utils
 from ..content import kommuner as kommune_registry
 from ..content.loader import Content
 from ..kinds import item_id
-from . import lessons
+from . import lessons, topicmasks
 from .connection import open_derived
 from .rows import link_rows, practice_rows, ranking_rows
 
 #: The layout of the derived database. A generation built by an older layout is
 #: not served (see :func:`portal.store.reader.store_version`); ``flask ingest`` builds a current one.
-STORE_VERSION = "7"  # 7: ranking_links (precomputed ranking/kommune pages); 6: item_practices (what cites each practice); 5: one Danish sort key in title_sort
+STORE_VERSION = "7"  # 7: ranking_links, practice_topics + topic_bits (precomputed pages); 6: item_practices (what cites each practice); 5: one Danish sort key in title_sort
 
 # The bodies (~16 KB an item) live in their own table: in ``items`` they made
 # every row span overflow pages, and listings, counts and lookups of
@@ -172,6 +172,7 @@ def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict 
     _create_indexes(db)
     refresh_counts(conn)
     lessons.refresh(conn)  # the ranking and kommune pages' links to practice, read with one lookup
+    topicmasks.refresh_all(conn)  # related practices: one narrow scan instead of a GROUP BY
     conn.execute("COMMIT")
     conn.execute("ANALYZE")  # statistics, so the planner picks the right one of the link indexes
     conn.close()
@@ -193,6 +194,7 @@ def replace_item(conn: sqlite3.Connection, record: dict, row: dict) -> None:
     refresh_counts(conn)
     # The rankings' precomputed links change with the practice (or ranking) in this transaction.
     lessons.refresh_for_change(conn, record["type"], record["slug"], old_codes, lessons.codes_of_item(conn, row["id"]))
+    topicmasks.refresh_item(conn, row["id"])
 
 
 def delete_item(conn: sqlite3.Connection, kind: str, slug: str) -> None:
@@ -207,6 +209,7 @@ def delete_item(conn: sqlite3.Connection, kind: str, slug: str) -> None:
     _delete_item(conn, {"type": kind, "slug": slug}, item_id(kind, slug))
     refresh_counts(conn)
     lessons.refresh_for_change(conn, kind, slug, old_codes)
+    topicmasks.refresh_item(conn, item_id(kind, slug))
 
 
 #: The ids of practices that an evaluation report cites.
