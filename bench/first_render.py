@@ -8,7 +8,8 @@
 for: the page cache is off, so every request renders. Prints the median of
 ``--n`` renders (after one warm-up that opens the store and the index) per page,
 in milliseconds, as JSON, with the median CPU time of this process per render
-(``cpu_ms``: the page's own cost, little disturbed by other load on a shared machine). ``--profile NAME`` prints a cProfile of that page.
+(``cpu_ms``: the page's own cost, little disturbed by other load on a shared machine).
+``--profile NAME`` prints a cProfile of that page.
 """
 
 from __future__ import annotations

@@ -25,7 +25,9 @@ from .rows import link_rows, practice_rows, ranking_rows
 
 #: The layout of the derived database. A generation built by an older layout is
 #: not served (see :func:`portal.store.reader.store_version`); ``flask ingest`` builds a current one.
-STORE_VERSION = "7"  # 7: ranking_links, practice_topics + topic_bits (precomputed pages); 6: item_practices (what cites each practice); 5: one Danish sort key in title_sort
+# 7: ranking_links, practice_topics + topic_bits (pages precomputed); 6: item_practices (what cites each
+# practice); 5: one Danish sort key in title_sort
+STORE_VERSION = "7"
 
 # The bodies (~16 KB an item) live in their own table: in ``items`` they made
 # every row span overflow pages, and listings, counts and lookups of
