@@ -131,6 +131,8 @@ def _create_indexes(db: sqlite_utils.Database) -> None:
     db["item_kommuner"].create_index(["code", "type", "audience", "title_sort"])
     db["item_kommuner"].create_index(["code", "type", "audience", "evidence_rank", "title_sort"])
     db["item_kommuner"].create_index(["item_id"])
+    # Covering for COUNT(DISTINCT item_id) per kommune (kommune pages, ranking links): no row is read.
+    db["item_kommuner"].create_index(["code", "type", "audience", "item_id"])
     db["item_topics"].create_index(["topic", "type", "audience", "item_id", "evidence_rank", "title_sort"])
     db["item_topics"].create_index(["item_id"])
     db["note_practices"].create_index(["practice_slug"])
