@@ -294,3 +294,24 @@ def test_two_approvals_at_once_in_two_top_kommuner_both_reach_the_precomputed_li
         stored_equals_computed(app)
     finally:
         close_site(app)
+
+
+def test_the_early_stopping_pass_gives_what_weighing_every_candidate_gives():
+    """lessons_for stops once a group holds enough candidates sharing the most topics any can share;
+    on random pools it returns exactly what suggest() over every fitting candidate returns."""
+    rng = random.Random(5)
+    names = [f"emne{i}" for i in range(8)]
+    for trial in range(2000):
+        candidates = [f"p{i}" for i in range(rng.randint(0, 60))]
+        topics_of = {c: frozenset(rng.sample(names, rng.randint(0, 4))) for c in candidates}
+        codes_of = {c: set(rng.sample(["101", "147", "153", "183"], rng.randint(1, 2))) for c in candidates}
+        shows = {c for c in candidates if rng.random() < 0.4}
+        own = set(rng.sample(names, rng.randint(0, 8)))
+        code = rng.choice(["153", "999", None])
+        bound = max((len(t) for t in topics_of.values()), default=0)
+        fits = [c for c in candidates if code not in codes_of[c]]
+        want = (
+            lessons.suggest(own, [c for c in fits if c in shows], topics_of),
+            lessons.suggest(own, [c for c in fits if c not in shows], topics_of),
+        )
+        assert lessons.lessons_for(code, own, candidates, topics_of, codes_of, shows, bound) == want, trial

@@ -67,6 +67,34 @@ def suggest(own_topics: set[str], candidates: list[str], topics_of: dict, limit:
     return [(candidates[k], sorted(own_topics & topics_of[candidates[k]])) for k in best]
 
 
+def lessons_for(code, own_topics: set[str], candidates: list[str], topics_of: dict, codes_of: dict, shows: set,
+                bound: int, limit: int = MAX_SUGGESTIONS) -> tuple[list, list]:
+    """:func:`suggest` over the candidates not of kommune ``code``, those with a shown effect
+    and the rest apart, in one pass that stops early.
+
+    ``bound`` is the most topics any candidate can share (the most any has). Once a group
+    holds ``limit`` candidates sharing that many, no later one can come before them
+    (the order breaks ties), so the group takes no more: at 100k a kommune's own topics
+    cover nearly all topics and the strongest candidates reach the bound within a few
+    dozen instead of the top kommuner's thousands.
+    """
+    bound = min(bound, len(own_topics))
+    groups: tuple[list, list] = ([], [])
+    full = [0, 0]  # per group: how many share ``bound`` topics
+    for iid in candidates:
+        if code in codes_of.get(iid, ()):
+            continue  # never a kommune's own practice
+        g = 0 if iid in shows else 1
+        if full[g] >= limit:
+            if full[1 - g] >= limit:
+                break
+            continue
+        groups[g].append(iid)
+        if len(own_topics & topics_of[iid]) == bound:
+            full[g] += 1
+    return suggest(own_topics, groups[0], topics_of, limit), suggest(own_topics, groups[1], topics_of, limit)
+
+
 def compute(
     conn: sqlite3.Connection,
     slug: str,
@@ -95,6 +123,7 @@ def compute(
             topics_of[iid] = frozenset(json.loads(topics) if topics else ())
             if evidence_rank in SHOWS_EFFECT_RANKS:
                 shows.add(iid)
+    bound = max((len(t) for t in topics_of.values()), default=0)
     codes_of: dict[str, set[str]] = {}  # every kommune of each candidate: a kommune never learns from its own
     for iid, code in conn.execute(
         "SELECT item_id, code FROM item_kommuner WHERE item_id IN (SELECT value FROM json_each(?))",
@@ -108,15 +137,15 @@ def compute(
         entry = _own(conn, code, per_kommune, audiences)
         if in_lower_half(rank, len(ranked)):
             own_topics = _own_topics(conn, code, audiences)
-            fits = [i for i in candidates if code not in codes_of.get(i, ())]
-            for key, group in zip(LESSON_KEYS, ([i for i in fits if i in shows], [i for i in fits if i not in shows])):
+            found = lessons_for(code, own_topics, candidates, topics_of, codes_of, shows, bound)
+            for key, group in zip(LESSON_KEYS, found):
                 entry[key] = [
                     {
                         "id": iid,
                         "shared_topics": shared,
                         "from_kommuner": [published_as[c] for c in published_as if c in codes_of.get(iid, ())],
                     }
-                    for iid, shared in suggest(own_topics, group, topics_of)
+                    for iid, shared in group
                 ]
         out[rank] = dict(entry, code=code)
     return out
