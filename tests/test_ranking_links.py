@@ -31,8 +31,18 @@ from test_races import Writers, _approve
 SLUG = "akf-selvforsoergelse-1999-2005"
 #: Kommuner across the ranking: the top five (Grindsted=Billund, Høje Taastrup, Kjellerup=Silkeborg,
 #: Helsingør, Horsens), the bottom (Hedensted 70, Skive 71, Brøndby 72) and two in between.
-KOMMUNER = ["Billund", "Høje-Taastrup", "Silkeborg", "Helsingør", "Horsens", "Hedensted", "Skive", "Brøndby",
-            "Ishøj", "Aarhus"]
+KOMMUNER = [
+    "Billund",
+    "Høje-Taastrup",
+    "Silkeborg",
+    "Helsingør",
+    "Horsens",
+    "Hedensted",
+    "Skive",
+    "Brøndby",
+    "Ishøj",
+    "Aarhus",
+]
 TOPICS = ["sprog", "mentor", "beskæftigelse", "virksomhedspraktik", "frivillighed", "uddannelse"]
 EVIDENCES = ["effekt", "delvis-effekt", "ingen-effekt", "ikke-evalueret"]
 

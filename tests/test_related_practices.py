@@ -14,8 +14,17 @@ from conftest import close_site, make_site
 from test_ranking_links import PEOPLE, bearer, practice_text
 
 #: Canonical topics, an alias (flygtningeområdet → flygtninge) and a made-up topic outside the vocabulary.
-TOPICS = ["sprog", "mentor", "beskæftigelse", "virksomhedspraktik", "frivillighed", "uddannelse", "flygtninge",
-          "flygtningeområdet", "testemne uden for ordlisten"]
+TOPICS = [
+    "sprog",
+    "mentor",
+    "beskæftigelse",
+    "virksomhedspraktik",
+    "frivillighed",
+    "uddannelse",
+    "flygtninge",
+    "flygtningeområdet",
+    "testemne uden for ordlisten",
+]
 EVIDENCES = ["effekt", "delvis-effekt", "ingen-effekt", "ikke-evalueret"]
 
 

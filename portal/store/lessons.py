@@ -67,8 +67,16 @@ def suggest(own_topics: set[str], candidates: list[str], topics_of: dict, limit:
     return [(candidates[k], sorted(own_topics & topics_of[candidates[k]])) for k in best]
 
 
-def lessons_for(code, own_topics: set[str], candidates: list[str], topics_of: dict, codes_of: dict, shows: set,
-                bound: int, limit: int = MAX_SUGGESTIONS) -> tuple[list, list]:
+def lessons_for(
+    code,
+    own_topics: set[str],
+    candidates: list[str],
+    topics_of: dict,
+    codes_of: dict,
+    shows: set,
+    bound: int,
+    limit: int = MAX_SUGGESTIONS,
+) -> tuple[list, list]:
     """:func:`suggest` over the candidates not of kommune ``code``, those with a shown effect
     and the rest apart, in one pass that stops early.
 
@@ -201,9 +209,10 @@ def refresh(conn: sqlite3.Connection, slugs=None, codes: set[str] | None = None)
     for slug in slugs:
         only = codes
         if codes is not None:
-            ranked = [c for (c,) in conn.execute(
-                "SELECT code FROM ranking_rows WHERE ranking_slug = ? ORDER BY rank", (slug,)
-            )]
+            ranked = [
+                c
+                for (c,) in conn.execute("SELECT code FROM ranking_rows WHERE ranking_slug = ? ORDER BY rank", (slug,))
+            ]
             if not codes & set(ranked):
                 continue
             if codes & set(ranked[: top_count(len(ranked), DEFAULT_TOP_N)]):
@@ -213,10 +222,7 @@ def refresh(conn: sqlite3.Connection, slugs=None, codes: set[str] | None = None)
             conn.execute("DELETE FROM ranking_links WHERE ranking_slug = ?", (slug,))
         conn.executemany(
             "INSERT OR REPLACE INTO ranking_links (ranking_slug, top_n, rank, code, data) VALUES (?, ?, ?, ?, ?)",
-            [
-                (slug, DEFAULT_TOP_N, rank, e["code"], json.dumps(e, ensure_ascii=False))
-                for rank, e in entries.items()
-            ],
+            [(slug, DEFAULT_TOP_N, rank, e["code"], json.dumps(e, ensure_ascii=False)) for rank, e in entries.items()],
         )
 
 
@@ -225,9 +231,15 @@ def refresh_for_change(conn: sqlite3.Connection, kind: str, slug: str, old_codes
     a ranking is recomputed whole, a practice in the rows of its old and new kommuner."""
     if kind == "ranking":
         conn.execute("DELETE FROM ranking_links WHERE ranking_slug = ?", (slug,))
-        refresh(conn, slugs=[s for (s,) in conn.execute(
-            "SELECT DISTINCT ranking_slug FROM ranking_rows WHERE ranking_slug = ?", (slug,)
-        )])
+        refresh(
+            conn,
+            slugs=[
+                s
+                for (s,) in conn.execute(
+                    "SELECT DISTINCT ranking_slug FROM ranking_rows WHERE ranking_slug = ?", (slug,)
+                )
+            ],
+        )
     elif kind == "practice" and (old_codes or new_codes):
         refresh(conn, codes=set(old_codes) | set(new_codes))
 
