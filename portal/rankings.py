@@ -14,11 +14,8 @@ Flask-free; reads through :class:`portal.store.Store`.
 from __future__ import annotations
 
 from .content import kommuner as kommune_registry
-from .store import EVIDENCE_RANK, PUBLIC, Store
-
-MAX_SUGGESTIONS = 5
-#: Practices listed under each top and bottom kommune (the strongest evidence first).
-PRACTICES_PER_KOMMUNE = 5
+from .store import PUBLIC, Store, lessons
+from .store.lessons import DEFAULT_TOP_N, LESSON_KEYS, PRACTICES_PER_KOMMUNE
 
 
 def kommune_json(code: str | None) -> dict | None:
@@ -80,76 +77,58 @@ def rows_json(store: Store, item: dict) -> list[dict]:
     return [row_json(r, len(raw), data.get("previous_of"), notes.get(r["rank"])) for r in raw]
 
 
-class _Linked:
-    """The top kommuner of a ranking and every practice they document, read once.
+def _entries(store: Store, slug: str, rows: list[dict], top_n: int, per_kommune: int, audiences) -> dict[int, dict]:
+    """rank → what ``rows`` link to (:mod:`portal.store.lessons`): read from the table the
+    ingest and every publication keep (one indexed lookup), or computed now for settings
+    it was not built for (another ``top_n``, or readers who may see non-public practices)."""
+    ranks = {r["rank"] for r in rows}
+    if not ranks:
+        return {}
+    extra = set(audiences) - PUBLIC
+    if (
+        top_n == lessons.DEFAULT_TOP_N
+        and per_kommune == PRACTICES_PER_KOMMUNE
+        and "public" in audiences
+        and not (extra and store.has_items("practice", extra))
+    ):
+        stored = store.ranking_links(slug, lessons.DEFAULT_TOP_N, ranks)
+        if set(stored) == ranks:  # a generation built before the table would lack them
+            return stored
+    codes = {code_of(r) for r in rows}
+    return lessons.compute(store.conn, slug, top_n, per_kommune, audiences, codes=codes)
 
-    One read of the link table gives every practice of the linked kommuner,
-    strongest evidence first, with its topics: the lists, the counts and the
-    weighing of suggestions all come from it; only the practices shown are read
-    in full, at the end. The ranking page and a kommune's own page both use it,
-    so a kommune is offered the same practices in both places.
+
+def _listed(row: dict, entry: dict) -> dict:
+    return dict(row, practices=entry["practices"], practices_total=entry["practices_total"])
+
+
+def _lessons(entry: dict) -> dict:
+    """What the top kommuner document that this kommune could learn from.
+
+    Never the kommune's own practice (a joint project it takes part in is not
+    "what the fastest do" for it); practices with a shown effect come first as
+    ``suggested_practices``; the rest are ``other_practices``, so a page can
+    say honestly that nothing with a shown effect fits and still show what there is.
     """
-
-    def __init__(self, store: Store, top_rows: list[dict], other_rows: list[dict], audiences):
-        codes = sorted({c for c in (code_of(r) for r in top_rows + other_rows) if c})
-        self.linked = store.kommune_practices(codes, audiences)
-        self.codes_of: dict[str, set[str]] = {}
-        for code, practices in self.linked.items():
-            for p in practices:
-                self.codes_of.setdefault(p["id"], set()).add(code)
-        self.published_as = {code_of(r): r["kommune_as_published"] for r in top_rows if code_of(r)}
-        self.pool = {p["id"]: p for code in self.published_as for p in self.linked[code]}
-        pool = self.pool
-        self.candidates = sorted(pool, key=lambda i: (pool[i]["evidence_rank"], pool[i]["title_sort"], i))
-
-    def listed(self, row: dict, per_kommune: int) -> dict:
-        own = self.linked.get(code_of(row), [])
-        return dict(row, practices=[p["id"] for p in own[:per_kommune]], practices_total=len(own))
-
-    def lessons(self, row: dict) -> dict:
-        """What the top kommuner document that this kommune could learn from.
-
-        Never the kommune's own practice (a joint project it takes part in is not
-        "what the fastest do" for it); practices with a shown effect come first as
-        ``suggested_practices``; the rest are ``other_practices``, so a page can
-        say honestly that nothing with a shown effect fits and still show what there is.
-        """
-        code = code_of(row)
-        own_topics = set().union(*(p["topics"] for p in self.linked.get(code, [])))
-        fits = [i for i in self.candidates if code not in self.codes_of[i]]
-        shown = [i for i in fits if self.pool[i]["evidence_rank"] in SHOWS_EFFECT_RANKS]
-        rest = [i for i in fits if self.pool[i]["evidence_rank"] not in SHOWS_EFFECT_RANKS]
-        return {
-            "suggested_practices": suggest(own_topics, shown, self.pool),
-            "other_practices": suggest(own_topics, rest, self.pool),
-        }
-
-    def fill(self, store: Store, rows: list[dict], audiences) -> None:
-        """Replace the ids in ``rows`` by practice summaries (one read of the shown items)."""
-        shown = [i for row in rows for i in row.get("practices", [])]
-        shown += [s["id"] for row in rows for key in LESSON_KEYS for s in row.get(key, [])]
-        summary = {p["id"]: _practice_summary(p) for p in store.items_by_ids(shown, audiences)}
-        for row in rows:
-            if "practices" in row:
-                row["practices"] = [summary[i] for i in row["practices"] if i in summary]
-            for key in LESSON_KEYS:
-                if key in row:
-                    row[key] = [
-                        dict(
-                            summary[s["id"]],
-                            shared_topics=s["shared_topics"],
-                            from_kommuner=[
-                                self.published_as[c] for c in self.published_as if c in self.codes_of[s["id"]]
-                            ],
-                        )
-                        for s in row[key]
-                        if s["id"] in summary
-                    ]
+    return {key: entry.get(key, []) for key in LESSON_KEYS}
 
 
-#: Evidence ranks (store.EVIDENCE_RANK) of practices that show an effect, clearly or partly.
-SHOWS_EFFECT_RANKS = {EVIDENCE_RANK["effekt"], EVIDENCE_RANK["delvis-effekt"]}
-LESSON_KEYS = ("suggested_practices", "other_practices")
+def _fill(store: Store, rows: list[dict], audiences) -> None:
+    """Replace the ids in ``rows`` by practice summaries (one read of the shown items,
+    with the reader's audiences: nothing they may not see is shown)."""
+    shown = [i for row in rows for i in row.get("practices", [])]
+    shown += [s["id"] for row in rows for key in LESSON_KEYS for s in row.get(key, [])]
+    summary = {p["id"]: _practice_summary(p) for p in store.items_by_ids(shown, audiences)}
+    for row in rows:
+        if "practices" in row:
+            row["practices"] = [summary[i] for i in row["practices"] if i in summary]
+        for key in LESSON_KEYS:
+            if key in row:
+                row[key] = [
+                    dict(summary[s["id"]], shared_topics=s["shared_topics"], from_kommuner=s["from_kommuner"])
+                    for s in row[key]
+                    if s["id"] in summary
+                ]
 
 
 def code_of(row: dict) -> str | None:
@@ -157,12 +136,12 @@ def code_of(row: dict) -> str | None:
 
 
 def _split(rows: list[dict], top_n: int) -> tuple[list[dict], list[dict]]:
-    n = max(0, min(top_n, len(rows) // 2))
+    n = lessons.top_count(len(rows), top_n)
     return rows[:n], (rows[len(rows) - n :] if n else [])
 
 
 def linked_ranking(
-    store: Store, slug: str, top_n: int = 5, audiences=PUBLIC, per_kommune: int = PRACTICES_PER_KOMMUNE
+    store: Store, slug: str, top_n: int = DEFAULT_TOP_N, audiences=PUBLIC, per_kommune: int = PRACTICES_PER_KOMMUNE
 ) -> dict | None:
     """The ranking with its rows, and its top and bottom rows linked to practice.
 
@@ -176,10 +155,10 @@ def linked_ranking(
         return None
     rows = rows_json(store, item)
     top_rows, bottom_rows = _split(rows, top_n)
-    linked = _Linked(store, top_rows, bottom_rows, audiences)
-    top = [linked.listed(row, per_kommune) for row in top_rows]
-    bottom = [dict(linked.listed(row, per_kommune), **linked.lessons(row)) for row in bottom_rows]
-    linked.fill(store, top + bottom, audiences)
+    entries = _entries(store, slug, top_rows + bottom_rows, top_n, per_kommune, audiences)
+    top = [_listed(row, entries[row["rank"]]) for row in top_rows]
+    bottom = [dict(_listed(row, entries[row["rank"]]), **_lessons(entries[row["rank"]])) for row in bottom_rows]
+    _fill(store, top + bottom, audiences)
     return {**_ranking_fields(item), "rows": rows, "top": top, "bottom": bottom}
 
 
@@ -203,11 +182,11 @@ def _ranking_fields(item: dict) -> dict:
 
 def in_lower_part(row: dict) -> bool:
     """Below the middle of its ranking: where "Lær af de hurtigste" is offered on the kommune page."""
-    return bool(row["of"]) and row["rank"] > row["of"] / 2
+    return lessons.in_lower_half(row["rank"], row["of"] or 0)
 
 
 def kommune_against_rankings(
-    store: Store, code: str, top_n: int = 5, audiences=PUBLIC, per_kommune: int = PRACTICES_PER_KOMMUNE
+    store: Store, code: str, top_n: int = DEFAULT_TOP_N, audiences=PUBLIC, per_kommune: int = PRACTICES_PER_KOMMUNE
 ) -> list[dict]:
     """Each ranking row of kommune ``code`` beside the ranking's national row, and, for a
     row in the lower part, what the ranking's top kommuner document (as on the ranking page).
@@ -225,26 +204,13 @@ def kommune_against_rankings(
         top_rows, _bottom = _split(rows, top_n)
         own_rows = [r for r in rows if code_of(r) == code]
         lower = [r for r in own_rows if in_lower_part(r)]
-        linked = _Linked(store, top_rows, lower, audiences)
-        top = [linked.listed(r, per_kommune) for r in top_rows] if lower else []
-        entries = [dict(row=r, **(linked.lessons(r) if r in lower else {})) for r in own_rows]
-        linked.fill(store, top + entries, audiences)
+        linked = _entries(store, slug, top_rows + lower, top_n, per_kommune, audiences) if lower else {}
+        top = [_listed(r, linked[r["rank"]]) for r in top_rows] if lower else []
+        entries = [dict(row=r, **(_lessons(linked[r["rank"]]) if r in lower else {})) for r in own_rows]
+        _fill(store, top + entries, audiences)
         for entry in entries:
             out.append({"ranking": _ranking_fields(item), "top": top if entry["row"] in lower else [], **entry})
     return out
-
-
-def suggest(
-    own_topics: set[str], candidates: list[str], pool: dict[str, dict], limit: int = MAX_SUGGESTIONS
-) -> list[dict]:
-    """The ``limit`` candidates sharing the most topics with the bottom
-    kommune's own practices (``[{"id", "shared_topics"}]``); ties keep the
-    order of ``candidates`` (strongest evidence, then Danish title order):
-    the sort is stable.
-    """
-    shared = [len(own_topics & pool[i]["topics"]) for i in candidates]
-    best = sorted(range(len(candidates)), key=shared.__getitem__, reverse=True)[:limit]
-    return [{"id": candidates[k], "shared_topics": sorted(own_topics & pool[candidates[k]]["topics"])} for k in best]
 
 
 def kommune_rankings(store: Store, code: str) -> list[dict]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..content import vocabulary
 from ..content.schema import EVIDENCE
 from ..kinds import item_id
+from . import topicmasks
 from .connection import open_derived
 
 PUBLIC = frozenset({"public"})
@@ -108,27 +109,6 @@ class Store:
             [code, type_, *aparams],
         ).fetchone()[0]
 
-    def kommune_practices(self, codes: list[str], audiences=PUBLIC) -> dict[str, list[dict]]:
-        """code → the practices linked to it, light and strongest evidence
-        first: ``{"id", "evidence_rank", "title_sort", "topics"}``. One read
-        of the link table, for weighing hundreds of practices without
-        reading their rows (the ranking page)."""
-        out: dict[str, list[dict]] = {code: [] for code in codes}
-        if not codes:
-            return out
-        clause, aparams = self._audience_clause(audiences)
-        topics_of: dict[str, frozenset] = {}
-        for iid, code, rank, title_sort, topics in self.conn.execute(
-            f"""SELECT item_id, code, evidence_rank, title_sort, topics FROM item_kommuner
-                    WHERE code IN ({",".join("?" * len(codes))}) AND type = 'practice' AND {clause}
-                    ORDER BY {self.LINK_EVIDENCE_ORDER}""",
-            [*codes, *aparams],
-        ):
-            if iid not in topics_of:
-                topics_of[iid] = frozenset(json.loads(topics) if topics else ())
-            out[code].append({"id": iid, "evidence_rank": rank, "title_sort": title_sort, "topics": topics_of[iid]})
-        return out
-
     def items_by_ids(self, ids: list[str], audiences=PUBLIC, keep_order: bool = False) -> list[dict]:
         """The visible items among ``ids``, in title order or (``keep_order``) in the order of ``ids``."""
         if not ids:
@@ -153,6 +133,18 @@ class Store:
             "SELECT k.code, k.name, k.region, k.slug, l.as_name FROM item_kommuner l JOIN kommuner k ON k.code = l.code WHERE l.item_id = ?",
             (iid,),
         )
+
+    def kommune_names(self, ids: list[str]) -> dict[str, list[str]]:
+        """item id → the names of its kommuner, in one read (a listing of thousands of items
+        asked once per item took ~13,000 queries at 10k)."""
+        out: dict[str, list[str]] = {}
+        for iid, name in self.conn.execute(
+            "SELECT l.item_id, k.name FROM item_kommuner l JOIN kommuner k ON k.code = l.code "
+            "WHERE l.item_id IN (SELECT value FROM json_each(?)) ORDER BY l.rowid",
+            (json.dumps(list(ids)),),
+        ):
+            out.setdefault(iid, []).append(name)
+        return out
 
     def notes_of_network(self, slug: str, audiences=PUBLIC) -> list[dict]:
         return self._items("type = 'note' AND network = ?", [slug], audiences, order="date DESC, title")
@@ -179,6 +171,9 @@ class Store:
         topics = practice["data"].get("topics") or []
         if not topics:
             return []
+        ids = topicmasks.related(self.conn, practice["id"], topics, audiences, limit)
+        if ids is not None:  # the same answer from the topic bits (store/topicmasks.py), without the GROUP BY
+            return self.items_by_ids(ids, audiences, keep_order=True)
         clause, aparams = self._audience_clause(audiences)
         ids = [
             r[0]
@@ -225,6 +220,25 @@ class Store:
 
     def ranking_rows(self, slug: str) -> list[dict]:
         return self._q("SELECT * FROM ranking_rows WHERE ranking_slug = ? ORDER BY rank", (slug,))
+
+    def ranking_links(self, slug: str, top_n: int, ranks) -> dict[int, dict]:
+        """rank → the precomputed links of those rows of a ranking (:mod:`portal.store.lessons`);
+        empty for a database without the table."""
+        try:
+            cursor = self.conn.execute(
+                "SELECT rank, data FROM ranking_links WHERE ranking_slug = ? AND top_n = ? "
+                "AND rank IN (SELECT value FROM json_each(?))",
+                (slug, top_n, json.dumps(sorted(ranks))),
+            )
+        except sqlite3.OperationalError:
+            return {}
+        return {rank: json.loads(data) for rank, data in cursor}
+
+    def has_items(self, type_: str, audiences) -> bool:
+        """Whether any item of a type has one of ``audiences`` (an index lookup)."""
+        clause, aparams = self._audience_clause(audiences)
+        sql = f"SELECT 1 FROM items WHERE type = ? AND {clause} LIMIT 1"
+        return self.conn.execute(sql, [type_, *aparams]).fetchone() is not None
 
     def ranking_rows_for_kommune(self, code: str) -> list[dict]:
         return self._q(

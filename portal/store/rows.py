@@ -95,7 +95,7 @@ def link_rows(record: dict) -> tuple[list[dict], list[dict]]:
         **_sort_keys(record),
     }
     # The topics ride along with the kommune links: a ranking weighs the
-    # topics of every practice of ten kommuner (see kommune_practices).
+    # topics of every practice of the top kommuner (see store/lessons.py).
     # Canonical topics (content/vocabulary.py): the evidence map, topic counts and
     # related practices count "flygtningeområdet" as "flygtninge".
     canonical = vocabulary.canonical_list("topic", record.get("topics"))

@@ -19,12 +19,15 @@ import sqlite_utils
 from ..content import kommuner as kommune_registry
 from ..content.loader import Content
 from ..kinds import item_id
+from . import lessons, topicmasks
 from .connection import open_derived
 from .rows import link_rows, practice_rows, ranking_rows
 
 #: The layout of the derived database. A generation built by an older layout is
 #: not served (see :func:`portal.store.reader.store_version`); ``flask ingest`` builds a current one.
-STORE_VERSION = "6"  # 6: item_practices (what cites each practice); 5: one Danish sort key in title_sort
+# 7: ranking_links, practice_topics + topic_bits (pages precomputed); 6: item_practices (what cites each
+# practice); 5: one Danish sort key in title_sort
+STORE_VERSION = "7"
 
 # The bodies (~16 KB an item) live in their own table: in ``items`` they made
 # every row span overflow pages, and listings, counts and lookups of
@@ -128,6 +131,8 @@ def _create_indexes(db: sqlite_utils.Database) -> None:
     db["item_kommuner"].create_index(["code", "type", "audience", "title_sort"])
     db["item_kommuner"].create_index(["code", "type", "audience", "evidence_rank", "title_sort"])
     db["item_kommuner"].create_index(["item_id"])
+    # Covering for COUNT(DISTINCT item_id) per kommune (kommune pages, ranking links): no row is read.
+    db["item_kommuner"].create_index(["code", "type", "audience", "item_id"])
     db["item_topics"].create_index(["topic", "type", "audience", "item_id", "evidence_rank", "title_sort"])
     db["item_topics"].create_index(["item_id"])
     db["note_practices"].create_index(["practice_slug"])
@@ -170,6 +175,8 @@ def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict 
     db["meta"].insert_all({"key": k, "value": str(v)} for k, v in meta.items())
     _create_indexes(db)
     refresh_counts(conn)
+    lessons.refresh(conn)  # the ranking and kommune pages' links to practice, read with one lookup
+    topicmasks.refresh_all(conn)  # related practices: one narrow scan instead of a GROUP BY
     conn.execute("COMMIT")
     conn.execute("ANALYZE")  # statistics, so the planner picks the right one of the link indexes
     conn.close()
@@ -185,9 +192,13 @@ def replace_item(conn: sqlite3.Connection, record: dict, row: dict) -> None:
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('revision', "
         "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'), 0) + 1)"
     )
+    old_codes = lessons.codes_of_item(conn, row["id"])
     _delete_item(conn, record, row["id"])
     insert_records(sqlite_utils.Database(conn), [(record, row)])
     refresh_counts(conn)
+    # The rankings' precomputed links change with the practice (or ranking) in this transaction.
+    lessons.refresh_for_change(conn, record["type"], record["slug"], old_codes, lessons.codes_of_item(conn, row["id"]))
+    topicmasks.refresh_item(conn, row["id"])
 
 
 def delete_item(conn: sqlite3.Connection, kind: str, slug: str) -> None:
@@ -198,8 +209,11 @@ def delete_item(conn: sqlite3.Connection, kind: str, slug: str) -> None:
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('revision', "
         "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'), 0) + 1)"
     )
+    old_codes = lessons.codes_of_item(conn, item_id(kind, slug))
     _delete_item(conn, {"type": kind, "slug": slug}, item_id(kind, slug))
     refresh_counts(conn)
+    lessons.refresh_for_change(conn, kind, slug, old_codes)
+    topicmasks.refresh_item(conn, item_id(kind, slug))
 
 
 #: The ids of practices that an evaluation report cites.

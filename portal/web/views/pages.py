@@ -387,9 +387,11 @@ def evaluation_debt():
     year = dt.date.today().year
     items = store.evaluation_debt(year, audiences())
     by_kommune: dict[str, list[dict]] = {}
+    names = store.kommune_names([item["id"] for item in items])
     for item in items:
-        links = store.kommune_links(item["id"])
-        for name in [k["name"] for k in links] or [None]:  # None: national, listed last
+        for name in names.get(item["id"]) or [None]:  # None: national, listed last
             by_kommune.setdefault(name, []).append(item)
     groups = sorted(by_kommune.items(), key=lambda kv: (kv[0] is None, danish_sort_key(kv[0] or "")))
-    return render_template("evaluation_debt.html", items=items, groups=groups, year=year)
+    # Translated once, not once per listed practice (thousands of gettext calls at 10k).
+    ended = _("sluttede %(year)s")
+    return render_template("evaluation_debt.html", items=items, groups=groups, year=year, ended=ended)
