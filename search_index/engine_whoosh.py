@@ -54,6 +54,11 @@ class WhooshEngine:
     name = "whoosh"
 
     @staticmethod
+    def prepare(doc: IndexDocument) -> dict[str, object]:
+        """The Whoosh field values of ``doc`` (its words are analysed by the writer's processes)."""
+        return fields_for(doc)
+
+    @staticmethod
     def create(
         path: Path, documents: Iterable[IndexDocument], batch_size: int, progress: Callable[[int], None] | None
     ) -> None:
@@ -69,11 +74,12 @@ class WhooshEngine:
             seen: set[str] = set()
             n = 0
             try:
+                # A stream: IndexDocuments, or PreparedDocuments whose payload is fields_for's.
                 for doc in documents:
                     if doc.id in seen:
                         raise ValueError(f"Dobbelt dokument-id i indekset: {doc.id!r}")
                     seen.add(doc.id)
-                    writer.add_document(**fields_for(doc))
+                    writer.add_document(**(fields_for(doc) if isinstance(doc, IndexDocument) else doc.payload))
                     n += 1
                     if progress and batch_size and n % batch_size == 0:
                         progress(n)
