@@ -150,10 +150,11 @@ def _prepared(docs: Iterable) -> Iterator[Iterable[tuple[str, tantivy.Document]]
     head = []
     for doc in docs:
         head.append(doc)
-        if len(head) >= PARALLEL_BUILD_MIN:
+        # Prepared ones come from a caller that has its own workers: no pool here.
+        if len(head) >= PARALLEL_BUILD_MIN or not isinstance(doc, IndexDocument):
             break
     procs = min(BUILD_PROCS, os.cpu_count() or 1)
-    if len(head) < PARALLEL_BUILD_MIN or procs < 2 or not isinstance(head[0], IndexDocument):
+    if len(head) < PARALLEL_BUILD_MIN or procs < 2:
         yield (_one(d) for stream in (head, docs) for d in stream)
         return
     import multiprocessing
