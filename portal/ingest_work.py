@@ -128,6 +128,10 @@ def _pooled(chunks: list, procs: int) -> Iterator[Prepared]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    # The first chunk here: it loads the lexicon and warms the analysis caches,
+    # which the forked workers then share instead of each building its own.
+    yield from _prepare_chunk(chunks[0])
+    chunks = chunks[1:]
     pool = ProcessPoolExecutor(max_workers=procs, mp_context=multiprocessing.get_context("fork"))
     try:
         # Fork every worker now, while this process has no other threads.
