@@ -106,6 +106,8 @@ class IngestStream:
             for k in kommune_registry.all_kommuner():
                 yield kommune_document(k)
         self._progress(final=True)
+        if not self.errors:
+            self.say("Skriver søgeindekset færdigt …")
 
     def _flush(self, tables, types, entries) -> None:
         if entries:
