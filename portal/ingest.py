@@ -24,6 +24,7 @@ import secrets
 import shutil
 import sqlite3
 import time
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -126,18 +127,26 @@ def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict, int]:
         meta = {"content_dir": str(content_dir), "built_at": dt.datetime.now().isoformat(timespec="seconds")}
         stream = IngestStream(files, engine, cache, new_cache, StoreBuilder(gen.db_path, meta), say)
         stream.errors.extend(problems)
+        documents = stream.documents()
         try:
             index = SearchIndex.build(
                 gen.index_path,
-                stream.documents(),
+                documents,
                 progress=stream.indexed,
                 thesaurus=None if problems else thesaurus,
                 engine=engine,
             )
             index.close()
+        except BrokenProcessPool:
+            stream.store.close()
+            raise IngestFailed(
+                message="en arbejdsproces stoppede uventet (for lidt hukommelse?); intet er ændret"
+            ) from None
         except BaseException:
             stream.store.close()
             raise
+        finally:
+            documents.close()  # stops the worker pool now, also when the index build failed
         new_cache.finish()  # also after content errors: the corrected re-run renders only what changed
         stream.check_references()
         if stream.errors:

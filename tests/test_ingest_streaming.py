@@ -165,3 +165,28 @@ def test_an_ingest_larger_than_whoosh_handles_comfortably_advises_tantivy(tmp_pa
     monkeypatch.setenv("PORTAL_SEARCH_ENGINE", "whoosh")
     monkeypatch.setattr(ingest_stream, "WHOOSH_COMFORTABLE_DOCUMENTS", 10_000)
     assert ingest(big_content, tmp_path / "data3").advice == []
+
+
+def test_a_worker_that_dies_fails_the_ingest_cleanly_and_changes_nothing(tmp_path, big_content, monkeypatch):
+    data = tmp_path / "data"
+    ingest(big_content, data)
+    before = current_generation(data)
+    monkeypatch.setattr(ingest_work, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(ingest_work, "CHUNK", 4)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    real = ingest_work.prepare_file
+
+    def dies_on_one(kind, path, engine):
+        if path.endswith("testmateriale-040.md"):
+            import os
+
+            os._exit(9)  # as the kernel's OOM killer would end it
+        return real(kind, path, engine)
+
+    monkeypatch.setattr(ingest_work, "prepare_file", dies_on_one)
+    app = create_app({"DATA_DIR": str(data), "CONTENT_DIR": str(big_content)})
+    result = app.test_cli_runner().invoke(args=["ingest"])
+    assert result.exit_code == 1
+    assert "arbejdsproces stoppede uventet" in result.output and "Traceback" not in result.output
+    assert current_generation(data) == before
+    assert sorted(p.name for p in (data / "derived").iterdir() if p.name.startswith("gen-")) == [before.name]
