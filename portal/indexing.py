@@ -7,8 +7,6 @@ updates alike, so both give the same index. Flask-free.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from pathlib import Path
 
 from search_index import IndexDocument, strip_sections
@@ -17,8 +15,7 @@ from search_index.expansion import ThesaurusError, parse_thesaurus
 from .content import kommuner as kommune_registry
 from .content import vocabulary
 from .content.errors import ContentError
-from .content.loader import Content
-from .kinds import KINDS, SEARCH_TYPES, item_id, item_url
+from .kinds import KINDS, item_id, item_url
 from .store import item_row
 
 
@@ -100,15 +97,6 @@ def kommune_document(k) -> IndexDocument:
         regions=[k.region],
         boost=0.3,
     )
-
-
-def all_documents(content: Content, rows: dict[str, dict]) -> Iterator[IndexDocument]:
-    """Index documents of a whole content root (``rows``: item id → item row)."""
-    for kind in SEARCH_TYPES:
-        for record in content.items.get(kind, {}).values():
-            yield document_for(record, rows[item_id(kind, record["slug"])])
-    for k in kommune_registry.all_kommuner():
-        yield kommune_document(k)
 
 
 #: Thesaurus entries a content root may add to the shipped ones (same format as

@@ -2,8 +2,10 @@
 
 ::
 
-    content/ ──load+validate──▶ Content ──▶ derived/gen-…/portal.db   (store)
-                                        └─▶ derived/gen-…/index/      (search_index)
+    content/ ─▶ workers: read+validate, render, rows, index document (a batch at a time)
+                   └─▶ main process ──▶ derived/gen-…/portal.db   (store)
+                                    └─▶ derived/gen-…/index/      (search_index)
+                 compact state (ids, citations) ─▶ cross-file checks at the end
                                               │
                         on success only:  derived/CURRENT ◀── os.replace()
 
@@ -18,26 +20,29 @@ approved while it held the lock. Flask-free.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
 import shutil
 import sqlite3
 import time
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from search_index import SearchIndex
 
+from search_index.engines import resolve_engine
+
 from .content.errors import ContentError
-from .content.loader import load_content
+from .content.loader import content_files
 from .generations import Generation, current_generation, derived_dir, fsync_tree, prune, swap_current, write_lock
-from .indexing import all_documents, content_thesaurus
+from .indexing import content_thesaurus
+from .ingest_stream import IngestStream, engine_advice
 from .owned import OwnedDB
 from .publishing import drain
-from . import faults, render_cache, rendering
-from .rendering import MarkdownTooLarge
-from .store import build_store, item_row, open_derived
+from . import faults, render_cache
+from .store import open_derived
+from .store.writer import StoreBuilder
 
 RENDER_CACHE = render_cache.RENDER_CACHE
 
@@ -58,6 +63,8 @@ class IngestReport:
     # Owned data that could not be updated after the swap (a damaged owned.db, a full
     # disk): the new content is live, but first-publication times and the outbox wait.
     problems: list[str] = field(default_factory=list)
+    # Advice on running the portal at this size (e.g. a faster search engine); not a problem.
+    advice: list[str] = field(default_factory=list)
 
 
 def ingest(
@@ -65,14 +72,16 @@ def ingest(
 ) -> IngestReport:
     """Validate everything, build a new generation aside, swap it in.
 
-    Raises IngestFailed (with every ContentError) and leaves what was being
-    served exactly as it was.
+    Files are streamed (see :mod:`portal.ingest_stream`): memory holds a few
+    batches of items and compact whole-corpus state (ids, citations), never the
+    corpus. Raises IngestFailed (with every ContentError) and leaves what was
+    being served exactly as it was. ``progress`` gets a line now and then.
     """
     say = progress or (lambda _msg: None)
     started = time.monotonic()
     try:
         with write_lock(data_dir, blocking=False):
-            gen, counts = _build_and_swap(content_dir, data_dir, say)
+            gen, counts, documents = _build_and_swap(content_dir, data_dir, say)
             # Owned data: remember when items were first published, and
             # publish whatever was approved while this ingest held the lock.
             problems = []
@@ -93,77 +102,68 @@ def ingest(
                 )
     except BlockingIOError:
         raise IngestFailed(message="en anden indlæsning eller udgivelse kører allerede; prøv igen om lidt") from None
-    return IngestReport(generation=gen, counts=dict(counts), seconds=time.monotonic() - started, problems=problems)
+    advice = engine_advice(resolve_engine(), documents)
+    return IngestReport(
+        generation=gen, counts=dict(counts), seconds=time.monotonic() - started, problems=problems, advice=advice
+    )
 
 
-def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict]:
-    say(f"Læser indhold fra {content_dir} …")
-    content = load_content(content_dir, progress=lambda n, total: say(f"  {n}/{total} filer læst"))
-    say("Gør tekster klar …")
+def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict, int]:
+    """Stream every file through load+validate → render → store and index, into
+    a generation built aside; swap it in only if no file had a problem."""
     base = derived_dir(data_dir)
-    cache = render_cache.load(base)
-    fresh: dict[str, tuple[str, str]] = {}
-    rows: dict[str, dict] = {}
-    with rendering.rendered_from(cache):
-        for record, row, problem, new in _rendered([r for recs in content.items.values() for r in recs.values()]):
-            fresh.update(new)
-            if problem:
-                content.errors.append(ContentError(record["path"], 1, problem))
-            else:
-                rows[row["id"]] = row
-    render_cache.save(base, rows, cache, fresh)
+    root = Path(content_dir)
+    if not root.is_dir():
+        raise IngestFailed([ContentError(str(root), 1, "indholdsmappen findes ikke")])
+    files = content_files(root)
+    say(f"Læser, gengiver, gemmer og indekserer {len(files)} filer fra {content_dir} …")
     thesaurus, problems = content_thesaurus(content_dir)
-    content.errors.extend(problems)
-    if content.errors:
-        raise IngestFailed(content.errors)
-
+    engine = resolve_engine()
     gen = Generation(base / f"gen-{dt.datetime.now():%Y%m%dT%H%M%S.%f}-{secrets.token_hex(3)}")
-    gen.path.mkdir()
+    gen.path.mkdir(parents=True)
+    cache = render_cache.Lookup(base)
+    new_cache = render_cache.CacheWriter(base)
     try:
-        say("Bygger database …")
         meta = {"content_dir": str(content_dir), "built_at": dt.datetime.now().isoformat(timespec="seconds")}
-        counts = build_store(gen.db_path, content, rows, meta=meta)
-        say("Bygger søgeindeks …")
-        index = SearchIndex.build(
-            gen.index_path,
-            all_documents(content, rows),
-            progress=lambda n: say(f"  {n} dokumenter indekseret"),
-            thesaurus=thesaurus,
-        )
-        index.close()
+        stream = IngestStream(files, engine, cache, new_cache, StoreBuilder(gen.db_path, meta), say)
+        stream.errors.extend(problems)
+        documents = stream.documents()
+        try:
+            index = SearchIndex.build(
+                gen.index_path,
+                documents,
+                progress=stream.indexed,
+                thesaurus=None if problems else thesaurus,
+                engine=engine,
+            )
+            index.close()
+        except BrokenProcessPool:
+            stream.store.close()
+            raise IngestFailed(
+                message="en arbejdsproces stoppede uventet (for lidt hukommelse?); intet er ændret"
+            ) from None
+        except BaseException:
+            stream.store.close()
+            raise
+        finally:
+            documents.close()  # stops the worker pool now, also when the index build failed
+        new_cache.finish()  # also after content errors: the corrected re-run renders only what changed
+        stream.check_references()
+        if stream.errors:
+            stream.store.close()
+            raise IngestFailed(stream.errors)
+        say("Gør databasen færdig (indekser, optællinger) …")
+        counts = stream.store.finish()
         fsync_tree(gen.path)
         swap_current(base, gen.name)
     except BaseException:
+        new_cache.discard()
         shutil.rmtree(gen.path, ignore_errors=True)
         raise
+    finally:
+        cache.close()
     prune(base, keep=gen.name)
-    return gen, counts
-
-
-# Rendering Markdown is pure Python and, even with rendering.py's fast paths,
-# about half of a cold ingest with tantivy (~3 ms an item): above this many
-# items it is spread over the cores. Small ingests (and the tests) stay in one
-# process, which also avoids forking a process that runs threads.
-PARALLEL_RENDER_MIN = 2_000
-
-
-def _render(record: dict) -> tuple[dict, dict | None, str | None, dict]:
-    try:
-        return record, item_row(record), None, rendering.take_fresh()
-    except MarkdownTooLarge as exc:
-        return record, None, str(exc), rendering.take_fresh()
-
-
-def _rendered(records: list[dict]):
-    if len(records) < PARALLEL_RENDER_MIN or (os.cpu_count() or 1) < 2:
-        return map(_render, records)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(
-        max_workers=min(2, os.cpu_count() or 1), mp_context=multiprocessing.get_context("fork")
-    ) as pool:
-        return list(pool.map(_render, records, chunksize=200))
+    return gen, counts, stream.documents_indexed
 
 
 def _item_ids(gen: Generation) -> list[str]:

@@ -132,51 +132,100 @@ def _document(doc: IndexDocument) -> tantivy.Document:
 
 PARALLEL_BUILD_MIN = 2_000
 BUILD_PROCS = 2
-_BUILD_DOCS: list[IndexDocument] = []
+#: Documents per task and tasks in flight of the parallel preparation: the
+#: stream is read as the writer goes, never held whole (~BUILD_CHUNK × BUILD_WINDOW documents).
+BUILD_CHUNK = 100
+BUILD_WINDOW = 8
 
 
-def _document_at(i: int) -> tantivy.Document:
-    return _document(_BUILD_DOCS[i])
+def _documents(docs: list[IndexDocument]) -> list[tantivy.Document]:
+    return [_document(d) for d in docs]
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @contextmanager
-def _prepared(docs: list[IndexDocument]) -> Iterator[Iterable[tantivy.Document]]:
+def _prepared(docs: Iterable) -> Iterator[Iterable[tuple[str, tantivy.Document]]]:
+    """(id, tantivy document) of every document of the stream ``docs``, in order.
+
+    A :class:`~search_index.building.PreparedDocument` is already one (made in
+    the caller's workers). Plain documents are analysed in a pool of worker
+    processes once the stream proves long (PARALLEL_BUILD_MIN), a bounded window
+    of chunks at a time; the pool forks before the writer's threads exist."""
+    docs = iter(docs)
+    head = []
+    for doc in docs:
+        head.append(doc)
+        # Prepared ones come from a caller that has its own workers: no pool here.
+        if len(head) >= PARALLEL_BUILD_MIN or not isinstance(doc, IndexDocument):
+            break
     procs = min(BUILD_PROCS, os.cpu_count() or 1)
-    if len(docs) < PARALLEL_BUILD_MIN or procs < 2:
-        yield map(_document, docs)
+    if len(head) < PARALLEL_BUILD_MIN or procs < 2:
+        yield (_one(d) for stream in (head, docs) for d in stream)
         return
     import multiprocessing
+    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    global _BUILD_DOCS
-    _BUILD_DOCS = docs
-    try:
-        with ProcessPoolExecutor(max_workers=procs, mp_context=multiprocessing.get_context("fork")) as pool:
-            pool.submit(int).result()  # fork every worker now, before the writer's threads exist
-            yield pool.map(_document_at, range(len(docs)), chunksize=100)
-    finally:
-        _BUILD_DOCS = []
+    def pooled(pool):
+        pending: deque = deque()
+        for chunk in _chunks((d for stream in (head, docs) for d in stream), BUILD_CHUNK):
+            pending.append((chunk, pool.submit(_documents, [d for d in chunk if isinstance(d, IndexDocument)])))
+            if len(pending) >= BUILD_WINDOW:
+                yield from _merged(*pending.popleft())
+        while pending:
+            yield from _merged(*pending.popleft())
+
+    with ProcessPoolExecutor(max_workers=procs, mp_context=multiprocessing.get_context("fork")) as pool:
+        pool.submit(int).result()  # fork every worker now, before the writer's threads exist
+        yield pooled(pool)
+
+
+def _one(doc) -> tuple[str, tantivy.Document]:
+    if isinstance(doc, IndexDocument):
+        return doc.id, _document(doc)
+    return doc.id, doc.payload
+
+
+def _merged(chunk: list, future) -> Iterator[tuple[str, tantivy.Document]]:
+    made = iter(future.result())
+    for doc in chunk:
+        yield (doc.id, next(made)) if isinstance(doc, IndexDocument) else (doc.id, doc.payload)
 
 
 class TantivyEngine:
     name = "tantivy"
 
     @staticmethod
+    def prepare(doc: IndexDocument) -> tantivy.Document:
+        """The tantivy document of ``doc`` (picklable: may be made in another process)."""
+        return _document(doc)
+
+    @staticmethod
     def create(
         path: Path, documents: Iterable[IndexDocument], batch_size: int, progress: Callable[[int], None] | None
     ) -> None:
-        docs = list(documents)
-        seen: set[str] = set()
-        for doc in docs:  # before any work: a duplicate id is a content error
-            if doc.id in seen:
-                raise ValueError(f"Dobbelt dokument-id i indekset: {doc.id!r}")
-            seen.add(doc.id)
+        """Write the stream ``documents`` (IndexDocuments or PreparedDocuments for
+        tantivy) in one commit; a duplicate id raises ValueError and leaves nothing."""
         ix = tantivy.Index(_schema(), path=str(path), reuse=False)
-        with _prepared(docs) as prepared:
+        seen: set[str] = set()  # ids only: a duplicate is a content error
+        with _prepared(documents) as prepared:
             writer = ix.writer(BUILD_HEAP, min(4, os.cpu_count() or 1))
             n = 0
             try:
-                for d in prepared:
+                for doc_id, d in prepared:
+                    if doc_id in seen:
+                        raise ValueError(f"Dobbelt dokument-id i indekset: {doc_id!r}")
+                    seen.add(doc_id)
                     writer.add_document(d)
                     n += 1
                     if progress and batch_size and n % batch_size == 0:

@@ -54,6 +54,14 @@ class WhooshEngine:
     name = "whoosh"
 
     @staticmethod
+    def prepare(doc: IndexDocument) -> IndexDocument:
+        """``doc`` itself, checked: Whoosh analyses words in its writer's own
+        processes, and its field values (the body three times over) would cost
+        more to send from another process than to make where they are written."""
+        fields_for(doc)  # refuse a bad document where it is prepared
+        return doc
+
+    @staticmethod
     def create(
         path: Path, documents: Iterable[IndexDocument], batch_size: int, progress: Callable[[int], None] | None
     ) -> None:
@@ -69,11 +77,12 @@ class WhooshEngine:
             seen: set[str] = set()
             n = 0
             try:
+                # A stream: IndexDocuments, or PreparedDocuments whose payload is one.
                 for doc in documents:
                     if doc.id in seen:
                         raise ValueError(f"Dobbelt dokument-id i indekset: {doc.id!r}")
                     seen.add(doc.id)
-                    writer.add_document(**fields_for(doc))
+                    writer.add_document(**fields_for(doc if isinstance(doc, IndexDocument) else doc.payload))
                     n += 1
                     if progress and batch_size and n % batch_size == 0:
                         progress(n)

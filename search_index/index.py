@@ -6,7 +6,6 @@ import dataclasses
 import json
 import logging
 import threading
-from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -21,6 +20,7 @@ from .documents import (
     SearchRequest,
     SearchResponse,
 )
+from .building import PreparedDocument, SharedParagraphs, paragraph_keys
 from .expansion import parse_thesaurus, thesaurus_of
 from .hits import highlighter_for
 from .facets import normalize_filters
@@ -30,7 +30,6 @@ from .snippets import (
     BOILERPLATE_MIN_DOCS,
     boilerplate_of,
     highlighted_snippet,
-    line_key,
     start_snippet,
     without_title,
 )
@@ -72,7 +71,7 @@ class SearchIndex:
     def build(
         cls,
         path,
-        documents: Iterable[IndexDocument],
+        documents: Iterable[IndexDocument | PreparedDocument],
         *,
         batch_size: int = 500,
         progress: Callable[[int], None] | None = None,
@@ -81,7 +80,9 @@ class SearchIndex:
         thesaurus: str | None = None,
     ) -> "SearchIndex":
         """Create a NEW index in the empty or non-existent directory ``path``
-        and add all ``documents`` with one writer, committed once at the end
+        and add all ``documents`` (:class:`IndexDocument` s, or
+        :class:`~search_index.building.PreparedDocument` s prepared for this
+        engine, e.g. in the caller's worker processes), read as a stream, with one writer, committed once at the end
         (a failed build leaves an empty index, never a half one).
         ``progress(n)`` is called after every ``batch_size`` documents and at
         the end with the number added so far.  Duplicate ids raise ValueError.
@@ -100,16 +101,25 @@ class SearchIndex:
         (path / ENGINE_FILE).write_text(json.dumps({"engine": name, "format": 1}) + "\n", encoding="utf-8")
         if thesaurus:
             (path / THESAURUS_FILE).write_text(thesaurus, encoding="utf-8")
-        counts: Counter[str] = Counter()
+        # The documents are a stream (the ingest's are made while the engine
+        # writes): each is looked at once, and only its paragraph keys are kept, on disk.
+        counts = SharedParagraphs(path.parent)
+        try:
 
-        def counted(docs):
-            # Count each paragraph once per document while the engine reads them.
-            for doc in docs:
-                counts.update({k for k in map(line_key, (doc.body or "").split("\n")) if k})
-                yield doc
+            def counted(docs):
+                for doc in docs:
+                    if isinstance(doc, PreparedDocument):
+                        if doc.engine != name:
+                            raise ValueError(f"dokumentet {doc.id!r} er gjort klar til {doc.engine}, ikke {name}")
+                        counts.add(doc.paragraphs)
+                    else:
+                        counts.add(paragraph_keys(doc))
+                    yield doc
 
-        engine_class(name).create(path, counted(documents), batch_size, progress)
-        shared = sorted(k for k, n in counts.items() if n >= BOILERPLATE_MIN_DOCS)
+            engine_class(name).create(path, counted(documents), batch_size, progress)
+            shared = counts.shared(BOILERPLATE_MIN_DOCS)
+        finally:
+            counts.close()
         (path / BOILERPLATE_FILE).write_text(json.dumps(shared) + "\n", encoding="utf-8")
         return cls(path, text_source=text_source)
 

@@ -92,21 +92,25 @@ def test_portal_answers_503_before_the_first_ingest(tmp_path):
 
 
 def test_parallel_rendering_gives_the_same_store(tmp_path, monkeypatch):
-    """Large ingests render Markdown in worker processes; the result must not differ."""
+    """Large ingests prepare files in worker processes, a few small chunks in flight at a
+    time; every table of the database must be the same as the one-process ingest's."""
     import sqlite3
 
-    from portal import ingest as ingest_module
+    from portal import ingest_work
 
-    def items(data):
+    def tables(data):
         conn = sqlite3.connect(current_generation(data).db_path)
         try:
-            return conn.execute(
-                "SELECT i.id, b.body_html, b.text, i.data FROM items i JOIN item_bodies b ON b.id = i.id ORDER BY i.id"
-            ).fetchall()
+            names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            return {n: sorted(conn.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in names if n != "meta"}
         finally:
             conn.close()
 
     ingest(CONTENT, tmp_path / "one")
-    monkeypatch.setattr(ingest_module, "PARALLEL_RENDER_MIN", 1)
+    monkeypatch.setattr(ingest_work, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(ingest_work, "CHUNK", 3)
+    monkeypatch.setattr(ingest_work, "WINDOW", 2)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
     ingest(CONTENT, tmp_path / "two")
-    assert items(tmp_path / "one") == items(tmp_path / "two")
+    one, two = tables(tmp_path / "one"), tables(tmp_path / "two")
+    assert one["items"] and one == two

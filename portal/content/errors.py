@@ -25,6 +25,10 @@ class ContentError(Exception):
     def __str__(self) -> str:
         return f"{self.path}:{self.line or 1}: {self.message}"
 
+    def __reduce__(self):
+        # Picklable with every field: the ingest's worker processes send errors back.
+        return (type(self), (self.path, self.line, self.message, self.field))
+
     def as_dict(self) -> dict:
         return {"line": self.line or 1, "field": self.field, "message": self.message}
 

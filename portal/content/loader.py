@@ -89,23 +89,29 @@ def load_content(root: Path | str, progress: Callable[[int, int], None] | None =
 
 
 def _load_one(content: Content, kind: str, path: Path) -> None:
+    record, _raw, errors = read_record(kind, path)
+    content.errors.extend(errors)
+    if record is not None:
+        content.items[kind][record["slug"]] = record
+
+
+def read_record(kind: str, path: Path) -> tuple[dict | None, bytes | None, list[ContentError]]:
+    """Read, parse and validate one content file: (record, its bytes, []) or
+    (None, …, its errors). The one per-file step of :func:`load_content` and the
+    streaming ingest alike."""
     suffixes = FILE_KINDS[kind].suffixes
     shown = str(path)
     if path.is_dir() or path.suffix not in suffixes:
-        content.errors.append(
+        return None, None, [
             ContentError(shown, 1, f"ukendt fil her; forventer filer der ender på {' eller '.join(suffixes)}")
-        )
-        return
+        ]
     try:
         raw = path.read_bytes()
-        record = parse_file(kind, raw, shown)
+        return parse_file(kind, raw, shown), raw, []
     except ContentErrors as exc:
-        content.errors.extend(exc.errors)
-        return
+        return None, None, list(exc.errors)
     except OSError as exc:
-        content.errors.append(ContentError(shown, 1, f"filen kan ikke læses: {exc.strerror}"))
-        return
-    content.items[kind][record["slug"]] = record
+        return None, None, [ContentError(shown, 1, f"filen kan ikke læses: {exc.strerror}")]
 
 
 def _check_references(content: Content) -> None:
@@ -161,9 +167,27 @@ def practice_reference_errors(record: dict, text: str, practices) -> list[Conten
     return errors
 
 
-def key_line(text: str, key: str) -> int:
-    """The line of a top-level front-matter key in a file's text (1 if absent)."""
+def key_line(text: str | dict[str, int], key: str) -> int:
+    """The line of a top-level front-matter key in a file's text (1 if absent).
+    ``text`` may instead be the lines already found (:func:`key_lines`), which
+    is what the streaming ingest keeps of a file instead of its text."""
+    if isinstance(text, dict):
+        return text.get(key, 1)
     for i, line in enumerate(text.split("\n"), 1):
         if line.startswith(f"{key}:"):
             return i
     return 1
+
+
+#: The keys whose lines the reference checks cite.
+REFERENCE_KEYS = ("network", "practices")
+
+
+def key_lines(text: str, keys=REFERENCE_KEYS) -> dict[str, int]:
+    """The lines of some top-level keys (for :func:`key_line`), found in one pass."""
+    found: dict[str, int] = {}
+    for i, line in enumerate(text.split("\n"), 1):
+        for key in keys:
+            if key not in found and line.startswith(f"{key}:"):
+                found[key] = i
+    return found

@@ -81,29 +81,41 @@ TABLES = {
 }
 
 
-def _rows_by_table(pairs: Iterable[tuple[dict, dict]]) -> dict[str, list[dict]]:
-    """(record, item row) pairs → the rows of every table, in insertion order."""
-    out: dict[str, list[dict]] = {table: [] for table in TABLES}
+def rows_by_table(pairs: Iterable[tuple[dict, dict]]) -> dict[str, list[tuple]]:
+    """(record, item row) pairs → the rows of every table as value tuples in the
+    order of its columns (``TABLES``), in insertion order. Pure: the ingest's
+    worker processes call it, so the main process only executes the inserts."""
+    out: dict[str, list[tuple]] = {table: [] for table in TABLES}
     for record, row in pairs:
-        out["items"].append({c: row[c] for c in ITEM_COLUMNS})
-        out["item_bodies"].append({c: row[c] for c in BODY_COLUMNS})
+        out["items"].append(tuple(row[c] for c in ITEM_COLUMNS))
+        out["item_bodies"].append(tuple(row[c] for c in BODY_COLUMNS))
         kommuner, topics = link_rows(record)
-        out["item_kommuner"] += kommuner
-        out["item_topics"] += topics
-        out["item_practices"] += practice_rows(record)
+        out["item_kommuner"] += [tuple(r[c] for c in KOMMUNE_LINK_COLUMNS) for r in kommuner]
+        out["item_topics"] += [tuple(r[c] for c in TOPIC_LINK_COLUMNS) for r in topics]
+        out["item_practices"] += [tuple(r[c] for c in ITEM_PRACTICE_COLUMNS) for r in practice_rows(record)]
         if record["type"] == "note":
-            out["note_practices"] += [{"note_id": row["id"], "practice_slug": s} for s in record["practices"]]
+            out["note_practices"] += [(row["id"], s) for s in record["practices"]]
         if record["type"] == "ranking":
-            out["ranking_rows"] += ranking_rows(record)
+            out["ranking_rows"] += [tuple(r[c] for c in RANKING_COLUMNS) for r in ranking_rows(record)]
     return out
+
+
+def _insert_sql(table: str) -> str:
+    columns = TABLES[table][0]
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def insert_table_rows(conn: sqlite3.Connection, tables: dict[str, list[tuple]]) -> None:
+    """Insert rows made by :func:`rows_by_table`; the caller holds the transaction."""
+    for table, rows in tables.items():
+        if rows:
+            conn.executemany(_insert_sql(table), rows)
 
 
 def insert_records(db: sqlite_utils.Database, pairs: Iterable[tuple[dict, dict]]) -> None:
     """Insert the rows of (record, item row) pairs into every table; the caller
     holds the transaction and has removed earlier rows of the same items."""
-    for table, rows in _rows_by_table(pairs).items():
-        if rows:
-            db[table].insert_all(rows, columns=TABLES[table][0])
+    insert_table_rows(db.conn, rows_by_table(pairs))
 
 
 def _delete_item(conn: sqlite3.Connection, record: dict, iid: str) -> None:
@@ -142,45 +154,81 @@ def _create_indexes(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_counts ON counts (kind, audience)")
 
 
-def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict | None = None) -> Counter:
-    """Create the derived database at ``path`` (which must not exist).
+class StoreBuilder:
+    """A new derived database at ``path`` (which must not exist), filled in
+    batches: :meth:`add` the rows of some items at a time (the ingest streams
+    them, so no more than a batch is ever held), then :meth:`finish` once.
+    One transaction for the whole build: the file is built aside and thrown
+    away on any failure, so nothing half-built is ever served."""
 
-    ``rows`` maps item id → :func:`portal.store.rows.item_row` of each record,
-    computed once by the caller because the index needs the same rendered text.
+    def __init__(self, path: Path, meta: dict | None = None) -> None:
+        self.conn = open_derived(path, write=True)
+        self.db = sqlite_utils.Database(self.conn)
+        # Built aside and removed on any failure, so no journal and no fsync while
+        # building (at 100k items a WAL would be written twice over, ~3 GB); the
+        # ingest fsyncs the finished file, which then serves in WAL mode.
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("PRAGMA cache_size=-65536")  # 64 MB: the indexes are sorted at the end
+        self.meta = meta
+        self.counts: Counter = Counter()
+        self.conn.execute("BEGIN")
+        _create_tables(self.db)
+
+    def add(self, tables: dict[str, list[tuple]], types: Iterable[str] = ()) -> None:
+        """Rows of :func:`rows_by_table`, and the types of their items (for the counts)."""
+        insert_table_rows(self.conn, tables)
+        self.counts.update(types)
+
+    def finish(self) -> Counter:
+        conn, db = self.conn, self.db
+        db["kommuner"].insert_all(
+            {
+                "code": k.code,
+                "name": k.name,
+                "region": k.region,
+                "slug": k.slug,
+                "former": json.dumps(
+                    [f.name for f in kommune_registry.former_of(k.code) if f.name != k.name], ensure_ascii=False
+                ),
+            }
+            for k in kommune_registry.all_kommuner()
+        )
+        meta = {**(self.meta or {}), "store_version": STORE_VERSION}
+        db["meta"].insert_all({"key": k, "value": str(v)} for k, v in meta.items())
+        _create_indexes(db)
+        refresh_counts(conn)
+        lessons.refresh(conn)  # the ranking and kommune pages' links to practice, read with one lookup
+        topicmasks.refresh_all(conn)  # related practices: one narrow scan instead of a GROUP BY
+        conn.execute("COMMIT")
+        conn.execute("ANALYZE")  # statistics, so the planner picks the right one of the link indexes
+        conn.execute("PRAGMA journal_mode=WAL")  # readers beside publishing writers
+        conn.close()
+        return self.counts
+
+    def close(self) -> None:
+        """Give up (the caller removes the file)."""
+        self.conn.close()
+
+
+def build_store(path: Path, content: Content, rows: dict[str, dict], meta: dict | None = None) -> Counter:
+    """Create the derived database at ``path`` from a loaded :class:`Content` at once.
+
+    ``rows`` maps item id → :func:`portal.store.rows.item_row` of each record.
+    (The ingest streams through :class:`StoreBuilder` instead.)
     """
-    conn = open_derived(path, write=True)
-    db = sqlite_utils.Database(conn)
-    db.execute("PRAGMA journal_mode=WAL")
     pairs = [
         (record, rows[item_id(kind, record["slug"])])
         for kind in content.items
         for record in content.items[kind].values()
     ]
-    conn.execute("BEGIN")
-    _create_tables(db)
-    insert_records(db, pairs)
-    db["kommuner"].insert_all(
-        {
-            "code": k.code,
-            "name": k.name,
-            "region": k.region,
-            "slug": k.slug,
-            "former": json.dumps(
-                [f.name for f in kommune_registry.former_of(k.code) if f.name != k.name], ensure_ascii=False
-            ),
-        }
-        for k in kommune_registry.all_kommuner()
-    )
-    meta = {**(meta or {}), "store_version": STORE_VERSION}
-    db["meta"].insert_all({"key": k, "value": str(v)} for k, v in meta.items())
-    _create_indexes(db)
-    refresh_counts(conn)
-    lessons.refresh(conn)  # the ranking and kommune pages' links to practice, read with one lookup
-    topicmasks.refresh_all(conn)  # related practices: one narrow scan instead of a GROUP BY
-    conn.execute("COMMIT")
-    conn.execute("ANALYZE")  # statistics, so the planner picks the right one of the link indexes
-    conn.close()
-    return Counter(record["type"] for record, _row in pairs)
+    builder = StoreBuilder(path, meta)
+    try:
+        builder.add(rows_by_table(pairs), (record["type"] for record, _row in pairs))
+    except BaseException:
+        builder.close()
+        raise
+    return builder.finish()
 
 
 def replace_item(conn: sqlite3.Connection, record: dict, row: dict) -> None:

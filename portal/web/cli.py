@@ -59,6 +59,8 @@ def ingest_command(content_dir: str | None) -> None:
         sys.exit(1)
     counts = ", ".join(f"{report.counts.get(name, 0)} {kind.label_plural.lower()}" for name, kind in FILE_KINDS.items())
     click.echo(f"Indlæst: {counts} på {report.seconds:.1f} s (generation {report.generation.name}).")
+    for advice in report.advice:
+        click.echo(f"Råd: {advice}")
     for problem in report.problems:
         click.echo(f"problem: {problem}", err=True)
     if report.problems:

@@ -40,7 +40,11 @@ def test_parallel_build_equals_serial(tmp_path, monkeypatch):
     assert _results(tmp_path / "parallel") == _results(tmp_path / "serial")
 
 
-def test_parallel_build_refuses_duplicates_before_any_work(tmp_path, monkeypatch):
+def test_parallel_build_refuses_duplicates_and_leaves_no_documents(tmp_path, monkeypatch):
     monkeypatch.setattr(engine_tantivy, "PARALLEL_BUILD_MIN", 1)
     with pytest.raises(ValueError, match="Dobbelt"):
         SearchIndex.build(tmp_path / "ix", [*ALL_DOCS, ALL_DOCS[0]], engine="tantivy")
+    import tantivy
+
+    ix = tantivy.Index.open(str(tmp_path / "ix"))  # the stream was rolled back: nothing committed
+    assert ix.searcher().num_docs == 0

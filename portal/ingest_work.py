@@ -1,0 +1,156 @@
+"""The per-file work of a streaming ingest, and the bounded pool that runs it.
+
+Each content file goes through one function, :func:`prepare_file`: read,
+parse and validate it, render its Markdown (through the render cache), make
+its database rows and its search document, prepared for the index engine. It
+returns only what the main process needs to write (rows as tuples, the
+prepared document) and what the whole-corpus checks need (a compact
+:class:`Citation`), never the record itself.
+
+:func:`prepared_files` runs it over all files in order, in a pool of worker
+processes when there are many, with a bounded number of chunks in flight: the
+main process writes rows and feeds the index while the workers prepare the
+next chunks, and memory holds at most ``WINDOW`` chunks, whatever the corpus
+size. Flask-free.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from search_index.building import prepare
+
+from . import render_cache, rendering
+from .content.errors import ContentError
+from .content.loader import key_lines, read_record
+from .indexing import document_for
+from .kinds import KINDS, SEARCH_TYPES, item_id
+from .rendering import MarkdownTooLarge
+from .store import item_row
+from .store.writer import rows_by_table
+
+#: Above this many files the work is spread over worker processes (forked).
+#: Small ingests (and the tests) stay in one process.
+PARALLEL_MIN = 2_000
+PROCS = 2
+#: Files a worker prepares per task, and tasks in flight at once: memory holds
+#: about CHUNK × WINDOW prepared items (~60 KB each with their text), ~20 MB.
+CHUNK = 50
+WINDOW = 8
+
+
+@dataclass
+class Citation:
+    """What the cross-file checks need of an item that cites others: its
+    network and the practices it cites, and the lines of those keys."""
+
+    record: dict  # only type, slug, path, network, practices (what the checks read)
+    lines: dict[str, int]
+
+
+@dataclass
+class Prepared:
+    """One content file, ready to be written."""
+
+    kind: str
+    path: str
+    slug: str | None = None
+    errors: list[ContentError] = field(default_factory=list)
+    tables: dict[str, list[tuple]] | None = None  # store.writer.rows_by_table
+    document: object | None = None  # search_index.building.PreparedDocument
+    citation: Citation | None = None
+    cache_entry: tuple | None = None  # render_cache.entry_of
+
+
+def prepare_file(kind: str, path: str, engine: str) -> Prepared:
+    out = Prepared(kind=kind, path=path)
+    record, raw, errors = read_record(kind, Path(path))
+    if record is None:
+        out.errors = errors
+        return out
+    out.slug = record["slug"]
+    spec = KINDS[kind]
+    if kind == "note" or spec.practices_of(record):
+        text = raw.decode("utf-8", errors="replace")
+        small = {k: record.get(k) for k in ("type", "slug", "path", "network", "practices")}
+        out.citation = Citation(small, key_lines(text))
+    try:
+        row = item_row(record)
+    except MarkdownTooLarge as exc:
+        out.errors = [ContentError(path, 1, str(exc))]
+        return out
+    finally:
+        rendering.take_fresh()  # the entry is made below, for a cached body too: nothing may pile up
+    if row["body_md"]:
+        sections = spec.sections_of(record)
+        own_text = rendering.html_to_text(row["body_html"]) if sections else row["text"]
+        out.cache_entry = render_cache.entry_of(row["body_md"], row["body_html"], own_text)
+    out.tables = rows_by_table([(record, row)])
+    if kind in SEARCH_TYPES:
+        out.document = prepare(document_for(record, row), engine)
+    return out
+
+
+# The worker's view of the job, set before the pool forks (nothing is pickled
+# but the file names and the results).
+_JOB: dict = {}
+
+
+def _prepare_chunk(files: list[tuple[str, str]]) -> list[Prepared]:
+    with rendering.rendered_from(_JOB["cache"]):
+        return [prepare_file(kind, path, _JOB["engine"]) for kind, path in files]
+
+
+def prepared_files(
+    files: list[tuple[str, Path]], engine: str, cache: render_cache.Lookup
+) -> Iterator[Prepared]:
+    """:func:`prepare_file` of every file, in order."""
+    names = [(kind, str(path)) for kind, path in files]
+    chunks = [names[i : i + CHUNK] for i in range(0, len(names), CHUNK)]
+    global _JOB
+    _JOB = {"cache": cache, "engine": engine}
+    try:
+        procs = min(PROCS, os.cpu_count() or 1)
+        if len(names) < PARALLEL_MIN or procs < 2:
+            for chunk in chunks:
+                yield from _prepare_chunk(chunk)
+            return
+        yield from _pooled(chunks, procs)
+    finally:
+        _JOB = {}
+
+
+def _pooled(chunks: list, procs: int) -> Iterator[Prepared]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # The first chunk here: it loads the lexicon and warms the analysis caches,
+    # which the forked workers then share instead of each building its own.
+    yield from _prepare_chunk(chunks[0])
+    chunks = chunks[1:]
+    pool = ProcessPoolExecutor(max_workers=procs, mp_context=multiprocessing.get_context("fork"))
+    try:
+        # Fork every worker now, while this process has no other threads.
+        pool.submit(int).result()
+        pending: deque = deque()
+        todo = iter(chunks)
+        for chunk in todo:
+            pending.append(pool.submit(_prepare_chunk, chunk))
+            if len(pending) >= WINDOW:
+                break
+        while pending:
+            done = pending.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(pool.submit(_prepare_chunk, nxt))
+            yield from done
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def item_id_of(prepared: Prepared) -> str:
+    return item_id(prepared.kind, prepared.slug)
