@@ -105,9 +105,7 @@ def _prepare_chunk(files: list[tuple[str, str]]) -> list[Prepared]:
         return [prepare_file(kind, path, _JOB["engine"]) for kind, path in files]
 
 
-def prepared_files(
-    files: list[tuple[str, Path]], engine: str, cache: render_cache.Lookup
-) -> Iterator[Prepared]:
+def prepared_files(files: list[tuple[str, Path]], engine: str, cache: render_cache.Lookup) -> Iterator[Prepared]:
     """:func:`prepare_file` of every file, in order."""
     names = [(kind, str(path)) for kind, path in files]
     chunks = [names[i : i + CHUNK] for i in range(0, len(names), CHUNK)]

@@ -106,8 +106,9 @@ class SegmentTable:
         self.n += 1
 
     def add_stored(self, local: int, stored: dict) -> None:
-        self.add(local, stored.get("audience") or PUBLIC, danish_sort_key(stored.get("title") or ""),
-                 facet_values(stored))
+        self.add(
+            local, stored.get("audience") or PUBLIC, danish_sort_key(stored.get("title") or ""), facet_values(stored)
+        )
 
     def _add_empty(self) -> None:
         self.aud.append(0)
@@ -130,10 +131,10 @@ class SegmentTable:
 
     def value_codes(self, facet: int, local: int):
         off = self.off[facet]
-        return self.vals[facet][off[local]:off[local + 1]]
+        return self.vals[facet][off[local] : off[local + 1]]
 
     def key(self, local: int) -> bytes:
-        return self._keys[self._key_off[local]:self._key_off[local + 1]]
+        return self._keys[self._key_off[local] : self._key_off[local + 1]]
 
     def nbytes(self) -> int:
         """Approximate memory held (for the benchmark's report)."""

@@ -267,7 +267,7 @@ class FacetCache:
             table = self._segments[0][2]  # the usual case: one segment, local number = document number
             off, vals = table.off[i], table.vals[i]
             for d in docs:
-                codes.update(vals[off[d]:off[d + 1]])
+                codes.update(vals[off[d] : off[d + 1]])
         else:
             for d in docs:
                 table, local = self._locate(d)

@@ -65,7 +65,7 @@ def segment_blocks(leaf, fieldname: str, text: str, values: bool = True):
     while pos < end:
         (blen,) = _BLOCK_LENGTH.unpack_from(buf, pos)
         pos += 4
-        block = io.BytesIO(buf[pos:pos + abs(blen)])
+        block = io.BytesIO(buf[pos : pos + abs(blen)])
         count, _maxid, _maxw, compression, _mn, _mx = pickle.load(block)
         data = block.read()
         raw = zlib.decompress(data) if compression else data
@@ -80,8 +80,6 @@ def segment_blocks(leaf, fieldname: str, text: str, values: bool = True):
         if blen < 0:
             return
         pos += abs(blen)
-
-
 
 
 def ids_and_weights(raw: bytes, count: int) -> tuple | None:
@@ -101,10 +99,10 @@ def ids_and_weights(raw: bytes, count: int) -> tuple | None:
     if at < 0:
         return None
     w = at + 3
-    op = raw[w:w + 1]
+    op = raw[w : w + 1]
     if op == b"(":
         stop = w + 1 + 9 * count
-        if raw[w + 1:stop:9] != b"G" * count or raw[stop:stop + 1] != b"t":
+        if raw[w + 1 : stop : 9] != b"G" * count or raw[stop : stop + 1] != b"t":
             return None
         stop += 1
     elif op == b"N":

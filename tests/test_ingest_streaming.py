@@ -105,9 +105,7 @@ def test_bad_files_half_way_give_every_error_and_leave_the_served_generation(tmp
     practices = big_content / "practices"
     # a bad value half-way, an unreadable front matter near the end, a duplicate
     # address, and a note citing a practice that does not exist (a cross-file check)
-    (practices / "testmateriale-030.md").write_text(
-        _practice(30).replace("ikke-evalueret", "efekt"), encoding="utf-8"
-    )
+    (practices / "testmateriale-030.md").write_text(_practice(30).replace("ikke-evalueret", "efekt"), encoding="utf-8")
     (practices / "testmateriale-058.md").write_text("---\ntitle: [ikke lukket\n---\n", encoding="utf-8")
     (big_content / "networks" / "vestegnen.yml").write_text(
         (big_content / "networks" / "vestegnen.yaml").read_text(encoding="utf-8"), encoding="utf-8"

@@ -102,9 +102,11 @@ def read_record(kind: str, path: Path) -> tuple[dict | None, bytes | None, list[
     suffixes = FILE_KINDS[kind].suffixes
     shown = str(path)
     if path.is_dir() or path.suffix not in suffixes:
-        return None, None, [
-            ContentError(shown, 1, f"ukendt fil her; forventer filer der ender på {' eller '.join(suffixes)}")
-        ]
+        return (
+            None,
+            None,
+            [ContentError(shown, 1, f"ukendt fil her; forventer filer der ender på {' eller '.join(suffixes)}")],
+        )
     try:
         raw = path.read_bytes()
         return parse_file(kind, raw, shown), raw, []

@@ -218,13 +218,19 @@ def test_tables_patched_from_the_previous_generation_equal_a_full_build(seed):
         return t.freeze()
 
     big, small1, small2 = table(600), table(5), table(7)
-    before = [("big", 0, big, frozenset(rnd.sample(range(600), 10))), ("s1", 600, small1, frozenset()),
-              ("s2", 605, small2, frozenset({3}))]
+    before = [
+        ("big", 0, big, frozenset(rnd.sample(range(600), 10))),
+        ("s1", 600, small1, frozenset()),
+        ("s2", 605, small2, frozenset({3})),
+    ]
     previous = FacetCache.from_segments(before, vocab)
     old_order = list(previous.title_order)
     merged, new = table(11), table(40)
-    after = [("big", 0, big, before[0][3] | frozenset(rnd.sample(range(600), 30))), ("m", 600, merged, frozenset()),
-             ("new", 611, new, frozenset({0, 39}))]
+    after = [
+        ("big", 0, big, before[0][3] | frozenset(rnd.sample(range(600), 30))),
+        ("m", 600, merged, frozenset()),
+        ("new", 611, new, frozenset({0, 39})),
+    ]
     patched = FacetCache.from_segments(after, vocab, previous=previous)
     full = FacetCache.from_segments(after, vocab)
     assert patched.patched and not full.patched

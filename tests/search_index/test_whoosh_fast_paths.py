@@ -188,8 +188,8 @@ def _block_pickles(snap, field: str, term: str):
         buf = leaf._terms._postfile.get(start, length)
         pos = 4
         while pos < len(buf):
-            blen = int.from_bytes(buf[pos:pos + 4], "big", signed=True)
-            block = io.BytesIO(buf[pos + 4:pos + 4 + abs(blen)])
+            blen = int.from_bytes(buf[pos : pos + 4], "big", signed=True)
+            block = io.BytesIO(buf[pos + 4 : pos + 4 + abs(blen)])
             count, _maxid, _maxw, compression, _mn, _mx = pickle.load(block)
             data = block.read()
             yield count, zlib.decompress(data) if compression else data
