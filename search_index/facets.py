@@ -124,7 +124,7 @@ class FacetCache:
         self._starts = [s[1] for s in segments]
         self.size = segments[-1][1] + segments[-1][2].n if segments else 0
         # Byte masks need small, dense numbers: Whoosh's document numbers
-        # are; other keys (tantivy's versions) get positions.
+        # are; sparse keys (from_info) get positions.
         self._docnums = docnums
         self._position = {d: p for p, d in enumerate(docnums)} if docnums is not None else None
         self._typecode = "q" if docnums is not None else "i"

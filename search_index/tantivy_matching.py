@@ -28,6 +28,7 @@ import tantivy
 from .collation import danish_sort_key
 from .documents import FACETS
 from .expansion import EXPAND_BELOW, alternatives
+from .facet_tables import facet_values as facet_table_values
 from .plan import Matched, MatchPlan, sorted_counts
 
 __all__ = ["FACET_FIELDS", "TITLE_KEY_FIELD", "BOOST_FIELD", "TantivyMatching", "facet_values", "title_key"]
@@ -47,16 +48,8 @@ BASE_COUNTS_KEPT = 256
 
 
 def facet_values(data: dict) -> dict[str, tuple[str, ...]]:
-    """The facet values of one document, as :func:`facets.doc_info` takes them."""
-    evidence, doc_type = data.get("evidence"), data.get("type")
-    return {
-        "type": (doc_type,) if doc_type else (),
-        "kommune": tuple(dict.fromkeys(data.get("kommuner") or ())),
-        "region": tuple(dict.fromkeys(data.get("regions") or ())),
-        "topic": tuple(dict.fromkeys(data.get("topics") or ())),
-        "evidence": (evidence,) if evidence else (),
-        "target_group": tuple(dict.fromkeys(data.get("target_groups") or ())),
-    }
+    """Facet name -> the values of one document (as the Whoosh path reads them)."""
+    return dict(zip(FACETS, facet_table_values(data)))
 
 
 def title_key(title: str) -> str:
