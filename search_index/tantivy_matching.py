@@ -99,9 +99,8 @@ class TantivyMatching:
             if alt.label is not None:
                 # Named to the reader only when it found a text the words typed did not.
                 new = _Q.boolean_query([(_MUST, alt_q), (_MUST, audience)] + ([(_MUST_NOT, exact)] if n_exact else []))
-                if not self._count(new):
-                    continue
-                used.append(alt.label)
+                if self._count(new):
+                    used.append(alt.label)
             subs.append((_SHOULD, _Q.boost_query(alt_q, alt.weight)))
         if not subs:
             return None, 0

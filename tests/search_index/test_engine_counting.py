@@ -127,3 +127,22 @@ def test_totals_facets_and_tiers_equal_the_obvious_answer(index, q, filters, aud
     assert len(seen) == len(set(seen)) == want_total
     assert set(seen[: len(first)]) == first
     assert all(BY_ID[i].audience in audiences for i in seen)
+
+
+def test_a_synonym_also_adds_to_a_text_that_has_the_word_typed(tmp_path):
+    """A text holding both 'praktik' and its thesaurus term 'virksomhedspraktik'
+    ranks by both (as expansion.expanded_scores sums them), not by the word alone."""
+    for engine in ENGINES:
+        docs = [
+            IndexDocument(id="practice:a", type="practice", title="Testprojekt A", url="/a", body="praktik og job"),
+            IndexDocument(
+                id="practice:b", type="practice", title="Testprojekt B", url="/b", body="praktik og virksomhedspraktik"
+            ),
+        ]
+        with SearchIndex.build(tmp_path / engine, docs, engine=engine) as idx:
+            scores = {}
+            for expand in (False, True):
+                hits = idx.search(SearchRequest(q="praktik", expand=expand)).hits
+                scores[expand] = {h.id: h.score for h in hits}
+            assert scores[True]["practice:b"] > scores[False]["practice:b"], engine
+            assert scores[True]["practice:a"] == pytest.approx(scores[False]["practice:a"]), engine
