@@ -35,13 +35,14 @@ import re
 import shutil
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
 import tantivy
 import yaml
 
 from portal.content import kommuner as kommune_registry
+
+from .wsgi_search import search_app
 
 # Bump when the schema or what is indexed changes: cached indexes are rebuilt.
 BUILD_VERSION = 1
@@ -243,25 +244,8 @@ class BareSearch:
         return out
 
 
-_search: BareSearch | None = None
-
-
-def app(environ, start_response):
-    """The WSGI app: GET /api/search → JSON; the index opens on first use in each worker (after the fork)."""
-    global _search
-    if environ.get("PATH_INFO") != "/api/search":
-        start_response("404 Not Found", [("Content-Type", "text/plain")])
-        return [b"not found"]
-    if _search is None:
-        _search = BareSearch(os.environ["BENCH_BARE_INDEX"])
-    params = {k: v[-1] for k, v in urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).items()}
-    try:
-        status, body = "200 OK", _search.search(params)
-    except ValueError as exc:
-        status, body = "400 Bad Request", {"error": str(exc)}
-    data = json.dumps(body, ensure_ascii=False).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
-    return [data]
+# The WSGI app (gunicorn bench.bare_tantivy:app); the index opens on first use in each worker.
+app = search_app(lambda: BareSearch(os.environ["BENCH_BARE_INDEX"]).search, (ValueError,))
 
 
 if __name__ == "__main__":

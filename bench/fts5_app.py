@@ -9,17 +9,14 @@ costs is FTS5's and this file's, nothing of the portal's web layer.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
-import urllib.parse
 
 from portal.content import kommuner as kommune_registry
 from search_index import SearchRequest
 
 from .fts5_baseline import FTS5Search
-
-_search: FTS5Search | None = None
+from .wsgi_search import search_app
 
 
 def request_from(params: dict) -> SearchRequest:
@@ -45,19 +42,10 @@ def request_from(params: dict) -> SearchRequest:
     )
 
 
-def app(environ, start_response):
-    """The WSGI app; the database opens on first use in each worker (after gunicorn's fork)."""
-    global _search
-    if environ.get("PATH_INFO") != "/api/search":
-        start_response("404 Not Found", [("Content-Type", "text/plain")])
-        return [b"not found"]
-    if _search is None:
-        _search = FTS5Search(os.environ["BENCH_FTS5_DB"])
-    params = {k: v[-1] for k, v in urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).items()}
-    try:
-        status, body = "200 OK", _search.search(request_from(params))
-    except (ValueError, sqlite3.OperationalError) as exc:  # a query FTS5 cannot read is the asker's error
-        status, body = "400 Bad Request", {"error": str(exc)}
-    data = json.dumps(body, ensure_ascii=False).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
-    return [data]
+def _open():
+    search = FTS5Search(os.environ["BENCH_FTS5_DB"])
+    return lambda params: search.search(request_from(params))
+
+
+# The WSGI app (gunicorn bench.fts5_app:app); a query FTS5 cannot read is the asker's error.
+app = search_app(_open, (ValueError, sqlite3.OperationalError))

@@ -1,0 +1,31 @@
+"""The few lines both baseline apps (FTS5, bare tantivy) share: GET /api/search → JSON."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from typing import Callable
+
+
+def search_app(open_search: Callable[[], Callable[[dict], dict]], errors: tuple[type[BaseException], ...]):
+    """A WSGI app answering ``/api/search`` with ``search(params)`` as JSON; the
+    search opens on first use in each worker (after gunicorn's fork), and one
+    of ``errors`` is the asker's fault: a 400 with its message."""
+    opened: list = []
+
+    def app(environ, start_response):
+        if environ.get("PATH_INFO") != "/api/search":
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"not found"]
+        if not opened:
+            opened.append(open_search())
+        params = {k: v[-1] for k, v in urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).items()}
+        try:
+            status, body = "200 OK", opened[0](params)
+        except errors as exc:
+            status, body = "400 Bad Request", {"error": str(exc)}
+        data = json.dumps(body, ensure_ascii=False).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        return [data]
+
+    return app
