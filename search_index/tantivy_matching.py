@@ -64,7 +64,16 @@ def boost_term(boost: float) -> str:
 
 
 class TantivyMatching:
-    """``match`` for the tantivy snapshot (``searcher``, ``schema``, ``counted_clause``, ``n``)."""
+    """``match`` for the tantivy snapshot (``searcher``, ``schema``, ``counted_clause``, ``n``).
+
+    What is kept per generation (the snapshot's life): the boost values, how
+    many documents each set of audiences sees, and the counts of everything
+    visible under a set of filters (for counting by the complement)."""
+
+    def _init_memos(self) -> None:
+        self._boost_terms: list[str] | None = None
+        self._visible: dict[frozenset, int] = {}
+        self._bases: dict[tuple, tuple[int, dict]] = {}
 
     # ------------------------------------------------------------------ query parts
 
@@ -118,7 +127,7 @@ class TantivyMatching:
         return _Q.boolean_query(branches)
 
     def _boost_values(self) -> list[str]:
-        values = getattr(self, "_boost_terms", None)
+        values = self._boost_terms
         if values is None:
             values = self._boost_terms = [t for t, _n in self.searcher.terms_with_prefix(BOOST_FIELD, "")]
         return values
@@ -171,16 +180,15 @@ class TantivyMatching:
         unfiltered = tuple(name for name in FACETS if name not in facet_filters)
         groups = [(None, unfiltered)] + [(name, (name,)) for name in facet_filters]
         total = 0
+        rest = _Q.boolean_query([(_MUST, _Q.all_query()), (_MUST_NOT, q)]) if q is not None and most else None
         for skip, names in groups:
-            where = self._where(q, audience, facet_filters, skip)
-            if q is not None and most is not None:
+            if rest is not None:
                 base_total, base = self._base_counts(most, audience, facet_filters, filters, skip, names)
-                rest = _Q.boolean_query([(_MUST, _Q.all_query()), (_MUST_NOT, q)])
                 n, found = self._aggregate(self._where(rest, audience, facet_filters, skip), names)
                 n = base_total - n
                 found = {name: {v: c - found[name].get(v, 0) for v, c in base[name].items()} for name in names}
             else:
-                n, found = self._aggregate(where, names)
+                n, found = self._aggregate(self._where(q, audience, facet_filters, skip), names)
             counts.update(found)
             if skip is None:
                 total = n
@@ -196,7 +204,7 @@ class TantivyMatching:
     def _base_counts(self, audiences, audience, facet_filters, filters, skip, names):
         """The counts of everything visible under the filters (all but ``skip``'s), per generation."""
         key = (frozenset(filters.items()), skip, names, audiences)
-        cache = self.__dict__.setdefault("_bases", {})
+        cache = self._bases
         found = cache.get(key)
         if found is None:
             found = self._aggregate(self._where(None, audience, facet_filters, skip), names)
@@ -205,7 +213,7 @@ class TantivyMatching:
         return found
 
     def _visible_count(self, audiences, audience) -> int:
-        cache = self.__dict__.setdefault("_visible", {})
+        cache = self._visible
         n = cache.get(audiences)
         if n is None:
             n = cache[audiences] = self._count(audience)

@@ -57,6 +57,7 @@ class _Snapshot(TantivyMatching):
         self.schema = schema
         self.stamp = stamp
         self.n = searcher.num_docs
+        self._init_memos()
 
     # -------------------------------------------------------------- queries
 
