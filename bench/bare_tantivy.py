@@ -42,7 +42,7 @@ import yaml
 
 from portal.content import kommuner as kommune_registry
 
-from .wsgi_search import search_app
+from .wsgi_search import filter_values, search_app
 
 # Bump when the schema or what is indexed changes: cached indexes are rebuilt.
 BUILD_VERSION = 1
@@ -173,18 +173,9 @@ class BareSearch:
 
     def _filter_queries(self, params: dict, skip: str | None = None) -> list[tantivy.Query]:
         out = [tantivy.Query.term_query(self.schema, "audience", "public")]
-        for facet in FILTERS:
-            values = [v for v in (params.get(facet) or "").split(",") if v.strip()]
-            if facet == skip or not values:
-                continue
-            if facet == "kommune":
-                try:
-                    values = [kommune_registry.resolve(v).kommune.code for v in values]
-                except kommune_registry.KommuneError as exc:
-                    raise ValueError(str(exc)) from None
-            elif facet == "topic":
-                values = [v.strip().lower() for v in values]
-            out.append(tantivy.Query.term_set_query(self.schema, facet, [v.strip() for v in values]))
+        for facet, values in filter_values(params, FILTERS).items():
+            if facet != skip:
+                out.append(tantivy.Query.term_set_query(self.schema, facet, values))
         return out
 
     def _and(self, parts: list[tantivy.Query]) -> tantivy.Query:

@@ -12,28 +12,15 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from portal.content import kommuner as kommune_registry
 from search_index import SearchRequest
 
 from .fts5_baseline import FTS5Search
-from .wsgi_search import search_app
+from .wsgi_search import filter_values, search_app
 
 
 def request_from(params: dict) -> SearchRequest:
     """/api/search parameters → SearchRequest (public audience); an unknown kommune raises ValueError."""
-    filters: dict[str, list[str]] = {}
-    for facet in ("type", "evidence", "region", "topic", "kommune"):
-        values = [v.strip() for v in (params.get(facet) or "").split(",") if v.strip()]
-        if not values:
-            continue
-        if facet == "kommune":
-            try:
-                values = [kommune_registry.resolve(v).kommune.code for v in values]
-            except kommune_registry.KommuneError as exc:
-                raise ValueError(str(exc)) from None
-        elif facet == "topic":
-            values = [v.lower() for v in values]
-        filters[facet] = values
+    filters = filter_values(params, ("type", "evidence", "region", "topic", "kommune"))
     return SearchRequest(
         q=(params.get("q") or "").strip(),
         filters=filters,

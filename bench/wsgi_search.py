@@ -6,6 +6,28 @@ import json
 import urllib.parse
 from typing import Callable
 
+from portal.content import kommuner as kommune_registry
+
+
+def filter_values(params: dict, facets) -> dict[str, list[str]]:
+    """The comma-separated filter parameters of ``facets`` as the portal reads
+    them: kommune names (any spelling) become today's codes (ValueError for
+    an unknown one), topics are matched in lower case."""
+    out: dict[str, list[str]] = {}
+    for facet in facets:
+        values = [v.strip() for v in (params.get(facet) or "").split(",") if v.strip()]
+        if not values:
+            continue
+        if facet == "kommune":
+            try:
+                values = [kommune_registry.resolve(v).kommune.code for v in values]
+            except kommune_registry.KommuneError as exc:
+                raise ValueError(str(exc)) from None
+        elif facet == "topic":
+            values = [v.lower() for v in values]
+        out[facet] = values
+    return out
+
 
 def search_app(open_search: Callable[[], Callable[[dict], dict]], errors: tuple[type[BaseException], ...]):
     """A WSGI app answering ``/api/search`` with ``search(params)`` as JSON; the
