@@ -24,7 +24,6 @@ import secrets
 import shutil
 import sqlite3
 import time
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -32,6 +31,7 @@ from typing import Callable
 from search_index import SearchIndex
 
 from search_index.engines import resolve_engine
+from search_index.workers import WorkerFailed
 
 from .content.errors import ContentError
 from .content.loader import content_files
@@ -137,11 +137,9 @@ def _build_and_swap(content_dir, data_dir, say) -> tuple[Generation, dict, int]:
                 engine=engine,
             )
             index.close()
-        except BrokenProcessPool:
+        except WorkerFailed as exc:  # died (out of memory?) or stopped answering
             stream.store.close()
-            raise IngestFailed(
-                message="en arbejdsproces stoppede uventet (for lidt hukommelse?); intet er ændret"
-            ) from None
+            raise IngestFailed(message=f"{exc}; intet er ændret") from None
         except BaseException:
             stream.store.close()
             raise

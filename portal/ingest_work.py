@@ -17,12 +17,12 @@ size. Flask-free.
 from __future__ import annotations
 
 import os
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from search_index.building import prepare
+from search_index.workers import ordered_map
 
 from . import render_cache, rendering
 from .content.errors import ContentError
@@ -33,7 +33,7 @@ from .rendering import MarkdownTooLarge
 from .store import item_row
 from .store.writer import rows_by_table
 
-#: Above this many files the work is spread over worker processes (forked).
+#: Above this many files the work is spread over worker processes (search_index.workers).
 #: Small ingests (and the tests) stay in one process.
 PARALLEL_MIN = 2_000
 PROCS = 2
@@ -95,59 +95,51 @@ def prepare_file(kind: str, path: str, engine: str) -> Prepared:
     return out
 
 
-# The worker's view of the job, set before the pool forks (nothing is pickled
-# but the file names and the results).
+# The job as a worker sees it: set by _start_job in each worker process (and
+# in this one when there is no pool). ``prepare`` is the per-file function
+# (prepare_file; a test may swap in another picklable one).
 _JOB: dict = {}
 
 
+def _start_job(cache: render_cache.Lookup, engine: str, prepare) -> None:
+    _JOB.update(cache=cache, engine=engine, prepare=prepare)
+
+
 def _prepare_chunk(files: list[tuple[str, str]]) -> list[Prepared]:
+    prepare = _JOB["prepare"]
     with rendering.rendered_from(_JOB["cache"]):
-        return [prepare_file(kind, path, _JOB["engine"]) for kind, path in files]
+        return [prepare(kind, path, _JOB["engine"]) for kind, path in files]
 
 
 def prepared_files(files: list[tuple[str, Path]], engine: str, cache: render_cache.Lookup) -> Iterator[Prepared]:
-    """:func:`prepare_file` of every file, in order."""
+    """:func:`prepare_file` of every file, in order.
+
+    A worker that dies or hangs raises :class:`~search_index.workers.WorkerFailed`."""
     names = [(kind, str(path)) for kind, path in files]
     chunks = [names[i : i + CHUNK] for i in range(0, len(names), CHUNK)]
-    global _JOB
-    _JOB = {"cache": cache, "engine": engine}
-    try:
-        procs = min(PROCS, os.cpu_count() or 1)
-        if len(names) < PARALLEL_MIN or procs < 2:
+    procs = min(PROCS, os.cpu_count() or 1)
+    if len(names) < PARALLEL_MIN or procs < 2:
+        _start_job(cache, engine, prepare_file)
+        try:
             for chunk in chunks:
                 yield from _prepare_chunk(chunk)
-            return
-        yield from _pooled(chunks, procs)
-    finally:
-        _JOB = {}
-
-
-def _pooled(chunks: list, procs: int) -> Iterator[Prepared]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # The first chunk here: it loads the lexicon and warms the analysis caches,
-    # which the forked workers then share instead of each building its own.
-    yield from _prepare_chunk(chunks[0])
-    chunks = chunks[1:]
-    pool = ProcessPoolExecutor(max_workers=procs, mp_context=multiprocessing.get_context("fork"))
+        finally:
+            _JOB.clear()
+        return
+    done = ordered_map(
+        _prepare_chunk,
+        chunks,
+        procs=procs,
+        window=WINDOW,
+        initializer=_start_job,
+        initargs=(cache, engine, prepare_file),
+        preload=[__name__],
+    )
     try:
-        # Fork every worker now, while this process has no other threads.
-        pool.submit(int).result()
-        pending: deque = deque()
-        todo = iter(chunks)
-        for chunk in todo:
-            pending.append(pool.submit(_prepare_chunk, chunk))
-            if len(pending) >= WINDOW:
-                break
-        while pending:
-            done = pending.popleft().result()
-            nxt = next(todo, None)
-            if nxt is not None:
-                pending.append(pool.submit(_prepare_chunk, nxt))
-            yield from done
+        for chunk in done:
+            yield from chunk
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        done.close()  # stops the workers now when the caller stops early
 
 
 def item_id_of(prepared: Prepared) -> str:

@@ -34,8 +34,9 @@ class Lookup:
     """The previous ingest's cache as a read-only mapping with ``get`` (what
     :func:`portal.rendering.rendered_from` asks), one indexed query a body.
 
-    The connection is opened lazily and per process: a worker forked from the
-    ingest must not share the parent's SQLite connection."""
+    The connection is opened lazily and per process: a worker of the ingest
+    gets the lookup pickled (path and state, never the connection) and opens
+    its own."""
 
     def __init__(self, base: Path) -> None:
         self.path = Path(base) / RENDER_CACHE
@@ -54,6 +55,9 @@ class Lookup:
                 self._broken = True
                 return None
         return self._conn
+
+    def __getstate__(self) -> dict:
+        return {"path": self.path, "_conn": None, "_pid": None, "_broken": self._broken}
 
     def get(self, key: str, default=None):
         conn = self._connection()

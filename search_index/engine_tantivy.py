@@ -45,6 +45,7 @@ from .fields import PARTS_FIELD, TEXT_FIELD_BOOSTS
 
 from .tantivy_matching import BOOST_FIELD, FACET_FIELDS, TITLE_KEY_FIELD, boost_term, facet_values, title_key
 from .tantivy_snapshot import _Snapshot
+from .workers import ordered_map
 
 __all__ = ["TantivyEngine", "SCHEMA_VERSION"]
 
@@ -138,10 +139,6 @@ BUILD_CHUNK = 100
 BUILD_WINDOW = 8
 
 
-def _documents(docs: list[IndexDocument]) -> list[tantivy.Document]:
-    return [_document(d) for d in docs]
-
-
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
     chunk: list = []
     for item in items:
@@ -153,14 +150,13 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-@contextmanager
-def _prepared(docs: Iterable) -> Iterator[Iterable[tuple[str, tantivy.Document]]]:
+def _prepared(docs: Iterable) -> Iterator[tuple[str, tantivy.Document]]:
     """(id, tantivy document) of every document of the stream ``docs``, in order.
 
     A :class:`~search_index.building.PreparedDocument` is already one (made in
-    the caller's workers). Plain documents are analysed in a pool of worker
-    processes once the stream proves long (PARALLEL_BUILD_MIN), a bounded window
-    of chunks at a time; the pool forks before the writer's threads exist."""
+    the caller's workers). Plain documents are analysed in worker processes
+    (:mod:`search_index.workers`) once the stream proves long
+    (PARALLEL_BUILD_MIN), a bounded window of chunks at a time."""
     docs = iter(docs)
     head = []
     for doc in docs:
@@ -168,38 +164,29 @@ def _prepared(docs: Iterable) -> Iterator[Iterable[tuple[str, tantivy.Document]]
         # Prepared ones come from a caller that has its own workers: no pool here.
         if len(head) >= PARALLEL_BUILD_MIN or not isinstance(doc, IndexDocument):
             break
+    stream = (d for part in (head, docs) for d in part)
     procs = min(BUILD_PROCS, os.cpu_count() or 1)
     if len(head) < PARALLEL_BUILD_MIN or procs < 2:
-        yield (_one(d) for stream in (head, docs) for d in stream)
+        yield from map(_one, stream)
         return
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
+    chunks = ordered_map(
+        _ones, _chunks(stream, BUILD_CHUNK), procs=procs, window=BUILD_WINDOW, preload=["search_index.engine_tantivy"]
+    )
+    try:
+        for chunk in chunks:
+            yield from chunk
+    finally:
+        chunks.close()  # stops the workers now, also when the writer failed
 
-    def pooled(pool):
-        pending: deque = deque()
-        for chunk in _chunks((d for stream in (head, docs) for d in stream), BUILD_CHUNK):
-            pending.append((chunk, pool.submit(_documents, [d for d in chunk if isinstance(d, IndexDocument)])))
-            if len(pending) >= BUILD_WINDOW:
-                yield from _merged(*pending.popleft())
-        while pending:
-            yield from _merged(*pending.popleft())
 
-    with ProcessPoolExecutor(max_workers=procs, mp_context=multiprocessing.get_context("fork")) as pool:
-        pool.submit(int).result()  # fork every worker now, before the writer's threads exist
-        yield pooled(pool)
+def _ones(docs: list) -> list[tuple[str, tantivy.Document]]:
+    return [_one(d) for d in docs]
 
 
 def _one(doc) -> tuple[str, tantivy.Document]:
     if isinstance(doc, IndexDocument):
         return doc.id, _document(doc)
     return doc.id, doc.payload
-
-
-def _merged(chunk: list, future) -> Iterator[tuple[str, tantivy.Document]]:
-    made = iter(future.result())
-    for doc in chunk:
-        yield (doc.id, next(made)) if isinstance(doc, IndexDocument) else (doc.id, doc.payload)
 
 
 class TantivyEngine:
@@ -218,24 +205,25 @@ class TantivyEngine:
         tantivy) in one commit; a duplicate id raises ValueError and leaves nothing."""
         ix = tantivy.Index(_schema(), path=str(path), reuse=False)
         seen: set[str] = set()  # ids only: a duplicate is a content error
-        with _prepared(documents) as prepared:
-            writer = ix.writer(BUILD_HEAP, min(4, os.cpu_count() or 1))
-            n = 0
-            try:
-                for doc_id, d in prepared:
-                    if doc_id in seen:
-                        raise ValueError(f"Dobbelt dokument-id i indekset: {doc_id!r}")
-                    seen.add(doc_id)
-                    writer.add_document(d)
-                    n += 1
-                    if progress and batch_size and n % batch_size == 0:
-                        progress(n)
-            except BaseException:
-                writer.rollback()
-                writer.wait_merging_threads()
-                raise
-            writer.commit()
+        prepared = _prepared(documents)
+        writer = ix.writer(BUILD_HEAP, min(4, os.cpu_count() or 1))
+        n = 0
+        try:
+            for doc_id, d in prepared:
+                if doc_id in seen:
+                    raise ValueError(f"Dobbelt dokument-id i indekset: {doc_id!r}")
+                seen.add(doc_id)
+                writer.add_document(d)
+                n += 1
+                if progress and batch_size and n % batch_size == 0:
+                    progress(n)
+        except BaseException:
+            prepared.close()
+            writer.rollback()
             writer.wait_merging_threads()
+            raise
+        writer.commit()
+        writer.wait_merging_threads()
         if progress:
             progress(n)
 

@@ -158,21 +158,22 @@ def test_a_bad_yaml_is_refused_by_line_and_the_pdf_is_not_stored(site, tokens):
     assert _files(site) == []
 
 
-def _submit_in_process(config: dict, token: str, barrier, results) -> None:
+def _submit_in_process(config: dict, token: str, pdf: bytes, barrier, results) -> None:
     app = create_app(config)
     client = app.test_client()
     barrier.wait()
-    r = _send(client, token, evaluation_yaml(title=f"Samtidig testevaluering {config['n']}"), TEST_PDF)
+    r = _send(client, token, evaluation_yaml(title=f"Samtidig testevaluering {config['n']}"), pdf)
     results.put((r.status_code, (r.get_json() or {}).get("id")))
 
 
 def test_two_knowledge_centres_send_the_same_pdf_at_once_and_both_submissions_hold(site, tokens):
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("spawn")  # no threads or state inherited from the test process
     barrier, results = ctx.Barrier(2), ctx.Queue()
     base = {"TESTING": True, "DATA_DIR": site.config["DATA_DIR"], "CONTENT_DIR": site.config["CONTENT_DIR"]}
     procs = [
         ctx.Process(
-            target=_submit_in_process, args=({**base, "n": n}, tokens["videnscenter@example.dk"], barrier, results)
+            target=_submit_in_process,
+            args=({**base, "n": n}, tokens["videnscenter@example.dk"], TEST_PDF, barrier, results),
         )
         for n in (1, 2)
     ]

@@ -4,7 +4,7 @@ engine at sizes the default one does not handle comfortably.
 
 The extra practices written here are test material and say so."""
 
-import multiprocessing
+import os
 import shutil
 
 import pytest
@@ -16,6 +16,7 @@ from portal.store import Store
 from portal.web import create_app
 
 from conftest import CONTENT
+from worker_faults import CountsReads, DiesOn, HangsOn, reads
 
 EXTRA = 60
 
@@ -49,24 +50,18 @@ def mode(request, monkeypatch):
 
 
 def test_store_and_index_receive_items_while_files_are_still_being_read(tmp_path, big_content, mode, monkeypatch):
-    """A counting fake around the file reader (shared with the forked workers), the
-    store's batches and the index's stream: rows and documents arrive long before
-    the last file is read, and the reader is never more than a window ahead."""
-    read = multiprocessing.Value("i", 0)  # forked workers add to the same counter
-    real_read = ingest_work.read_record
-
-    def counting_read(kind, path):
-        with read.get_lock():
-            read.value += 1
-        return real_read(kind, path)
-
-    monkeypatch.setattr(ingest_work, "read_record", counting_read)
+    """A counting fake around the per-file work (it counts in a file, which the
+    worker processes share), the store's batches and the index's stream: rows and
+    documents arrive long before the last file is read, and the reader is never
+    more than a window ahead."""
+    counter = tmp_path / "files-read"
+    monkeypatch.setattr(ingest_work, "prepare_file", CountsReads(counter))
     stored_at, indexed_at = [], []
     real_add = ingest_module.StoreBuilder.add
 
     def counting_add(self, tables, types=()):
         types = list(types)
-        stored_at.append((read.value, len(types)))
+        stored_at.append((reads(counter), len(types)))
         return real_add(self, tables, types)
 
     monkeypatch.setattr(ingest_module.StoreBuilder, "add", counting_add)
@@ -75,7 +70,7 @@ def test_store_and_index_receive_items_while_files_are_still_being_read(tmp_path
     def counting_build(path, documents, **kwargs):
         def seen(docs):
             for n, doc in enumerate(docs, 1):
-                indexed_at.append((read.value, n))
+                indexed_at.append((reads(counter), n))
                 yield doc
 
         return real_build(path, seen(documents), **kwargs)
@@ -83,7 +78,7 @@ def test_store_and_index_receive_items_while_files_are_still_being_read(tmp_path
     monkeypatch.setattr(ingest_module.SearchIndex, "build", staticmethod(counting_build))
     report = ingest(big_content, tmp_path / "data")
 
-    total = read.value
+    total = reads(counter)
     assert report.counts["practice"] == 26 + EXTRA and total >= 26 + EXTRA
     # the first rows and the first documents were written with most files still unread
     assert stored_at[0][0] < total / 2 and indexed_at[0][0] < total / 2
@@ -172,19 +167,36 @@ def test_a_worker_that_dies_fails_the_ingest_cleanly_and_changes_nothing(tmp_pat
     monkeypatch.setattr(ingest_work, "PARALLEL_MIN", 1)
     monkeypatch.setattr(ingest_work, "CHUNK", 4)
     monkeypatch.setattr("os.cpu_count", lambda: 2)
-    real = ingest_work.prepare_file
-
-    def dies_on_one(kind, path, engine):
-        if path.endswith("testmateriale-040.md"):
-            import os
-
-            os._exit(9)  # as the kernel's OOM killer would end it
-        return real(kind, path, engine)
-
-    monkeypatch.setattr(ingest_work, "prepare_file", dies_on_one)
+    monkeypatch.setattr(ingest_work, "prepare_file", DiesOn("testmateriale-040.md"))
     app = create_app({"DATA_DIR": str(data), "CONTENT_DIR": str(big_content)})
     result = app.test_cli_runner().invoke(args=["ingest"])
     assert result.exit_code == 1
     assert "arbejdsproces stoppede uventet" in result.output and "Traceback" not in result.output
     assert current_generation(data) == before
     assert sorted(p.name for p in (data / "derived").iterdir() if p.name.startswith("gen-")) == [before.name]
+
+
+def test_a_worker_that_stops_answering_fails_the_ingest_in_time_and_is_stopped(tmp_path, big_content, monkeypatch):
+    """A worker stuck for ever (a lock, a loop) must not keep the ingest waiting
+    for ever: after the result timeout it fails, says so, changes nothing, and
+    the stuck process is gone."""
+    from search_index import workers
+
+    data = tmp_path / "data"
+    ingest(big_content, data)
+    before = current_generation(data)
+    monkeypatch.setattr(ingest_work, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(ingest_work, "CHUNK", 4)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr(workers, "RESULT_TIMEOUT", 4)
+    pid_file = tmp_path / "stuck.pid"
+    monkeypatch.setattr(ingest_work, "prepare_file", HangsOn("testmateriale-040.md", pid_file))
+    app = create_app({"DATA_DIR": str(data), "CONTENT_DIR": str(big_content)})
+    result = app.test_cli_runner().invoke(args=["ingest"])
+    assert result.exit_code == 1
+    assert "arbejdsproces svarede ikke inden for 4 s; intet er ændret" in result.output
+    assert "Traceback" not in result.output
+    assert current_generation(data) == before
+    assert sorted(p.name for p in (data / "derived").iterdir() if p.name.startswith("gen-")) == [before.name]
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
