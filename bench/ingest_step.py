@@ -11,7 +11,11 @@ sees: a sampler thread walks this process and its descendants every
 a page shared by a forked child and its parent is counted once, split between
 them) and of their RSS (shared pages counted in every process: an upper
 bound). ``getrusage(RUSAGE_CHILDREN)`` adds the largest single child's peak,
-which a short-lived child between two samples cannot escape. ``bench.run`` calls it as a subprocess so the
+which a short-lived child between two samples cannot escape. The same samples
+give the tree's CPU time: each descendant's own user+system time as last
+seen (the workers are the fork server's children, never waited for here, so
+``os.times()`` does not see them; a sample's interval at most is missed per
+process). ``bench.run`` calls it as a subprocess so the
 ingest's memory does not inflate the RSS of the search measurements, and so
 ``--reuse-ingest`` can pick up the figures of an earlier run.
 """
@@ -57,6 +61,16 @@ def tree(pid: int) -> list[int]:
     return out
 
 
+def cpu_ticks(pid: int) -> int | None:
+    """User + system CPU time of the process itself, in clock ticks (/proc/<pid>/stat), or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of the line)
+
+
 def pss_kb(pid: int) -> int | None:
     """Proportional set size of a process in kB (/proc/<pid>/smaps_rollup), or None."""
     try:
@@ -78,6 +92,7 @@ class TreeSampler:
         self.peak_rss_kb = 0
         self.peak_processes = 0
         self.samples = 0
+        self._ticks: dict[int, int] = {}  # descendant pid -> its CPU ticks when last seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -92,7 +107,14 @@ class TreeSampler:
         self.peak_pss_kb = max(self.peak_pss_kb, sum(pss_kb(p) or 0 for p in pids))
         self.peak_rss_kb = max(self.peak_rss_kb, sum(proc_kb("VmRSS", p) or 0 for p in pids))
         self.peak_processes = max(self.peak_processes, len(pids))
+        for pid in pids[1:]:
+            ticks = cpu_ticks(pid)
+            if ticks is not None:
+                self._ticks[pid] = max(ticks, self._ticks.get(pid, 0))
         self.samples += 1
+
+    def descendants_cpu_seconds(self) -> float:
+        return sum(self._ticks.values()) / os.sysconf("SC_CLK_TCK")
 
     def __enter__(self) -> TreeSampler:
         self._thread.start()
@@ -131,10 +153,10 @@ def run(content_dir: Path, data_dir: Path) -> dict:
         "peak_rss_kb": proc_kb("VmHWM"),  # this process alone
         **sampler.result(),
         "corpus": manifest,
-        # This process's CPU time, and with the processes the ingest forked
-        # (Markdown rendering, Whoosh's per-core writers; all waited for).
+        # This process's CPU time, and with its worker processes (the ingest's
+        # and Whoosh's per-core writers), as sampled.
         "cpu_seconds_self": sum(os.times()[:2]),
-        "cpu_seconds": sum(os.times()[:4]),
+        "cpu_seconds": round(sum(os.times()[:2]) + sampler.descendants_cpu_seconds(), 2),
         "finished_at": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
     # The headline: the tree's sampled peak PSS, never below the parent's own peak or any one child's
