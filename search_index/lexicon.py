@@ -25,7 +25,7 @@ import functools
 import gzip
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "is_word", "is_name", "fold_guarded", "inflection_lemma", "words", "name_keys"]
+__all__ = ["DATA_DIR", "is_word", "is_name", "fold_guarded", "inflection_lemma", "inflections", "words", "name_keys"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -80,6 +80,11 @@ def is_name(lower_word: str) -> bool:
 def fold_guarded(folded_stem: str) -> bool:
     """Would this folded stem merge a word with a different real word?"""
     return folded_stem in _guard()
+
+
+def inflections() -> dict[str, str]:
+    """Every form of ``inflections.tsv`` with its lemma (mødre → mor, børn → barn)."""
+    return dict(_inflections())
 
 
 def inflection_lemma(lower_word: str) -> str | None:

@@ -35,12 +35,14 @@ its snippet and its page.
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import logging
 import re
 import unicodedata
 
-from .analysis import fold
+from . import lexicon
+from .analysis import fold, word_forms
 from .compound_forms import index_forms
 from .boilerplate import (
     BOILERPLATE_MIN_DOCS,
@@ -110,11 +112,13 @@ class QueryHighlighter:
     phrases; ``prefixes``: folded, unstemmed prefixes of ``prefix*`` clauses.
     """
 
-    __slots__ = ("terms", "prefixes", "_memo")
+    __slots__ = ("terms", "prefixes", "needles", "_memo")
 
     def __init__(self, terms=(), prefixes=()) -> None:
         self.terms = frozenset(terms)
         self.prefixes = tuple(dict.fromkeys(prefixes))
+        #: What the scan looks for in the folded text (see _find_matches).
+        self.needles = tuple(dict.fromkeys(n for t in (*self.terms, *self.prefixes) if t for n in _needles(t)))
         self._memo: dict[str, bool] = {}
 
     def __bool__(self) -> bool:
@@ -136,6 +140,25 @@ class QueryHighlighter:
         if len(self._memo) < 20_000:
             self._memo[word] = hit
         return hit
+
+
+@functools.lru_cache(maxsize=4096)
+def _needles(term: str) -> tuple[str, ...]:
+    """Substrings of a folded text that start a word ``term`` may match.
+
+    Mostly the term itself: an index form is a prefix of the word's folded
+    spelling (the stemmer only cuts suffixes). Not for the forms the stemmer
+    cannot bring together (lexicon.inflections: mødre → mor, børn → barn): for
+    a term ending in such a lemma's form, the inflected spellings with the
+    same beginning are looked for too (mor → moedre, bydelsmor → bydelsmoedre,
+    barn → boern). Each candidate is then checked exactly, so a needle that
+    finds too much costs a check, never a wrong mark."""
+    out = [term]
+    for form, lemma in lexicon.inflections().items():
+        for stem in word_forms(lemma):
+            if stem and term.endswith(stem):
+                out.append(term[: len(term) - len(stem)] + _fold_lower(form))
+    return tuple(dict.fromkeys(out))
 
 
 def plain_snippet(text: str | None, limit: int = PLAIN_SNIPPET_CHARS) -> str:
@@ -230,18 +253,41 @@ def _expansion_offsets(low: str) -> list[int]:
     return [o + k for k, o in enumerate(found)]
 
 
+#: The scan goes a block of about this many characters at a time (cut at
+#: whitespace) and stops after the block where MAX_MATCHES words matched: a
+#: common word is found near the start, and the rest of a long text is then
+#: never lowered, folded or searched.
+SCAN_BLOCK_CHARS = 2_000
+
+
 def _find_matches(scan: str, highlighter: QueryHighlighter) -> list[tuple[int, int, str]]:
     """Matched words of ``scan`` as (start, end, lowercase word), in text order.
 
-    Every index form of a word is a prefix of the word's folded spelling (the
-    Danish stemmer only cuts suffixes), so candidates are found with plain
-    substring search (``str.find``, C speed) for each term in the folded,
+    Candidates are found with plain substring search (``str.find``, C speed)
+    for each of the highlighter's needles (:func:`_needles`) in the folded,
     lowercased text, at word starts; each candidate word is then checked
-    exactly with the analyzer (:meth:`QueryHighlighter.matches`).
+    exactly with the analyzer (:meth:`QueryHighlighter.matches`). A needle
+    gives at most 4 × MAX_MATCHES candidates over the whole scan. Block by block
+    (SCAN_BLOCK_CHARS), which finds what one pass over the whole scan would.
     """
-    low = scan.lower()
-    if len(low) != len(scan):  # pragma: no cover - exotic case mappings
-        low = scan
+    terms = highlighter.needles
+    candidates = dict.fromkeys(terms, 0)
+    matches: list[tuple[int, int, str]] = []
+    pos, n = 0, len(scan)
+    while pos < n and len(matches) < MAX_MATCHES:
+        cut = _SPACE_RE.search(scan, pos + SCAN_BLOCK_CHARS) if pos + SCAN_BLOCK_CHARS < n else None
+        end = cut.start() if cut else n
+        _block_matches(scan[pos:end], pos, terms, candidates, highlighter.matches, matches)
+        pos = end
+    return matches
+
+
+def _block_matches(block: str, offset: int, terms, candidates: dict, is_match, matches: list) -> None:
+    """Add to ``matches`` the matched words of ``block`` (which starts at
+    ``offset`` and ends at whitespace), until there are MAX_MATCHES."""
+    low = block.lower()
+    if len(low) != len(block):  # pragma: no cover - exotic case mappings
+        low = block
     folded = _fold_lower(low)
     expansions: list[int] | None = None
 
@@ -254,13 +300,14 @@ def _find_matches(scan: str, highlighter: QueryHighlighter) -> list[tuple[int, i
         # Letters expanded before folded offset f (f is never inside one).
         return f - bisect.bisect_left(expansions, f - 1)
 
+    cap = 4 * MAX_MATCHES
     starts: set[int] = set()
-    for t in {*highlighter.terms, *highlighter.prefixes}:
-        if not t:
+    for t in terms:
+        found = candidates[t]
+        if found >= cap:
             continue
         i = folded.find(t)
-        found = 0
-        while i != -1 and found < 4 * MAX_MATCHES:
+        while i != -1 and found < cap:
             # Inside a word too: a compound's part (…praktik) is one of its forms.
             w = i
             while w > 0 and (folded[w - 1].isalnum() or folded[w - 1] == "_"):
@@ -269,17 +316,15 @@ def _find_matches(scan: str, highlighter: QueryHighlighter) -> list[tuple[int, i
                 starts.add(w)
                 found += 1
             i = folded.find(t, i + 1)
-    matches: list[tuple[int, int, str]] = []
-    is_match = highlighter.matches
+        candidates[t] = found
     for f in sorted(starts):
         f_end = _WORD_TAIL.match(folded, f).end()
         s, e = original(f), original(f_end)
-        word = scan[s:e]
+        word = block[s:e]
         if word and is_match(word):
-            matches.append((s, e, word.lower()))
+            matches.append((offset + s, offset + e, word.lower()))
             if len(matches) >= MAX_MATCHES:
-                break
-    return matches
+                return
 
 
 def start_snippet(text: str | None, boilerplate: frozenset[str] = frozenset()) -> str:
