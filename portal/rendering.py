@@ -170,8 +170,8 @@ def render_key(text: str) -> str:
 
 @contextmanager
 def rendered_from(cache: dict[str, tuple[str, str]]):
-    """While active (in this process and in processes forked meanwhile),
-    ``render_markdown`` takes a body's HTML from ``cache`` (``render_key`` →
+    """While active (in this process: each ingest worker process enters it
+    for its own chunks), ``render_markdown`` takes a body's HTML from ``cache`` (``render_key`` →
     (HTML, text)) instead of rendering it, and ``html_to_text`` of that very
     HTML string returns the cached text.  What it does render (and then
     takes the text of) is collected for ``take_fresh``.  Used by the ingest with the cache

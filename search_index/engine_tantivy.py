@@ -131,6 +131,11 @@ def _document(doc: IndexDocument) -> tantivy.Document:
     return d
 
 
+#: Our Danish analysis is pure Python and, in a full build of plain
+#: documents, most of the time on our side of tantivy: above this many it runs
+#: in BUILD_PROCS worker processes (search_index.workers), which send back
+#: finished tantivy Documents, in order. (The ingest prepares its documents in
+#: its own workers and hands them over ready.)
 PARALLEL_BUILD_MIN = 2_000
 BUILD_PROCS = 2
 #: Documents per task and tasks in flight of the parallel preparation: the

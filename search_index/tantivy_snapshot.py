@@ -180,10 +180,3 @@ class _Snapshot(TantivyMatching):
 
     def close(self) -> None:
         self.searcher = None
-
-
-#: Our Danish analysis is pure Python and, in a full build, most of the time
-#: on our side of tantivy: above this many documents it runs in one process
-#: per core (at most BUILD_PROCS), forked before tantivy's writer starts its
-#: threads; the workers read the documents from the forked memory and send
-#: back finished tantivy Documents, in order.
