@@ -20,19 +20,26 @@ worker loads its own word lists on first use (~0.2 s, ~60 MB).
 
 A worker that dies, or gives no result within ``timeout`` seconds, ends the
 whole map with :class:`WorkerFailed`, and the pool's workers are stopped: the
-caller fails cleanly instead of waiting for ever. Flask-free.
+caller fails cleanly instead of waiting for ever. Where no pool can start
+(the fork server's socket path too long under a deep TMPDIR, no /dev/shm for
+its semaphores), the work runs in this process instead, slower but whole,
+with a warning in the log. Flask-free.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import forkserver
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 __all__ = ["WorkerFailed", "ordered_map", "RESULT_TIMEOUT"]
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -68,11 +75,20 @@ def ordered_map(
     iterator early stops the workers."""
     timeout = RESULT_TIMEOUT if timeout is None else timeout
     context = multiprocessing.get_context("forkserver")
-    if preload:
-        # Only takes effect when this process starts its fork server (the first
-        # pool); later pools share that server and what it imported.
-        context.set_forkserver_preload(list(preload))
-    pool = ProcessPoolExecutor(max_workers=procs, mp_context=context, initializer=initializer, initargs=initargs)
+    try:
+        if preload:
+            # Only takes effect when this process starts its fork server (the
+            # first pool); later pools share that server and what it imported.
+            context.set_forkserver_preload(list(preload))
+        if context.get_start_method() == "forkserver":
+            forkserver.ensure_running()
+        pool = ProcessPoolExecutor(max_workers=procs, mp_context=context, initializer=initializer, initargs=initargs)
+    except OSError as exc:
+        log.warning("no worker processes (%s): the work runs in this process", exc)
+        if initializer is not None:
+            initializer(*initargs)
+        yield from map(fn, tasks)
+        return
     clean = False
     try:
         todo = iter(tasks)

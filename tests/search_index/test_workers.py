@@ -87,3 +87,18 @@ def test_the_lock_test_fails_with_forked_workers(lock_held_by_a_thread, monkeypa
 def test_no_tasks_and_one_task():
     assert list(ordered_map(square, [], procs=2, window=2)) == []
     assert list(ordered_map(square, [7], procs=2, window=2)) == [49]
+
+
+def test_where_no_worker_can_start_the_work_runs_here_whole(monkeypatch, caplog):
+    """The fork server listens on a socket whose path must be short: under a deep
+    TMPDIR it cannot start (OSError: AF_UNIX path too long). The work is then
+    done in this process, in order, and the log says why."""
+    from multiprocessing import forkserver
+
+    def refuse():
+        raise OSError("AF_UNIX path too long")
+
+    monkeypatch.setattr(forkserver, "ensure_running", refuse)
+    with caplog.at_level("WARNING", logger="search_index.workers"):
+        assert list(ordered_map(square, range(7), procs=2, window=2)) == [n * n for n in range(7)]
+    assert "AF_UNIX path too long" in caplog.text
