@@ -40,6 +40,7 @@ import html
 import logging
 import re
 import unicodedata
+from typing import Iterator
 
 from . import lexicon
 from .analysis import fold, word_forms
@@ -284,10 +285,88 @@ def _find_matches(scan: str, highlighter: QueryHighlighter) -> list[tuple[int, i
 
 def _block_matches(block: str, offset: int, terms, candidates: dict, is_match, matches: list) -> None:
     """Add to ``matches`` the matched words of ``block`` (which starts at
-    ``offset`` and ends at whitespace), until there are MAX_MATCHES."""
+    ``offset`` and ends at whitespace), until there are MAX_MATCHES.
+
+    The needles are folded (æ → ae) and so, in effect, is the text. Rather than
+    folding the block and mapping offsets back, each needle is looked for in
+    the lowercased block in every spelling that folds to it, given the letters
+    the block holds (:func:`_spellings`: boern → boern, børn). A block with an
+    accented letter that folds to one (é → e) is folded instead."""
     low = block.lower()
     if len(low) != len(block):  # pragma: no cover - exotic case mappings
         low = block
+    if not low.isascii() and _SINGLE_RE.search(low):
+        _folded_block_matches(block, low, offset, terms, candidates, is_match, matches)
+        return
+    present = "".join(c for c in _EXPANDERS if c in low)
+    cap = 4 * MAX_MATCHES
+    starts: set[int] = set()
+    for t in terms:
+        found = candidates[t]
+        if found >= cap:
+            continue
+        spellings = _spellings(t, present)
+        if len(spellings) == 1:
+            positions = _occurrences(low, spellings[0])
+        else:  # in text order over all spellings, as in the folded text
+            positions = iter(sorted(i for sp in spellings for i in _occurrences(low, sp)))
+        for i in positions:
+            # Inside a word too: a compound's part (…praktik) is one of its forms.
+            w = i
+            while w > 0 and (low[w - 1].isalnum() or low[w - 1] == "_"):
+                w -= 1
+            if w not in starts:
+                starts.add(w)
+                found += 1
+                if found >= cap:
+                    break
+        candidates[t] = found
+    for s in sorted(starts):
+        e = _WORD_TAIL.match(low, s).end()
+        word = block[s:e]
+        if word and is_match(word):
+            matches.append((offset + s, offset + e, word.lower()))
+            if len(matches) >= MAX_MATCHES:
+                return
+
+
+def _occurrences(text: str, needle: str) -> Iterator[int]:
+    i = text.find(needle)
+    while i != -1:
+        yield i
+        i = text.find(needle, i + 1)
+
+
+_EXPANDERS = "".join(c for c, _rep in _EXPANDING)
+_SINGLE_RE = re.compile("[" + "".join(c for c, _base in _SINGLE) + "]")
+_UNFOLD: dict[str, str] = {}
+for _c, _rep in _EXPANDING:
+    _UNFOLD[_rep] = _UNFOLD.get(_rep, "") + _c
+
+
+@functools.lru_cache(maxsize=8192)
+def _spellings(needle: str, present: str) -> tuple[str, ...]:
+    """The lowercase spellings that fold to ``needle`` (see _fold_lower), with
+    only the expanding letters in ``present``: ("boern", "ø") → ("boern", "børn");
+    a pair may be itself or one letter ("aa" or "å"). A needle that keeps a
+    Danish letter (lexicon.fold_guarded: bød) is looked for as it is."""
+
+    def spell(i: int) -> Iterator[str]:
+        if i == len(needle):
+            yield ""
+            return
+        for rest in spell(i + 1):
+            yield needle[i] + rest
+        for letter in _UNFOLD.get(needle[i : i + 2], ""):
+            if letter in present:
+                for rest in spell(i + 2):
+                    yield letter + rest
+
+    return tuple(dict.fromkeys(spell(0)))
+
+
+def _folded_block_matches(block: str, low: str, offset: int, terms, candidates: dict, is_match, matches: list) -> None:
+    """As :func:`_block_matches`, over the folded block, offsets mapped back."""
     folded = _fold_lower(low)
     expansions: list[int] | None = None
 
@@ -308,7 +387,6 @@ def _block_matches(block: str, offset: int, terms, candidates: dict, is_match, m
             continue
         i = folded.find(t)
         while i != -1 and found < cap:
-            # Inside a word too: a compound's part (…praktik) is one of its forms.
             w = i
             while w > 0 and (folded[w - 1].isalnum() or folded[w - 1] == "_"):
                 w -= 1
