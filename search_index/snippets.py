@@ -296,24 +296,32 @@ def _block_matches(block: str, offset: int, terms, candidates: dict, is_match, m
     if len(low) != len(block):  # pragma: no cover - exotic case mappings
         low = block
     if not low.isascii() and _SINGLE_RE.search(low):
-        _folded_block_matches(block, low, offset, terms, candidates, is_match, matches)
-        return
-    present = "".join(c for c in _EXPANDERS if c in low)
+        text = _fold_lower(low)
+        to_block = _offsets_back(low, text)
+
+        def positions(needle: str) -> Iterator[int]:
+            return _occurrences(text, needle)
+    else:
+        text, to_block = low, None
+        present = "".join(c for c in _EXPANDERS if c in low)
+
+        def positions(needle: str) -> Iterator[int]:
+            spellings = _spellings(needle, present)
+            if len(spellings) == 1:
+                return _occurrences(low, spellings[0])
+            # in text order over all spellings, as in the folded text
+            return iter(sorted(i for sp in spellings for i in _occurrences(low, sp)))
+
     cap = 4 * MAX_MATCHES
     starts: set[int] = set()
     for t in terms:
         found = candidates[t]
         if found >= cap:
             continue
-        spellings = _spellings(t, present)
-        if len(spellings) == 1:
-            positions = _occurrences(low, spellings[0])
-        else:  # in text order over all spellings, as in the folded text
-            positions = iter(sorted(i for sp in spellings for i in _occurrences(low, sp)))
-        for i in positions:
+        for i in positions(t):
             # Inside a word too: a compound's part (…praktik) is one of its forms.
             w = i
-            while w > 0 and (low[w - 1].isalnum() or low[w - 1] == "_"):
+            while w > 0 and (text[w - 1].isalnum() or text[w - 1] == "_"):
                 w -= 1
             if w not in starts:
                 starts.add(w)
@@ -321,13 +329,24 @@ def _block_matches(block: str, offset: int, terms, candidates: dict, is_match, m
                 if found >= cap:
                     break
         candidates[t] = found
-    for s in sorted(starts):
-        e = _WORD_TAIL.match(low, s).end()
+    for w in sorted(starts):
+        w_end = _WORD_TAIL.match(text, w).end()
+        s, e = (w, w_end) if to_block is None else (to_block(w), to_block(w_end))
         word = block[s:e]
         if word and is_match(word):
             matches.append((offset + s, offset + e, word.lower()))
             if len(matches) >= MAX_MATCHES:
                 return
+
+
+def _offsets_back(low: str, folded: str):
+    """The function from an offset of ``folded`` (``_fold_lower(low)``) to the
+    same place in ``low``."""
+    if len(folded) == len(low):
+        return lambda f: f
+    expansions = _expansion_offsets(low)
+    # Letters expanded before folded offset f (f is never inside one).
+    return lambda f: f - bisect.bisect_left(expansions, f - 1)
 
 
 def _occurrences(text: str, needle: str) -> Iterator[int]:
@@ -363,46 +382,6 @@ def _spellings(needle: str, present: str) -> tuple[str, ...]:
                     yield letter + rest
 
     return tuple(dict.fromkeys(spell(0)))
-
-
-def _folded_block_matches(block: str, low: str, offset: int, terms, candidates: dict, is_match, matches: list) -> None:
-    """As :func:`_block_matches`, over the folded block, offsets mapped back."""
-    folded = _fold_lower(low)
-    expansions: list[int] | None = None
-
-    def original(f: int) -> int:
-        nonlocal expansions
-        if len(folded) == len(low):
-            return f
-        if expansions is None:
-            expansions = _expansion_offsets(low)
-        # Letters expanded before folded offset f (f is never inside one).
-        return f - bisect.bisect_left(expansions, f - 1)
-
-    cap = 4 * MAX_MATCHES
-    starts: set[int] = set()
-    for t in terms:
-        found = candidates[t]
-        if found >= cap:
-            continue
-        i = folded.find(t)
-        while i != -1 and found < cap:
-            w = i
-            while w > 0 and (folded[w - 1].isalnum() or folded[w - 1] == "_"):
-                w -= 1
-            if w not in starts:
-                starts.add(w)
-                found += 1
-            i = folded.find(t, i + 1)
-        candidates[t] = found
-    for f in sorted(starts):
-        f_end = _WORD_TAIL.match(folded, f).end()
-        s, e = original(f), original(f_end)
-        word = block[s:e]
-        if word and is_match(word):
-            matches.append((offset + s, offset + e, word.lower()))
-            if len(matches) >= MAX_MATCHES:
-                return
 
 
 def start_snippet(text: str | None, boilerplate: frozenset[str] = frozenset()) -> str:
