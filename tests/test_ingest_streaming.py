@@ -160,20 +160,29 @@ def test_an_ingest_larger_than_whoosh_handles_comfortably_advises_tantivy(tmp_pa
     assert ingest(big_content, tmp_path / "data3").advice == []
 
 
-def test_a_worker_that_dies_fails_the_ingest_cleanly_and_changes_nothing(tmp_path, big_content, monkeypatch):
+def _failing_worker_ingest(tmp_path, content, monkeypatch, prepare) -> str:
+    """Ingest ``content`` once, then again with ``prepare`` as the workers'
+    per-file work (from the CLI); the second must fail, say so without a
+    traceback and leave the first generation served and alone. Its output."""
     data = tmp_path / "data"
-    ingest(big_content, data)
+    ingest(content, data)
     before = current_generation(data)
     monkeypatch.setattr(ingest_work, "PARALLEL_MIN", 1)
     monkeypatch.setattr(ingest_work, "CHUNK", 4)
     monkeypatch.setattr("os.cpu_count", lambda: 2)
-    monkeypatch.setattr(ingest_work, "prepare_file", DiesOn("testmateriale-040.md"))
-    app = create_app({"DATA_DIR": str(data), "CONTENT_DIR": str(big_content)})
+    monkeypatch.setattr(ingest_work, "prepare_file", prepare)
+    app = create_app({"DATA_DIR": str(data), "CONTENT_DIR": str(content)})
     result = app.test_cli_runner().invoke(args=["ingest"])
     assert result.exit_code == 1
-    assert "arbejdsproces stoppede uventet" in result.output and "Traceback" not in result.output
+    assert "Traceback" not in result.output
     assert current_generation(data) == before
     assert sorted(p.name for p in (data / "derived").iterdir() if p.name.startswith("gen-")) == [before.name]
+    return result.output
+
+
+def test_a_worker_that_dies_fails_the_ingest_cleanly_and_changes_nothing(tmp_path, big_content, monkeypatch):
+    output = _failing_worker_ingest(tmp_path, big_content, monkeypatch, DiesOn("testmateriale-040.md"))
+    assert "arbejdsproces stoppede uventet" in output
 
 
 def test_a_worker_that_stops_answering_fails_the_ingest_in_time_and_is_stopped(tmp_path, big_content, monkeypatch):
@@ -182,21 +191,9 @@ def test_a_worker_that_stops_answering_fails_the_ingest_in_time_and_is_stopped(t
     the stuck process is gone."""
     from search_index import workers
 
-    data = tmp_path / "data"
-    ingest(big_content, data)
-    before = current_generation(data)
-    monkeypatch.setattr(ingest_work, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(ingest_work, "CHUNK", 4)
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
     monkeypatch.setattr(workers, "RESULT_TIMEOUT", 4)
     pid_file = tmp_path / "stuck.pid"
-    monkeypatch.setattr(ingest_work, "prepare_file", HangsOn("testmateriale-040.md", pid_file))
-    app = create_app({"DATA_DIR": str(data), "CONTENT_DIR": str(big_content)})
-    result = app.test_cli_runner().invoke(args=["ingest"])
-    assert result.exit_code == 1
-    assert "arbejdsproces svarede ikke inden for 4 s; intet er ændret" in result.output
-    assert "Traceback" not in result.output
-    assert current_generation(data) == before
-    assert sorted(p.name for p in (data / "derived").iterdir() if p.name.startswith("gen-")) == [before.name]
+    output = _failing_worker_ingest(tmp_path, big_content, monkeypatch, HangsOn("testmateriale-040.md", pid_file))
+    assert "arbejdsproces svarede ikke inden for 4 s; intet er ændret" in output
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid_file.read_text()), 0)
