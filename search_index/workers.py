@@ -10,9 +10,13 @@ started once per process, from which each worker is forked. They never
 inherit the caller's threads. Forking a process that has threads (tantivy's
 searchers and writers, a web server's, a test runner's) copies only the
 forking thread, with every lock another thread held at that instant held
-forever: a worker can then wait on such a lock and never answer. The test
-suite's tantivy build hung that way once in CI, for 90 minutes. Python 3.14
-made the fork server the default on Linux for this reason.
+forever: a worker can then wait on such a lock and never answer. CI once
+hung for 90 minutes in tantivy's parallel build, whose workers were forked
+from the test runner while ten other threads (seven of tantivy's) were
+alive; like such hangs, it did not recur in local runs. Python 3.14 made the
+fork server the default on Linux for this reason. (Whoosh's own per-core
+writers, in engine_whoosh, still fork: that is inside the library, and
+their children run only Python.)
 
 So nothing reaches a worker by inheritance: the function, its arguments and
 ``initargs`` are pickled (module-level functions and plain data), and each
