@@ -291,11 +291,18 @@ def _block_matches(block: str, offset: int, terms, candidates: dict, is_match, m
     folding the block and mapping offsets back, each needle is looked for in
     the lowercased block in every spelling that folds to it, given the letters
     the block holds (:func:`_spellings`: boern → boern, børn). A block with an
-    accented letter that folds to one (é → e) is folded instead."""
+    accented letter that folds to one (é → e), or for a needle of too many
+    spellings, is folded instead."""
     low = block.lower()
     if len(low) != len(block):  # pragma: no cover - exotic case mappings
         low = block
-    if not low.isascii() and _SINGLE_RE.search(low):
+    spelt = None
+    if low.isascii() or not _SINGLE_RE.search(low):
+        present = "".join(c for c in _EXPANDERS if c in low)
+        spelt = {t: _spellings(t, present) for t in terms}
+        if None in spelt.values():
+            spelt = None
+    if spelt is None:
         text = _fold_lower(low)
         to_block = _offsets_back(low, text)
 
@@ -303,10 +310,9 @@ def _block_matches(block: str, offset: int, terms, candidates: dict, is_match, m
             return _occurrences(text, needle)
     else:
         text, to_block = low, None
-        present = "".join(c for c in _EXPANDERS if c in low)
 
         def positions(needle: str) -> Iterator[int]:
-            spellings = _spellings(needle, present)
+            spellings = spelt[needle]
             if len(spellings) == 1:
                 return _occurrences(low, spellings[0])
             # in text order over all spellings, as in the folded text
@@ -363,25 +369,30 @@ for _c, _rep in _EXPANDING:
     _UNFOLD[_rep] = _UNFOLD.get(_rep, "") + _c
 
 
+#: A needle with more spellings than this (a long run of "aaaa…" in a hostile
+#: query has Fibonacci many) sends its block to the folded scan instead.
+MAX_SPELLINGS = 16
+
+
 @functools.lru_cache(maxsize=8192)
-def _spellings(needle: str, present: str) -> tuple[str, ...]:
+def _spellings(needle: str, present: str) -> tuple[str, ...] | None:
     """The lowercase spellings that fold to ``needle`` (see _fold_lower), with
     only the expanding letters in ``present``: ("boern", "ø") → ("boern", "børn");
     a pair may be itself or one letter ("aa" or "å"). A needle that keeps a
-    Danish letter (lexicon.fold_guarded: bød) is looked for as it is."""
-
-    def spell(i: int) -> Iterator[str]:
-        if i == len(needle):
-            yield ""
-            return
-        for rest in spell(i + 1):
-            yield needle[i] + rest
+    Danish letter (lexicon.fold_guarded: bød) is looked for as it is. None when
+    there are more than MAX_SPELLINGS."""
+    # From the end: the spellings of needle[i:] from those of needle[i+1:] and needle[i+2:].
+    after: list[str] = [""]
+    after_pair: list[str] = []
+    for i in range(len(needle) - 1, -1, -1):
+        here = [needle[i] + rest for rest in after]
         for letter in _UNFOLD.get(needle[i : i + 2], ""):
             if letter in present:
-                for rest in spell(i + 2):
-                    yield letter + rest
-
-    return tuple(dict.fromkeys(spell(0)))
+                here += [letter + rest for rest in after_pair]
+        if len(here) > MAX_SPELLINGS:
+            return None
+        after, after_pair = here, after
+    return tuple(dict.fromkeys(after))
 
 
 def start_snippet(text: str | None, boilerplate: frozenset[str] = frozenset()) -> str:

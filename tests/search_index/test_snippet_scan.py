@@ -74,3 +74,13 @@ def test_a_name_that_keeps_its_danish_letters_is_marked():
     text = "Kommunen omfatter de tidligere kommuner Allinge-Gudhjem, Hasle, Nexø, Rønne og Aakirkeby."
     snippet = highlighted_snippet(text, QueryHighlighter(terms=set(word_forms("rønne"))))
     assert "<mark>Rønne</mark>" in snippet
+
+
+def test_a_needle_of_countless_spellings_is_scanned_folded():
+    """ "aa…" can be "å" or "aa" at every pair: 30 letters have 1,346,269
+    spellings. Such a needle sends its block to the folded scan, which finds
+    the same words (a hostile query once kept a search busy for minutes)."""
+    hl = QueryHighlighter(terms={"a" * 30, "oe" * 12, "flygtning"})
+    text = ("å" * 15 + " flygtninge " + "a" * 30 + " " + "ø" * 12 + " ") * 40
+    assert _find_matches(text, hl) == _reference(text, hl)
+    assert [w for _s, _e, w in _find_matches(text, hl)][:2] == ["å" * 15, "flygtninge"]
