@@ -7,7 +7,7 @@ import heapq
 from .analysis import prefix_term
 from .expansion import Thesaurus, alternatives
 from .querying import clause_terms
-from .snippets import QueryHighlighter
+from .highlighting import QueryHighlighter
 
 
 def highlighter_for(clauses, thesaurus: Thesaurus | None = None) -> QueryHighlighter:

@@ -7,7 +7,7 @@ import re
 
 from search_index.analysis import word_forms
 
-from search_index.snippets import MAX_MATCHES, SCAN_BLOCK_CHARS, QueryHighlighter, _find_matches
+from search_index.highlighting import MAX_MATCHES, SCAN_BLOCK_CHARS, QueryHighlighter, find_matches
 
 FILLER = "kommunen arbejder med borgerne i hverdagen og skriver det ned".split()
 # words a query finds: with æ/ø/å (folded offsets), compounds holding a part, and case
@@ -41,12 +41,12 @@ def test_the_block_scan_finds_what_a_word_by_word_check_finds():
         # with an accented letter now and then, a block is folded rather than spelt out
         text = _text(rng, n_words, every).replace("hverdagen", f"hverdagen {accent}" if accent else "hverdagen")
         assert len(text) > SCAN_BLOCK_CHARS or n_words < 100
-        assert _find_matches(text, _hl()) == _reference(text, _hl()), (n_words, every)
+        assert find_matches(text, _hl()) == _reference(text, _hl()), (n_words, every)
 
 
 def test_a_word_across_where_a_block_would_end_is_found_whole():
     text = "x " * (SCAN_BLOCK_CHARS // 2 - 3) + "virksomhedspraktikken " + "y " * 50 + "børnefamilierne"
-    found = _find_matches(text, _hl())
+    found = find_matches(text, _hl())
     assert [w for _s, _e, w in found] == ["virksomhedspraktikken", "børnefamilierne"]
     assert all(text[s:e].lower() == w for s, e, w in found)
 
@@ -82,5 +82,5 @@ def test_a_needle_of_countless_spellings_is_scanned_folded():
     the same words (a hostile query once kept a search busy for minutes)."""
     hl = QueryHighlighter(terms={"a" * 30, "oe" * 12, "flygtning"})
     text = ("å" * 15 + " flygtninge " + "a" * 30 + " " + "ø" * 12 + " ") * 40
-    assert _find_matches(text, hl) == _reference(text, hl)
-    assert [w for _s, _e, w in _find_matches(text, hl)][:2] == ["å" * 15, "flygtninge"]
+    assert find_matches(text, hl) == _reference(text, hl)
+    assert [w for _s, _e, w in find_matches(text, hl)][:2] == ["å" * 15, "flygtninge"]
