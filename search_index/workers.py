@@ -98,18 +98,27 @@ def ordered_map(
         todo = iter(tasks)
         pending: deque = deque()
         for task in todo:
-            pending.append(pool.submit(fn, task))
+            pending.append(_submit(pool, fn, task))
             if len(pending) >= window:
                 break
         while pending:
             result = _result(pending.popleft(), timeout)
             for task in todo:  # one more in, for the one taken out
-                pending.append(pool.submit(fn, task))
+                pending.append(_submit(pool, fn, task))
                 break
             yield result
         clean = True
     finally:
         _stop(pool, clean)
+
+
+def _submit(pool: ProcessPoolExecutor, fn, task):
+    try:
+        return pool.submit(fn, task)
+    except BrokenProcessPool:
+        raise WorkerFailed("en arbejdsproces stoppede uventet (for lidt hukommelse?)") from None
+    except (OSError, EOFError) as exc:  # the fork server could not start a worker (memory, process limit)
+        raise WorkerFailed(f"en arbejdsproces kunne ikke startes ({exc})") from None
 
 
 def _result(future, timeout: float):

@@ -102,3 +102,16 @@ def test_where_no_worker_can_start_the_work_runs_here_whole(monkeypatch, caplog)
     with caplog.at_level("WARNING", logger="search_index.workers"):
         assert list(ordered_map(square, range(7), procs=2, window=2)) == [n * n for n in range(7)]
     assert "AF_UNIX path too long" in caplog.text
+
+
+def test_a_worker_that_cannot_be_started_is_an_error_not_a_traceback(monkeypatch):
+    """The fork server runs, but starting a worker fails (out of memory, the
+    process limit): the map ends with WorkerFailed, which the ingest reports."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    def no_worker(self, *args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", no_worker)
+    with pytest.raises(WorkerFailed, match="kunne ikke startes"):
+        list(ordered_map(square, range(3), procs=2, window=2))
