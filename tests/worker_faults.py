@@ -67,6 +67,17 @@ class HangsOn:
         return prepare_file(kind, path, engine)
 
 
+def stuck_on_one(task: tuple[int, str]) -> int:
+    """n, except for n == 1: the worker writes its process id to the file
+    ``task[1]`` and never answers."""
+    n, pid_file = task
+    if n == 1:
+        Path(pid_file).write_text(str(os.getpid()))
+        while True:
+            time.sleep(60)
+    return n
+
+
 def square(n: int) -> int:
     return n * n
 
