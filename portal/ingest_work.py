@@ -120,26 +120,23 @@ def prepared_files(files: list[tuple[str, Path]], engine: str, cache: render_cac
     procs = min(PROCS, os.cpu_count() or 1)
     if len(names) < PARALLEL_MIN or procs < 2:
         _start_job(cache, engine, prepare_file)
-        try:
-            for chunk in chunks:
-                yield from _prepare_chunk(chunk)
-        finally:
-            _JOB.clear()
-        return
-    done = ordered_map(
-        _prepare_chunk,
-        chunks,
-        procs=procs,
-        window=WINDOW,
-        initializer=_start_job,
-        initargs=(cache, engine, prepare_file),
-        preload=[__name__],
-    )
+        done = (_prepare_chunk(chunk) for chunk in chunks)
+    else:
+        done = ordered_map(
+            _prepare_chunk,
+            chunks,
+            procs=procs,
+            window=WINDOW,
+            initializer=_start_job,
+            initargs=(cache, engine, prepare_file),
+            preload=[__name__],
+        )
     try:
         for chunk in done:
             yield from chunk
     finally:
         done.close()  # stops the workers now when the caller stops early
+        _JOB.clear()  # also when the pool ran the job here (no worker could start)
 
 
 def item_id_of(prepared: Prepared) -> str:

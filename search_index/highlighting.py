@@ -80,11 +80,18 @@ def needles(term: str) -> tuple[str, ...]:
     barn → boern). Each candidate is then checked exactly, so a needle that
     finds too much costs a check, never a wrong mark."""
     out = [term]
-    for form, lemma in lexicon.inflections().items():
-        for stem in word_forms(lemma):
-            if stem and term.endswith(stem):
-                out.append(term[: len(term) - len(stem)] + _fold_lower(form))
+    for stem, folded_form in _inflection_stems():
+        if term.endswith(stem):
+            out.append(term[: len(term) - len(stem)] + folded_form)
     return tuple(dict.fromkeys(out))
+
+
+@functools.cache
+def _inflection_stems() -> tuple[tuple[str, str], ...]:
+    """(index form of the lemma, folded inflected form) of every line of inflections.tsv."""
+    return tuple(
+        (stem, _fold_lower(form)) for form, lemma in lexicon.inflections().items() for stem in word_forms(lemma) if stem
+    )
 
 
 # Lowercase folding that keeps offsets computable: Danish letters expand to

@@ -53,6 +53,9 @@ R = TypeVar("R")
 RESULT_TIMEOUT = 300.0
 
 
+_DIED = "en arbejdsproces stoppede uventet (for lidt hukommelse?)"
+
+
 class WorkerFailed(RuntimeError):
     """A worker process died or did not answer; the work was abandoned. The
     message is Danish and says which (it is shown to whoever ran the ingest)."""
@@ -116,7 +119,7 @@ def _submit(pool: ProcessPoolExecutor, fn, task):
     try:
         return pool.submit(fn, task)
     except BrokenProcessPool:
-        raise WorkerFailed("en arbejdsproces stoppede uventet (for lidt hukommelse?)") from None
+        raise WorkerFailed(_DIED) from None
     except (OSError, EOFError) as exc:  # the fork server could not start a worker (memory, process limit)
         raise WorkerFailed(f"en arbejdsproces kunne ikke startes ({exc})") from None
 
@@ -125,7 +128,7 @@ def _result(future, timeout: float):
     try:
         return future.result(timeout=timeout)
     except BrokenProcessPool:
-        raise WorkerFailed("en arbejdsproces stoppede uventet (for lidt hukommelse?)") from None
+        raise WorkerFailed(_DIED) from None
     except FutureTimeout:
         raise WorkerFailed(f"en arbejdsproces svarede ikke inden for {timeout:g} s") from None
 
